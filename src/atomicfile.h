@@ -1,0 +1,24 @@
+/*
+ * atomicfile.h: replace a file so that readers see the old bytes or the new, never a mix,
+ * and a crash at any point leaves the old file in place: write a temp file in the same
+ * directory (".NAME.tmp.PID": it matches neither *.json nor *.prom globs), fsync it,
+ * rename(2) it over NAME, fsync the directory. Thread-safe for distinct paths.
+ */
+#ifndef SD_ATOMICFILE_H
+#define SD_ATOMICFILE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/*
+ * Write len bytes of data to path with mode (before umask). 0, or -1 with errno kept and a
+ * message naming the path in err; the temp file is then removed and path is untouched.
+ */
+int	atomicfile_write(const char *path, const void *data, size_t len, mode_t mode,
+	    char *err, size_t errlen);
+/* Remove temp files of path left by processes that no longer exist; returns how many. */
+int	atomicfile_sweep(const char *path);
+/* The directory part of path into buf ("." when none); returns buf. */
+char   *atomicfile_dirname(const char *path, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,562 @@
+/*
+ * prober.c: the probe engine.
+ *
+ * DESIGN. Every probe has the same timeout, so probes expire in the order they started:
+ * each worker keeps its in-flight probes in a FIFO of slots and only ever looks at the head
+ * for timeouts, which makes start, completion and expiry O(1). A worker loop: expire the
+ * head, start as many probes as it has free slots and tokens (retries first), wait in
+ * epoll_wait until the next event, token or deadline (at most STOP_POLL_MS, so a stop
+ * request is seen quickly), and classify completions by SO_ERROR. A local failure
+ * halves the worker's concurrency (cap) and queues the probe for a retry after a backoff;
+ * each completion adds one slot back, up to the configured share.
+ * Workers share only the atomic index counter and the token bucket; results are merged
+ * after the join.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "prober.h"
+#include "ratelimit.h"
+
+#define STOP_POLL_MS	100	/* longest epoll wait: how soon a stop request is seen */
+#define INDEX_CHUNK	16	/* probe indices a worker claims at once */
+#define EVENTS_MAX	256
+#define RETRY_BASE_S	0.01	/* first backoff after a local failure */
+#define RETRY_CAP_S	1.0
+#define NIL		UINT32_MAX
+
+static const char *const outcome_names[PROBE_OUTCOMES] = {
+	"open", "closed", "unreachable", "timeout", "error"
+};
+
+const char *
+prober_outcome_name(enum probe_outcome o)
+{
+	return o < PROBE_OUTCOMES ? outcome_names[o] : "?";
+}
+
+struct slot {
+	int		 fd;		/* -1 when free */
+	uint32_t	 next, prev;	/* FIFO of busy slots, or free list (next) */
+	uint64_t	 index;
+	double		 deadline;
+	unsigned	 tries;
+};
+
+struct retry {
+	uint64_t	 index;
+	unsigned	 tries;
+	double		 not_before;
+};
+
+struct shared {
+	const struct prober_config	*cfg;
+	struct ratelimit		*rl;
+	atomic_uint_fast64_t		 next_index;
+};
+
+struct worker {
+	struct shared		*sh;
+	pthread_t		 thread;
+	int			 epfd;
+	unsigned		 max, cap, busy;	/* slots: allocated, allowed now, in use */
+	struct slot		*slots;
+	uint32_t		 head, tail, free_list;	/* FIFO oldest first */
+	struct retry		*retries;
+	size_t			 nretries;
+	uint64_t		 chunk_next, chunk_end;
+	int			 exhausted;
+	/* results */
+	struct probe_hit	*open;
+	size_t			 nopen, open_alloc;
+	uint64_t		*port_outcome;
+	uint64_t		 nretried;
+	int			 failed;		/* out of memory: result incomplete */
+};
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+unsigned
+prober_default_inflight(double rate, double timeout)
+{
+	double n;
+
+	if (rate <= 0)
+		return PROBER_INFLIGHT_UNLIMITED;
+	/* rate x timeout are in flight at steady state; leave room for the burst */
+	n = ceil(rate * timeout * 1.25) + 16;
+	return n > 1e6 ? 1000000u : (unsigned)n;
+}
+
+unsigned
+prober_fit_fd_limit(unsigned inflight, unsigned reserve)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)inflight + reserve;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return inflight;
+	if (rl.rlim_cur < want) {
+		rl.rlim_cur = want < rl.rlim_max ? want : rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+		(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur >= want)
+		return inflight;
+	return rl.rlim_cur > (rlim_t)reserve + 1 ? (unsigned)(rl.rlim_cur - reserve) : 1;
+}
+
+static int
+is_local_error(int e)
+{
+	return e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM ||
+	    e == EADDRNOTAVAIL || e == EAGAIN || e == EADDRINUSE || e == EINTR;
+}
+
+static enum probe_outcome
+classify(int e)
+{
+	switch (e) {
+	case 0:
+		return PROBE_OPEN;
+	case ECONNREFUSED:
+	case ECONNRESET:
+		return PROBE_CLOSED;
+	case EHOSTUNREACH:
+	case ENETUNREACH:
+	case EHOSTDOWN:
+	case ENETDOWN:
+	case EACCES:	/* a local firewall rejected it: as unreachable */
+	case EPERM:
+		return PROBE_UNREACHABLE;
+	case ETIMEDOUT:
+		return PROBE_TIMEOUT;
+	default:
+		return PROBE_ERROR;
+	}
+}
+
+static void
+record(struct worker *w, uint64_t index, enum probe_outcome o)
+{
+	const struct probegen *g = w->sh->cfg->gen;
+	size_t port_index = (size_t)(index / g->hosts->total);
+
+	w->port_outcome[port_index * PROBE_OUTCOMES + o]++;
+	if (o != PROBE_OPEN)
+		return;
+	if (w->nopen == w->open_alloc) {
+		size_t n = w->open_alloc ? w->open_alloc * 2 : 256;
+		struct probe_hit *p = realloc(w->open, n * sizeof(*p));
+
+		if (p == NULL) {
+			w->failed = 1;
+			return;
+		}
+		w->open = p;
+		w->open_alloc = n;
+	}
+	probegen_get(g, index, &w->open[w->nopen].addr, &w->open[w->nopen].port);
+	w->nopen++;
+}
+
+static void
+queue_retry(struct worker *w, uint64_t index, unsigned tries, double now)
+{
+	double backoff = RETRY_BASE_S * pow(2, tries < 10 ? tries : 10);
+
+	w->nretried++;
+	if (tries + 1 >= PROBER_RETRY_MAX || w->nretries == w->max) {
+		record(w, index, PROBE_ERROR);
+		return;
+	}
+	/* fewer probes at once until completions show the resource is back */
+	w->cap = w->busy > 1 ? w->busy / 2 + 1 : 1;
+	w->retries[w->nretries].index = index;
+	w->retries[w->nretries].tries = tries + 1;
+	w->retries[w->nretries].not_before = now + (backoff < RETRY_CAP_S ? backoff : RETRY_CAP_S);
+	w->nretries++;
+}
+
+static void
+release(struct worker *w, uint32_t i)
+{
+	struct slot *s = &w->slots[i];
+
+	if (s->prev != NIL)
+		w->slots[s->prev].next = s->next;
+	else
+		w->head = s->next;
+	if (s->next != NIL)
+		w->slots[s->next].prev = s->prev;
+	else
+		w->tail = s->prev;
+	close(s->fd);
+	s->fd = -1;
+	s->next = w->free_list;
+	w->free_list = i;
+	w->busy--;
+}
+
+/* Start probe index; 0 when it is in flight or finished, -1 when it failed locally. */
+static int
+start_probe(struct worker *w, uint64_t index, unsigned tries, double now)
+{
+	static const struct linger rst = { 1, 0 };
+	struct sockaddr_in sin;
+	struct epoll_event ev;
+	uint32_t addr, i;
+	uint16_t port;
+	int fd, e;
+
+	probegen_get(w->sh->cfg->gen, index, &addr, &port);
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0)
+		goto local;
+	/* close() then sends RST: no TIME_WAIT here, nothing reaches the application */
+	(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &rst, sizeof(rst));
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(addr);
+	sin.sin_port = htons(port);
+	e = connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0 ? 0 : errno;
+	if (e != EINPROGRESS) {
+		if (is_local_error(e)) {
+			close(fd);
+			errno = e;
+			goto local;
+		}
+		close(fd);
+		record(w, index, classify(e));
+		return 0;
+	}
+	i = w->free_list;
+	w->free_list = w->slots[i].next;
+	ev.events = EPOLLOUT;
+	ev.data.u32 = i;
+	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		e = errno;
+		close(fd);
+		w->slots[i].next = w->free_list;
+		w->free_list = i;
+		errno = e;
+		goto local;
+	}
+	w->slots[i] = (struct slot){ .fd = fd, .next = NIL, .prev = w->tail, .index = index,
+	    .deadline = now + w->sh->cfg->timeout, .tries = tries };
+	if (w->tail != NIL)
+		w->slots[w->tail].next = i;
+	else
+		w->head = i;
+	w->tail = i;
+	w->busy++;
+	return 0;
+local:
+	queue_retry(w, index, tries, now);
+	return -1;
+}
+
+/* The next probe to start: a due retry first, then a fresh index. 0 when none is ready. */
+static int
+next_probe(struct worker *w, double now, uint64_t *index, unsigned *tries)
+{
+	const struct probegen *g = w->sh->cfg->gen;
+
+	for (size_t r = 0; r < w->nretries; r++) {
+		if (w->retries[r].not_before <= now) {
+			*index = w->retries[r].index;
+			*tries = w->retries[r].tries;
+			w->retries[r] = w->retries[--w->nretries];
+			return 1;
+		}
+	}
+	if (w->nretries > 0 || w->exhausted)
+		return 0;	/* fresh work waits until the retries have gone through */
+	if (w->chunk_next == w->chunk_end) {
+		uint64_t start = atomic_fetch_add(&w->sh->next_index, INDEX_CHUNK);
+
+		if (start >= g->total) {
+			w->exhausted = 1;
+			return 0;
+		}
+		w->chunk_next = start;
+		w->chunk_end = start + INDEX_CHUNK < g->total ? start + INDEX_CHUNK : g->total;
+	}
+	*index = w->chunk_next++;
+	*tries = 0;
+	return 1;
+}
+
+static int
+has_work(const struct worker *w)
+{
+	return w->nretries > 0 || !w->exhausted;
+}
+
+/* Start probes while slots and tokens allow; returns seconds until it can start more. */
+static double
+start_probes(struct worker *w, double now)
+{
+	double wait = STOP_POLL_MS / 1000.0;
+	unsigned want, granted = 0;
+	uint64_t index;
+	unsigned tries;
+
+	if (!has_work(w) || w->busy >= w->cap)
+		return wait;
+	want = w->cap - w->busy;
+	if (w->sh->rl) {
+		double until = 0;
+
+		granted = ratelimit_take(w->sh->rl, want, now, &until);
+		if (granted == 0)
+			return until;
+	} else {
+		granted = want;
+	}
+	while (granted > 0 && w->busy < w->cap && next_probe(w, now, &index, &tries)) {
+		granted--;
+		if (start_probe(w, index, tries, now) < 0)
+			break;	/* a local failure: give the resource time */
+	}
+	for (size_t r = 0; r < w->nretries; r++)
+		if (w->retries[r].not_before - now < wait)
+			wait = w->retries[r].not_before - now;
+	return wait < 0 ? 0 : wait;
+}
+
+static void
+complete(struct worker *w, uint32_t i, double now)
+{
+	struct slot *s = &w->slots[i];
+	socklen_t len = sizeof(int);
+	int e = 0;
+
+	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &e, &len) < 0)
+		e = errno;
+	if (is_local_error(e)) {
+		uint64_t index = s->index;
+		unsigned tries = s->tries;
+
+		release(w, i);
+		queue_retry(w, index, tries, now);
+		return;
+	}
+	record(w, s->index, classify(e));
+	release(w, i);
+	if (w->cap < w->max)
+		w->cap++;
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	const struct prober_config *cfg = w->sh->cfg;
+	struct epoll_event ev[EVENTS_MAX];
+
+	for (;;) {
+		double now = now_s(), wait;
+		int n, ms;
+
+		while (w->head != NIL && w->slots[w->head].deadline <= now) {
+			record(w, w->slots[w->head].index, PROBE_TIMEOUT);
+			release(w, w->head);
+			if (w->cap < w->max)
+				w->cap++;
+		}
+		if (*cfg->stop || w->failed)
+			break;
+		wait = start_probes(w, now);
+		if (w->busy == 0 && !has_work(w))
+			break;
+		if (w->head != NIL && w->slots[w->head].deadline - now < wait)
+			wait = w->slots[w->head].deadline - now;
+		if (w->busy < w->cap && has_work(w) && wait > 0.001 && !w->sh->rl)
+			wait = 0;
+		ms = (int)ceil(wait * 1000);
+		if (ms > STOP_POLL_MS)
+			ms = STOP_POLL_MS;
+		n = epoll_wait(w->epfd, ev, EVENTS_MAX, ms < 0 ? 0 : ms);
+		now = now_s();
+		for (int k = 0; k < n; k++)
+			complete(w, ev[k].data.u32, now);
+	}
+	while (w->head != NIL)
+		release(w, w->head);
+	return NULL;
+}
+
+static int
+worker_init(struct worker *w, struct shared *sh, unsigned max, size_t nports)
+{
+	memset(w, 0, sizeof(*w));
+	w->sh = sh;
+	w->max = w->cap = max;
+	w->head = w->tail = NIL;
+	w->slots = calloc(max, sizeof(*w->slots));
+	w->retries = calloc(max, sizeof(*w->retries));
+	w->port_outcome = calloc(nports * PROBE_OUTCOMES, sizeof(*w->port_outcome));
+	if ((w->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0 || !w->slots || !w->retries ||
+	    !w->port_outcome)
+		return -1;
+	for (unsigned i = 0; i < max; i++) {
+		w->slots[i].fd = -1;
+		w->slots[i].next = i + 1 < max ? i + 1 : NIL;
+	}
+	w->free_list = 0;
+	return 0;
+}
+
+static void
+worker_fini(struct worker *w)
+{
+	if (w->epfd > 0)
+		close(w->epfd);
+	free(w->slots);
+	free(w->retries);
+	free(w->open);
+	free(w->port_outcome);
+}
+
+static int
+hit_cmp(const void *x, const void *y)
+{
+	const struct probe_hit *a = x, *b = y;
+
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	return a->addr < b->addr ? -1 : a->addr > b->addr;
+}
+
+/* Merge worker results into res; -1 when memory ran out. */
+static int
+merge(struct worker *ws, unsigned n, struct prober_result *res)
+{
+	size_t total = 0;
+
+	for (unsigned k = 0; k < n; k++)
+		total += ws[k].nopen;
+	if (total > 0 && (res->open = calloc(total, sizeof(*res->open))) == NULL)
+		return -1;
+	for (unsigned k = 0; k < n; k++) {
+		if (ws[k].nopen)
+			memcpy(res->open + res->nopen, ws[k].open, ws[k].nopen * sizeof(*res->open));
+		res->nopen += ws[k].nopen;
+		res->retries += ws[k].nretried;
+		for (size_t j = 0; j < res->nports * PROBE_OUTCOMES; j++)
+			res->port_outcome[j] += ws[k].port_outcome[j];
+	}
+	qsort(res->open, res->nopen, sizeof(*res->open), hit_cmp);
+	for (size_t j = 0; j < res->nports * PROBE_OUTCOMES; j++) {
+		res->outcome[j % PROBE_OUTCOMES] += res->port_outcome[j];
+		res->done += res->port_outcome[j];
+	}
+	return 0;
+}
+
+int
+prober_run(const struct prober_config *cfg, struct prober_result *res, char *err,
+    size_t errlen)
+{
+	struct shared sh = { .cfg = cfg };
+	struct worker *ws = NULL;
+	unsigned nw = cfg->workers, started = 0, per;
+	double t0 = now_s(), burst;
+	sigset_t all, old;
+	int rc = -1, e;
+
+	memset(res, 0, sizeof(*res));
+	res->nports = cfg->gen->ports->n;
+	if ((res->port_outcome = calloc(res->nports * PROBE_OUTCOMES, sizeof(uint64_t))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (cfg->gen->total == 0)
+		return 0;
+	if (nw == 0)
+		nw = 1;
+	if ((uint64_t)nw > cfg->gen->total)
+		nw = (unsigned)cfg->gen->total;
+	per = (cfg->inflight + nw - 1) / nw;
+	if (per == 0)
+		per = 1;
+	atomic_init(&sh.next_index, 0);
+	if (cfg->rate > 0) {
+		burst = cfg->rate / 100 > 1 ? cfg->rate / 100 : 1;
+		if ((sh.rl = ratelimit_new(cfg->rate, burst, t0)) == NULL) {
+			snprintf(err, errlen, "rate limiter: %s", strerror(errno));
+			goto out;
+		}
+	}
+	if ((ws = calloc(nw, sizeof(*ws))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	/* workers never take signals: the caller's thread hears them and sets *stop */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	for (; started < nw; started++) {
+		if (worker_init(&ws[started], &sh, per, res->nports) < 0) {
+			snprintf(err, errlen, "worker setup: %s", strerror(errno));
+			worker_fini(&ws[started]);
+			goto join;
+		}
+		if ((e = pthread_create(&ws[started].thread, NULL, worker_main, &ws[started])) != 0) {
+			snprintf(err, errlen, "pthread_create: %s", strerror(e));
+			worker_fini(&ws[started]);
+			goto join;
+		}
+	}
+	rc = 0;
+join:
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	for (unsigned k = 0; k < started; k++) {
+		if ((e = pthread_join(ws[k].thread, NULL)) != 0 && rc == 0) {
+			snprintf(err, errlen, "pthread_join: %s", strerror(e));
+			rc = -1;
+		}
+		if (ws[k].failed && rc == 0) {
+			snprintf(err, errlen, "out of memory while recording open ports");
+			rc = -1;
+		}
+	}
+	if (rc == 0 && merge(ws, started, res) < 0) {
+		snprintf(err, errlen, "out of memory");
+		rc = -1;
+	}
+	res->interrupted = *cfg->stop != 0;
+	for (unsigned k = 0; k < started; k++)
+		worker_fini(&ws[k]);
+out:
+	free(ws);
+	ratelimit_free(sh.rl);
+	res->seconds = now_s() - t0;
+	return rc;
+}
+
+void
+prober_result_fini(struct prober_result *res)
+{
+	free(res->open);
+	free(res->port_outcome);
+	memset(res, 0, sizeof(*res));
+}

@@ -1,0 +1,40 @@
+/*
+ * scan_config.h: sd-scan's typed configuration, built from the options and validated.
+ * Every error names the option, the bad value and where it came from. One owner.
+ */
+#ifndef SD_SCAN_CONFIG_H
+#define SD_SCAN_CONFIG_H
+
+#include <stddef.h>
+
+#include "cidr.h"
+#include "log.h"
+#include "options.h"
+#include "portlist.h"
+
+struct scan_config {
+	struct addrset	 hosts;
+	struct portlist	 ports;
+	double		 interval;	/* seconds */
+	double		 timeout;	/* seconds */
+	double		 rate;		/* probes per second; 0: unlimited */
+	unsigned	 workers;	/* 0 resolved to the CPU count */
+	unsigned	 inflight;	/* 0: sized from rate x timeout */
+	enum log_level	 log_level;
+	int		 skip_broadcast;
+	const char	*output;	/* borrowed from the options */
+	char		*dns_cache;	/* owned: the option, or ptr-cache.tsv beside output */
+	double		 dns_ttl, dns_negative_ttl, dns_timeout;	/* seconds */
+	unsigned	 dns_workers;
+	int		 no_dns, dns_verify;
+	const char	*metrics_file;	/* borrowed */
+	double		 shrink_limit;	/* share 0..1; 0: guard off */
+	int		 force;
+};
+
+/* Build c from o; 0, or -1 with one line in err. warn hears non-fatal notes (masked bases). */
+int	scan_config_build(struct scan_config *c, const struct options *o, cidr_warn_fn warn,
+	    void *warn_ctx, char *err, size_t errlen);
+void	scan_config_fini(struct scan_config *c);
+
+#endif

@@ -1,0 +1,25 @@
+/*
+ * targets.h: the discovered targets and their http_sd / file_sd JSON form. One group per
+ * open (host, port): target "NAME:PORT" where NAME is the reverse-DNS name or the IP, and the
+ * labels __meta_sd_hostname, __meta_sd_ip, __meta_sd_port. The caller sorts (port, then IP),
+ * so identical scans give identical bytes. Not thread-safe; one owner.
+ */
+#ifndef SD_TARGETS_H
+#define SD_TARGETS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct target {
+	uint32_t	 addr;		/* IPv4, host byte order */
+	uint16_t	 port;
+	const char	*hostname;	/* borrowed; NULL: the IP is the host name */
+};
+
+/*
+ * Render n targets as a JSON array, one group per line, ending in "]\n" ("[]\n" when n is
+ * 0). *out is malloc'd (caller frees), *len its length. -1 on out of memory.
+ */
+int	targets_format(const struct target *v, size_t n, char **out, size_t *len);
+
+#endif

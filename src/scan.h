@@ -8,6 +8,7 @@
 #define SD_SCAN_H
 
 #include <signal.h>
+#include <stdint.h>
 
 #include "prober.h"
 #include "scan_config.h"
@@ -27,6 +28,10 @@ struct scan_report {
 	unsigned		 workers, inflight;
 	double			 started, finished;	/* wall clock, seconds since the epoch */
 	size_t			 targets;		/* groups in the file written */
+	/* reverse DNS of this run (issue 3 fills them; the metrics textfile reports them) */
+	uint64_t		 dns_lookups;		/* PTR lookups sent to the resolver */
+	uint64_t		 dns_cache_hits;	/* names taken from the PTR cache file */
+	uint64_t		 dns_errors;		/* failed lookups and rejected names */
 };
 
 /* Run the scan; always fills report (free with scan_report_fini). Returns report->status. */

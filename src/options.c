@@ -125,7 +125,7 @@ config_assign(void *vctx, const char *key, const char *value, int line)
 
 /* Split argv[*ai] into option index and value; advances *ai past a separate value. */
 static int
-parse_flag(struct options *o, int argc, char *const argv[], int *ai, char *err, size_t errlen)
+parse_flag(struct options *o, int argc, const char *const argv[], int *ai, char *err, size_t errlen)
 {
 	const char *arg = argv[*ai], *name = arg + 1, *eq, *value;
 	size_t len;
@@ -165,7 +165,7 @@ parse_flag(struct options *o, int argc, char *const argv[], int *ai, char *err, 
 }
 
 int
-options_load(struct options *o, unsigned program, int argc, char *const argv[], char *err,
+options_load(struct options *o, unsigned program, int argc, const char *const argv[], char *err,
     size_t errlen)
 {
 	const char *config = NULL, *env;

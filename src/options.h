@@ -48,7 +48,7 @@ enum options_result { OPTIONS_OK = 0, OPTIONS_ERROR = -1, OPTIONS_HELP = 1, OPTI
  * asked for; OPTIONS_ERROR with a one-line message in err naming the bad flag, key or file.
  * Call options_fini afterwards in every case.
  */
-int	 options_load(struct options *o, unsigned program, int argc, char *const argv[],
+int	 options_load(struct options *o, unsigned program, int argc, const char *const argv[],
 	    char *err, size_t errlen);
 void	 options_fini(struct options *o);
 /* The value of a known option (borrowed; "" when unset). Aborts on a name not in the table. */

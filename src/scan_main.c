@@ -79,7 +79,7 @@ main(int argc, char **argv)
 
 	umask(022);
 	log_init("sd-scan");
-	switch (options_load(&opts, OPTION_SCAN, argc, argv, err, sizeof(err))) {
+	switch (options_load(&opts, OPTION_SCAN, argc, (const char *const *)argv, err, sizeof(err))) {
 	case OPTIONS_HELP:
 		usage(stdout);
 		options_fini(&opts);

@@ -122,7 +122,10 @@ prober_fit_fd_limit(unsigned inflight, unsigned reserve)
 	}
 	if (rl.rlim_cur >= want)
 		return inflight;
-	return rl.rlim_cur > (rlim_t)reserve + 1 ? (unsigned)(rl.rlim_cur - reserve) : 1;
+	/* keep the reserve, but never more than half of a small limit */
+	if (rl.rlim_cur > 2 * (rlim_t)reserve)
+		return (unsigned)(rl.rlim_cur - reserve);
+	return rl.rlim_cur >= 4 ? (unsigned)(rl.rlim_cur / 2) : 1;
 }
 
 static int

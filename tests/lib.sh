@@ -53,6 +53,9 @@ ns_create() {
 	NS="sdt-$TEST_NAME-$$"
 	ip netns add "$NS" || fail "ip netns add $NS"
 	ip netns exec "$NS" ip link set lo up || fail "lo up in $NS"
+	# a resolver inside the namespace only: nothing answers there unless dns_start runs
+	mkdir -p "/etc/netns/$NS"
+	printf 'nameserver 127.0.0.53\noptions timeout:1 attempts:1\n' > "/etc/netns/$NS/resolv.conf"
 }
 
 ns_exec() { ip netns exec "$NS" "$@"; }

@@ -285,13 +285,11 @@ options_usage(FILE *fp, unsigned program)
 {
 	for (size_t i = 0; i < options_count; i++) {
 		const struct option_spec *s = &options_table[i];
-		char left[64];
 
 		if (!(s->programs & program))
 			continue;
-		snprintf(left, sizeof(left), "-%s%s%s", s->flag, s->metavar ? " " : "",
-		    s->metavar ? s->metavar : "");
-		fprintf(fp, "  %-26s %s\n  %-26s   env %s%s%s%s\n", left, s->help, "", s->env,
-		    *s->defval ? ", default " : "", s->defval, "");
+		fprintf(fp, "  -%s%s%s\n      %s\n      [%s%s%s]\n", s->flag, s->metavar ? " " : "",
+		    s->metavar ? s->metavar : "", s->help, s->env, *s->defval ? ", default " : "",
+		    s->defval);
 	}
 }

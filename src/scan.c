@@ -14,6 +14,7 @@
 #include "log.h"
 #include "numparse.h"
 #include "scan.h"
+#include "shrinkguard.h"
 #include "targets.h"
 
 #define FD_RESERVE 64	/* descriptors kept for logs, files, DNS */
@@ -88,6 +89,27 @@ out:
 	return st;
 }
 
+/* The shrink guard: 0 when the previous file must stay (see shrinkguard.h). */
+static int
+shrink_guard_allows(const struct scan_config *c, const struct scan_report *r)
+{
+	size_t before;
+	char err[512];
+
+	if (c->shrink_limit <= 0 || c->force)
+		return 1;
+	if (shrinkguard_count_file(c->output, &before, err, sizeof(err)) < 0) {
+		log_warn("shrink guard: previous targets file unreadable, replacing it: %s", err);
+		return 1;
+	}
+	if (shrinkguard_allows(before, r->probes.nopen, c->shrink_limit, c->force))
+		return 1;
+	log_error("shrink guard: this scan found %zu targets, fewer than %g of the %zu in %s; "
+	    "keeping that file (run with -force to replace it, or set -shrink-limit)",
+	    r->probes.nopen, c->shrink_limit, before, c->output);
+	return 0;
+}
+
 static void
 log_summary(const struct scan_report *r)
 {
@@ -149,6 +171,10 @@ scan_run(const struct scan_config *c, const volatile sig_atomic_t *stop,
 		log_error("%llu probes failed locally after %d attempts each (file descriptors, "
 		    "ephemeral ports or buffers exhausted); the targets file is kept as it was",
 		    (unsigned long long)r->probes.outcome[PROBE_ERROR], PROBER_RETRY_MAX);
+		goto done;
+	}
+	if (!shrink_guard_allows(c, r)) {
+		r->status = SCAN_SHRUNK;
 		goto done;
 	}
 	r->status = publish(c, r);

@@ -36,6 +36,22 @@ cp "$TMP/out/targets.json" "$TMP/first.json"
 scan -rate-limit 3000 -timeout 1s -workers 3 2> "$TMP/scan2.log" || fail "second scan exited $?"
 cmp -s "$TMP/first.json" "$TMP/out/targets.json" || fail "identical scans gave different bytes"
 
+# the shrink guard: a scan that finds under half the previous targets keeps the old file
+# (exit 5) unless -force; -shrink-limit 0 turns it off
+ns_exec iptables -A OUTPUT -d 127.20.0.0/24 -p tcp -j DROP
+scan -rate-limit 0 -timeout 200ms 2> "$TMP/shrink.log"; rc=$?
+assert_eq "exit status of a shrunken scan" 5 "$rc"
+cmp -s "$TMP/first.json" "$TMP/out/targets.json" || fail "shrink guard did not keep the file"
+grep -q 'found 25 targets, fewer than 0.5 of the 145' "$TMP/shrink.log" || fail "shrink message: $(grep shrink "$TMP/shrink.log")"
+scan -rate-limit 0 -timeout 200ms -shrink-limit 0.1 2> "$TMP/shrink2.log"; rc=$?
+assert_eq "exit status with a lower shrink limit" 0 "$rc"
+assert_eq "targets after the lower limit" 25 "$(targets_pairs "$TMP/out/targets.json" | wc -l)"
+cp "$TMP/first.json" "$TMP/out/targets.json"
+scan -rate-limit 0 -timeout 200ms -force 2> "$TMP/shrink3.log"; rc=$?
+assert_eq "exit status with -force" 0 "$rc"
+assert_eq "targets after -force" 25 "$(targets_pairs "$TMP/out/targets.json" | wc -l)"
+ns_exec iptables -D OUTPUT -d 127.20.0.0/24 -p tcp -j DROP
+
 # SIGINT in mid-scan: exits 4 within a second and keeps the previous file
 echo '[]' > "$TMP/out/targets.json"
 cp "$TMP/out/targets.json" "$TMP/before.json"

@@ -112,6 +112,8 @@ resolve_names(const struct scan_config *c, struct scan_report *r, struct target 
 		cidr_format_addr(a->addr, ip, sizeof(ip));
 		if (a->outcome == RDNS_REJECTED || a->outcome == RDNS_UNVERIFIED)
 			log_warn("reverse DNS of %s: %s; using the IP", ip, a->detail);
+		else if (a->outcome == RDNS_NONE && strcmp(a->detail, "no PTR record") != 0)
+			log_info("reverse DNS of %s: %s; using the IP", ip, a->detail);
 		else
 			log_debug("reverse DNS of %s: %s", ip, a->detail);
 	}

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""tests/dns_hostile.py READYFILE QUERYLOG ADDR: a tiny DNS responder (UDP, stdlib only) on
+"""tests/dns_hostile.py READYFILE QUERYLOG ADDR [silent]: a tiny DNS responder (UDP, stdlib only) on
 ADDR:53 that answers PTR queries for 127.0.4.N with the hostile names of NAMES below, raw
 bytes and all, which no real DNS server would serve; NXDOMAIN for anything else. Each query
-is appended to QUERYLOG as "TYPE NAME". Creates READYFILE once it listens."""
+is appended to QUERYLOG as "TYPE NAME". With "silent" it logs and never answers: the DNS
+server that is down without saying so. Creates READYFILE once it listens."""
 import socket
 import struct
 import sys
@@ -69,6 +70,7 @@ def answer(pkt, log):
 
 def main():
     ready, logpath, addr = sys.argv[1:4]
+    silent = sys.argv[4:5] == ['silent']
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind((addr, 53))
     log = open(logpath, 'a')
@@ -76,7 +78,9 @@ def main():
     while True:
         pkt, peer = s.recvfrom(4096)
         try:
-            s.sendto(answer(pkt, log), peer)
+            reply = answer(pkt, log)
+            if not silent:
+                s.sendto(reply, peer)
         except (ValueError, struct.error, IndexError):
             pass
 

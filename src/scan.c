@@ -13,6 +13,8 @@
 #include "atomicfile.h"
 #include "log.h"
 #include "numparse.h"
+#include "ptrcache.h"
+#include "rdns.h"
 #include "scan.h"
 #include "shrinkguard.h"
 #include "targets.h"
@@ -54,11 +56,99 @@ size_inflight(const struct scan_config *c)
 	return got;
 }
 
+/* Log one cache load; a damaged file costs a warning, never the run. */
+static void
+log_cache_load(const char *path, const struct ptrcache_stats *st, int missing)
+{
+	if (missing)
+		log_info("PTR cache %s does not exist yet; it starts empty", path);
+	else if (st->bad > 0 && st->first_bad_line > 0)
+		log_warn("PTR cache %s: skipped %zu bad line(s) of %zu (first: line %zu: %s)", path,
+		    st->bad, st->lines, st->first_bad_line, st->first_bad);
+	else if (st->bad > 0)
+		log_warn("PTR cache %s: %s", path, st->first_bad);
+	log_debug("PTR cache %s: %zu entries loaded, %zu expired", path, st->loaded, st->expired);
+}
+
+/*
+ * Reverse DNS of the n open targets through the PTR cache file: sets t[].hostname (borrowed
+ * from names, which the caller frees after rendering) and the report's DNS counters. Any
+ * failure here only costs names: the targets fall back to their IPs.
+ */
+static void
+resolve_names(const struct scan_config *c, struct scan_report *r, struct target *t, size_t n,
+    struct rdns_result *names)
+{
+	struct rdns_config rc = { .timeout = c->dns_timeout, .workers = c->dns_workers,
+	    .ttl = (int64_t)c->dns_ttl, .negative_ttl = (int64_t)c->dns_negative_ttl,
+	    .verify = c->dns_verify };
+	struct ptrcache *cache = NULL;
+	struct ptrcache_stats st;
+	uint32_t *addrs = NULL;
+	int64_t now = (int64_t)wall_now();
+	char err[512], ip[16];
+	int missing;
+
+	if (c->no_dns || n == 0)
+		return;
+	if ((cache = ptrcache_new()) == NULL || (addrs = calloc(n, sizeof(*addrs))) == NULL) {
+		log_warn("reverse DNS skipped: out of memory");
+		goto out;
+	}
+	if (atomicfile_sweep(c->dns_cache) > 0)
+		log_info("removed temp files of %s left by dead runs", c->dns_cache);
+	if (ptrcache_load(cache, c->dns_cache, now, &st, &missing, err, sizeof(err)) < 0)
+		log_warn("%s; looking every name up", err);
+	else
+		log_cache_load(c->dns_cache, &st, missing);
+	for (size_t i = 0; i < n; i++)
+		addrs[i] = t[i].addr;
+	if (rdns_resolve(&rc, cache, addrs, n, now, names, err, sizeof(err)) < 0) {
+		log_warn("reverse DNS failed, targets keep their IPs: %s", err);
+		goto out;
+	}
+	for (size_t i = 0; i < names->n; i++) {
+		const struct rdns_answer *a = &names->v[i];
+
+		cidr_format_addr(a->addr, ip, sizeof(ip));
+		if (a->outcome == RDNS_REJECTED || a->outcome == RDNS_UNVERIFIED)
+			log_warn("reverse DNS of %s: %s; using the IP", ip, a->detail);
+		else if (a->outcome == RDNS_NONE && strcmp(a->detail, "no PTR record") != 0)
+			log_info("reverse DNS of %s: %s; using the IP", ip, a->detail);
+		else
+			log_debug("reverse DNS of %s: %s", ip, a->detail);
+	}
+	for (size_t i = 0; i < n; i++)
+		t[i].hostname = rdns_name(names, t[i].addr);
+	r->dns_lookups = names->lookups;
+	r->dns_cache_hits = names->cache_hits;
+	r->dns_errors = names->errors;
+	if (names->outcome[RDNS_UNFINISHED])
+		log_warn("%llu reverse lookups had no answer within -dns-timeout %gs (DNS server slow "
+		    "or unreachable?); those targets use their IPs",
+		    (unsigned long long)names->outcome[RDNS_UNFINISHED], c->dns_timeout);
+	log_info("reverse DNS of %zu hosts: %llu from the cache, %llu lookups, %llu errors "
+	    "(%llu without a name, %llu names rejected, %llu not verified, %llu unfinished)",
+	    names->n, (unsigned long long)r->dns_cache_hits, (unsigned long long)r->dns_lookups,
+	    (unsigned long long)r->dns_errors, (unsigned long long)names->outcome[RDNS_NONE],
+	    (unsigned long long)names->outcome[RDNS_REJECTED],
+	    (unsigned long long)names->outcome[RDNS_UNVERIFIED],
+	    (unsigned long long)names->outcome[RDNS_UNFINISHED]);
+	if (ptrcache_save(cache, c->dns_cache, now, err, sizeof(err)) < 0)
+		log_warn("PTR cache not saved, the next run looks names up again: %s", err);
+	else
+		log_debug("PTR cache %s: %zu entries saved", c->dns_cache, ptrcache_count(cache));
+out:
+	free(addrs);
+	ptrcache_free(cache);
+}
+
 static enum scan_status
 publish(const struct scan_config *c, struct scan_report *r)
 {
 	const struct prober_result *p = &r->probes;
 	struct target *t = NULL;
+	struct rdns_result names = { 0 };
 	char *json = NULL, err[512];
 	size_t len;
 	enum scan_status st = SCAN_OUTPUT;
@@ -71,6 +161,7 @@ publish(const struct scan_config *c, struct scan_report *r)
 		t[i].addr = p->open[i].addr;
 		t[i].port = p->open[i].port;
 	}
+	resolve_names(c, r, t, p->nopen, &names);
 	if (targets_format(t, p->nopen, &json, &len) < 0) {
 		log_error("out of memory rendering %zu targets", p->nopen);
 		st = SCAN_FAILED;
@@ -86,6 +177,7 @@ publish(const struct scan_config *c, struct scan_report *r)
 out:
 	free(json);
 	free(t);
+	rdns_result_fini(&names);
 	return st;
 }
 

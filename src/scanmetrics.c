@@ -64,8 +64,8 @@ port_of(const struct exporead_sample *s, uint16_t *port)
 	uint64_t n;
 	char why[64];
 
-	if (v == NULL || s->nlabels != 1 || numparse_uint(v, 65535, &n, why, sizeof(why)) < 0 ||
-	    n == 0)
+	if (v == NULL || s->nlabels != 1 || v[0] == '0' ||
+	    numparse_uint(v, 65535, &n, why, sizeof(why)) < 0)
 		return -1;
 	*port = (uint16_t)n;
 	return 0;

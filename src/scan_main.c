@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lockfile.h"
@@ -14,6 +15,7 @@
 #include "options.h"
 #include "scan.h"
 #include "scan_config.h"
+#include "scanmetrics.h"
 
 #define EXIT_USAGE	2
 #define EXIT_LOCKED	3
@@ -32,6 +34,18 @@ warn_note(void *ctx, const char *msg)
 {
 	(void)ctx;
 	log_warn("%s", msg);
+}
+
+/* After every run that held or failed to take the lock, so that failures show. */
+static void
+write_metrics(const struct scan_config *conf, const struct scan_report *report)
+{
+	char warn[1400], err[1400];
+
+	if (scanmetrics_write(conf, report, warn, sizeof(warn), err, sizeof(err)) < 0)
+		log_error("metrics textfile not written: %s", err);
+	if (warn[0] != '\0')
+		log_warn("%s", warn);
 }
 
 static void
@@ -114,9 +128,14 @@ main(int argc, char **argv)
 	case -1:
 		log_error("%s", err);
 		rc = SCAN_OUTPUT;
+		memset(&report, 0, sizeof(report));
+		report.status = SCAN_OUTPUT;
+		report.started = report.finished = (double)time(NULL);
+		write_metrics(&conf, &report);
 		goto out;
 	}
 	rc = scan_run(&conf, &stop_requested, &report);
+	write_metrics(&conf, &report);
 	scan_report_fini(&report);
 out:
 	lockfile_release(lockfd);

@@ -1,0 +1,508 @@
+/*
+ * scanmetrics.c: builds sd-scan's textfile from one run's report plus the values carried
+ * over from the previous file, in a fixed order (golden-testable), and replaces the file.
+ *
+ * DESIGN: sd-scan exits after each run, so its counters live in the file itself: the
+ * previous file is read back strictly (exporead) and its counters, histogram, published-
+ * targets gauges and last success time are the starting point. A file that cannot be
+ * trusted as a whole is not trusted in part: everything restarts from zero, which
+ * Prometheus reads as a counter reset. Counters cover the union of the ports configured now
+ * and the ports found in the previous file, so no counter series ever goes down.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "atomicfile.h"
+#include "exporead.h"
+#include "numparse.h"
+#include "scanmetrics.h"
+
+#define NPORTS		65536
+#define COUNTER_MAX	9007199254740992.0	/* 2^53: above it a double loses counts */
+
+static const double bounds[] = SCANMETRICS_BUCKETS;
+#define NBUCKETS (sizeof(bounds) / sizeof(bounds[0]))
+
+struct portstat {
+	uint64_t	 attempts, successes, timeouts;
+	double		 targets;		/* in the published file */
+	unsigned char	 seen, has_targets;
+};
+
+/* Everything that survives from one run to the next. */
+struct carried {
+	uint64_t	 scans, errors;
+	uint64_t	 dns_lookups, dns_hits, dns_errors;
+	uint64_t	 cum[NBUCKETS], count;
+	double		 sum;
+	int		 has_discovered;
+	double		 discovered;
+	double		 last_success;		/* 0: none known */
+	struct portstat	*ports;			/* [NPORTS] */
+};
+
+static int
+counter_value(double v, uint64_t *out)
+{
+	if (!(v >= 0 && v <= COUNTER_MAX && v == floor(v)))
+		return -1;
+	*out = (uint64_t)v;
+	return 0;
+}
+
+static int
+port_of(const struct exporead_sample *s, uint16_t *port)
+{
+	const char *v = exporead_label(s, "port");
+	uint64_t n;
+	char why[64];
+
+	if (v == NULL || s->nlabels != 1 || v[0] == '0' ||
+	    numparse_uint(v, 65535, &n, why, sizeof(why)) < 0)
+		return -1;
+	*port = (uint16_t)n;
+	return 0;
+}
+
+static int
+bucket_of(const char *le, size_t *i)
+{
+	char *end;
+	double b;
+
+	if (le == NULL)
+		return -1;
+	if (strcmp(le, "+Inf") == 0) {
+		*i = NBUCKETS;
+		return 0;
+	}
+	b = strtod(le, &end);
+	if (*end != '\0' || end == le)
+		return -1;
+	for (*i = 0; *i < NBUCKETS; (*i)++)
+		if (bounds[*i] == b)
+			return 0;
+	return -1;
+}
+
+/* Take one sample of the previous file into cr; NULL, or why the file is not trusted. */
+static const char *
+take(struct carried *cr, const struct exporead_sample *s, unsigned char *hseen)
+{
+	static const struct { const char *name; size_t off; } plain[] = {
+		{ "scanner_scans_total", offsetof(struct carried, scans) },
+		{ "scanner_scan_errors_total", offsetof(struct carried, errors) },
+		{ "scanner_dns_lookups_total", offsetof(struct carried, dns_lookups) },
+		{ "scanner_dns_cache_hits_total", offsetof(struct carried, dns_hits) },
+		{ "scanner_dns_lookup_errors_total", offsetof(struct carried, dns_errors) },
+		{ "scanner_scan_duration_seconds_count", offsetof(struct carried, count) },
+	};
+	static const struct { const char *name; size_t off; } perport[] = {
+		{ "scanner_connection_attempts_total", offsetof(struct portstat, attempts) },
+		{ "scanner_connection_successes_total", offsetof(struct portstat, successes) },
+		{ "scanner_connection_timeouts_total", offsetof(struct portstat, timeouts) },
+	};
+	uint16_t port;
+	size_t b;
+
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+		if (strcmp(s->name, plain[i].name) == 0) {
+			if (s->nlabels != 0 ||
+			    counter_value(s->value, (uint64_t *)((char *)cr + plain[i].off)) < 0)
+				return "a counter is not a whole number >= 0";
+			if (i == 5)
+				hseen[NBUCKETS + 1] = 1;
+			return NULL;
+		}
+	for (size_t i = 0; i < sizeof(perport) / sizeof(perport[0]); i++)
+		if (strcmp(s->name, perport[i].name) == 0) {
+			if (port_of(s, &port) < 0)
+				return "a per-port counter without a valid port label";
+			cr->ports[port].seen = 1;
+			if (counter_value(s->value,
+			    (uint64_t *)((char *)&cr->ports[port] + perport[i].off)) < 0)
+				return "a counter is not a whole number >= 0";
+			return NULL;
+		}
+	if (strcmp(s->name, "scanner_scan_duration_seconds_bucket") == 0) {
+		if (s->nlabels != 1 || bucket_of(exporead_label(s, "le"), &b) < 0)
+			return "scanner_scan_duration_seconds has other buckets than this version";
+		if (b < NBUCKETS && counter_value(s->value, &cr->cum[b]) < 0)
+			return "a histogram bucket is not a whole number >= 0";
+		if (b == NBUCKETS && s->value != floor(s->value))
+			return "a histogram bucket is not a whole number >= 0";
+		hseen[b] = 1;
+		return NULL;
+	}
+	if (strcmp(s->name, "scanner_scan_duration_seconds_sum") == 0) {
+		if (s->nlabels != 0 || !(s->value >= 0 && isfinite(s->value)))
+			return "the histogram sum is not a number >= 0";
+		cr->sum = s->value;
+		return NULL;
+	}
+	if (strcmp(s->name, "scanner_targets_total") == 0) {
+		if (port_of(s, &port) < 0 || !(s->value >= 0 && isfinite(s->value)))
+			return "scanner_targets_total without a valid port or value";
+		cr->ports[port].has_targets = 1;
+		cr->ports[port].targets = s->value;
+		return NULL;
+	}
+	if (strcmp(s->name, "scanner_targets_discovered") == 0 ||
+	    strcmp(s->name, "scanner_last_success_timestamp_seconds") == 0) {
+		if (s->nlabels != 0 || !(s->value >= 0 && isfinite(s->value)))
+			return "a carried gauge is not a number >= 0";
+		if (strcmp(s->name, "scanner_targets_discovered") == 0) {
+			cr->has_discovered = 1;
+			cr->discovered = s->value;
+		} else
+			cr->last_success = s->value;
+	}
+	return NULL;	/* last-scan gauges and unknown names are not carried */
+}
+
+/* Fill cr from the previous file; -1 with why in warn when it cannot be trusted. */
+static int
+load_prev(struct carried *cr, const char *prev, size_t prevlen, char *warn, size_t warnlen)
+{
+	struct exporead r;
+	unsigned char hseen[NBUCKETS + 2] = { 0 };	/* buckets, +Inf, _count */
+	const char *why = NULL;
+	double inf = 0;
+	int any = 0;
+
+	if (exporead_parse(prev, prevlen, &r, warn, warnlen) < 0) {
+		exporead_fini(&r);
+		return -1;
+	}
+	for (size_t i = 0; i < r.nsamples && why == NULL; i++) {
+		why = take(cr, &r.samples[i], hseen);
+		if (strcmp(r.samples[i].name, "scanner_scan_duration_seconds_bucket") == 0 &&
+		    why == NULL && strcmp(exporead_label(&r.samples[i], "le"), "+Inf") == 0)
+			inf = r.samples[i].value;
+	}
+	if (why == NULL && exporead_get(&r, "scanner_scans_total", NULL, 0, &(double){ 0 }) < 0)
+		why = "no scanner_scans_total in it";
+	for (size_t i = 0; i < NBUCKETS + 2; i++)
+		any |= hseen[i];
+	if (why == NULL && any) {
+		for (size_t i = 0; i < NBUCKETS + 2; i++)
+			if (!hseen[i])
+				why = "scanner_scan_duration_seconds has other buckets than this version";
+		for (size_t i = 1; i < NBUCKETS && why == NULL; i++)
+			if (cr->cum[i] < cr->cum[i - 1])
+				why = "scanner_scan_duration_seconds buckets are not cumulative";
+		if (why == NULL && (inf != (double)cr->count || cr->cum[NBUCKETS - 1] > cr->count))
+			why = "scanner_scan_duration_seconds +Inf bucket differs from its count";
+	}
+	exporead_fini(&r);
+	if (why != NULL) {
+		snprintf(warn, warnlen, "%s", why);
+		return -1;
+	}
+	return 0;
+}
+
+/* Round to milliseconds: clean decimals ("1763780940.123") in the file. */
+static double
+ms(double v)
+{
+	return round(v * 1000) / 1000;
+}
+
+static int
+one(struct expo *e, const char *name, enum expo_type type, const char *help, double v)
+{
+	if (expo_family(e, name, type, help) < 0 || expo_sample(e, NULL, 0, v) < 0)
+		return -1;
+	return 0;
+}
+
+static int
+per_port(struct expo *e, const struct carried *cr, const char *name, const char *help,
+    size_t off)
+{
+	char num[8];
+
+	if (expo_family(e, name, EXPO_COUNTER, help) < 0)
+		return -1;
+	for (size_t p = 1; p < NPORTS; p++) {
+		const struct expo_label l = { "port", num };
+
+		if (!cr->ports[p].seen)
+			continue;
+		snprintf(num, sizeof(num), "%zu", p);
+		if (expo_sample(e, &l, 1,
+		    (double)*(const uint64_t *)((const char *)&cr->ports[p] + off)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+add_run(struct carried *cr, const struct scan_config *c, const struct scan_report *r)
+{
+	const struct prober_result *p = &r->probes;
+	int ok = r->status == SCAN_OK;
+	double took = r->finished - r->started;
+
+	cr->scans++;
+	cr->errors += !ok;
+	if (!p->interrupted && p->done > 0) {
+		took = took > 0 ? ms(took) : 0;
+		for (size_t i = 0; i < NBUCKETS; i++)
+			cr->cum[i] += took <= bounds[i];
+		cr->count++;
+		cr->sum += took;
+	}
+	for (size_t i = 0; i < c->ports.n; i++) {
+		struct portstat *ps = &cr->ports[c->ports.ports[i]];
+		const uint64_t *o;
+
+		ps->seen = 1;
+		if (p->port_outcome == NULL || p->nports != c->ports.n)
+			continue;
+		o = &p->port_outcome[i * PROBE_OUTCOMES];
+		for (size_t k = 0; k < PROBE_OUTCOMES; k++)
+			ps->attempts += o[k];
+		ps->successes += o[PROBE_OPEN];
+		ps->timeouts += o[PROBE_TIMEOUT];
+	}
+	cr->dns_lookups += r->dns_lookups;
+	cr->dns_hits += r->dns_cache_hits;
+	cr->dns_errors += r->dns_errors;
+	if (!ok)
+		return;
+	/* a new targets file: its gauges replace the carried ones */
+	for (size_t port = 0; port < NPORTS; port++) {
+		cr->ports[port].has_targets = 0;
+		cr->ports[port].targets = 0;
+	}
+	for (size_t i = 0; i < c->ports.n; i++)
+		cr->ports[c->ports.ports[i]].has_targets = 1;
+	for (size_t i = 0; i < p->nopen; i++)
+		cr->ports[p->open[i].port].targets++;
+	cr->has_discovered = 1;
+	cr->discovered = (double)r->targets;
+	cr->last_success = ms(r->finished);
+}
+
+static int
+emit(struct expo *e, const struct carried *cr, const struct scan_config *c,
+    const struct scan_report *r)
+{
+	const struct prober_result *p = &r->probes;
+	const struct expo_label *none = NULL;
+	char num[8];
+	int any_targets = 0;
+
+	if (one(e, "scanner_scans_total", EXPO_COUNTER,
+	    "Runs of sd-scan that wrote this file, whatever their outcome.",
+	    (double)cr->scans) < 0 ||
+	    one(e, "scanner_scan_errors_total", EXPO_COUNTER,
+	    "Runs of sd-scan that did not publish a new targets file (failed, interrupted, "
+	    "output not writable, shrink guard).", (double)cr->errors) < 0 ||
+	    expo_family(e, "scanner_scan_duration_seconds", EXPO_HISTOGRAM,
+	    "Wall time of the runs that probed every target, from start to end (interrupted "
+	    "runs and runs that failed before probing are not observed).") < 0 ||
+	    expo_histogram(e, none, 0, bounds, cr->cum, NBUCKETS, cr->count, cr->sum) < 0)
+		return -1;
+
+	for (size_t port = 1; port < NPORTS; port++)
+		any_targets |= cr->ports[port].has_targets;
+	if (any_targets) {
+		/* untyped, not gauge: the seed's name ends in _total, which promtool reserves
+		 * for counters; PromQL treats both alike */
+		if (expo_family(e, "scanner_targets_total", EXPO_UNTYPED,
+		    "Targets by port in the published targets file (a gauge, set by the last run "
+		    "that published the file).") < 0)
+			return -1;
+		for (size_t port = 1; port < NPORTS; port++) {
+			const struct expo_label l = { "port", num };
+
+			if (!cr->ports[port].has_targets)
+				continue;
+			snprintf(num, sizeof(num), "%zu", port);
+			if (expo_sample(e, &l, 1, cr->ports[port].targets) < 0)
+				return -1;
+		}
+	}
+	if (cr->has_discovered && one(e, "scanner_targets_discovered", EXPO_GAUGE,
+	    "Unique address:port targets in the published targets file.", cr->discovered) < 0)
+		return -1;
+	if (per_port(e, cr, "scanner_connection_attempts_total",
+	    "TCP connect probes finished, by port (a probe retried after local failures "
+	    "counts once).", offsetof(struct portstat, attempts)) < 0 ||
+	    per_port(e, cr, "scanner_connection_successes_total",
+	    "TCP connect probes that completed the handshake (port open), by port.",
+	    offsetof(struct portstat, successes)) < 0 ||
+	    per_port(e, cr, "scanner_connection_timeouts_total",
+	    "TCP connect probes that got no answer within the timeout, by port.",
+	    offsetof(struct portstat, timeouts)) < 0 ||
+	    one(e, "scanner_dns_lookups_total", EXPO_COUNTER,
+	    "Reverse DNS (PTR) lookups sent to the resolver.", (double)cr->dns_lookups) < 0 ||
+	    one(e, "scanner_dns_cache_hits_total", EXPO_COUNTER,
+	    "Host names taken from the PTR cache instead of a lookup.",
+	    (double)cr->dns_hits) < 0 ||
+	    one(e, "scanner_dns_lookup_errors_total", EXPO_COUNTER,
+	    "Reverse DNS lookups that failed or returned a rejected name.",
+	    (double)cr->dns_errors) < 0)
+		return -1;
+
+	if (one(e, "scanner_last_scan_start_timestamp_seconds", EXPO_GAUGE,
+	    "Start of the last run, seconds since the epoch.", ms(r->started)) < 0 ||
+	    one(e, "scanner_last_scan_end_timestamp_seconds", EXPO_GAUGE,
+	    "End of the last run, seconds since the epoch.", ms(r->finished)) < 0 ||
+	    one(e, "scanner_last_scan_duration_seconds", EXPO_GAUGE,
+	    "Wall time of the last run, from start to end.",
+	    r->finished > r->started ? ms(r->finished - r->started) : 0) < 0 ||
+	    one(e, "scanner_last_scan_success", EXPO_GAUGE,
+	    "1 when the last run published a new targets file, 0 when it failed or was "
+	    "interrupted (the previous targets file is then still served).",
+	    r->status == SCAN_OK) < 0 ||
+	    one(e, "scanner_last_scan_exit_status", EXPO_GAUGE,
+	    "Exit status of the last run: 0 ok, 1 scan failed, 4 interrupted, 5 shrink guard "
+	    "kept the old targets, 6 targets file not writable (see sd-scan(1)).",
+	    (double)r->status) < 0 ||
+	    one(e, "scanner_last_success_timestamp_seconds", EXPO_GAUGE,
+	    "End of the last run that published the targets file, seconds since the epoch "
+	    "(0: none known).", cr->last_success) < 0 ||
+	    one(e, "scanner_scan_interval_seconds", EXPO_GAUGE,
+	    "The configured interval between runs (-interval).", c->interval) < 0 ||
+	    expo_family(e, "scanner_last_scan_probes", EXPO_GAUGE,
+	    "Probes of the last run by outcome: open, closed (refused), unreachable (ICMP), "
+	    "timeout, error (local failure after retries).") < 0)
+		return -1;
+	for (int k = 0; k < PROBE_OUTCOMES; k++) {
+		const struct expo_label l = { "outcome", prober_outcome_name(k) };
+
+		if (expo_sample(e, &l, 1, (double)p->outcome[k]) < 0)
+			return -1;
+	}
+	return one(e, "scanner_last_scan_probe_rate", EXPO_GAUGE,
+	    "Probes per second the last run achieved while probing.",
+	    p->seconds > 0 ? ms((double)p->done / p->seconds) : 0);
+}
+
+int
+scanmetrics_format(const struct scan_config *c, const struct scan_report *r,
+    const char *prev, size_t prevlen, struct expo *out, char *warn, size_t warnlen)
+{
+	struct carried cr;
+	int rc;
+
+	memset(&cr, 0, sizeof(cr));
+	warn[0] = '\0';
+	if ((cr.ports = calloc(NPORTS, sizeof(*cr.ports))) == NULL) {
+		snprintf(out->error, sizeof(out->error), "out of memory");
+		errno = ENOMEM;
+		return -1;
+	}
+	if (prev != NULL && load_prev(&cr, prev, prevlen, warn, warnlen) < 0) {
+		struct portstat *ports = cr.ports;
+
+		memset(&cr, 0, sizeof(cr));
+		memset(ports, 0, NPORTS * sizeof(*ports));
+		cr.ports = ports;
+		if (warn[0] == '\0')
+			snprintf(warn, warnlen, "out of memory");
+	}
+	add_run(&cr, c, r);
+	rc = emit(out, &cr, c, r);
+	free(cr.ports);
+	return rc;
+}
+
+/* The previous file into *buf: 0, 1 when there is none, -1 with why in warn. */
+static int
+read_prev(const char *path, char **buf, size_t *len, char *warn, size_t warnlen)
+{
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	*buf = NULL;
+	*len = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
+		if (errno == ENOENT)
+			return 1;
+		snprintf(warn, warnlen, "%s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0)
+		snprintf(warn, warnlen, "%s", strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		snprintf(warn, warnlen, "not a regular file");
+	else if (st.st_size > SCANMETRICS_PREV_MAX)
+		snprintf(warn, warnlen, "larger than %u bytes", SCANMETRICS_PREV_MAX);
+	else
+		warn[0] = '\0';
+	if (warn[0] != '\0') {
+		close(fd);
+		return -1;
+	}
+	if ((*buf = malloc((size_t)st.st_size + 1)) == NULL) {
+		snprintf(warn, warnlen, "out of memory");
+		close(fd);
+		return -1;
+	}
+	while (*len < (size_t)st.st_size + 1 &&
+	    (n = read(fd, *buf + *len, (size_t)st.st_size + 1 - *len)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(warn, warnlen, "%s", strerror(errno));
+			close(fd);
+			free(*buf);
+			*buf = NULL;
+			return -1;
+		}
+		*len += (size_t)n;
+	}
+	close(fd);	/* read-only: nothing to lose */
+	return 0;
+}
+
+int
+scanmetrics_write(const struct scan_config *c, const struct scan_report *r, char *warn,
+    size_t warnlen, char *err, size_t errlen)
+{
+	struct expo e;
+	char *prev, why[256];
+	size_t prevlen;
+	int rc = -1;
+
+	warn[0] = '\0';
+	switch (read_prev(c->metrics_file, &prev, &prevlen, why, sizeof(why))) {
+	case 1:
+		snprintf(warn, warnlen, "no previous metrics file %s; counters start from zero",
+		    c->metrics_file);
+		break;
+	case -1:
+		snprintf(warn, warnlen, "cannot read the previous metrics file %s: %s; counters "
+		    "start from zero", c->metrics_file, why);
+		break;
+	}
+	expo_init(&e);
+	if (scanmetrics_format(c, r, prev, prevlen, &e, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "metrics for %s: %s", c->metrics_file, e.error);
+		goto out;
+	}
+	if (why[0] != '\0')
+		snprintf(warn, warnlen, "previous metrics file %s not trusted (%s); counters and "
+		    "the duration histogram start from zero", c->metrics_file, why);
+	(void)atomicfile_sweep(c->metrics_file);
+	if (atomicfile_write(c->metrics_file, e.buf, e.len, 0644, err, errlen) < 0)
+		goto out;
+	rc = 0;
+out:
+	expo_fini(&e);
+	free(prev);
+	return rc;
+}

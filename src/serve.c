@@ -161,6 +161,7 @@ handle_targets(struct serve_ctx *ctx, const struct serve_request *req, struct wr
 	enum targetset_error kind;
 	const struct targetset *ts;
 	const char *qs = req->query;
+	unsigned long failures = ctx->targets.failures;
 	char err[700], msg[800];
 	size_t n, len;
 
@@ -174,7 +175,8 @@ handle_targets(struct serve_ctx *ctx, const struct serve_request *req, struct wr
 		/* never [] and never a partial list: Prometheus keeps its list on a 5xx */
 		snprintf(msg, sizeof(msg), "%s%s", kind == TARGETSET_CORRUPT ?
 		    "targets file is corrupt: " : "targets file is unavailable: ", err);
-		log_warn("%s", msg);
+		if (kind == TARGETSET_MISSING || ctx->targets.failures != failures)
+			log_warn("%s", msg);	/* a corrupt file once, not per request */
 		return error_json(w, 503, msg, "Retry-After: 30\r\n");
 	}
 	n = targetset_body(ts, &q, iov, &len);

@@ -591,6 +591,7 @@ targetset_cache_get(struct targetset_cache *c, enum targetset_error *kind, char 
 		free(buf);
 		if (r < 0) {
 			c->failed = 1;
+			c->failures++;
 			c->failed_key = key;
 			snprintf(c->failed_err, sizeof(c->failed_err), "%s", why);
 			*kind = TARGETSET_CORRUPT;

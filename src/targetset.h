@@ -71,6 +71,7 @@ struct targetset_cache {
 	struct targetset_key	 failed_key;
 	char			 failed_err[512];
 	unsigned long		 loads;		/* successful loads, for tests and debug */
+	unsigned long		 failures;	/* failed loads (a cached failure is not one) */
 };
 
 /* path is copied. -1 on out of memory. */

@@ -1,0 +1,41 @@
+/*
+ * reqstats.h: sd-serve's request counters and duration histogram, kept in a small file
+ * mapped shared (under /dev/shm by default) so that every sd-serve process of one web
+ * server adds to the same totals, and the totals outlive restarts until reboot. Updates are
+ * lock-free atomic adds on the mapping; a reader sees each counter whole. Safe across
+ * processes and threads.
+ */
+#ifndef SD_REQSTATS_H
+#define SD_REQSTATS_H
+
+#include <stddef.h>
+
+/* The path label: a fixed set, so a scan of random URLs cannot grow the series. */
+enum reqstats_path {
+	REQSTATS_ROOT, REQSTATS_TARGETS, REQSTATS_HEALTH, REQSTATS_METRICS, REQSTATS_OTHER,
+	REQSTATS_NPATHS
+};
+
+struct reqstats;
+
+/*
+ * Map the counters file at path, creating it (mode 0600) when absent. NULL path: counters
+ * private to this process. NULL and a one-line reason in err when the file cannot be used
+ * (then the caller may fall back to reqstats_open(NULL, ...)). The caller closes.
+ */
+struct reqstats *reqstats_open(const char *path, char *err, size_t errlen);
+void	reqstats_close(struct reqstats *);	/* NULL is fine */
+/* 1 when the counters are shared through a file. */
+int	reqstats_shared(const struct reqstats *);
+/* Count one answered request; status is the HTTP status, seconds its duration. */
+void	reqstats_record(struct reqstats *, enum reqstats_path, int status, double seconds);
+/*
+ * Append the scanner_http_requests_total counter and scanner_http_request_duration_seconds
+ * histogram families in the text exposition format to a malloc'd string (*out, caller
+ * frees). -1 on out of memory.
+ */
+int	reqstats_format(const struct reqstats *, char **out, size_t *outlen);
+/* The label value of a path ("/targets.json", ..., "other"). */
+const char *reqstats_path_label(enum reqstats_path);
+
+#endif

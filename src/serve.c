@@ -1,0 +1,443 @@
+/*
+ * serve.c: routing, methods, status lines and the bodies of /, /targets.json, /health and
+ * /metrics. Errors are one-line JSON objects {"error":"..."}. Every answer is fully known
+ * before its first byte is written, so it carries a Content-Length (also for HEAD).
+ */
+#define _GNU_SOURCE	/* memrchr */
+#include <json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "log.h"
+#include "numparse.h"
+#include "query.h"
+#include "serve.h"
+
+#define CT_JSON		"application/json"	/* exactly: Prometheus 2.28 refused a charset */
+#define CT_METRICS	"text/plain; version=0.0.4; charset=utf-8"
+#define CT_HTML		"text/html; charset=utf-8"
+#define URI_MAX		8192	/* longer request URIs are refused */
+
+struct writer {
+	serve_write_fn	 fn;
+	void		*ctx;
+	int		 head;		/* HEAD: headers only */
+	int		 failed;
+};
+
+static void
+put(struct writer *w, const void *p, size_t n)
+{
+	if (!w->failed && n > 0 && w->fn(w->ctx, p, n) < 0)
+		w->failed = 1;
+}
+
+static const char *
+reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 400: return "Bad Request";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	default: return "Unknown";
+	}
+}
+
+static void
+headers(struct writer *w, int status, const char *ctype, size_t len, const char *extra)
+{
+	char h[512];
+	int n;
+
+	n = snprintf(h, sizeof(h), "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+	    "Cache-Control: no-store\r\n%s\r\n", status, reason(status), ctype, len,
+	    extra ? extra : "");
+	if (n < 0 || (size_t)n >= sizeof(h)) {
+		w->failed = 1;
+		return;
+	}
+	put(w, h, (size_t)n);
+}
+
+/* A whole response with a body in one piece. */
+static int
+respond(struct writer *w, int status, const char *ctype, const char *body, size_t len,
+    const char *extra)
+{
+	headers(w, status, ctype, len, extra);
+	if (!w->head)
+		put(w, body, len);
+	return status;
+}
+
+/* {"error":"MSG"}\n with MSG escaped by json-c. */
+static int
+error_json(struct writer *w, int status, const char *msg, const char *extra)
+{
+	struct json_object *o = json_object_new_object();
+	const char *s = NULL;
+	char buf[1200];
+	int n;
+
+	if (o != NULL) {
+		json_object_object_add(o, "error", json_object_new_string(msg));
+		s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+		    JSON_C_TO_STRING_NOSLASHESCAPE);
+	}
+	n = snprintf(buf, sizeof(buf), "%s\n", s ? s : "{\"error\":\"out of memory\"}");
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		n = snprintf(buf, sizeof(buf), "{\"error\":\"error message too long\"}\n");
+	json_object_put(o);
+	return respond(w, status, CT_JSON, buf, (size_t)n, extra);
+}
+
+/* The path of uri (before '?') relative to the mount point; points into uri. */
+static const char *
+relative_path(const char *uri, size_t *len, const char *script_name)
+{
+	size_t plen = strcspn(uri, "?"), slen = script_name ? strlen(script_name) : 0;
+	const char *slash;
+
+	/* mounted at a prefix (lighttpd "/sd", Apache ScriptAlias, nginx split_path_info) */
+	if (slen > 0 && slen < plen && strncmp(uri, script_name, slen) == 0 && uri[slen] == '/' &&
+	    script_name[slen - 1] != '/') {
+		*len = plen - slen;
+		return uri + slen;
+	}
+	if (slen > 0 && slen == plen && strncmp(uri, script_name, slen) == 0) {
+		/* SCRIPT_NAME is the whole path: a prefix mount asked without its slash
+		 * ("/sd"), or a server that puts the whole URI there (nginx without split,
+		 * lighttpd mounted at "/"): the last segment decides */
+		slash = memrchr(uri, '/', plen);
+		if (slash != NULL) {
+			*len = plen - (size_t)(slash - uri);
+			if (serve_route(slash, NULL) != REQSTATS_OTHER || *len == 1)
+				return slash;
+		}
+		*len = 1;
+		return "/";
+	}
+	*len = plen;
+	return uri;
+}
+
+enum reqstats_path
+serve_route(const char *uri, const char *script_name)
+{
+	static const struct {
+		const char		*path;
+		enum reqstats_path	 route;
+	} routes[] = {
+		{ "/", REQSTATS_ROOT }, { "", REQSTATS_ROOT },
+		{ "/targets.json", REQSTATS_TARGETS }, { "/health", REQSTATS_HEALTH },
+		{ "/metrics", REQSTATS_METRICS },
+	};
+	size_t len;
+	const char *p;
+
+	if (script_name == NULL) {
+		len = strcspn(uri, "?");
+		p = uri;
+	} else {
+		p = relative_path(uri, &len, script_name);
+	}
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
+		if (strlen(routes[i].path) == len && strncmp(p, routes[i].path, len) == 0)
+			return routes[i].route;
+	return REQSTATS_OTHER;
+}
+
+static int
+handle_targets(struct serve_ctx *ctx, const struct serve_request *req, struct writer *w)
+{
+	static struct iovec iov[TARGETSET_IOV_MAX];
+	static struct query q;
+	enum targetset_error kind;
+	const struct targetset *ts;
+	const char *qs = req->query;
+	unsigned long failures = ctx->targets.failures;
+	char err[700], msg[800];
+	size_t n, len;
+
+	if (qs == NULL) {
+		qs = strchr(req->uri, '?');
+		qs = qs ? qs + 1 : "";
+	}
+	if (query_parse(qs, strlen(qs), &q, err, sizeof(err)) < 0)
+		return error_json(w, 400, err, NULL);
+	if ((ts = targetset_cache_get(&ctx->targets, &kind, err, sizeof(err))) == NULL) {
+		/* never [] and never a partial list: Prometheus keeps its list on a 5xx */
+		snprintf(msg, sizeof(msg), "%s%s", kind == TARGETSET_CORRUPT ?
+		    "targets file is corrupt: " : "targets file is unavailable: ", err);
+		if (kind == TARGETSET_MISSING || ctx->targets.failures != failures)
+			log_warn("%s", msg);	/* a corrupt file once, not per request */
+		return error_json(w, 503, msg, "Retry-After: 30\r\n");
+	}
+	n = targetset_body(ts, &q, iov, &len);
+	headers(w, 200, CT_JSON, len, NULL);
+	if (!w->head)
+		for (size_t i = 0; i < n; i++)
+			put(w, iov[i].iov_base, iov[i].iov_len);
+	return 200;
+}
+
+static void
+iso8601(double t, char *buf, size_t len)
+{
+	time_t s = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&s, &tm) == NULL || strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, len, "?");
+}
+
+static struct json_object *
+duration_json(double s)
+{
+	char buf[64];
+
+	return json_object_new_string(s == 0 ? "0s" : numparse_format_duration(s, buf, sizeof(buf)));
+}
+
+static int
+handle_health(struct serve_ctx *ctx, struct writer *w, double now)
+{
+	const struct scanfile_state *st = &ctx->scanfile.state;
+	struct json_object *o = json_object_new_object();
+	enum targetset_error kind;
+	const struct targetset *ts;
+	const char *status, *body;
+	char err[700], when[64];
+	double completed = -1, last = -1, interval = ctx->conf->interval;
+	int code, ok;
+
+	if (o == NULL)
+		return error_json(w, 500, "out of memory", NULL);
+	if (scanfile_cache_refresh(&ctx->scanfile, err, sizeof(err)) == 0 && err[0])
+		log_warn("%s", err);
+	ts = targetset_cache_get(&ctx->targets, &kind, err, sizeof(err));
+	if (st->has_end && st->end > 0)
+		last = st->end;
+	/* the last successful scan: the textfile says so, or the targets file was written */
+	if (last > 0 && (!st->has_success || st->success == 1))
+		completed = last;
+	else if (ts != NULL)
+		completed = targetset_mtime(ts);
+	if (last < 0 && ts != NULL)
+		last = targetset_mtime(ts);
+	if (st->has_interval && st->interval > 0)
+		interval = st->interval;
+
+	if (ts == NULL) {
+		status = "error";
+		code = 503;
+	} else if (completed < 0) {
+		status = "no scan yet";
+		code = 503;
+	} else if (now - completed > ctx->conf->max_age) {
+		status = "stale";
+		code = 503;
+	} else {
+		status = "healthy";
+		code = 200;
+	}
+	json_object_object_add(o, "status", json_object_new_string(status));
+	if (last > 0) {
+		iso8601(last, when, sizeof(when));
+		json_object_object_add(o, "last_scan", json_object_new_string(when));
+		json_object_object_add(o, "last_scan_ago",
+		    duration_json(now > last ? (double)(long long)(now - last) : 0));
+	} else {
+		json_object_object_add(o, "last_scan", NULL);
+		json_object_object_add(o, "last_scan_ago", NULL);
+	}
+	json_object_object_add(o, "last_scan_duration",
+	    st->has_duration ? duration_json(st->duration) : NULL);
+	if (st->has_success)
+		json_object_object_add(o, "last_scan_success",
+		    json_object_new_boolean(st->success == 1));
+	json_object_object_add(o, "scan_interval", duration_json(interval));
+	json_object_object_add(o, "max_age", duration_json(ctx->conf->max_age));
+	json_object_object_add(o, "targets_count",
+	    ts ? json_object_new_int64((int64_t)targetset_targets(ts)) : NULL);
+	if (ts == NULL)
+		json_object_object_add(o, "error", json_object_new_string(err));
+	ok = (body = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE)) != NULL;
+	if (ok) {
+		size_t blen = strlen(body);
+
+		headers(w, code, CT_JSON, blen + 1, NULL);
+		if (!w->head) {
+			put(w, body, blen);
+			put(w, "\n", 1);
+		}
+	}
+	json_object_put(o);
+	return ok ? code : error_json(w, 500, "out of memory", NULL);
+}
+
+static int
+handle_metrics(struct serve_ctx *ctx, struct writer *w)
+{
+	char err[700], *own = NULL;
+	size_t ownlen = 0;
+
+	if (scanfile_cache_refresh(&ctx->scanfile, err, sizeof(err)) == 0 && err[0])
+		log_warn("%s", err);
+	if (reqstats_format(ctx->stats, &own, &ownlen) < 0)
+		return error_json(w, 500, "out of memory", NULL);
+	headers(w, 200, CT_METRICS, ctx->scanfile.textlen + ownlen, NULL);
+	if (!w->head) {
+		put(w, ctx->scanfile.text, ctx->scanfile.textlen);
+		put(w, own, ownlen);
+	}
+	free(own);
+	return 200;
+}
+
+/* s with HTML's special characters escaped, appended to b (room blen). */
+static void
+html_escape(const char *s, size_t n, char *b, size_t blen)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n && o + 7 < blen; i++) {
+		const char *r = NULL;
+
+		switch (s[i]) {
+		case '<': r = "&lt;"; break;
+		case '>': r = "&gt;"; break;
+		case '&': r = "&amp;"; break;
+		case '"': r = "&quot;"; break;
+		case '\'': r = "&#39;"; break;
+		}
+		if (r) {
+			memcpy(b + o, r, strlen(r));
+			o += strlen(r);
+		} else {
+			b[o++] = s[i];
+		}
+	}
+	b[o] = '\0';
+}
+
+static int
+handle_root(struct serve_ctx *ctx, const struct serve_request *req, struct writer *w)
+{
+	char base[600], page[4096];
+	size_t rlen, plen = strcspn(req->uri, "?");
+	const char *rel = relative_path(req->uri, &rlen, req->script_name);
+	size_t blen;
+	int n;
+
+	(void)ctx;
+	/* the mount point: what precedes the relative path, or the whole path ("/sd") */
+	blen = rel >= req->uri && rel <= req->uri + plen ? (size_t)(rel - req->uri) : plen;
+	while (blen > 0 && req->uri[blen - 1] == '/')
+		blen--;
+	if (req->accept && strstr(req->accept, "text/html")) {
+		html_escape(req->uri, blen, base, sizeof(base));
+		n = snprintf(page, sizeof(page),
+		    "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>sd-serve</title>"
+		    "</head>\n<body><h1>sd-serve %s</h1>\n<p>Prometheus HTTP service discovery for the "
+		    "targets found by sd-scan.</p>\n<ul>\n"
+		    "<li><a href=\"%s/targets.json\">%s/targets.json</a>: every target (http_sd "
+		    "format); <code>?port=9100</code> or <code>?port=9100,8080</code> keeps those "
+		    "ports</li>\n"
+		    "<li><a href=\"%s/health\">%s/health</a>: the last scan and whether it is recent "
+		    "(503 when not)</li>\n"
+		    "<li><a href=\"%s/metrics\">%s/metrics</a>: scanner and request metrics "
+		    "(Prometheus text format)</li>\n</ul>\n"
+		    "<pre>http_sd_configs:\n  - url: 'http://HOST%s/targets.json?port=9100'</pre>\n"
+		    "</body></html>\n", SD_VERSION, base, base, base, base, base, base, base);
+		if (n < 0 || (size_t)n >= sizeof(page))
+			return error_json(w, 500, "page too long", NULL);
+		return respond(w, 200, CT_HTML, page, (size_t)n, NULL);
+	}
+	n = snprintf(page, sizeof(page),
+	    "{\"name\":\"sd-serve\",\"version\":\"%s\",\"endpoints\":{"
+	    "\"/targets.json\":\"every target in the Prometheus http_sd format\","
+	    "\"/targets.json?port=9100\":\"only the targets on port 9100\","
+	    "\"/targets.json?port=9100,8080\":\"only the targets on those ports\","
+	    "\"/health\":\"the last scan; 503 before the first scan or when it is too old\","
+	    "\"/metrics\":\"scanner and request metrics in the Prometheus text format\"}}\n",
+	    SD_VERSION);
+	if (n < 0 || (size_t)n >= sizeof(page))
+		return error_json(w, 500, "page too long", NULL);
+	return respond(w, 200, CT_JSON, page, (size_t)n, NULL);
+}
+
+int
+serve_init(struct serve_ctx *ctx, const struct serve_config *conf, struct reqstats *stats)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->conf = conf;
+	ctx->stats = stats;
+	if (targetset_cache_init(&ctx->targets, conf->output) < 0 ||
+	    scanfile_cache_init(&ctx->scanfile, conf->metrics_file) < 0) {
+		serve_fini(ctx);
+		return -1;
+	}
+	return 0;
+}
+
+void
+serve_fini(struct serve_ctx *ctx)
+{
+	targetset_cache_fini(&ctx->targets);
+	scanfile_cache_fini(&ctx->scanfile);
+}
+
+struct serve_result
+serve_handle(struct serve_ctx *ctx, const struct serve_request *req, double now,
+    serve_write_fn write, void *wctx)
+{
+	struct writer w = { write, wctx, 0, 0 };
+	struct serve_result r = { 0, REQSTATS_OTHER, 0 };
+	struct serve_request rq = *req;
+
+	if (rq.uri == NULL || rq.uri[0] == '\0')
+		rq.uri = "/";
+	if (rq.method == NULL)
+		rq.method = "GET";
+	w.head = strcmp(rq.method, "HEAD") == 0;
+	if (strlen(rq.uri) > URI_MAX) {
+		r.status = error_json(&w, 400, "request URI too long", NULL);
+		goto out;
+	}
+	r.path = serve_route(rq.uri, rq.script_name);
+	if (r.path == REQSTATS_OTHER) {
+		r.status = error_json(&w, 404, "no such endpoint (try /, /targets.json, /health, "
+		    "/metrics)", NULL);
+		goto out;
+	}
+	if (strcmp(rq.method, "GET") != 0 && !w.head) {
+		r.status = error_json(&w, 405, "method not allowed (GET or HEAD)",
+		    "Allow: GET, HEAD\r\n");
+		goto out;
+	}
+	switch (r.path) {
+	case REQSTATS_TARGETS:
+		r.status = handle_targets(ctx, &rq, &w);
+		break;
+	case REQSTATS_HEALTH:
+		r.status = handle_health(ctx, &w, now);
+		break;
+	case REQSTATS_METRICS:
+		r.status = handle_metrics(ctx, &w);
+		break;
+	default:
+		r.status = handle_root(ctx, &rq, &w);
+		break;
+	}
+out:
+	r.write_failed = w.failed;
+	return r;
+}

@@ -1,0 +1,51 @@
+/*
+ * serve.h: sd-serve's request handler, independent of FastCGI: it routes one request (on
+ * REQUEST_URI without its query, relative to SCRIPT_NAME), checks the method, and writes
+ * the CGI-style response (Status line, headers, body) through a write callback. Not
+ * thread-safe: one serve_ctx per process or thread; the caches inside it are its own.
+ */
+#ifndef SD_SERVE_H
+#define SD_SERVE_H
+
+#include <stddef.h>
+
+#include "reqstats.h"
+#include "scanfile.h"
+#include "serve_config.h"
+#include "targetset.h"
+
+struct serve_ctx {
+	const struct serve_config	*conf;		/* borrowed */
+	struct reqstats			*stats;		/* borrowed; for /metrics */
+	struct targetset_cache		 targets;
+	struct scanfile_cache		 scanfile;
+};
+
+/* The CGI variables a request is made of (borrowed; NULL when absent). */
+struct serve_request {
+	const char	*method;	/* REQUEST_METHOD */
+	const char	*uri;		/* REQUEST_URI, with the query */
+	const char	*script_name;	/* SCRIPT_NAME: where the web server mounts us */
+	const char	*query;		/* QUERY_STRING; NULL: taken from uri */
+	const char	*accept;	/* HTTP_ACCEPT, to offer HTML to browsers at / */
+};
+
+/* Write len bytes of the response; 0, or -1 when the client is gone. */
+typedef int (*serve_write_fn)(void *wctx, const void *buf, size_t len);
+
+struct serve_result {
+	int			 status;	/* HTTP status sent */
+	enum reqstats_path	 path;		/* the route, for the metrics */
+	int			 write_failed;
+};
+
+/* -1 on out of memory. conf and stats must outlive ctx. */
+int	serve_init(struct serve_ctx *ctx, const struct serve_config *conf, struct reqstats *stats);
+void	serve_fini(struct serve_ctx *ctx);
+/* Answer req at time now (unix seconds) through write. */
+struct serve_result serve_handle(struct serve_ctx *ctx, const struct serve_request *req,
+	    double now, serve_write_fn write, void *wctx);
+/* The route of a path relative to the mount ("/targets.json"), REQSTATS_OTHER if none. */
+enum reqstats_path serve_route(const char *uri, const char *script_name);
+
+#endif

@@ -1,0 +1,92 @@
+/*
+ * serve_config.c: options -> struct serve_config, with the one-line errors operators see.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "numparse.h"
+#include "serve_config.h"
+
+#define STATS_DIR	"/dev/shm"
+
+static int
+bad(const struct options *o, const char *flag, const char *why, char *err, size_t errlen)
+{
+	char where[300];
+
+	snprintf(err, errlen, "bad -%s '%.200s' (from %s): %s", flag, options_get(o, flag),
+	    options_origin(o, flag, where, sizeof(where)), why);
+	return -1;
+}
+
+static int
+get_path(const struct options *o, const char *flag, int may_be_empty, const char **out,
+    char *err, size_t errlen)
+{
+	const char *v = options_get(o, flag);
+
+	if (*v == '\0' && !may_be_empty)
+		return bad(o, flag, "empty path", err, errlen);
+	if (strlen(v) > 1024)
+		return bad(o, flag, "path longer than 1024 bytes", err, errlen);
+	*out = v;
+	return 0;
+}
+
+/* FNV-1a: a stable short name for the counters of one targets file. */
+static uint32_t
+fnv1a(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+int
+serve_config_build(struct serve_config *c, const struct options *o, char *err, size_t errlen)
+{
+	char why[128], buf[1100];
+	const char *v;
+	int n;
+
+	memset(c, 0, sizeof(*c));
+	if (log_level_parse(options_get(o, "log-level"), &c->log_level) < 0)
+		return bad(o, "log-level", "expected debug, info, warn or error", err, errlen);
+	if (get_path(o, "output", 0, &c->output, err, errlen) < 0 ||
+	    get_path(o, "metrics-file", 1, &c->metrics_file, err, errlen) < 0 ||
+	    get_path(o, "stats-file", 1, &v, err, errlen) < 0 ||
+	    get_path(o, "listen", 1, &c->listen, err, errlen) < 0)
+		return -1;
+	if (numparse_duration(options_get(o, "interval"), &c->interval, why, sizeof(why)) < 0)
+		return bad(o, "interval", why, err, errlen);
+	if (*options_get(o, "max-age") == '\0')
+		c->max_age = SERVE_MAX_AGE_INTERVALS * c->interval;
+	else if (numparse_duration(options_get(o, "max-age"), &c->max_age, why, sizeof(why)) < 0)
+		return bad(o, "max-age", why, err, errlen);
+	if (*v)
+		n = snprintf(buf, sizeof(buf), "%s", v);
+	else
+		n = snprintf(buf, sizeof(buf), STATS_DIR "/sd-serve-%lu-%08x.stats",
+		    (unsigned long)getuid(), (unsigned)fnv1a(c->output));
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return bad(o, "stats-file", "path too long", err, errlen);
+	if ((c->stats_file = strdup(buf)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+void
+serve_config_fini(struct serve_config *c)
+{
+	free(c->stats_file);
+	memset(c, 0, sizeof(*c));
+}

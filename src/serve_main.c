@@ -1,0 +1,313 @@
+/*
+ * serve_main.c: sd-serve's entry point. Wires options, logging and signals to the FastCGI
+ * accept loop (socket on fd 0 from lighttpd/mod_fcgid/spawn-fcgi, fd 3 from systemd, or
+ * -listen), or answers one request as a plain CGI program. Exit status: 0 after a clean
+ * shutdown (SIGTERM, SIGINT, SIGUSR1), 1 on a runtime failure, 2 on bad usage or config.
+ */
+#include <errno.h>
+#include <fcgiapp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "options.h"
+#include "reqstats.h"
+#include "serve.h"
+#include "serve_config.h"
+
+#define EXIT_FAILED	1
+#define EXIT_USAGE	2
+#define LISTEN_BACKLOG	128
+
+static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t stop_signal;
+static int listen_fd = 0;
+static int spare_fd = -1;	/* an unbound socket, put over listen_fd to end accept() */
+
+static void
+on_stop(int sig)
+{
+	int saved = errno;
+
+	stop_requested = 1;
+	stop_signal = sig;
+	FCGX_ShutdownPending();
+	/* accept() on a socket that does not listen fails at once (EINVAL): no window in
+	 * which the signal lands just before accept() and is missed */
+	if (spare_fd >= 0)
+		dup2(spare_fd, listen_fd);
+	errno = saved;
+}
+
+static void
+on_hup(int sig)
+{
+	(void)sig;	/* the files are reloaded whenever they change: nothing to do */
+}
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: sd-serve [-output FILE] [-metrics-file FILE] [-interval DURATION]\n"
+	    "                [-max-age DURATION] [-listen ADDR] [...]\n"
+	    "\n"
+	    "Serve sd-scan's targets file to Prometheus http_sd_configs as a FastCGI application\n"
+	    "behind lighttpd, Apache or nginx (or as a CGI program). Endpoints: /targets.json\n"
+	    "(?port=9100,8080 filters), /health, /metrics, /. Options (each also -name=value,\n"
+	    "--name=value, or an environment variable that overrides the flag; the config file\n"
+	    "holds the same variables as KEY=value lines, shared with sd-scan):\n"
+	    "\n");
+	options_usage(fp, OPTION_SERVE);
+	fprintf(fp,
+	    "  -help, -version\n"
+	    "\n"
+	    "Exit status: 0 clean shutdown (SIGTERM); 1 runtime failure; 2 bad usage or\n"
+	    "configuration. See sd-serve(1).\n");
+}
+
+static int
+install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_stop;	/* no SA_RESTART: accept() returns EINTR */
+	if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0 ||
+	    sigaction(SIGUSR1, &sa, NULL) < 0)
+		return -1;
+	sa.sa_handler = on_hup;
+	if (sigaction(SIGHUP, &sa, NULL) < 0)
+		return -1;
+	/* SIG_IGN before FCGX_Init, so libfcgi keeps it: a gone client is EPIPE, not death */
+	sa.sa_handler = SIG_IGN;
+	return sigaction(SIGPIPE, &sa, NULL);
+}
+
+static double
+clock_s(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int
+fcgi_write(void *wctx, const void *buf, size_t len)
+{
+	FCGX_Stream *out = wctx;
+
+	while (len > 0) {
+		int chunk = len > 1 << 30 ? 1 << 30 : (int)len;
+
+		if (FCGX_PutStr(buf, chunk, out) != chunk)
+			return -1;
+		buf = (const char *)buf + chunk;
+		len -= (size_t)chunk;
+	}
+	return 0;
+}
+
+static int
+stdout_write(void *wctx, const void *buf, size_t len)
+{
+	return fwrite(buf, 1, len, wctx) == len ? 0 : -1;
+}
+
+static void
+finish(struct reqstats *stats, const struct serve_request *req, struct serve_result r,
+    double t0)
+{
+	double took = clock_s(CLOCK_MONOTONIC) - t0;
+
+	reqstats_record(stats, r.path, r.status, took);
+	if (r.write_failed)
+		log_debug("%s %s: client went away before the answer was written",
+		    req->method ? req->method : "?", req->uri ? req->uri : "?");
+	log_debug("%s %s -> %d in %.6fs", req->method ? req->method : "?",
+	    req->uri ? req->uri : "?", r.status, took);
+}
+
+/* One request from the CGI environment to stdout. */
+static int
+serve_cgi(struct serve_ctx *ctx, struct reqstats *stats)
+{
+	struct serve_request req = {
+		getenv("REQUEST_METHOD"), getenv("REQUEST_URI"), getenv("SCRIPT_NAME"),
+		getenv("QUERY_STRING"), getenv("HTTP_ACCEPT"),
+	};
+	struct serve_result r;
+	double t0 = clock_s(CLOCK_MONOTONIC);
+	char uri[8300];
+
+	if (req.method == NULL) {
+		log_error("not started by a web server (no FastCGI socket on fd 0, no "
+		    "REQUEST_METHOD): use -listen ADDR, spawn-fcgi, or a web server's bin-path");
+		return EXIT_USAGE;
+	}
+	if (req.uri == NULL) {	/* some CGI servers give SCRIPT_NAME + PATH_INFO only */
+		const char *pi = getenv("PATH_INFO");
+
+		snprintf(uri, sizeof(uri), "%s%s", req.script_name ? req.script_name : "",
+		    pi ? pi : "");
+		req.uri = uri;
+	}
+	r = serve_handle(ctx, &req, clock_s(CLOCK_REALTIME), stdout_write, stdout);
+	if (fflush(stdout) != 0)
+		r.write_failed = 1;
+	finish(stats, &req, r, t0);
+	return 0;
+}
+
+static int
+serve_fcgi(struct serve_ctx *ctx, struct reqstats *stats)
+{
+	FCGX_Request fr;
+	int rc = 0;
+
+	if (FCGX_InitRequest(&fr, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+		log_error("FCGX_InitRequest failed");
+		return EXIT_FAILED;
+	}
+	while (!stop_requested) {
+		struct serve_request req;
+		struct serve_result r;
+		double t0;
+		int a = FCGX_Accept_r(&fr);
+
+		if (a < 0) {
+			if (stop_requested)
+				break;
+			if (a == -EINTR)
+				continue;
+			log_error("FastCGI accept on fd %d: %s", listen_fd,
+			    a > -4096 ? strerror(-a) : "failed");
+			rc = EXIT_FAILED;
+			break;
+		}
+		t0 = clock_s(CLOCK_MONOTONIC);
+		req.method = FCGX_GetParam("REQUEST_METHOD", fr.envp);
+		req.uri = FCGX_GetParam("REQUEST_URI", fr.envp);
+		req.script_name = FCGX_GetParam("SCRIPT_NAME", fr.envp);
+		req.query = FCGX_GetParam("QUERY_STRING", fr.envp);
+		req.accept = FCGX_GetParam("HTTP_ACCEPT", fr.envp);
+		r = serve_handle(ctx, &req, clock_s(CLOCK_REALTIME), fcgi_write, fr.out);
+		finish(stats, &req, r, t0);
+		FCGX_Finish_r(&fr);	/* envp is gone after this */
+	}
+	FCGX_Free(&fr, 1);
+	return rc;
+}
+
+/* The listening socket: -listen, systemd's fd 3, or fd 0 from the spawner. */
+static int
+open_listener(const struct serve_config *c)
+{
+	const char *fds = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
+
+	if (*c->listen) {
+		mode_t old = umask(0117);	/* a unix socket for the web server's group */
+		int fd = FCGX_OpenSocket(c->listen, LISTEN_BACKLOG);
+
+		umask(old);
+		if (fd < 0) {
+			log_error("cannot listen on %s: %s", c->listen, strerror(errno));
+			return -1;
+		}
+		log_info("listening on %s", c->listen);
+		return fd;
+	}
+	if (fds && pid && strcmp(fds, "1") == 0 && strtol(pid, NULL, 10) == (long)getpid())
+		return 3;	/* systemd socket activation */
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options opts;
+	struct serve_config conf;
+	struct serve_ctx ctx;
+	struct reqstats *stats;
+	char err[1024];
+	int rc, fd;
+
+	umask(022);
+	log_init("sd-serve");
+	switch (options_load(&opts, OPTION_SERVE, argc, argv, err, sizeof(err))) {
+	case OPTIONS_HELP:
+		usage(stdout);
+		options_fini(&opts);
+		return 0;
+	case OPTIONS_VERSION:
+		printf("sd-serve %s\n", SD_VERSION);
+		options_fini(&opts);
+		return 0;
+	case OPTIONS_ERROR:
+		log_error("%s", err);
+		options_fini(&opts);
+		return EXIT_USAGE;
+	}
+	if (serve_config_build(&conf, &opts, err, sizeof(err)) < 0) {
+		log_error("%s", err);
+		options_fini(&opts);
+		return EXIT_USAGE;
+	}
+	log_set_level(conf.log_level);
+	options_log_effective(&opts);
+	if (install_signals() < 0) {
+		log_error("sigaction: %s", strerror(errno));
+		rc = EXIT_FAILED;
+		goto out_conf;
+	}
+	if ((stats = reqstats_open(conf.stats_file, err, sizeof(err))) == NULL) {
+		log_warn("%s; request metrics count this process only", err);
+		if ((stats = reqstats_open(NULL, err, sizeof(err))) == NULL) {
+			log_error("%s", err);
+			rc = EXIT_FAILED;
+			goto out_conf;
+		}
+	}
+	if (serve_init(&ctx, &conf, stats) < 0) {
+		log_error("out of memory");
+		rc = EXIT_FAILED;
+		goto out_stats;
+	}
+	if (FCGX_Init() != 0) {
+		log_error("FCGX_Init failed");
+		rc = EXIT_FAILED;
+		goto out_ctx;
+	}
+	if ((fd = open_listener(&conf)) < 0) {
+		rc = EXIT_USAGE;
+		goto out_ctx;
+	}
+	listen_fd = fd;
+	if (fd == 0 && FCGX_IsCGI()) {
+		rc = serve_cgi(&ctx, stats);
+		goto out_ctx;
+	}
+	if ((spare_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		log_warn("socket: %s; a stop signal may wait for the next request", strerror(errno));
+	log_info("serving %s on FastCGI fd %d (request metrics in %s)", conf.output, fd,
+	    reqstats_shared(stats) ? conf.stats_file : "this process");
+	rc = serve_fcgi(&ctx, stats);
+	if (stop_requested)
+		log_info("leaving on signal %d", (int)stop_signal);
+out_ctx:
+	serve_fini(&ctx);
+out_stats:
+	reqstats_close(stats);
+out_conf:
+	serve_config_fini(&conf);
+	options_fini(&opts);
+	return rc;
+}

@@ -1,0 +1,88 @@
+/*
+ * targetset.h: a loaded targets file, validated against the http_sd contract and rendered
+ * once into response bodies: the whole list, and one fragment per target port, so a request
+ * costs a stat and a write. A set is immutable once built; a reload builds a new set and
+ * the cache swaps it in whole and frees the old one, so a request never sees a half-loaded
+ * set. Not thread-safe: one cache per process (or per thread) and one owner.
+ *
+ * DESIGN: bodies are plain byte ranges ("[", fragments joined by ",", "\n]\n"), described by
+ * an iovec list, so they could as well be files on disk sent by the web server (X-Sendfile).
+ */
+#ifndef SD_TARGETSET_H
+#define SD_TARGETSET_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <time.h>
+
+#include "query.h"
+
+#define TARGETSET_MAX_BYTES	(256u * 1024 * 1024)	/* larger files are refused */
+/* Room for the iovec list of any body: "[" + fragment and "," per port + "\n]\n". */
+#define TARGETSET_IOV_MAX	(2 * QUERY_PORTS_MAX + 2)
+
+/* What identifies one version of the file: any change means a reload. */
+struct targetset_key {
+	dev_t		 dev;
+	ino_t		 ino;
+	off_t		 size;
+	struct timespec	 mtime;
+};
+
+struct targetset;
+
+/*
+ * Parse and validate len bytes of a targets file and render its bodies. 0 and *out (the
+ * caller frees it with targetset_free), or -1 and a one-line reason in err ("group 3: label
+ * name 'a-b' is not [a-zA-Z_][a-zA-Z0-9_]*", "JSON syntax error at byte 12: ..."). Pure:
+ * thread-safe and fuzzable.
+ */
+int	targetset_parse(const char *buf, size_t len, struct targetset **out, char *err,
+	    size_t errlen);
+void	targetset_free(struct targetset *);	/* NULL is fine */
+
+/* Number of groups and of target addresses in the set. */
+size_t	targetset_groups(const struct targetset *);
+size_t	targetset_targets(const struct targetset *);
+/* The file's modification time (0 for a set not loaded from a file). */
+double	targetset_mtime(const struct targetset *);
+
+/*
+ * The body answering q, as up to TARGETSET_IOV_MAX byte ranges borrowed from ts (valid until
+ * ts is freed). Returns the number of ranges and the total length in *len. Without a port
+ * filter: every group; with one: only the targets on those ports (groups with none are
+ * left out, a group with several matching ports may appear once per port); "[]\n" when none.
+ */
+size_t	targetset_body(const struct targetset *ts, const struct query *q, struct iovec *iov,
+	    size_t *len);
+
+/*
+ * The cache of one targets file: targetset_cache_get stats path and reuses the loaded set
+ * while the key is unchanged, or loads the new file and swaps it in. A failed load is
+ * remembered under its key too, so a corrupt file is not parsed again on every request.
+ */
+struct targetset_cache {
+	char			*path;
+	struct targetset	*cur;
+	struct targetset_key	 cur_key;	/* the version cur was loaded from */
+	int			 failed;	/* last load failed: err and key below */
+	struct targetset_key	 failed_key;
+	char			 failed_err[512];
+	unsigned long		 loads;		/* successful loads, for tests and debug */
+	unsigned long		 failures;	/* failed loads (a cached failure is not one) */
+};
+
+/* path is copied. -1 on out of memory. */
+int	targetset_cache_init(struct targetset_cache *, const char *path);
+void	targetset_cache_fini(struct targetset_cache *);
+/*
+ * The current set (borrowed until the next call), or NULL with a reason in err: kind is set
+ * to TARGETSET_MISSING (absent or unreadable) or TARGETSET_CORRUPT (read but invalid).
+ */
+enum targetset_error { TARGETSET_OK, TARGETSET_MISSING, TARGETSET_CORRUPT };
+const struct targetset *targetset_cache_get(struct targetset_cache *, enum targetset_error *kind,
+	    char *err, size_t errlen);
+
+#endif

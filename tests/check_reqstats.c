@@ -1,0 +1,144 @@
+/*
+ * check_reqstats.c: request counters shared through a file, across "processes" (two
+ * mappings, and a forked child) and reopenings; the histogram's exposition.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "reqstats.h"
+
+static char dir[64], path[128], err[256];
+
+static void
+setup(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/check_reqstats.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/stats", dir);
+}
+
+static void
+teardown(void)
+{
+	unlink(path);
+	rmdir(dir);
+}
+
+static char *
+format(struct reqstats *rs)
+{
+	char *s;
+	size_t len;
+
+	ck_assert_int_eq(reqstats_format(rs, &s, &len), 0);
+	ck_assert_uint_eq(strlen(s), len);
+	return s;
+}
+
+START_TEST(shared_across_processes_and_restarts)
+{
+	struct reqstats *a, *b;
+	char *s;
+	pid_t pid;
+	int st;
+
+	a = reqstats_open(path, err, sizeof(err));
+	ck_assert_msg(a != NULL, "%s", err);
+	b = reqstats_open(path, err, sizeof(err));
+	ck_assert_ptr_nonnull(b);
+	ck_assert_int_eq(reqstats_shared(a), 1);
+	reqstats_record(a, REQSTATS_TARGETS, 200, 0.0002);
+	reqstats_record(b, REQSTATS_TARGETS, 200, 0.003);
+	pid = fork();
+	if (pid == 0) {
+		for (int i = 0; i < 1000; i++)
+			reqstats_record(a, REQSTATS_TARGETS, 503, 20);
+		_exit(0);
+	}
+	for (int i = 0; i < 1000; i++)
+		reqstats_record(b, REQSTATS_TARGETS, 503, 0);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	reqstats_close(a);
+	reqstats_close(b);
+
+	a = reqstats_open(path, err, sizeof(err));	/* a restart */
+	reqstats_record(a, REQSTATS_OTHER, 404, 0.00001);
+	reqstats_record(a, REQSTATS_HEALTH, 418, 0.00001);
+	s = format(a);
+	ck_assert_ptr_nonnull(strstr(s,
+	    "scanner_http_requests_total{path=\"/targets.json\",status=\"200\"} 2\n"));
+	ck_assert_ptr_nonnull(strstr(s,
+	    "scanner_http_requests_total{path=\"/targets.json\",status=\"503\"} 2000\n"));
+	ck_assert_ptr_nonnull(strstr(s,
+	    "scanner_http_requests_total{path=\"other\",status=\"404\"} 1\n"));
+	ck_assert_ptr_nonnull(strstr(s,
+	    "scanner_http_requests_total{path=\"/health\",status=\"other\"} 1\n"));
+	ck_assert_ptr_nonnull(strstr(s,
+	    "scanner_http_requests_total{path=\"/metrics\",status=\"200\"} 0\n"));
+	ck_assert_ptr_null(strstr(s, "path=\"/metrics\",status=\"404\""));
+	ck_assert_ptr_nonnull(strstr(s,
+	    "scanner_http_request_duration_seconds_bucket{path=\"/targets.json\",le=\"0.00025\"} "
+	    "1001\n"));
+	ck_assert_ptr_nonnull(strstr(s,
+	    "scanner_http_request_duration_seconds_bucket{path=\"/targets.json\",le=\"0.005\"} "
+	    "1002\n"));
+	ck_assert_ptr_nonnull(strstr(s,
+	    "scanner_http_request_duration_seconds_bucket{path=\"/targets.json\",le=\"10\"} "
+	    "1002\n"));
+	ck_assert_ptr_nonnull(strstr(s,
+	    "scanner_http_request_duration_seconds_bucket{path=\"/targets.json\",le=\"+Inf\"} "
+	    "2002\n"));
+	ck_assert_ptr_nonnull(strstr(s,
+	    "scanner_http_request_duration_seconds_count{path=\"/targets.json\"} 2002\n"));
+	ck_assert_ptr_nonnull(strstr(s,
+	    "scanner_http_request_duration_seconds_sum{path=\"/targets.json\"} 20000.003200000\n"));
+	free(s);
+	reqstats_close(a);
+}
+END_TEST
+
+START_TEST(refuses_foreign_files)
+{
+	FILE *fp = fopen(path, "w");
+
+	fputs("not a stats file", fp);
+	fclose(fp);
+	ck_assert_ptr_null(reqstats_open(path, err, sizeof(err)));
+	ck_assert_ptr_nonnull(strstr(err, "another version?"));
+	ck_assert_ptr_null(reqstats_open("/nonexistent/dir/stats", err, sizeof(err)));
+	reqstats_close(NULL);
+}
+END_TEST
+
+START_TEST(private_counters)
+{
+	struct reqstats *rs = reqstats_open(NULL, err, sizeof(err));
+	char *s;
+
+	ck_assert_ptr_nonnull(rs);
+	ck_assert_int_eq(reqstats_shared(rs), 0);
+	reqstats_record(rs, REQSTATS_ROOT, 200, -1);
+	reqstats_record(rs, (enum reqstats_path)99, 200, 1e30);
+	s = format(rs);
+	ck_assert_ptr_nonnull(strstr(s, "scanner_http_requests_total{path=\"/\",status=\"200\"} 1\n"));
+	ck_assert_ptr_nonnull(strstr(s,
+	    "scanner_http_requests_total{path=\"other\",status=\"200\"} 1\n"));
+	free(s);
+	reqstats_close(rs);
+}
+END_TEST
+
+static void
+add_tests(TCase *tc)
+{
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, shared_across_processes_and_restarts);
+	tcase_add_test(tc, refuses_foreign_files);
+	tcase_add_test(tc, private_counters);
+}
+
+#include "check_main.h"

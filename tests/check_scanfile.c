@@ -1,0 +1,90 @@
+/*
+ * check_scanfile.c: the tolerant reader of sd-scan's gauges and the /metrics pass-through.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scanfile.h"
+
+START_TEST(reads_the_gauges)
+{
+	static const char text[] =
+	    "# HELP scanner_last_scan_end_timestamp_seconds End of the last scan.\n"
+	    "# TYPE scanner_last_scan_end_timestamp_seconds gauge\n"
+	    "scanner_last_scan_end_timestamp_seconds 1.7639e+09\n"
+	    "scanner_last_scan_start_timestamp_seconds 1763899990\n"
+	    "scanner_last_scan_success 1\n"
+	    "scanner_last_scan_duration_seconds\t10.5\r\n"
+	    "scanner_scan_interval_seconds 300 1763899990000\n"
+	    "scanner_targets_total{port=\"9100\"} 5\n"
+	    "scanner_last_scan_success{x=\"y\"} 0\n"
+	    "garbage line\n"
+	    "scanner_last_scan_successes 0\n";
+	struct scanfile_state st;
+
+	scanfile_parse(text, strlen(text), &st);
+	ck_assert(st.has_end && st.end == 1.7639e9);
+	ck_assert(st.has_start && st.start == 1763899990);
+	ck_assert(st.has_success && st.success == 1);
+	ck_assert(st.has_duration && st.duration == 10.5);
+	ck_assert(st.has_interval && st.interval == 300);
+}
+END_TEST
+
+START_TEST(tolerates_junk)
+{
+	static const char *const junk[] = {
+		"", "\n\n", "scanner_last_scan_success", "scanner_last_scan_success ",
+		"scanner_last_scan_success abc", "scanner_last_scan_success 1x",
+		"# scanner_last_scan_success 1", " scanner_last_scan_success 1",
+	};
+	struct scanfile_state st;
+
+	for (size_t i = 0; i < sizeof(junk) / sizeof(junk[0]); i++) {
+		scanfile_parse(junk[i], strlen(junk[i]), &st);
+		ck_assert_msg(!st.has_success, "%s", junk[i]);
+	}
+	scanfile_parse("scanner_last_scan_success NaN", 29, &st);
+	ck_assert(st.has_success && st.success != st.success);
+	/* a value cut by len is not read past it */
+	scanfile_parse("scanner_last_scan_success 12", 27, &st);
+	ck_assert(st.has_success && st.success == 1);
+}
+END_TEST
+
+START_TEST(filter_drops_own_families)
+{
+	static const char text[] =
+	    "# HELP scanner_scans_total Scans.\n# TYPE scanner_scans_total counter\n"
+	    "scanner_scans_total 3\n"
+	    "# HELP scanner_http_requests_total Not yours.\n"
+	    "# TYPE scanner_http_requests_total counter\n"
+	    "scanner_http_requests_total{path=\"/\",status=\"200\"} 1\n"
+	    "scanner_up 1";
+	char *out;
+	size_t len;
+
+	ck_assert_int_eq(scanfile_filter(text, strlen(text), &out, &len), 0);
+	ck_assert_str_eq(out, "# HELP scanner_scans_total Scans.\n# TYPE scanner_scans_total "
+	    "counter\nscanner_scans_total 3\nscanner_up 1\n");
+	ck_assert_uint_eq(len, strlen(out));
+	free(out);
+	ck_assert_int_eq(scanfile_filter("a\0b\n", 4, &out, &len), 0);
+	ck_assert_str_eq(out, "ab\n");
+	free(out);
+	ck_assert_int_eq(scanfile_filter("", 0, &out, &len), 0);
+	ck_assert_uint_eq(len, 0);
+	free(out);
+}
+END_TEST
+
+static void
+add_tests(TCase *tc)
+{
+	tcase_add_test(tc, reads_the_gauges);
+	tcase_add_test(tc, tolerates_junk);
+	tcase_add_test(tc, filter_drops_own_families);
+}
+
+#include "check_main.h"

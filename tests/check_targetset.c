@@ -1,0 +1,273 @@
+/*
+ * check_targetset.c: http_sd validation, pre-rendered bodies and per-port filtering, and the
+ * reload-on-change cache.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "query.h"
+#include "targets.h"
+#include "targetset.h"
+
+static char err[512];
+
+static struct targetset *
+parse_ok(const char *s)
+{
+	struct targetset *ts;
+
+	err[0] = '\0';
+	ck_assert_msg(targetset_parse(s, strlen(s), &ts, err, sizeof(err)) == 0, "%s: %s", s, err);
+	return ts;
+}
+
+static const char *
+parse_err(const char *s)
+{
+	struct targetset *ts = (struct targetset *)1;
+
+	err[0] = '\0';
+	ck_assert_msg(targetset_parse(s, strlen(s), &ts, err, sizeof(err)) == -1, "accepted %s", s);
+	ck_assert_ptr_null(ts);
+	ck_assert_ptr_null(strchr(err, '\n'));
+	return err;
+}
+
+/* The body for query string qs, as one malloc'd string. */
+static char *
+body(const struct targetset *ts, const char *qs)
+{
+	static struct iovec iov[TARGETSET_IOV_MAX];
+	struct query q;
+	size_t n, len, off = 0;
+	char *s;
+
+	ck_assert_int_eq(query_parse(qs, strlen(qs), &q, err, sizeof(err)), 0);
+	n = targetset_body(ts, &q, iov, &len);
+	s = malloc(len + 1);
+	for (size_t i = 0; i < n; i++) {
+		memcpy(s + off, iov[i].iov_base, iov[i].iov_len);
+		off += iov[i].iov_len;
+	}
+	ck_assert_uint_eq(off, len);
+	s[len] = '\0';
+	return s;
+}
+
+#define BODY_EQ(ts, qs, want) do {				\
+	char *b_ = body(ts, qs);				\
+	ck_assert_str_eq(b_, want);				\
+	free(b_);						\
+} while (0)
+
+START_TEST(sd_scan_file_served_byte_for_byte)
+{
+	struct target t[] = {
+		{ 0x0a000001, 8080, "a.example" },
+		{ 0x0a000001, 9100, "a.example" },
+		{ 0x0a000002, 9100, NULL },
+	};
+	struct targetset *ts;
+	char *json;
+	size_t len;
+
+	ck_assert_int_eq(targets_format(t, 3, &json, &len), 0);
+	ts = parse_ok(json);
+	ck_assert_uint_eq(targetset_groups(ts), 3);
+	ck_assert_uint_eq(targetset_targets(ts), 3);
+	BODY_EQ(ts, "", json);
+	BODY_EQ(ts, "port=9100",
+	    "[\n{\"targets\":[\"a.example:9100\"],\"labels\":{\"__meta_sd_hostname\":\"a.example\","
+	    "\"__meta_sd_ip\":\"10.0.0.1\",\"__meta_sd_port\":\"9100\"}},\n"
+	    "{\"targets\":[\"10.0.0.2:9100\"],\"labels\":{\"__meta_sd_hostname\":\"10.0.0.2\","
+	    "\"__meta_sd_ip\":\"10.0.0.2\",\"__meta_sd_port\":\"9100\"}}\n]\n");
+	BODY_EQ(ts, "port=8080,9100", json);	/* sd-scan sorts by port, then address */
+	BODY_EQ(ts, "port=4999", "[]\n");
+	BODY_EQ(ts, "port=4999,8080",
+	    "[\n{\"targets\":[\"a.example:8080\"],\"labels\":{\"__meta_sd_hostname\":\"a.example\","
+	    "\"__meta_sd_ip\":\"10.0.0.1\",\"__meta_sd_port\":\"8080\"}}\n]\n");
+	targetset_free(ts);
+	free(json);
+
+	ck_assert_int_eq(targets_format(t, 0, &json, &len), 0);
+	ts = parse_ok(json);
+	BODY_EQ(ts, "", "[]\n");
+	BODY_EQ(ts, "port=9100", "[]\n");
+	targetset_free(ts);
+	free(json);
+}
+END_TEST
+
+START_TEST(hand_written_groups)
+{
+	struct targetset *ts = parse_ok(
+	    "  [ {\"labels\": {\"env\": \"prod\", \"a_1\": \"x/y\"},\n"
+	    "     \"targets\": [\"h1:9100\", \"h1:8080\", \"[2001:db8::1]:9100\", \"noport\","
+	    " \"2001:db8::2\", \"h2:0\", \"h3:99999\"]},\n"
+	    "    {\"targets\": [\"h4:9100\"]}, {\"targets\": [], \"labels\": null},"
+	    "    {\"targets\": null, \"labels\": {}}, {} ]\r\n");
+
+	ck_assert_uint_eq(targetset_groups(ts), 5);
+	ck_assert_uint_eq(targetset_targets(ts), 8);
+	BODY_EQ(ts, "port=9100",
+	    "[\n{\"targets\":[\"h1:9100\",\"[2001:db8::1]:9100\"],\"labels\":{\"env\":\"prod\","
+	    "\"a_1\":\"x/y\"}},\n{\"targets\":[\"h4:9100\"],\"labels\":{}}\n]\n");
+	BODY_EQ(ts, "port=8080",
+	    "[\n{\"targets\":[\"h1:8080\"],\"labels\":{\"env\":\"prod\",\"a_1\":\"x/y\"}}\n]\n");
+	/* one group split per port in a multi-port answer: the same labels, fine for Prometheus */
+	BODY_EQ(ts, "port=9100,8080",
+	    "[\n{\"targets\":[\"h1:8080\"],\"labels\":{\"env\":\"prod\",\"a_1\":\"x/y\"}},"
+	    "\n{\"targets\":[\"h1:9100\",\"[2001:db8::1]:9100\"],\"labels\":{\"env\":\"prod\","
+	    "\"a_1\":\"x/y\"}},\n{\"targets\":[\"h4:9100\"],\"labels\":{}}\n]\n");
+	BODY_EQ(ts, "port=65535", "[]\n");
+	BODY_EQ(ts, "",
+	    "[\n{\"targets\":[\"h1:9100\",\"h1:8080\",\"[2001:db8::1]:9100\",\"noport\","
+	    "\"2001:db8::2\",\"h2:0\",\"h3:99999\"],\"labels\":{\"env\":\"prod\",\"a_1\":\"x/y\"}},\n"
+	    "{\"targets\":[\"h4:9100\"],\"labels\":{}},\n{\"targets\":[],\"labels\":{}},\n"
+	    "{\"targets\":[],\"labels\":{}},\n{\"targets\":[],\"labels\":{}}\n]\n");
+	targetset_free(ts);
+}
+END_TEST
+
+START_TEST(escapes_survive)
+{
+	struct targetset *ts = parse_ok(
+	    "[{\"targets\":[\"h\\u00e9:9100\"],\"labels\":{\"q\":\"a\\\"b\\\\c\\n\\u2028\"}}]");
+
+	BODY_EQ(ts, "port=9100",
+	    "[\n{\"targets\":[\"h\xc3\xa9:9100\"],\"labels\":{\"q\":\"a\\\"b\\\\c\\n\xe2\x80\xa8\"}}\n]\n");
+	targetset_free(ts);
+}
+END_TEST
+
+START_TEST(invalid_files_are_refused)
+{
+	ck_assert_str_eq(parse_err(""), "JSON ends early at byte 0 (truncated or empty file)");
+	ck_assert_str_eq(parse_err("[{\"targets\":[\"a:1\"]}"),
+	    "JSON ends early at byte 20 (truncated or empty file)");
+	parse_err("[{\"targets\":[\"a:1\"]},]");
+	ck_assert_ptr_nonnull(strstr(err, "JSON syntax error at byte"));
+	ck_assert_str_eq(parse_err("[] x"), "JSON syntax error at byte 3: unexpected character");
+	ck_assert_ptr_nonnull(strstr(parse_err("[][]"), "JSON syntax error at byte 2"));
+	ck_assert_str_eq(parse_err("{}"), "not a JSON array of target groups");
+	ck_assert_str_eq(parse_err("null"), "null instead of a list of groups");
+	ck_assert_str_eq(parse_err("[null]"), "group 1 is not an object");
+	ck_assert_str_eq(parse_err("[{}, {\"targets\":[\"a:1\"],\"extra\":1}]"),
+	    "group 2: unknown key 'extra' (only targets and labels)");
+	ck_assert_str_eq(parse_err("[{\"targets\":\"a:1\"}]"), "group 1: targets is not an array");
+	ck_assert_str_eq(parse_err("[{\"targets\":[\"a:1\", 5]}]"),
+	    "group 1: target 2 is not a string");
+	ck_assert_str_eq(parse_err("[{\"targets\":[\"\"]}]"), "group 1: target 1 is empty");
+	ck_assert_str_eq(parse_err("[{\"labels\":[]}]"), "group 1: labels is not an object");
+	ck_assert_str_eq(parse_err("[{\"labels\":{\"a-b\":\"x\"}}]"),
+	    "group 1: label name 'a-b' is not [a-zA-Z_][a-zA-Z0-9_]*");
+	ck_assert_str_eq(parse_err("[{\"labels\":{\"1a\":\"x\"}}]"),
+	    "group 1: label name '1a' is not [a-zA-Z_][a-zA-Z0-9_]*");
+	ck_assert_str_eq(parse_err("[{\"labels\":{\"\":\"x\"}}]"),
+	    "group 1: label name '' is not [a-zA-Z_][a-zA-Z0-9_]*");
+	ck_assert_str_eq(parse_err("[{\"labels\":{\"port\":9100}}]"),
+	    "group 1: label port is not a string");
+	ck_assert_str_eq(parse_err("[{\"labels\":{\"x\":null}}]"), "group 1: label x is not a string");
+	parse_err("[{\"targets\":[\"\xff\xfe:1\"]}]");	/* not UTF-8 */
+	parse_err("['a']");
+}
+END_TEST
+
+START_TEST(nul_inside_buffer)
+{
+	struct targetset *ts;
+
+	ck_assert_int_eq(targetset_parse("[]\0[]", 5, &ts, err, sizeof(err)), -1);
+	ck_assert_int_eq(targetset_parse("[]\n", 3, &ts, err, sizeof(err)), 0);
+	targetset_free(ts);
+	targetset_free(NULL);
+}
+END_TEST
+
+static void
+put(const char *path, const char *s)
+{
+	char tmp[300];
+	FILE *fp;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fp = fopen(tmp, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs(s, fp);
+	ck_assert_int_eq(fclose(fp), 0);
+	ck_assert_int_eq(rename(tmp, path), 0);
+}
+
+START_TEST(cache_reloads_only_on_change)
+{
+	char dir[] = "/tmp/check_targetset.XXXXXX", path[300];
+	const struct targetset *ts;
+	struct targetset_cache c;
+	enum targetset_error kind;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/targets.json", dir);
+	ck_assert_int_eq(targetset_cache_init(&c, path), 0);
+
+	ck_assert_ptr_null(targetset_cache_get(&c, &kind, err, sizeof(err)));
+	ck_assert_int_eq(kind, TARGETSET_MISSING);
+	ck_assert_ptr_nonnull(strstr(err, "No such file"));
+
+	put(path, "[{\"targets\":[\"a:9100\"]}]\n");
+	ts = targetset_cache_get(&c, &kind, err, sizeof(err));
+	ck_assert_ptr_nonnull(ts);
+	ck_assert_int_eq(kind, TARGETSET_OK);
+	ck_assert_uint_eq(targetset_targets(ts), 1);
+	ck_assert(targetset_mtime(ts) > 1e9);
+	ck_assert_ptr_eq(targetset_cache_get(&c, &kind, err, sizeof(err)), ts);
+	ck_assert_uint_eq(c.loads, 1);
+
+	/* a new file (new inode) is served on the very next request */
+	put(path, "[{\"targets\":[\"a:9100\",\"b:9100\"]}]\n");
+	ts = targetset_cache_get(&c, &kind, err, sizeof(err));
+	ck_assert_ptr_nonnull(ts);
+	ck_assert_uint_eq(targetset_targets(ts), 2);
+	ck_assert_uint_eq(c.loads, 2);
+
+	/* corrupt: an error, remembered without parsing again, never the old set */
+	put(path, "[{\"targets\":[\"a:9100\"],\"x\":1}]\n");
+	ck_assert_ptr_null(targetset_cache_get(&c, &kind, err, sizeof(err)));
+	ck_assert_int_eq(kind, TARGETSET_CORRUPT);
+	ck_assert_str_eq(err, "group 1: unknown key 'x' (only targets and labels)");
+	ck_assert_ptr_null(targetset_cache_get(&c, &kind, err, sizeof(err)));
+	ck_assert_int_eq(kind, TARGETSET_CORRUPT);
+
+	put(path, "[]\n");
+	ts = targetset_cache_get(&c, &kind, err, sizeof(err));
+	ck_assert_ptr_nonnull(ts);
+	ck_assert_uint_eq(targetset_targets(ts), 0);
+
+	/* a directory in its place */
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	ck_assert_ptr_null(targetset_cache_get(&c, &kind, err, sizeof(err)));
+	ck_assert_int_eq(kind, TARGETSET_MISSING);
+	ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
+	ck_assert_int_eq(rmdir(path), 0);
+
+	targetset_cache_fini(&c);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
+static void
+add_tests(TCase *tc)
+{
+	tcase_add_test(tc, sd_scan_file_served_byte_for_byte);
+	tcase_add_test(tc, hand_written_groups);
+	tcase_add_test(tc, escapes_survive);
+	tcase_add_test(tc, invalid_files_are_refused);
+	tcase_add_test(tc, nul_inside_buffer);
+	tcase_add_test(tc, cache_reloads_only_on_change);
+}
+
+#include "check_main.h"

@@ -242,7 +242,7 @@ main(int argc, char **argv)
 
 	umask(022);
 	log_init("sd-serve");
-	switch (options_load(&opts, OPTION_SERVE, argc, argv, err, sizeof(err))) {
+	switch (options_load(&opts, OPTION_SERVE, argc, (const char *const *)argv, err, sizeof(err))) {
 	case OPTIONS_HELP:
 		usage(stdout);
 		options_fini(&opts);

@@ -1,6 +1,7 @@
 /*
  * scanfile.c: read the scanner's gauges from the metrics textfile, and prepare its text for
- * /metrics (see scanfile.h). Tolerant by design: an odd line is skipped, never fatal.
+ * /metrics (see scanfile.h). The gauges come from the strict
+ * exporead parser: a damaged file yields none.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,42 +13,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "exporead.h"
 #include "scanfile.h"
 
-static int
-name_char(char c, int first)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' ||
-	    (!first && c >= '0' && c <= '9');
-}
-
-/* Length of the metric name at s[0..len). */
-static size_t
-name_len(const char *s, size_t len)
-{
-	size_t n = 0;
-
-	while (n < len && name_char(s[n], n == 0))
-		n++;
-	return n;
-}
-
-/* Parse a sample value ("1.5e9", "NaN", "+Inf") in s[0..len); -1 when it is none. */
-static int
-parse_value(const char *s, size_t len, double *v)
-{
-	char tmp[64], *end;
-
-	if (len == 0 || len >= sizeof(tmp))
-		return -1;
-	memcpy(tmp, s, len);
-	tmp[len] = '\0';
-	*v = strtod(tmp, &end);	/* sd-serve never calls setlocale: the C locale's '.' */
-	return *end == '\0' ? 0 : -1;
-}
-
-static void
-take_line(const char *s, size_t len, struct scanfile_state *st)
+void
+scanfile_parse(const char *buf, size_t len, struct scanfile_state *st)
 {
 	static const struct {
 		const char	*name;
@@ -61,40 +31,19 @@ take_line(const char *s, size_t len, struct scanfile_state *st)
 		G("scanner_scan_interval_seconds", interval),
 #undef G
 	};
-	size_t n = name_len(s, len), i, vs;
+	struct exporead r;
+	char err[128];
 	double v;
 
-	if (n == 0 || n == len || (s[n] != ' ' && s[n] != '\t'))
-		return;	/* a comment, a labelled sample, or junk */
-	for (i = 0; i < sizeof(gauges) / sizeof(gauges[0]); i++)
-		if (strlen(gauges[i].name) == n && memcmp(s, gauges[i].name, n) == 0)
-			break;
-	if (i == sizeof(gauges) / sizeof(gauges[0]))
-		return;
-	while (n < len && (s[n] == ' ' || s[n] == '\t'))
-		n++;
-	vs = n;
-	while (n < len && s[n] != ' ' && s[n] != '\t' && s[n] != '\r')
-		n++;
-	if (parse_value(s + vs, n - vs, &v) < 0)
-		return;
-	*(int *)((char *)st + gauges[i].has_off) = 1;
-	*(double *)((char *)st + gauges[i].val_off) = v;
-}
-
-void
-scanfile_parse(const char *buf, size_t len, struct scanfile_state *st)
-{
-	size_t i = 0;
-
 	memset(st, 0, sizeof(*st));
-	while (i < len) {
-		const char *nl = memchr(buf + i, '\n', len - i);
-		size_t end = nl ? (size_t)(nl - buf) : len;
-
-		take_line(buf + i, end - i, st);
-		i = end + 1;
-	}
+	/* a damaged file tells nothing: /health then falls back to the targets file */
+	if (exporead_parse(buf, len, &r, err, sizeof(err)) == 0)
+		for (size_t i = 0; i < sizeof(gauges) / sizeof(gauges[0]); i++)
+			if (exporead_get(&r, gauges[i].name, NULL, 0, &v) == 0) {
+				*(int *)((char *)st + gauges[i].has_off) = 1;
+				*(double *)((char *)st + gauges[i].val_off) = v;
+			}
+	exporead_fini(&r);
 }
 
 /* The metric name a line is about: a sample's name, or the name after "# HELP "/"# TYPE ". */

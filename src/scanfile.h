@@ -1,6 +1,6 @@
 /*
  * scanfile.h: sd-scan's metrics textfile as sd-serve reads it: the few gauges /health needs
- * (a tolerant reader that skips whatever it does not know) and the text /metrics passes on,
+ * (read with exporead: none from a damaged file) and the text /metrics passes on,
  * minus the scanner_http_* families that belong to sd-serve itself. Reloaded only when the
  * file changes. The parser is a pure function of a buffer: thread-safe and fuzzable; a
  * cache has one owner.

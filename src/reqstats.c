@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "expo.h"
 #include "reqstats.h"
 
 #define REQSTATS_MAGIC	0x7364737276310001ull	/* "sdsrv1" + layout version 1 */
@@ -165,99 +166,53 @@ reqstats_record(struct reqstats *rs, enum reqstats_path path, int status, double
 	__atomic_fetch_add(&rs->m->count[path], 1, __ATOMIC_RELAXED);
 }
 
-struct out {
-	char	*p;
-	size_t	 len, cap;
-	int	 failed;
-};
-
-static void
-outf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-outf(struct out *o, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (o->failed)
-		return;
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(o->p ? o->p + o->len : NULL, o->p ? o->cap - o->len : 0, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			o->failed = 1;
-			return;
-		}
-		if (o->p && o->len + (size_t)n < o->cap) {
-			o->len += (size_t)n;
-			return;
-		}
-		size_t cap = o->cap ? o->cap * 2 : 8192;
-		while (cap < o->len + (size_t)n + 1)
-			cap *= 2;
-		char *np = realloc(o->p, cap);
-		if (np == NULL) {
-			o->failed = 1;
-			return;
-		}
-		o->p = np;
-		o->cap = cap;
-	}
-}
-
 int
 reqstats_format(const struct reqstats *rs, char **out, size_t *outlen)
 {
 	const struct layout *m = rs->m;
-	struct out o = { 0 };
+	struct expo e;
+	char status[16];
 
-	outf(&o, "# HELP scanner_http_requests_total HTTP requests answered by sd-serve, by "
-	    "path and status (all processes since boot).\n"
-	    "# TYPE scanner_http_requests_total counter\n");
+	expo_init(&e);
+	expo_family(&e, "scanner_http_requests_total", EXPO_COUNTER, "HTTP requests answered by "
+	    "sd-serve, by path and status (all processes since boot).");
 	for (size_t p = 0; p < REQSTATS_NPATHS; p++)
 		for (size_t s = 0; s < NSTATUS; s++) {
 			uint64_t v = __atomic_load_n(&m->requests[p][s], __ATOMIC_RELAXED);
+			struct expo_label l[2] = { { "path", path_labels[p] }, { "status", status } };
 
 			/* the 200 series of each endpoint always, the others once they occur */
 			if (v == 0 && !(s == 0 && p != REQSTATS_OTHER))
 				continue;
 			if (s < NSTATUS - 1)
-				outf(&o, "scanner_http_requests_total{path=\"%s\",status=\"%d\"} %llu\n",
-				    path_labels[p], statuses[s], (unsigned long long)v);
+				snprintf(status, sizeof(status), "%d", statuses[s]);
 			else
-				outf(&o, "scanner_http_requests_total{path=\"%s\",status=\"other\"} "
-				    "%llu\n", path_labels[p], (unsigned long long)v);
+				snprintf(status, sizeof(status), "other");
+			expo_sample(&e, l, 2, (double)v);
 		}
-	outf(&o, "# HELP scanner_http_request_duration_seconds Time sd-serve took to answer a "
-	    "request, by path.\n"
-	    "# TYPE scanner_http_request_duration_seconds histogram\n");
+	expo_family(&e, "scanner_http_request_duration_seconds", EXPO_HISTOGRAM, "Time sd-serve "
+	    "took to answer a request, by path.");
 	for (size_t p = 0; p < REQSTATS_NPATHS; p++) {
-		uint64_t cum = 0, b[NBOUNDS + 1], sum_ns;
+		struct expo_label l = { "path", path_labels[p] };
+		uint64_t cum[NBOUNDS], total = 0, b;
 
 		/* read the buckets first, then count = their total, so +Inf equals _count */
-		for (size_t i = 0; i <= NBOUNDS; i++)
-			b[i] = __atomic_load_n(&m->buckets[p][i], __ATOMIC_RELAXED);
-		sum_ns = __atomic_load_n(&m->sum_ns[p], __ATOMIC_RELAXED);
-		for (size_t i = 0; i < NBOUNDS; i++) {
-			cum += b[i];
-			outf(&o, "scanner_http_request_duration_seconds_bucket{path=\"%s\",le=\"%g\"} "
-			    "%llu\n", path_labels[p], bounds[i], (unsigned long long)cum);
+		for (size_t i = 0; i <= NBOUNDS; i++) {
+			b = __atomic_load_n(&m->buckets[p][i], __ATOMIC_RELAXED);
+			total += b;
+			if (i < NBOUNDS)
+				cum[i] = total;
 		}
-		cum += b[NBOUNDS];
-		outf(&o, "scanner_http_request_duration_seconds_bucket{path=\"%s\",le=\"+Inf\"} "
-		    "%llu\n", path_labels[p], (unsigned long long)cum);
-		outf(&o, "scanner_http_request_duration_seconds_sum{path=\"%s\"} %.9f\n",
-		    path_labels[p], (double)sum_ns / 1e9);
-		outf(&o, "scanner_http_request_duration_seconds_count{path=\"%s\"} %llu\n",
-		    path_labels[p], (unsigned long long)cum);
+		expo_histogram(&e, &l, 1, bounds, cum, NBOUNDS, total,
+		    (double)__atomic_load_n(&m->sum_ns[p], __ATOMIC_RELAXED) / 1e9);
 	}
-	if (o.failed) {
-		free(o.p);
+	if (e.failed) {
+		expo_fini(&e);
 		return -1;
 	}
-	*out = o.p;
-	*outlen = o.len;
+	*out = e.buf;
+	*outlen = e.len;
+	e.buf = NULL;
+	expo_fini(&e);
 	return 0;
 }

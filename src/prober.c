@@ -315,7 +315,7 @@ has_work(const struct worker *w)
 static double
 start_probes(struct worker *w, double now)
 {
-	double wait = STOP_POLL_MS / 1000.0;
+	double wait = STOP_POLL_MS / 1000.0, until = 0;
 	unsigned want, granted = 0;
 	uint64_t index;
 	unsigned tries;
@@ -324,8 +324,6 @@ start_probes(struct worker *w, double now)
 		return wait;
 	want = w->cap - w->busy;
 	if (w->sh->rl) {
-		double until = 0;
-
 		granted = ratelimit_take(w->sh->rl, want, now, &until);
 		if (granted == 0)
 			return until;
@@ -337,6 +335,9 @@ start_probes(struct worker *w, double now)
 		if (start_probe(w, index, tries, now) < 0)
 			break;	/* a local failure: give the resource time */
 	}
+	/* more to start: wake when the next token is due, not only on a completion */
+	if (w->sh->rl && has_work(w) && w->busy < w->cap && until < wait)
+		wait = until;
 	for (size_t r = 0; r < w->nretries; r++)
 		if (w->retries[r].not_before - now < wait)
 			wait = w->retries[r].not_before - now;

@@ -274,9 +274,14 @@ local:
 	return -1;
 }
 
-/* The next probe to start: a due retry first, then a fresh index. 0 when none is ready. */
+/*
+ * The next probe to start: a due retry first, then a fresh index. 0 when none is ready.
+ * room is how many probes the caller can start now (slots and tokens): a worker never
+ * claims more fresh indices than that, so none sit in its chunk while other workers idle
+ * (with few slots per worker and silent hosts they would wait a whole timeout).
+ */
 static int
-next_probe(struct worker *w, double now, uint64_t *index, unsigned *tries)
+next_probe(struct worker *w, double now, unsigned room, uint64_t *index, unsigned *tries)
 {
 	const struct probegen *g = w->sh->cfg->gen;
 
@@ -291,14 +296,15 @@ next_probe(struct worker *w, double now, uint64_t *index, unsigned *tries)
 	if (w->nretries > 0 || w->exhausted)
 		return 0;	/* fresh work waits until the retries have gone through */
 	if (w->chunk_next == w->chunk_end) {
-		uint64_t start = atomic_fetch_add(&w->sh->next_index, INDEX_CHUNK);
+		unsigned n = room < INDEX_CHUNK ? (room ? room : 1) : INDEX_CHUNK;
+		uint64_t start = atomic_fetch_add(&w->sh->next_index, n);
 
 		if (start >= g->total) {
 			w->exhausted = 1;
 			return 0;
 		}
 		w->chunk_next = start;
-		w->chunk_end = start + INDEX_CHUNK < g->total ? start + INDEX_CHUNK : g->total;
+		w->chunk_end = start + n < g->total ? start + n : g->total;
 	}
 	*index = w->chunk_next++;
 	*tries = 0;
@@ -330,7 +336,9 @@ start_probes(struct worker *w, double now)
 	} else {
 		granted = want;
 	}
-	while (granted > 0 && w->busy < w->cap && next_probe(w, now, &index, &tries)) {
+	while (granted > 0 && w->busy < w->cap &&
+	    next_probe(w, now, granted < w->cap - w->busy ? granted : w->cap - w->busy, &index,
+	    &tries)) {
 		granted--;
 		if (start_probe(w, index, tries, now) < 0)
 			break;	/* a local failure: give the resource time */

@@ -37,6 +37,8 @@
 #define RETRY_CAP_S	1.0
 #define NIL		UINT32_MAX
 
+static const struct linger linger_rst = { 1, 0 };	/* close() sends RST: no TIME_WAIT */
+
 static const char *const outcome_names[PROBE_OUTCOMES] = {
 	"open", "closed", "unreachable", "timeout", "error"
 };
@@ -197,10 +199,19 @@ queue_retry(struct worker *w, uint64_t index, unsigned tries, double now)
 	w->nretries++;
 }
 
+/*
+ * Close slot i and free it. With rst, the close sends RST (SO_LINGER {1, 0}): no TIME_WAIT
+ * here and nothing reaches the application. Only a socket that may have completed its
+ * handshake needs it (open, or expired while an answer may have come in): a refused one is
+ * already dead, and skipping the call saves one of the six system calls of a closed probe.
+ */
 static void
-release(struct worker *w, uint32_t i)
+release(struct worker *w, uint32_t i, int rst)
 {
 	struct slot *s = &w->slots[i];
+
+	if (rst)
+		(void)setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &linger_rst, sizeof(linger_rst));
 
 	if (s->prev != NIL)
 		w->slots[s->prev].next = s->next;
@@ -221,7 +232,6 @@ release(struct worker *w, uint32_t i)
 static int
 start_probe(struct worker *w, uint64_t index, unsigned tries, double now)
 {
-	static const struct linger rst = { 1, 0 };
 	struct sockaddr_in sin;
 	struct epoll_event ev;
 	uint32_t addr, i;
@@ -231,8 +241,6 @@ start_probe(struct worker *w, uint64_t index, unsigned tries, double now)
 	probegen_get(w->sh->cfg->gen, index, &addr, &port);
 	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0)
 		goto local;
-	/* close() then sends RST: no TIME_WAIT here, nothing reaches the application */
-	(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &rst, sizeof(rst));
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_addr.s_addr = htonl(addr);
@@ -244,6 +252,8 @@ start_probe(struct worker *w, uint64_t index, unsigned tries, double now)
 			errno = e;
 			goto local;
 		}
+		if (e == 0)	/* connected at once: close with RST, as release does */
+			(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger_rst, sizeof(linger_rst));
 		close(fd);
 		record(w, index, classify(e));
 		return 0;
@@ -365,12 +375,12 @@ complete(struct worker *w, uint32_t i, double now)
 		uint64_t index = s->index;
 		unsigned tries = s->tries;
 
-		release(w, i);
+		release(w, i, 0);
 		queue_retry(w, index, tries, now);
 		return;
 	}
 	record(w, s->index, classify(e));
-	release(w, i);
+	release(w, i, e == 0);
 	if (w->cap < w->max)
 		w->cap++;
 }
@@ -388,7 +398,7 @@ worker_main(void *arg)
 
 		while (w->head != NIL && w->slots[w->head].deadline <= now) {
 			record(w, w->slots[w->head].index, PROBE_TIMEOUT);
-			release(w, w->head);
+			release(w, w->head, 1);
 			if (w->cap < w->max)
 				w->cap++;
 		}
@@ -410,7 +420,7 @@ worker_main(void *arg)
 			complete(w, ev[k].data.u32, now);
 	}
 	while (w->head != NIL)
-		release(w, w->head);
+		release(w, w->head, 1);
 	return NULL;
 }
 

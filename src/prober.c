@@ -33,6 +33,7 @@
 #define STOP_POLL_MS	100	/* longest epoll wait: how soon a stop request is seen */
 #define INDEX_CHUNK	16	/* probe indices a worker claims at once */
 #define EVENTS_MAX	256
+#define START_BATCH	256	/* probes started between two looks at completions */
 #define RETRY_BASE_S	0.01	/* first backoff after a local failure */
 #define RETRY_CAP_S	1.0
 #define NIL		UINT32_MAX
@@ -338,7 +339,8 @@ start_probes(struct worker *w, double now)
 
 	if (!has_work(w) || w->busy >= w->cap)
 		return wait;
-	want = w->cap - w->busy;
+	/* in batches: completions are reaped while their sockets are still in cache */
+	want = w->cap - w->busy < START_BATCH ? w->cap - w->busy : START_BATCH;
 	if (w->sh->rl) {
 		granted = ratelimit_take(w->sh->rl, want, now, &until);
 		if (granted == 0)

@@ -33,9 +33,12 @@
 #define STOP_POLL_MS	100	/* longest epoll wait: how soon a stop request is seen */
 #define INDEX_CHUNK	16	/* probe indices a worker claims at once */
 #define EVENTS_MAX	256
+#define START_BATCH	256	/* probes started between two looks at completions */
 #define RETRY_BASE_S	0.01	/* first backoff after a local failure */
 #define RETRY_CAP_S	1.0
 #define NIL		UINT32_MAX
+
+static const struct linger linger_rst = { 1, 0 };	/* close() sends RST: no TIME_WAIT */
 
 static const char *const outcome_names[PROBE_OUTCOMES] = {
 	"open", "closed", "unreachable", "timeout", "error"
@@ -200,10 +203,19 @@ queue_retry(struct worker *w, uint64_t index, unsigned tries, double now)
 	w->nretries++;
 }
 
+/*
+ * Close slot i and free it. With rst, the close sends RST (SO_LINGER {1, 0}): no TIME_WAIT
+ * here and nothing reaches the application. Only a socket that may have completed its
+ * handshake needs it (open, or expired while an answer may have come in): a refused one is
+ * already dead, and skipping the call saves one of the six system calls of a closed probe.
+ */
 static void
-release(struct worker *w, uint32_t i)
+release(struct worker *w, uint32_t i, int rst)
 {
 	struct slot *s = &w->slots[i];
+
+	if (rst)
+		(void)setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &linger_rst, sizeof(linger_rst));
 
 	if (s->prev != NIL)
 		w->slots[s->prev].next = s->next;
@@ -224,7 +236,6 @@ release(struct worker *w, uint32_t i)
 static int
 start_probe(struct worker *w, uint64_t index, unsigned tries, double now)
 {
-	static const struct linger rst = { 1, 0 };
 	struct sockaddr_in sin;
 	struct epoll_event ev;
 	uint32_t addr, i;
@@ -234,8 +245,6 @@ start_probe(struct worker *w, uint64_t index, unsigned tries, double now)
 	probegen_get(w->sh->cfg->gen, index, &addr, &port);
 	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0)
 		goto local;
-	/* close() then sends RST: no TIME_WAIT here, nothing reaches the application */
-	(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &rst, sizeof(rst));
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_addr.s_addr = htonl(addr);
@@ -247,6 +256,8 @@ start_probe(struct worker *w, uint64_t index, unsigned tries, double now)
 			errno = e;
 			goto local;
 		}
+		if (e == 0)	/* connected at once: close with RST, as release does */
+			(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger_rst, sizeof(linger_rst));
 		close(fd);
 		record(w, index, classify(e));
 		return 0;
@@ -277,9 +288,14 @@ local:
 	return -1;
 }
 
-/* The next probe to start: a due retry first, then a fresh index. 0 when none is ready. */
+/*
+ * The next probe to start: a due retry first, then a fresh index. 0 when none is ready.
+ * room is how many probes the caller can start now (slots and tokens): a worker never
+ * claims more fresh indices than that, so none sit in its chunk while other workers idle
+ * (with few slots per worker and silent hosts they would wait a whole timeout).
+ */
 static int
-next_probe(struct worker *w, double now, uint64_t *index, unsigned *tries)
+next_probe(struct worker *w, double now, unsigned room, uint64_t *index, unsigned *tries)
 {
 	const struct probegen *g = w->sh->cfg->gen;
 
@@ -294,14 +310,15 @@ next_probe(struct worker *w, double now, uint64_t *index, unsigned *tries)
 	if (w->nretries > 0 || w->exhausted)
 		return 0;	/* fresh work waits until the retries have gone through */
 	if (w->chunk_next == w->chunk_end) {
-		uint64_t start = atomic_fetch_add(&w->sh->next_index, INDEX_CHUNK);
+		unsigned n = room < INDEX_CHUNK ? (room ? room : 1) : INDEX_CHUNK;
+		uint64_t start = atomic_fetch_add(&w->sh->next_index, n);
 
 		if (start >= g->total) {
 			w->exhausted = 1;
 			return 0;
 		}
 		w->chunk_next = start;
-		w->chunk_end = start + INDEX_CHUNK < g->total ? start + INDEX_CHUNK : g->total;
+		w->chunk_end = start + n < g->total ? start + n : g->total;
 	}
 	*index = w->chunk_next++;
 	*tries = 0;
@@ -318,28 +335,32 @@ has_work(const struct worker *w)
 static double
 start_probes(struct worker *w, double now)
 {
-	double wait = STOP_POLL_MS / 1000.0;
+	double wait = STOP_POLL_MS / 1000.0, until = 0;
 	unsigned want, granted = 0;
 	uint64_t index;
 	unsigned tries;
 
 	if (!has_work(w) || w->busy >= w->cap)
 		return wait;
-	want = w->cap - w->busy;
+	/* in batches: completions are reaped while their sockets are still in cache */
+	want = w->cap - w->busy < START_BATCH ? w->cap - w->busy : START_BATCH;
 	if (w->sh->rl) {
-		double until = 0;
-
 		granted = ratelimit_take(w->sh->rl, want, now, &until);
 		if (granted == 0)
 			return until;
 	} else {
 		granted = want;
 	}
-	while (granted > 0 && w->busy < w->cap && next_probe(w, now, &index, &tries)) {
+	while (granted > 0 && w->busy < w->cap &&
+	    next_probe(w, now, granted < w->cap - w->busy ? granted : w->cap - w->busy, &index,
+	    &tries)) {
 		granted--;
 		if (start_probe(w, index, tries, now) < 0)
 			break;	/* a local failure: give the resource time */
 	}
+	/* more to start: wake when the next token is due, not only on a completion */
+	if (w->sh->rl && has_work(w) && w->busy < w->cap && until < wait)
+		wait = until;
 	for (size_t r = 0; r < w->nretries; r++)
 		if (w->retries[r].not_before - now < wait)
 			wait = w->retries[r].not_before - now;
@@ -359,12 +380,12 @@ complete(struct worker *w, uint32_t i, double now)
 		uint64_t index = s->index;
 		unsigned tries = s->tries;
 
-		release(w, i);
+		release(w, i, 0);
 		queue_retry(w, index, tries, now);
 		return;
 	}
 	record(w, s->index, classify(e));
-	release(w, i);
+	release(w, i, e == 0);
 	if (w->cap < w->max)
 		w->cap++;
 }
@@ -382,7 +403,7 @@ worker_main(void *arg)
 
 		while (w->head != NIL && w->slots[w->head].deadline <= now) {
 			record(w, w->slots[w->head].index, PROBE_TIMEOUT);
-			release(w, w->head);
+			release(w, w->head, 1);
 			if (w->cap < w->max)
 				w->cap++;
 		}
@@ -404,7 +425,7 @@ worker_main(void *arg)
 			complete(w, ev[k].data.u32, now);
 	}
 	while (w->head != NIL)
-		release(w, w->head);
+		release(w, w->head, 1);
 	return NULL;
 }
 

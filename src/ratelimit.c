@@ -56,8 +56,7 @@ ratelimit_take(struct ratelimit *rl, unsigned want, double now, double *wait)
 		got = (unsigned)rl->tokens;
 	}
 	rl->tokens -= got;
-	if (got == 0)
-		*wait = (1.0 - rl->tokens) / rl->per_sec;
+	*wait = rl->tokens >= 1 ? 0 : (1.0 - rl->tokens) / rl->per_sec;
 	pthread_mutex_unlock(&rl->lock);
 	return got;
 }

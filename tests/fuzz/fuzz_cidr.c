@@ -47,7 +47,7 @@ check_one(const char *s)
 
 	memset(err, 0, sizeof(err));
 	if (cidr_parse(s, &net, &prefix, &masked, err, sizeof(err)) < 0) {
-		fuzz_check_err(err, sizeof(err));
+		fuzz_check_err(err, sizeof(err), s);
 		return;
 	}
 	FUZZ_ASSERT(prefix <= 32, "prefix %u", prefix);
@@ -124,7 +124,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT((rc == 0) == (items_of(list, skip, it, &nitems) == 0),
 	    "addrset_parse returned %d for '%s' (%s)", rc, list, rc ? err : "");
 	if (rc < 0) {
-		fuzz_check_err(err, sizeof(err));
+		fuzz_check_err(err, sizeof(err), list);
 		FUZZ_ASSERT(set.n == 0 && set.total == 0 && !set.ranges, "failed parse left a set");
 		goto out;
 	}

@@ -113,7 +113,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc == -1) {
 		int line = 0;
 
-		fuzz_check_err(err, sizeof(err));
+		fuzz_check_err(err, sizeof(err), NULL);
 		FUZZ_ASSERT(sscanf(err, "line %d: ", &line) == 1 && line >= 1 && line <= s.max_line &&
 		    line > s.last_line, "error '%s' after line %d", err, s.last_line);
 		goto out;

@@ -37,7 +37,7 @@ check_uint(const char *s, uint64_t max)
 		FUZZ_ASSERT(v == (uint64_t)ref, "numparse_uint('%.60s') = %llu", s,
 		    (unsigned long long)v);
 	else
-		fuzz_check_err(err, sizeof(err));
+		fuzz_check_err(err, sizeof(err), NULL);
 }
 
 static void
@@ -48,7 +48,7 @@ check_udouble(const char *s, double max)
 
 	memset(err, 0, sizeof(err));
 	if (numparse_udouble(s, max, &v, err, sizeof(err)) < 0) {
-		fuzz_check_err(err, sizeof(err));
+		fuzz_check_err(err, sizeof(err), NULL);
 		return;
 	}
 	FUZZ_ASSERT(v >= 0 && v <= max, "udouble('%.60s') = %g outside 0..%g", s, v, max);
@@ -83,7 +83,7 @@ check_duration(const char *s)
 
 	memset(err, 0, sizeof(err));
 	if (numparse_duration(s, &v, err, sizeof(err)) < 0) {
-		fuzz_check_err(err, sizeof(err));
+		fuzz_check_err(err, sizeof(err), NULL);
 		return;
 	}
 	FUZZ_ASSERT(v > 0 && v <= 366.0 * 24 * 3600, "duration('%.60s') = %g", s, v);
@@ -107,7 +107,7 @@ check_bool(const char *s)
 	if (rc == 0)
 		FUZZ_ASSERT(v == known, "bool('%.60s') = %d", s, v);
 	else
-		fuzz_check_err(err, sizeof(err));
+		fuzz_check_err(err, sizeof(err), NULL);
 	/* errlen 0 must not write anything */
 	(void)numparse_bool(s, &v, NULL, 0);
 }

@@ -112,7 +112,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(rc == OPTIONS_OK || rc == OPTIONS_ERROR || rc == OPTIONS_HELP ||
 	    rc == OPTIONS_VERSION, "options_load returned %d", rc);
 	if (rc == OPTIONS_ERROR)
-		fuzz_check_err(err, sizeof(err));
+		fuzz_check_err(err, sizeof(err), memchr(args, '\n', alen) ? "\n" : NULL);
 	if (rc != OPTIONS_OK)
 		goto out;
 	FUZZ_ASSERT(frc == 0, "options_load accepted a config file that does not parse");
@@ -136,7 +136,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_built(&conf);
 		scan_config_fini(&conf);
 	} else {
-		fuzz_check_err(err, sizeof(err));
+		fuzz_check_err(err, sizeof(err), memchr(args, '\n', alen) ? "\n" : NULL);
 	}
 out:
 	options_fini(&o);

@@ -108,7 +108,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT((rc == 0) == (naive == 0), "portlist_parse %d, naive reader %d on '%.200s' (%s)",
 	    rc, naive, list, rc ? err : "");
 	if (rc < 0) {
-		fuzz_check_err(err, sizeof(err));
+		fuzz_check_err(err, sizeof(err), list);
 		FUZZ_ASSERT(pl.n == 0 && pl.ports == NULL, "failed parse left a list");
 		goto out;
 	}

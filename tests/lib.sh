@@ -6,7 +6,7 @@
 
 set -u
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BIN="$TOP/bin"
+BIN="${SD_BIN:-$TOP/bin}"	# SD_BIN: another build (make check-asan)
 TEST_NAME=$(basename "$0" .sh)
 TMP=$(mktemp -d "/tmp/sd-test.$TEST_NAME.XXXXXX")
 NS=""

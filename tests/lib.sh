@@ -188,7 +188,7 @@ serve_endpoint_checks() {
 		"$TMP/body" || fail "/ JSON: $BODY"
 	# the page links to where the web server mounts it: SCRIPT_NAME arrived right
 	expect 200 -H 'Accept: text/html' "$url/"
-	grep -q "href=\"${url#http://*/}/targets.json\"" "$TMP/body" || fail "/ HTML links: $BODY"
+	grep -q "href=\"/${url#http://*/}/targets.json\"" "$TMP/body" || fail "/ HTML links: $BODY"
 
 	expect 404 "$url/nope"
 	one_line_error 404
@@ -220,4 +220,39 @@ serve_endpoint_checks() {
 	cp "$fixture" "$t.tmp.$$" && mv -f "$t.tmp.$$" "$t"
 	expect 200 "$url/targets.json"
 	cmp -s "$TMP/body" "$fixture" || fail "the restored file is not served: $BODY"
+}
+
+# serve_dirs: $TMP laid out for web servers and sd-serve running as unprivileged users:
+# state/ (the targets file), run/ (sockets and shared counters, writable by all, sticky),
+# www/ (an empty document root), bin/sd-serve (a copy any user may run, wherever the
+# worktree is), and sd-scanner.conf pointing sd-serve at them.
+serve_dirs() {
+	[ -x "$BIN/sd-serve" ] || fail "bin/sd-serve is missing: run make"
+	chmod 0755 "$TMP" || fail "chmod $TMP"
+	mkdir -p "$TMP/state" "$TMP/run" "$TMP/www" "$TMP/bin" || fail "mkdir in $TMP"
+	chmod 1777 "$TMP/run"
+	install -m 0755 "$BIN/sd-serve" "$TMP/bin/sd-serve" || fail "install sd-serve in $TMP/bin"
+	printf 'SCANNER_OUTPUT=%s\nSCANNER_METRICS_FILE=%s\nSCANNER_STATS_FILE=%s\nSCANNER_LOG_LEVEL=info\n' \
+		"$TMP/state/targets.json" "$TMP/state/sd-scan.prom" "$TMP/run/sd-serve.stats" \
+		> "$TMP/sd-scanner.conf"
+}
+
+# serve_listen SOCKET: bin/sd-serve -listen SOCKET in the background (as nobody, group
+# www-data, so the web server may connect to the 0660 socket), with $TMP/sd-scanner.conf;
+# waits for the socket. BG_PID is sd-serve.
+serve_listen() {
+	rm -f "$1"
+	bg setpriv --reuid=nobody --regid=www-data --clear-groups \
+		env SCANNER_CONFIG="$TMP/sd-scanner.conf" "$TMP/bin/sd-serve" -listen "$1" \
+		2>>"$TMP/sd-serve.log"
+	wait_for_file "$1" 10 || fail "sd-serve -listen $1 made no socket: $(cat "$TMP/sd-serve.log")"
+	[ "$(stat -c '%a %G' "$1")" = "660 www-data" ] ||
+		fail "-listen socket is not 0660 group www-data: $(stat -c '%a %U:%G' "$1")"
+}
+
+# stop_pid PID: SIGTERM, then wait (bounded) until it is gone
+stop_pid() {
+	kill -TERM "$1" 2>/dev/null
+	for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+	fail "PID $1 did not stop on SIGTERM"
 }

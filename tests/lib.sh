@@ -146,11 +146,13 @@ one_line_error() {
 		fail "$1: error body is not {\"error\":...}: $BODY"
 }
 
-# wait_http URL SECONDS: until anything answers at URL inside the namespace
+# wait_http URL SECONDS [PID]: until anything answers at URL inside the namespace; gives up
+# at once when PID (the server) has exited
 wait_http() {
 	local i
 	for i in $(seq $(($2 * 10))); do
 		ns_exec curl -s -o /dev/null "$1" && return 0
+		[ -z "${3:-}" ] || kill -0 "$3" 2>/dev/null || return 1
 		sleep 0.1
 	done
 	return 1

@@ -64,7 +64,7 @@ SPAWNED=$BG_PID
 wait_for_file "$SOCK" 10 || fail "spawn-fcgi made no socket: $(cat "$TMP/sd-serve.log")"
 
 bg nginx -p "$TMP" -c "$TMP/nginx.conf" -e "$TMP/nginx-error.log" -g 'daemon off;'
-wait_http "$URL/" 10 || fail "nginx did not answer: $(cat "$TMP/nginx-error.log")"
+wait_http "$URL/" 10 "$BG_PID" || fail "nginx did not answer: $(cat "$TMP/nginx-error.log")"
 
 # before there is a targets file: 503, never []
 expect 503 "$URL/targets.json"

@@ -225,14 +225,15 @@ serve_endpoint_checks() {
 }
 
 # serve_dirs: $TMP laid out for web servers and sd-serve running as unprivileged users:
-# state/ (the targets file), run/ (sockets and shared counters, writable by all, sticky),
+# state/ (the targets file), run/ (sockets and shared counters; made as the examples in
+# share/ say for /run/sd-serve, with nobody for sdserve),
 # www/ (an empty document root), bin/sd-serve (a copy any user may run, wherever the
 # worktree is), and sd-scanner.conf pointing sd-serve at them.
 serve_dirs() {
 	[ -x "$BIN/sd-serve" ] || fail "bin/sd-serve is missing: run make"
 	chmod 0755 "$TMP" || fail "chmod $TMP"
-	mkdir -p "$TMP/state" "$TMP/run" "$TMP/www" "$TMP/bin" || fail "mkdir in $TMP"
-	chmod 1777 "$TMP/run"
+	mkdir -p "$TMP/state" "$TMP/www" "$TMP/bin" || fail "mkdir in $TMP"
+	install -d -o nobody -g www-data -m 0750 "$TMP/run" || fail "install -d $TMP/run"
 	install -m 0755 "$BIN/sd-serve" "$TMP/bin/sd-serve" || fail "install sd-serve in $TMP/bin"
 	printf 'SCANNER_OUTPUT=%s\nSCANNER_METRICS_FILE=%s\nSCANNER_STATS_FILE=%s\nSCANNER_LOG_LEVEL=info\n' \
 		"$TMP/state/targets.json" "$TMP/state/sd-scan.prom" "$TMP/run/sd-serve.stats" \

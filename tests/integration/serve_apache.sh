@@ -89,8 +89,6 @@ sed -e "s|/run/sd-serve/sd-serve.sock|$SOCK|g" "$EX" > "$TMP/proxy-example.conf"
 grep -q "^ProxyPass .*unix:$SOCK|fcgi://" "$TMP/proxy-example.conf" ||
 	fail "the proxy_fcgi example no longer passes to /run/sd-serve/sd-serve.sock"
 rm -f "$TMP/state/targets.json"
-# counters of their own: part one's file belongs to www-data
-sed -i "s|/sd-serve.stats$|/proxy.stats|" "$TMP/sd-scanner.conf"
 serve_listen "$SOCK"
 apache_conf proxy "$PORT2" proxy proxy_fcgi
 apache_start proxy "$PORT2"

@@ -44,7 +44,7 @@ for delay in 0.2 0.6 1.2; do
 		-metrics-file "$OUT/sd-scan.prom" 2> "$TMP/killed.log" &
 	wrapper=$!
 	PIDS+=("$wrapper")
-	for _ in $(seq 50); do grep -q scanning "$TMP/killed.log" && break; sleep 0.1; done
+	for _ in $(seq 300); do grep -q scanning "$TMP/killed.log" && break; sleep 0.1; done
 	# ip netns exec may fork: the pid to kill is the one sd-scan logs
 	pid=$(sed -n 's/.* sd-scan\[\([0-9]*\)\] info: scanning.*/\1/p' "$TMP/killed.log")
 	[ -n "$pid" ] || fail "sd-scan did not start: $(cat "$TMP/killed.log")"

@@ -574,7 +574,8 @@ targetset_cache_get(struct targetset_cache *c, enum targetset_error *kind, char 
 		size_t len = 0;
 		int fd, r;
 
-		if ((fd = open(c->path, O_RDONLY | O_CLOEXEC)) < 0) {
+		/* O_NONBLOCK: a FIFO put in the file's place must not hang us in open() */
+		if ((fd = open(c->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
 			*kind = TARGETSET_MISSING;
 			snprintf(err, errlen, "targets file %s: %s", c->path, strerror(errno));
 			return NULL;

@@ -253,6 +253,12 @@ START_TEST(cache_reloads_only_on_change)
 	ck_assert_int_eq(kind, TARGETSET_MISSING);
 	ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
 	ck_assert_int_eq(rmdir(path), 0);
+	/* a FIFO in its place: refused at once, not a request stuck in open() */
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_ptr_null(targetset_cache_get(&c, &kind, err, sizeof(err)));
+	ck_assert_int_eq(kind, TARGETSET_MISSING);
+	ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
+	ck_assert_int_eq(unlink(path), 0);
 
 	targetset_cache_fini(&c);
 	ck_assert_int_eq(rmdir(dir), 0);

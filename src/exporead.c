@@ -52,6 +52,19 @@ is_name_char(char ch, int first, int colon)
 }
 
 /* A name at c->p, copied into a new string; NULL (errno EINVAL or ENOMEM) when none. */
+/* n bytes of s as a new string: s need not be NUL-terminated (strndup may read on). */
+static char *
+copy_range(const char *s, size_t n)
+{
+	char *out = malloc(n + 1);
+
+	if (out) {
+		memcpy(out, s, n);
+		out[n] = '\0';
+	}
+	return out;
+}
+
 static char *
 take_name(struct cursor *c, int colon)
 {
@@ -64,7 +77,7 @@ take_name(struct cursor *c, int colon)
 		errno = EINVAL;
 		return NULL;
 	}
-	if ((out = strndup(s, (size_t)(c->p - s))) == NULL)
+	if ((out = copy_range(s, (size_t)(c->p - s))) == NULL)
 		errno = ENOMEM;
 	return out;
 }
@@ -78,7 +91,7 @@ take_token(struct cursor *c)
 
 	while (c->p < c->end && *c->p != ' ' && *c->p != '\t')
 		c->p++;
-	if ((out = strndup(s, (size_t)(c->p - s))) == NULL)
+	if ((out = copy_range(s, (size_t)(c->p - s))) == NULL)
 		errno = ENOMEM;
 	return out;
 }

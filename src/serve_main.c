@@ -242,6 +242,8 @@ main(int argc, char **argv)
 
 	umask(022);
 	log_init("sd-serve");
+	/* libc reads /etc/localtime once, for strftime: at start, not inside a request */
+	tzset();
 	switch (options_load(&opts, OPTION_SERVE, argc, (const char *const *)argv, err, sizeof(err))) {
 	case OPTIONS_HELP:
 		usage(stdout);

@@ -153,7 +153,7 @@ nproc_serve=$(pgrep -P "$LIGHTTPD" -c -f sd-serve)
 [ "$nproc_serve" = 2 ] || fail "expected 2 sd-serve processes, found $nproc_serve"
 pkill -TERM -P "$LIGHTTPD" -f "$BIN/sd-serve"
 for _ in $(seq 50); do
-	ns_exec curl -s -o /dev/null "$URL/targets.json?port=9100" && break
+	ns_exec curl -sf -o /dev/null "$URL/targets.json?port=9100" && break
 	sleep 0.1
 done
 assert_eq "counters kept across restarts" $((before + 21)) "$(count /targets.json 200)"

@@ -8,6 +8,7 @@
 # (--error-exitcode=99 --errors-for-leak-kinds=definite,indirect).
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/serve_lib.sh"
+[ -z "${SD_SANITIZE:-}" ] || skip "sanitizer build: valgrind cannot run ASan binaries"
 
 PORT=18445
 command -v valgrind >/dev/null || skip "valgrind is not installed: run make deps (DEB_PKGS has it)"

@@ -218,7 +218,7 @@ handle_targets(struct serve_ctx *ctx, const struct serve_request *req, double no
 	}
 	if (query_parse(qs, strlen(qs), &q, err, sizeof(err)) < 0)
 		return error_json(w, 400, err, NULL);
-	if ((ts = targetset_cache_get(&ctx->targets, &kind, err, sizeof(err))) == NULL) {
+	if ((ts = targetset_cache_get_paced(&ctx->targets, now, &kind, err, sizeof(err))) == NULL) {
 		/* never [] and never a partial list: Prometheus keeps its list on a 5xx */
 		snprintf(msg, sizeof(msg), "%s%s", kind == TARGETSET_CORRUPT ?
 		    "targets file is corrupt: " : "targets file is unavailable: ", err);

@@ -290,6 +290,12 @@ main(int argc, char **argv)
 		rc = EXIT_FAILED;
 		goto out_stats;
 	}
+	{	/* load the targets now: the first request should not wait for a parse */
+		enum targetset_error kind;
+
+		if (targetset_cache_get(&ctx.targets, &kind, err, sizeof(err)) == NULL)
+			log_warn("%s", err);
+	}
 	if (FCGX_Init() != 0) {
 		log_error("FCGX_Init failed");
 		rc = EXIT_FAILED;

@@ -120,6 +120,7 @@ bodycache_sweep(struct bodycache *c, double now)
 		close(fd);	/* a directory */
 		return 0;
 	}
+	rewinddir(d);	/* a dup shares the offset the last sweep left at the end */
 	while ((de = readdir(d)) != NULL) {
 		const char *n = de->d_name;
 		struct stat st;

@@ -87,6 +87,8 @@ grep -q '^[[:space:]]*"x-sendfile" *=> "enable"' "$TMP/lighttpd.conf" ||
 ns_exec lighttpd -tt -f "$TMP/lighttpd.conf" >"$TMP/lighttpd-check.log" 2>&1 ||
 	die "lighttpd rejects the config: $(cat "$TMP/lighttpd-check.log")"
 bg lighttpd -D -f "$TMP/lighttpd.conf"
+record_cmd "lighttpd -D -f \$TMP/lighttpd.conf   # lighttpd.conf.example (paths, port) + its fastcgi.server block again at /xs with the send-file lines uncommented + /floor below"
+record_cmd "   /floor bin-path: bin/bench/fcgi_floor \$TMP/a.json port=9100 \$TMP/a.9100.json (max-procs 2)"
 BASE="http://127.0.0.1:$PORT"
 for _ in $(seq 100); do ns_exec curl -s -o /dev/null "$BASE/sd/health" && break; sleep 0.1; done
 
@@ -173,7 +175,7 @@ swap_run() {	# swap_run KIND (plain or xs): appends to $TMP/swap.KIND.*
 	) &
 	sampler=$!
 	PIDS+=("$sampler")
-	record_cmd "WRK_PATHS='$mount/targets.json $mount/targets.json?port=9100'" \
+	[ -e "$TMP/swap.$kind.rps" ] || record_cmd "WRK_PATHS='$mount/targets.json $mount/targets.json?port=9100'" \
 	    "$WRK -s bench/wrk_paths.lua '$BASE'   # while the targets file is replaced every ${SWAP_EVERY}s"
 	export WRK_PATHS="$mount/targets.json $mount/targets.json?port=9100"
 	# shellcheck disable=SC2086

@@ -190,12 +190,13 @@ offload(struct serve_ctx *ctx, const struct query *q, const struct iovec *iov, s
 		    dlen && conf->cache_dir[dlen - 1] == '/' ? "" : "/", name);
 	if (m < 0 || (size_t)m >= sizeof(h))
 		return 0;
+	o = (size_t)m;
 	/* no Content-Length: the web server takes it from the file */
-	m = snprintf(h + m, sizeof(h) - (size_t)m, "\r\nStatus: 200 OK\r\nContent-Type: " CT_JSON
+	m = snprintf(h + o, sizeof(h) - o, "\r\nStatus: 200 OK\r\nContent-Type: " CT_JSON
 	    "\r\nCache-Control: no-store\r\n\r\n");
-	if (m < 0 || (size_t)m >= sizeof(h) - strlen(h))
+	if (m < 0 || (size_t)m >= sizeof(h) - o)
 		return 0;
-	put(w, h, strlen(h));
+	put(w, h, o + (size_t)m);
 	return 1;
 }
 

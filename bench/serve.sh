@@ -265,5 +265,10 @@ done
 	echo "?port=9100 and counts non-2xx answers and short or broken bodies (read errors); curl"
 	echo "fetches a sample every 50 ms, which must parse as JSON and equal one of the four possible"
 	echo "bodies byte for byte."
+	echo
+	echo "X-Sendfile still costs one FastCGI round trip per request (in lighttpd: socket, connect,"
+	echo "writev, read, close and their epoll calls; in sd-serve: accept, poll, read, two stats,"
+	echo "write, shutdown, close), on top of what a static file costs; the smaller the body, the"
+	echo "larger its share (strace -c on lighttpd and sd-serve under this load)."
 } >"$BENCH_OUT/$PART.md"
 exit "$FAILED"

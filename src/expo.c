@@ -33,6 +33,9 @@ expo_fini(struct expo *e)
 }
 
 static int
+fail(struct expo *e, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int
 fail(struct expo *e, int err, const char *fmt, ...)
 {
 	va_list ap;

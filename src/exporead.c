@@ -19,6 +19,10 @@ static const char *const type_names[] = { "counter", "gauge", "histogram", "unty
 
 static int
 bad(char *err, size_t errlen, unsigned long line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int
+bad(char *err, size_t errlen, unsigned long line, const char *fmt, ...)
 {
 	va_list ap;
 	int n;

@@ -1,6 +1,7 @@
 /*
  * log.c: leveled log lines on stderr. Each line is formatted into one buffer and written
- * with a single write(2), so lines of concurrent threads never interleave.
+ * with a single write(2), so lines of concurrent threads never interleave. Control bytes in
+ * a message (a newline inside a bad value quoted back) become '?': one event, one line.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -45,6 +46,15 @@ log_enabled(enum log_level level)
 	return level >= log_threshold;
 }
 
+char *
+log_oneline(char *s)
+{
+	for (char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return s;
+}
+
 void
 log_msg(enum log_level level, const char *fmt, ...)
 {
@@ -68,6 +78,7 @@ log_msg(enum log_level level, const char *fmt, ...)
 	va_end(ap);
 	if (m < 0)
 		return;
+	log_oneline(line + n);
 	n = (size_t)n + (size_t)m >= sizeof(line) - 1 ? (int)sizeof(line) - 2 : n + m;
 	line[n++] = '\n';
 	/* stderr is best effort: there is nowhere to report a failed log write */

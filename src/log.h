@@ -14,6 +14,8 @@ void	log_init(const char *progname);
 int	log_level_parse(const char *s, enum log_level *level);
 void	log_set_level(enum log_level);
 int	log_enabled(enum log_level);
+/* Replace control bytes (newline, CR, tab, ESC...) in s with '?' in place; returns s. */
+char   *log_oneline(char *s);
 void	log_msg(enum log_level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define log_debug(...)	log_msg(LOG_DEBUG, __VA_ARGS__)

@@ -118,12 +118,13 @@ scan_config_build(struct scan_config *c, const struct options *o, cidr_warn_fn w
 		    errlen);
 		goto fail;
 	}
-	if (c->inflight > 0 && c->workers > c->inflight)
-		c->workers = c->inflight;
 	if (c->workers == 0) {
 		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		c->workers = ncpu > 0 ? (unsigned)ncpu : 1;
 	}
+	/* after the CPU count: -workers 0 -inflight 1 is one worker */
+	if (c->inflight > 0 && c->workers > c->inflight)
+		c->workers = c->inflight;
 	if (*options_get(o, "dns-cache")) {
 		const char *p;
 

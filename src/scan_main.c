@@ -103,12 +103,12 @@ main(int argc, char **argv)
 		options_fini(&opts);
 		return 0;
 	case OPTIONS_ERROR:
-		fprintf(stderr, "sd-scan: %s\n", err);
+		fprintf(stderr, "sd-scan: %s\n", log_oneline(err));
 		options_fini(&opts);
 		return EXIT_USAGE;
 	}
 	if (scan_config_build(&conf, &opts, warn_note, NULL, err, sizeof(err)) < 0) {
-		fprintf(stderr, "sd-scan: %s\n", err);
+		fprintf(stderr, "sd-scan: %s\n", log_oneline(err));
 		options_fini(&opts);
 		return EXIT_USAGE;
 	}

@@ -137,7 +137,8 @@ scanfile_cache_refresh(struct scanfile_cache *c, char *err, size_t errlen)
 	    st.st_mtim.tv_sec == c->mtime.tv_sec && st.st_mtim.tv_nsec == c->mtime.tv_nsec)
 		return 1;
 	forget(c);
-	if ((fd = open(c->path, O_RDONLY | O_CLOEXEC)) < 0) {
+	/* O_NONBLOCK: a FIFO put in the file's place must not hang us in open() */
+	if ((fd = open(c->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
 		snprintf(err, errlen, "metrics file %s: %s", c->path, strerror(errno));
 		return 0;
 	}

@@ -56,8 +56,8 @@ headers(struct writer *w, int status, const char *ctype, size_t len, const char 
 	int n;
 
 	n = snprintf(h, sizeof(h), "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-	    "Cache-Control: no-store\r\n%s\r\n", status, reason(status), ctype, len,
-	    extra ? extra : "");
+	    "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n%s\r\n", status,
+	    reason(status), ctype, len, extra ? extra : "");
 	if (n < 0 || (size_t)n >= sizeof(h)) {
 		w->failed = 1;
 		return;
@@ -76,25 +76,73 @@ respond(struct writer *w, int status, const char *ctype, const char *body, size_
 	return status;
 }
 
-/* {"error":"MSG"}\n with MSG escaped by json-c. */
+/* The JSON escape of a character HTML gives a meaning to, or NULL. */
+static const char *
+html_special(char c)
+{
+	switch (c) {
+	case '<': return "\\u003c";
+	case '>': return "\\u003e";
+	case '&': return "\\u0026";
+	default: return NULL;
+	}
+}
+
+/*
+ * o as one line of JSON (malloc'd, ending in "\n", *len bytes), or NULL when out of memory.
+ * '<', '>' and '&' become \u003c, \u003e, \u0026 (as Go's encoding/json does), so input
+ * echoed in a message never reads as HTML to a browser that sniffs.
+ */
+static char *
+json_line(struct json_object *o, size_t *len)
+{
+	const char *s = o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE) : NULL;
+	size_t need = 2, n = 0;
+	char *p;
+
+	if (s == NULL)
+		return NULL;
+	for (const char *c = s; *c; c++)
+		need += html_special(*c) ? 6 : 1;
+	if ((p = malloc(need)) == NULL)
+		return NULL;
+	for (const char *c = s; *c; c++) {
+		const char *r = html_special(*c);
+
+		if (r != NULL) {
+			memcpy(p + n, r, 6);
+			n += 6;
+		} else {
+			p[n++] = *c;
+		}
+	}
+	p[n++] = '\n';
+	p[n] = '\0';
+	*len = n;
+	return p;
+}
+
+/* {"error":"MSG"}\n with MSG escaped (see json_line). */
 static int
 error_json(struct writer *w, int status, const char *msg, const char *extra)
 {
+	static const char oom[] = "{\"error\":\"out of memory\"}\n";
 	struct json_object *o = json_object_new_object();
-	const char *s = NULL;
-	char buf[1200];
-	int n;
+	size_t len = 0;
+	char *body = NULL;
+	int rc;
 
 	if (o != NULL) {
 		json_object_object_add(o, "error", json_object_new_string(msg));
-		s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-		    JSON_C_TO_STRING_NOSLASHESCAPE);
+		body = json_line(o, &len);
 	}
-	n = snprintf(buf, sizeof(buf), "%s\n", s ? s : "{\"error\":\"out of memory\"}");
-	if (n < 0 || (size_t)n >= sizeof(buf))
-		n = snprintf(buf, sizeof(buf), "{\"error\":\"error message too long\"}\n");
 	json_object_put(o);
-	return respond(w, status, CT_JSON, buf, (size_t)n, extra);
+	if (body == NULL)
+		return respond(w, status, CT_JSON, oom, sizeof(oom) - 1, extra);
+	rc = respond(w, status, CT_JSON, body, len, extra);
+	free(body);
+	return rc;
 }
 
 /* The path of uri (before '?') relative to the mount point; points into uri. */
@@ -263,10 +311,11 @@ handle_health(struct serve_ctx *ctx, struct writer *w, double now)
 	struct json_object *o = json_object_new_object();
 	enum targetset_error kind;
 	const struct targetset *ts;
-	const char *status, *body;
-	char err[700], when[64];
+	const char *status;
+	char err[700], when[64], *body;
 	double completed = -1, last = -1, interval = ctx->conf->interval;
-	int code, ok;
+	size_t blen = 0;
+	int code;
 
 	if (o == NULL)
 		return error_json(w, 500, "out of memory", NULL);
@@ -319,19 +368,13 @@ handle_health(struct serve_ctx *ctx, struct writer *w, double now)
 	    ts ? json_object_new_int64((int64_t)targetset_targets(ts)) : NULL);
 	if (ts == NULL)
 		json_object_object_add(o, "error", json_object_new_string(err));
-	ok = (body = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE)) != NULL;
-	if (ok) {
-		size_t blen = strlen(body);
-
-		headers(w, code, CT_JSON, blen + 1, NULL);
-		if (!w->head) {
-			put(w, body, blen);
-			put(w, "\n", 1);
-		}
-	}
+	body = json_line(o, &blen);
 	json_object_put(o);
-	return ok ? code : error_json(w, 500, "out of memory", NULL);
+	if (body == NULL)
+		return error_json(w, 500, "out of memory", NULL);
+	respond(w, code, CT_JSON, body, blen, NULL);
+	free(body);
+	return code;
 }
 
 static int
@@ -353,16 +396,22 @@ handle_metrics(struct serve_ctx *ctx, struct writer *w)
 	return 200;
 }
 
-/* s with HTML's special characters escaped, appended to b (room blen). */
+/*
+ * The URL path s[0..n) for an href and for text, into b (room blen, cut short to fit):
+ * HTML's special characters as entities, controls, spaces and non-ASCII bytes
+ * percent-encoded, so the page stays ASCII whatever bytes the request had.
+ */
 static void
 html_escape(const char *s, size_t n, char *b, size_t blen)
 {
+	static const char hex[] = "0123456789ABCDEF";
 	size_t o = 0;
 
 	for (size_t i = 0; i < n && o + 7 < blen; i++) {
+		unsigned char c = (unsigned char)s[i];
 		const char *r = NULL;
 
-		switch (s[i]) {
+		switch (c) {
 		case '<': r = "&lt;"; break;
 		case '>': r = "&gt;"; break;
 		case '&': r = "&amp;"; break;
@@ -372,8 +421,12 @@ html_escape(const char *s, size_t n, char *b, size_t blen)
 		if (r) {
 			memcpy(b + o, r, strlen(r));
 			o += strlen(r);
+		} else if (c <= 0x20 || c >= 0x7f) {
+			b[o++] = '%';
+			b[o++] = hex[c >> 4];
+			b[o++] = hex[c & 15];
 		} else {
-			b[o++] = s[i];
+			b[o++] = (char)c;
 		}
 	}
 	b[o] = '\0';
@@ -382,7 +435,8 @@ html_escape(const char *s, size_t n, char *b, size_t blen)
 static int
 handle_root(struct serve_ctx *ctx, const struct serve_request *req, struct writer *w)
 {
-	char base[600], page[4096];
+	/* room for the page with base (at most 599 bytes) in it seven times */
+	char base[600], page[8192];
 	size_t rlen, plen = strcspn(req->uri, "?");
 	const char *rel = relative_path(req->uri, &rlen, req->script_name);
 	size_t blen;

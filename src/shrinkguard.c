@@ -45,10 +45,15 @@ shrinkguard_count(const char *buf, size_t len, size_t *count, char *err, size_t 
 	for (size_t i = 0; i < groups; i++) {
 		struct json_object *g = json_object_array_get_idx(root, i), *t;
 
-		if (!json_object_is_type(g, json_type_object) ||
-		    !json_object_object_get_ex(g, "targets", &t) ||
-		    !json_object_is_type(t, json_type_array)) {
-			snprintf(err, errlen, "group %zu has no targets array", i);
+		if (!json_object_is_type(g, json_type_object)) {
+			snprintf(err, errlen, "group %zu is not an object", i);
+			goto out;
+		}
+		/* Prometheus reads a group without "targets" as one with none */
+		if (!json_object_object_get_ex(g, "targets", &t))
+			continue;
+		if (!json_object_is_type(t, json_type_array)) {
+			snprintf(err, errlen, "group %zu: targets is not an array", i);
 			goto out;
 		}
 		n += json_object_array_length(t);

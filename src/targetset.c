@@ -77,6 +77,21 @@ label_name_ok(const char *s)
 	return 1;
 }
 
+/* How many bytes of name k an error message shows: at most 64, never half a UTF-8 character
+ * (the message is sent in a JSON body, which must stay valid UTF-8). */
+static int
+shown_len(const char *k)
+{
+	size_t n = strnlen(k, 65);
+
+	if (n > 64) {
+		n = 64;
+		while (n > 0 && ((unsigned char)k[n] & 0xc0) == 0x80)
+			n--;
+	}
+	return (int)n;
+}
+
 /* The port of "host:port" or "[v6]:port"; 0 when the address names none. */
 static unsigned
 target_port(const char *s)
@@ -127,8 +142,8 @@ check_group(struct json_object *g, size_t gi, size_t *ntargets, char *err, size_
 		} else if (strcmp(k, "labels") == 0) {
 			labels = json_object_iter_peek_value(&it);
 		} else {
-			snprintf(err, errlen, "group %zu: unknown key '%.64s' (only targets and labels)",
-			    gi + 1, k);
+			snprintf(err, errlen, "group %zu: unknown key '%.*s' (only targets and labels)",
+			    gi + 1, shown_len(k), k);
 			return -1;
 		}
 	}
@@ -167,12 +182,13 @@ check_group(struct json_object *g, size_t gi, size_t *ntargets, char *err, size_
 
 			if (!label_name_ok(k)) {
 				snprintf(err, errlen,
-				    "group %zu: label name '%.64s' is not [a-zA-Z_][a-zA-Z0-9_]*",
-				    gi + 1, k);
+				    "group %zu: label name '%.*s' is not [a-zA-Z_][a-zA-Z0-9_]*",
+				    gi + 1, shown_len(k), k);
 				return -1;
 			}
 			if (!json_object_is_type(json_object_iter_peek_value(&it), json_type_string)) {
-				snprintf(err, errlen, "group %zu: label %.64s is not a string", gi + 1, k);
+				snprintf(err, errlen, "group %zu: label %.*s is not a string", gi + 1,
+				    shown_len(k), k);
 				return -1;
 			}
 		}
@@ -575,7 +591,8 @@ targetset_cache_get(struct targetset_cache *c, enum targetset_error *kind, char 
 		size_t len = 0;
 		int fd, r;
 
-		if ((fd = open(c->path, O_RDONLY | O_CLOEXEC)) < 0) {
+		/* O_NONBLOCK: a FIFO put in the file's place must not hang us in open() */
+		if ((fd = open(c->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
 			*kind = TARGETSET_MISSING;
 			snprintf(err, errlen, "targets file %s: %s", c->path, strerror(errno));
 			return NULL;

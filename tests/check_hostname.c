@@ -36,7 +36,7 @@ START_TEST(hostile_names_rejected)
 		"", ".", "..", "a..b", ".a", "a.b..", "-a.b", "a-.b", "a.b-", "a.-b",
 		"quote\".example", "has space.example", "tab\t.example", "ctl\x01.example",
 		"new\nline.example", "under_score.example", "back\\slash", "brace}.x",
-		"label=\"x\"", "h\xc3\xbc" "bsch.example", "\xff", "colon:9100", "slash/x", "a b",
+		"label=\"x\"", "h\xc3\xbc\x62sch.example", "\xff", "colon:9100", "slash/x", "a b",
 		"host.example.:80",
 	};
 	char out[HOSTNAME_MAX + 1];

@@ -2,8 +2,11 @@
  * check_scanfile.c: the reader of sd-scan's gauges and the /metrics pass-through.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "scanfile.h"
 
@@ -77,12 +80,32 @@ START_TEST(filter_drops_own_families)
 }
 END_TEST
 
+/* A FIFO in the file's place is refused at once, not a request stuck in open(). */
+START_TEST(fifo_is_refused)
+{
+	char dir[] = "/tmp/check_scanfile.XXXXXX", path[300], err[512];
+	struct scanfile_cache c;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/sd-scan.prom", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_int_eq(scanfile_cache_init(&c, path), 0);
+	ck_assert_int_eq(scanfile_cache_refresh(&c, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
+	ck_assert_int_eq(c.present, 0);
+	scanfile_cache_fini(&c);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 static void
 add_tests(TCase *tc)
 {
 	tcase_add_test(tc, reads_the_gauges);
 	tcase_add_test(tc, damaged_file_tells_nothing);
 	tcase_add_test(tc, filter_drops_own_families);
+	tcase_add_test(tc, fifo_is_refused);
 }
 
 #include "check_main.h"

@@ -189,6 +189,45 @@ START_TEST(root)
 }
 END_TEST
 
+/* Request input echoed in an error never reads as HTML: <, >, & are JSON \u escapes. */
+START_TEST(no_html_reflected)
+{
+	char cl[64];
+
+	ck_assert_int_eq(req("GET", "/sd/targets.json?port=<script>&x=1", "/sd", 1e9), 400);
+	ck_assert_ptr_null(strchr(body(), '<'));
+	ck_assert_str_eq(body(), "{\"error\":\"bad port '\\u003cscript\\u003e': expected a number "
+	    "from 1 to 65535\"}\n");
+	ck_assert_ptr_nonnull(strstr(out, "X-Content-Type-Options: nosniff\r\n"));
+	ck_assert_int_eq(req("GET", "/sd/targets.json?%22%3E%26=1", "/sd", 1e9), 400);
+	ck_assert_str_eq(body(), "{\"error\":\"unknown query parameter '\\\"\\u003e\\u0026' (only "
+	    "port is known)\"}\n");
+	/* the Content-Length counts the escapes */
+	snprintf(cl, sizeof(cl), "Content-Length: %zu\r\n", strlen(body()));
+	ck_assert_ptr_nonnull(strstr(out, cl));
+}
+END_TEST
+
+/* A long mount point (nginx's SCRIPT_NAME comes from the request) still gets its page. */
+START_TEST(root_long_mount)
+{
+	static char uri[1100], sn[1100];
+	struct serve_request r = { "GET", uri, sn, NULL, "text/html" };
+
+	memset(uri, 0, sizeof(uri));
+	uri[0] = '/';
+	for (size_t i = 1; i < 1000; i++)
+		uri[i] = i % 3 ? '<' : '\xff';
+	memcpy(sn, uri, sizeof(sn));
+	uri[1000] = '/';
+	outlen = 0;
+	ck_assert_int_eq(serve_handle(&ctx, &r, 1e9, capture, NULL).status, 200);
+	ck_assert_ptr_nonnull(strstr(body(), "<a href=\"/&lt;&lt;%FF&lt;&lt;%FF"));
+	for (const char *b = body(); *b; b++)
+		ck_assert_int_lt((unsigned char)*b, 0x80);
+}
+END_TEST
+
 static void
 add_tests(TCase *tc)
 {
@@ -198,6 +237,8 @@ add_tests(TCase *tc)
 	tcase_add_test(tc, health_states);
 	tcase_add_test(tc, metrics_are_one_exposition);
 	tcase_add_test(tc, root);
+	tcase_add_test(tc, no_html_reflected);
+	tcase_add_test(tc, root_long_mount);
 }
 
 #include "check_main.h"

@@ -23,13 +23,16 @@ START_TEST(counts_targets)
 	ck_assert_int_eq(count("[{\"targets\":[\"a:1\",\"b:1\"],\"labels\":{}},\n"
 	    "{\"targets\":[\"c:2\"]}]\n", &n), 0);
 	ck_assert_uint_eq(n, 3);
+	/* as Prometheus reads it: a group without targets has none */
+	ck_assert_int_eq(count("[{\"labels\":{}},{\"targets\":[\"a:1\"]}]", &n), 0);
+	ck_assert_uint_eq(n, 1);
 }
 END_TEST
 
 START_TEST(rejects_what_is_not_a_target_list)
 {
 	static const char *const bad[] = { "", "[", "{}", "[1]", "[{\"targets\":3}]", "[] x",
-	    "[{\"labels\":{}}]", "\"str\"", "[null]" };
+	    "\"str\"", "[null]" };
 	size_t n;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)

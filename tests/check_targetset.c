@@ -172,6 +172,15 @@ START_TEST(invalid_files_are_refused)
 	ck_assert_str_eq(parse_err("[{\"labels\":{\"port\":9100}}]"),
 	    "group 1: label port is not a string");
 	ck_assert_str_eq(parse_err("[{\"labels\":{\"x\":null}}]"), "group 1: label x is not a string");
+	/* a long name is cut in the message, never inside a UTF-8 character: a\u00e9\u00e9... */
+	ck_assert_str_eq(parse_err("[{\"labels\":{\"a\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\":\"x\"}}]"),
+	    "group 1: label name 'a\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9' is not "
+	    "[a-zA-Z_][a-zA-Z0-9_]*");
 	parse_err("[{\"targets\":[\"\xff\xfe:1\"]}]");	/* not UTF-8 */
 	parse_err("['a']");
 }
@@ -253,6 +262,12 @@ START_TEST(cache_reloads_only_on_change)
 	ck_assert_int_eq(kind, TARGETSET_MISSING);
 	ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
 	ck_assert_int_eq(rmdir(path), 0);
+	/* a FIFO in its place: refused at once, not a request stuck in open() */
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_ptr_null(targetset_cache_get(&c, &kind, err, sizeof(err)));
+	ck_assert_int_eq(kind, TARGETSET_MISSING);
+	ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
+	ck_assert_int_eq(unlink(path), 0);
 
 	targetset_cache_fini(&c);
 	ck_assert_int_eq(rmdir(dir), 0);

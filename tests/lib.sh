@@ -6,7 +6,7 @@
 
 set -u
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BIN="$TOP/bin"
+BIN="${SD_BIN:-$TOP/bin}"	# SD_BIN: another build (make check-asan)
 TEST_NAME=$(basename "$0" .sh)
 TMP=$(mktemp -d "/tmp/sd-test.$TEST_NAME.XXXXXX")
 NS=""
@@ -118,4 +118,144 @@ for g in groups:
     l = g["labels"]
     print("%s:%s" % (l["__meta_sd_ip"], l["__meta_sd_port"]))
 PY
+}
+
+# --- HTTP checks for the sd-serve tests (curl runs inside the namespace) ---
+
+# get URL [curl args...]: sets CODE, CTYPE and BODY (also in $TMP/body; headers in $TMP/headers)
+get() {
+	local out
+	out=$(ns_exec curl -s -o "$TMP/body" -D "$TMP/headers" -w '%{http_code}|%{content_type}' \
+		"$@") || fail "curl $* failed"
+	CODE=${out%%|*}
+	CTYPE=${out#*|}
+	BODY=$(cat "$TMP/body")
+}
+
+# expect CODE URL [curl args...]: get, and fail unless the status is CODE
+expect() {
+	local want=$1; shift
+	get "$@"
+	[ "$CODE" = "$want" ] || fail "$*: status $CODE, expected $want; body: $BODY"
+}
+
+# one_line_error WHAT: the last body is one line of {"error":"..."}
+one_line_error() {
+	[ "$(wc -l < "$TMP/body")" = 1 ] || fail "$1: error body is not one line: $BODY"
+	grep -qE '^\{"error":"([^"\\]|\\.)*"\}$' "$TMP/body" ||
+		fail "$1: error body is not {\"error\":...}: $BODY"
+}
+
+# wait_http URL SECONDS [PID]: until anything answers at URL inside the namespace; gives up
+# at once when PID (the server) has exited
+wait_http() {
+	local i
+	for i in $(seq $(($2 * 10))); do
+		ns_exec curl -s -o /dev/null "$1" && return 0
+		[ -z "${3:-}" ] || kill -0 "$3" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
+# serve_endpoint_checks URL TARGETS-FILE: sd-serve mounted at URL (e.g. http://H:P/sd), serving
+# TARGETS-FILE, answers every endpoint as sd-serve(1) says: the list byte for byte, ?port=
+# filters, /health, /metrics, /, 404, 405, 400, and 503 for a corrupt file. Leaves
+# tests/data/serve-targets.json installed.
+serve_endpoint_checks() {
+	local url=$1 t=$2 fixture="$TOP/tests/data/serve-targets.json" n
+	cp "$fixture" "$t.tmp.$$" && mv -f "$t.tmp.$$" "$t" || fail "cannot install $t"
+
+	expect 200 "$url/targets.json"
+	assert_eq "content type" "application/json" "$CTYPE"
+	cmp -s "$TMP/body" "$fixture" || fail "$url/targets.json differs from the file: $BODY"
+	expect 200 "$url/targets.json?port=9100"
+	assert_eq "port=9100" "10.9.0.1:9100
+10.9.0.2:9100" "$(targets_pairs "$TMP/body")"
+	expect 200 "$url/targets.json?port=9100,8080"
+	assert_eq "port=9100,8080" 3 "$(targets_pairs "$TMP/body" | wc -l)"
+	expect 200 "$url/targets.json?port=8080&port=9100"
+	assert_eq "repeated port" 3 "$(targets_pairs "$TMP/body" | wc -l)"
+	expect 200 "$url/targets.json?port=4999"
+	assert_eq "no match" "[]" "$BODY"
+	expect 200 -I "$url/targets.json?port=9100"
+	grep -q targets "$TMP/body" && fail "HEAD has a body: $BODY"
+
+	expect 200 "$url/health"
+	grep -q '"status":"healthy"' "$TMP/body" || fail "health: $BODY"
+	grep -q '"targets_count":3' "$TMP/body" || fail "health count: $BODY"
+
+	expect 200 "$url/"
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert "/targets.json" in d["endpoints"]' \
+		"$TMP/body" || fail "/ JSON: $BODY"
+	# the page links to where the web server mounts it: SCRIPT_NAME arrived right
+	expect 200 -H 'Accept: text/html' "$url/"
+	grep -q "href=\"/${url#http://*/}/targets.json\"" "$TMP/body" || fail "/ HTML links: $BODY"
+
+	expect 404 "$url/nope"
+	one_line_error 404
+	expect 404 "$url/x/targets.json"
+	expect 405 -X POST -d x "$url/targets.json"
+	one_line_error 405
+	grep -qi '^Allow: GET, HEAD' "$TMP/headers" || fail "405 without Allow: $(cat "$TMP/headers")"
+	expect 400 "$url/targets.json?port=abc"
+	one_line_error 400
+	expect 400 "$url/targets.json?prot=9100"
+
+	expect 200 "$url/metrics"
+	case $CTYPE in text/plain*) ;; *) fail "metrics content type $CTYPE";; esac
+	n=$(awk '$1 == "scanner_http_requests_total{path=\"/targets.json\",status=\"200\"}" { print $2 }' \
+		"$TMP/body")
+	[ "${n:-0}" -ge 6 ] || fail "/metrics counted ${n:-no} /targets.json 200s: $BODY"
+	if command -v promtool >/dev/null; then
+		promtool check metrics < "$TMP/body" > "$TMP/promtool.log" 2>&1 ||
+			fail "promtool check metrics: $(cat "$TMP/promtool.log")"
+	fi
+
+	printf '[\n{"targets":["a:9100"],"labels":{"ok":"1"}},\n{"targets":["b:9100"],"labels":{"bad-name":"x"}}\n]\n' \
+		> "$t.tmp.$$" && mv -f "$t.tmp.$$" "$t"
+	expect 503 "$url/targets.json?port=9100"
+	one_line_error "corrupt file"
+	assert_eq "503 content type" "application/json" "$CTYPE"
+	grep -q 'targets file is corrupt' "$TMP/body" || fail "corrupt message: $BODY"
+	expect 503 "$url/health"
+	cp "$fixture" "$t.tmp.$$" && mv -f "$t.tmp.$$" "$t"
+	expect 200 "$url/targets.json"
+	cmp -s "$TMP/body" "$fixture" || fail "the restored file is not served: $BODY"
+}
+
+# serve_dirs: $TMP laid out for web servers and sd-serve running as unprivileged users:
+# state/ (the targets file), run/ (sockets and shared counters; made as the examples in
+# share/ say for /run/sd-serve, with nobody for sdserve),
+# www/ (an empty document root), bin/sd-serve (a copy any user may run, wherever the
+# worktree is), and sd-scanner.conf pointing sd-serve at them.
+serve_dirs() {
+	[ -x "$BIN/sd-serve" ] || fail "bin/sd-serve is missing: run make"
+	chmod 0755 "$TMP" || fail "chmod $TMP"
+	mkdir -p "$TMP/state" "$TMP/www" "$TMP/bin" || fail "mkdir in $TMP"
+	install -d -o nobody -g www-data -m 0750 "$TMP/run" || fail "install -d $TMP/run"
+	install -m 0755 "$BIN/sd-serve" "$TMP/bin/sd-serve" || fail "install sd-serve in $TMP/bin"
+	printf 'SCANNER_OUTPUT=%s\nSCANNER_METRICS_FILE=%s\nSCANNER_STATS_FILE=%s\nSCANNER_LOG_LEVEL=info\n' \
+		"$TMP/state/targets.json" "$TMP/state/sd-scan.prom" "$TMP/run/sd-serve.stats" \
+		> "$TMP/sd-scanner.conf"
+}
+
+# serve_listen SOCKET: bin/sd-serve -listen SOCKET in the background (as nobody, group
+# www-data, so the web server may connect to the 0660 socket), with $TMP/sd-scanner.conf;
+# waits for the socket. BG_PID is sd-serve.
+serve_listen() {
+	rm -f "$1"
+	bg setpriv --reuid=nobody --regid=www-data --clear-groups \
+		env SCANNER_CONFIG="$TMP/sd-scanner.conf" "$TMP/bin/sd-serve" -listen "$1" \
+		2>>"$TMP/sd-serve.log"
+	wait_for_file "$1" 10 || fail "sd-serve -listen $1 made no socket: $(cat "$TMP/sd-serve.log")"
+	[ "$(stat -c '%a %G' "$1")" = "660 www-data" ] ||
+		fail "-listen socket is not 0660 group www-data: $(stat -c '%a %U:%G' "$1")"
+}
+
+# stop_pid PID: SIGTERM, then wait (bounded) until it is gone
+stop_pid() {
+	kill -TERM "$1" 2>/dev/null
+	for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+	fail "PID $1 did not stop on SIGTERM"
 }

@@ -1,8 +1,7 @@
 /*
  * fuzz_exporead.c: libFuzzer target for the exposition-format reader. Whatever it accepts,
  * expo must be able to write back, and that text must read back to the same samples.
- * Build: clang -g -fsanitize=fuzzer,address,undefined -Isrc tests/fuzz/fuzz_exporead.c \
- *        src/exporead.c src/expo.c -lm -o bin/fuzz_exporead
+ * Built by tests/fuzz/fuzz.mk (make fuzz); replayed over its corpus by make check.
  */
 #include <math.h>
 #include <stdio.h>

@@ -25,6 +25,9 @@ bad "above zero" -interval 0s
 bad "unknown flag -netwroks" -netwroks 10.0.0.0/8
 bad "needs a value" -ports
 bad "unexpected argument" 10.0.0.0/8
+# a newline in a bad value (found by fuzz_cidr/fuzz_options) is shown as '?': still one line
+bad "network '10.0.0.0/8?fake: line'" -networks $'10.0.0.0/8\nfake: line'
+bad "unexpected argument 'x?y'" $'x\ny'
 SCANNER_PORTS=x bad "(from SCANNER_PORTS)" -ports 9100
 SCANNER_TIMEOUT=0 "$BIN/sd-scan" 2> "$TMP/err"; assert_eq "bad env" 2 $?
 grep -q "from SCANNER_TIMEOUT" "$TMP/err" || fail "env error does not name the variable"

@@ -51,26 +51,6 @@ for _ in $(seq 50); do
 	sleep 0.1
 done
 
-# get PATH [curl args...]: sets CODE, CTYPE and BODY (file $TMP/body)
-get() {
-	local out
-	out=$(ns_exec curl -s -o "$TMP/body" -D "$TMP/headers" -w '%{http_code}|%{content_type}' \
-		"$@") || fail "curl $* failed"
-	CODE=${out%%|*}
-	CTYPE=${out#*|}
-	BODY=$(cat "$TMP/body")
-}
-expect() {	# expect CODE PATH [curl args]
-	local want=$1; shift
-	get "$@"
-	[ "$CODE" = "$want" ] || fail "$*: status $CODE, expected $want; body: $BODY"
-}
-one_line_error() {
-	[ "$(wc -l < "$TMP/body")" = 1 ] || fail "$1: error body is not one line: $BODY"
-	grep -qE '^\{"error":"([^"\\]|\\.)*"\}$' "$TMP/body" ||
-		fail "$1: error body is not {\"error\":...}: $BODY"
-}
-
 # --- no targets file yet: 503 with a JSON error, never [] ---
 expect 503 "$URL/targets.json"
 one_line_error "missing file"

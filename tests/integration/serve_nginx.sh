@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# serve_nginx.sh: a real nginx, with share/nginx/sd-serve.conf included as shipped (only the
+# socket path replaced), in front of bin/sd-serve run first by the spawn-fcgi command in that
+# file's comment, then by sd-serve -listen. Both must answer every endpoint (lib.sh's
+# serve_endpoint_checks), so a broken example fails here.
+. "$(dirname "$0")/../lib.sh"
+
+PORT=18425
+EXAMPLE="$TOP/share/nginx/sd-serve.conf"
+command -v nginx >/dev/null || skip "nginx is not installed: run make deps"
+command -v spawn-fcgi >/dev/null || skip "spawn-fcgi is not installed: run make deps"
+command -v curl >/dev/null || skip "curl is not installed: run make deps"
+[ -r /etc/nginx/fastcgi_params ] || skip "/etc/nginx/fastcgi_params is missing"
+ns_create
+serve_dirs
+SOCK="$TMP/run/sd-serve.sock"
+URL="http://127.0.0.1:$PORT/sd"
+
+# the example with only the socket path replaced; it must still pass to that socket
+sed "s|/run/sd-serve/sd-serve.sock|$SOCK|g" "$EXAMPLE" > "$TMP/sd-serve.conf"
+grep -q "^[[:space:]]*fastcgi_pass unix:$SOCK;" "$TMP/sd-serve.conf" ||
+	fail "the example no longer passes to /run/sd-serve/sd-serve.sock"
+# its "include fastcgi_params" is relative to the main config's directory
+cp /etc/nginx/fastcgi_params "$TMP/fastcgi_params"
+mkdir -p "$TMP/nginx-tmp"
+cat > "$TMP/nginx.conf" <<C
+user www-data;
+worker_processes 1;
+pid $TMP/nginx.pid;
+error_log $TMP/nginx-error.log info;
+events { worker_connections 64; }
+http {
+	access_log $TMP/nginx-access.log;
+	client_body_temp_path $TMP/nginx-tmp/body;
+	fastcgi_temp_path $TMP/nginx-tmp/fastcgi;
+	proxy_temp_path $TMP/nginx-tmp/proxy;
+	scgi_temp_path $TMP/nginx-tmp/scgi;
+	uwsgi_temp_path $TMP/nginx-tmp/uwsgi;
+	server {
+		listen 127.0.0.1:$PORT;
+		root $TMP/www;
+		include $TMP/sd-serve.conf;
+	}
+}
+C
+nginx -t -p "$TMP" -c "$TMP/nginx.conf" -e "$TMP/nginx-error.log" >"$TMP/nginx-check.log" 2>&1 ||
+	fail "nginx rejects the example: $(cat "$TMP/nginx-check.log")"
+
+# --- part one: the spawn-fcgi command of the example's comment, paths into $TMP ---
+cmd=$(sed -n '/^#[[:space:]]*spawn-fcgi /,/[^\\]$/p' "$EXAMPLE" | sed -e 's/^#//' -e 's/\\$//' |
+	tr '\n' ' ')
+[ -n "$cmd" ] || fail "no spawn-fcgi command in $EXAMPLE"
+cmd=$(sed -e "s|/run/sd-serve/sd-serve.sock|$SOCK|" -e "s|/etc/sd-scanner.conf|$TMP/sd-scanner.conf|" \
+	-e "s|/usr/local/bin/sd-serve|$TMP/bin/sd-serve|" -e 's|-u sdserve -g sdserve|-u nobody -g nogroup|' \
+	<<<"$cmd")
+case $cmd in
+*" -n "*"-s $SOCK "*"-U www-data"*"-u nobody -g nogroup"*"SCANNER_CONFIG=$TMP/sd-scanner.conf $TMP/bin/sd-serve "*) ;;
+*) fail "the example's spawn-fcgi command changed shape: $cmd";;
+esac
+read -r -a argv <<<"$cmd"
+log "part one: ${argv[*]}"
+bg "${argv[@]}" 2>>"$TMP/sd-serve.log"
+SPAWNED=$BG_PID
+wait_for_file "$SOCK" 10 || fail "spawn-fcgi made no socket: $(cat "$TMP/sd-serve.log")"
+
+bg nginx -p "$TMP" -c "$TMP/nginx.conf" -e "$TMP/nginx-error.log" -g 'daemon off;'
+wait_http "$URL/" 10 "$BG_PID" || fail "nginx did not answer: $(cat "$TMP/nginx-error.log")"
+
+# before there is a targets file: 503, never []
+expect 503 "$URL/targets.json"
+one_line_error "missing file"
+serve_endpoint_checks "$URL" "$TMP/state/targets.json"
+# sd-serve ran as the user of the example's -u, under spawn-fcgi -n (no fork: the same PID)
+[ "$(ps -o user= -p "$SPAWNED")" = nobody ] || fail "sd-serve under spawn-fcgi runs as $(ps -o user= -p "$SPAWNED")"
+stop_pid "$SPAWNED"
+grep -q 'leaving on signal 15' "$TMP/sd-serve.log" || fail "no clean leave: $(cat "$TMP/sd-serve.log")"
+expect 502 "$URL/targets.json"
+
+# --- part two: sd-serve -listen on the same socket, nginx unchanged ---
+log "part two: sd-serve -listen $SOCK"
+serve_listen "$SOCK"
+serve_endpoint_checks "$URL" "$TMP/state/targets.json"
+log "ok"

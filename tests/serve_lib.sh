@@ -1,0 +1,45 @@
+# tests/serve_lib.sh: lighttpd + bin/sd-serve for the sd-serve integration tests, sourced
+# after tests/lib.sh (and after ns_create). serve_conf writes $TMP/lighttpd.conf from the
+# top-level lighttpd.conf.example with only its paths, port and bind address replaced;
+# serve_start runs it in the namespace (PID in LIGHTTPD, cleaned up by lib.sh's trap).
+
+# serve_conf PORT: sets T (targets file), M (metrics file), STATS, URL.
+serve_conf() {
+	local port=$1
+	command -v lighttpd >/dev/null || skip "lighttpd is not installed: run make deps"
+	[ -x "$BIN/sd-serve" ] || fail "bin/sd-serve is missing: run make"
+	mkdir -p "$TMP/state" "$TMP/run" "$TMP/www"
+	sed -e "s|^var.sd_serve = .*|var.sd_serve = \"${SD_SERVE:-$BIN/sd-serve}\"|" \
+	    -e "s|^var.sd_state = .*|var.sd_state = \"$TMP/state\"|" \
+	    -e "s|^var.sd_run   = .*|var.sd_run   = \"$TMP/run\"|" \
+	    -e "s|^var.sd_www   = .*|var.sd_www   = \"$TMP/www\"|" \
+	    -e "s|^server.port .*|server.port = $port|" \
+	    -e "s|^server.bind .*|server.bind = \"127.0.0.1\"|" \
+	    "$TOP/lighttpd.conf.example" > "$TMP/lighttpd.conf"
+	lighttpd -tt -f "$TMP/lighttpd.conf" >"$TMP/lighttpd-check.log" 2>&1 ||
+		fail "lighttpd rejects the example: $(cat "$TMP/lighttpd-check.log")"
+	T="$TMP/state/targets.json"
+	M="$TMP/state/sd-scan.prom"
+	STATS="$TMP/run/sd-serve.stats"
+	URL="http://127.0.0.1:$port/sd"
+}
+
+# serve_start: lighttpd in the namespace, answering on $URL/ within 10 s.
+serve_start() {
+	bg lighttpd -D -f "$TMP/lighttpd.conf"
+	LIGHTTPD=$BG_PID
+	local i
+	for i in $(seq 100); do
+		ns_exec curl -s -o /dev/null "$URL/" && return 0
+		sleep 0.1
+	done
+	fail "lighttpd + sd-serve did not answer on $URL/: $(cat "$TMP/run/sd-serve-error.log" 2>/dev/null)"
+}
+
+# serve_pids: the PIDs of lighttpd's sd-serve children, ascending, one line.
+serve_pids() {
+	pgrep -P "$LIGHTTPD" -f "sd-serve" | sort -n | tr '\n' ' '
+}
+
+# install_file SRC: atomically replace the targets file, the way sd-scan does.
+install_file() { cp "$1" "$T.tmp.$$" && mv -f "$T.tmp.$$" "$T"; }

@@ -4,8 +4,9 @@
 # x-sendfile at /sd and the example as written (plain FastCGI) at /plain. Every body is
 # compared byte for byte with plain mode (whole list, ?port= filters, no match), errors stay
 # in-band, a swap under way never mixes versions, old versions leave the cache directory,
-# and a cache directory that cannot be written falls back to in-band answers. The
-# X-Accel-Redirect header (nginx) is checked with sd-serve as a CGI program.
+# and a cache directory that cannot be written falls back to in-band answers. X-Accel-Redirect
+# is checked with sd-serve as a CGI program, and with a real nginx (when installed) using
+# share/nginx/sd-serve.conf with its internal location uncommented.
 . "$(dirname "$0")/../lib.sh"
 
 PORT=18457
@@ -174,6 +175,59 @@ cgi "?port=9100" SCANNER_SENDFILE=x-sendfile SCANNER_CACHE_DIR="$TMP/not-a-dir/c
 grep -qi '^X-Sendfile' "$TMP/cgi.out" && fail "X-Sendfile without a cache"
 sed '1,/^\r$/d' "$TMP/cgi.out" | cmp -s - "$TMP/want-b" || fail "in-band fallback body differs"
 grep -q 'answering in-band' "$TMP/cgi.err" || fail "fallback not logged: $(cat "$TMP/cgi.err")"
+# --- nginx: the example's location and its internal location, sd-serve -listen ---
+if command -v nginx >/dev/null && [ -r /etc/nginx/fastcgi_params ]; then
+	NPORT=$((PORT + 1))
+	NSOCK="$TMP/run/nginx-sd.sock"
+	sed -e "s|/run/sd-serve/sd-serve.sock|$NSOCK|g" -e "s|/run/sd-serve/;|$TMP/ncache/;|" \
+	    -e '/^# location \/sd-serve-cache\//,/^# }/s/^# \{0,1\}//' \
+	    "$TOP/share/nginx/sd-serve.conf" >"$TMP/nginx-sd.conf"
+	grep -q "^[[:space:]]*internal;" "$TMP/nginx-sd.conf" ||
+		fail "share/nginx/sd-serve.conf lost its internal location: $(cat "$TMP/nginx-sd.conf")"
+	cp /etc/nginx/fastcgi_params "$TMP/fastcgi_params"
+	mkdir -p "$TMP/nginx-tmp"
+	cat >"$TMP/nginx.conf" <<C
+user root root;
+worker_processes 1;
+pid $TMP/nginx.pid;
+error_log $TMP/nginx-error.log info;
+events { worker_connections 64; }
+http {
+	access_log off;
+	client_body_temp_path $TMP/nginx-tmp/body;
+	fastcgi_temp_path $TMP/nginx-tmp/fastcgi;
+	proxy_temp_path $TMP/nginx-tmp/proxy;
+	scgi_temp_path $TMP/nginx-tmp/scgi;
+	uwsgi_temp_path $TMP/nginx-tmp/uwsgi;
+	server {
+		listen 127.0.0.1:$NPORT;
+		root $TMP/www;
+		include $TMP/nginx-sd.conf;
+	}
+}
+C
+	nginx -t -p "$TMP" -c "$TMP/nginx.conf" -e "$TMP/nginx-error.log" >"$TMP/nginx-check.log" 2>&1 ||
+		fail "nginx rejects the example with its internal location: $(cat "$TMP/nginx-check.log")"
+	SCANNER_OUTPUT="$T" SCANNER_METRICS_FILE= SCANNER_STATS_FILE="$TMP/run/nginx.stats" \
+		bg "$BIN/sd-serve" -listen "$NSOCK" -sendfile x-accel-redirect -cache-dir "$TMP/ncache" \
+		2>>"$TMP/nginx-sd-serve.log"
+	wait_for_file "$NSOCK" 10 || fail "sd-serve -listen made no socket"
+	bg nginx -p "$TMP" -c "$TMP/nginx.conf" -e "$TMP/nginx-error.log" -g 'daemon off;'
+	for _ in $(seq 50); do ns_exec curl -s -o /dev/null "http://127.0.0.1:$NPORT/sd/" && break; sleep 0.1; done
+	for q in "" "?port=9100" "?port=9100,8080" "?port=4999"; do
+		code=$(ns_exec curl -s -o "$TMP/n.body" -D "$TMP/n.headers" -w '%{http_code}' \
+			"http://127.0.0.1:$NPORT/sd/targets.json$q")
+		get plain "$q"
+		[ "$code" = 200 ] || fail "nginx ?${q#?}: status $code: $(cat "$TMP/n.body")"
+		cmp -s "$TMP/n.body" "$TMP/plain.body" || fail "nginx X-Accel-Redirect body of '$q' differs"
+		grep -qi '^Content-Type: application/json' "$TMP/n.headers" ||
+			fail "nginx '$q': content type: $(cat "$TMP/n.headers")"
+	done
+	ls "$TMP/ncache"/sd-*-all.json >/dev/null 2>&1 || fail "nginx: nothing was sent from the cache"
+	code=$(ns_exec curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$NPORT/sd-serve-cache/x.json")
+	assert_eq "the internal location from outside" 404 "$code"
+	log "nginx X-Accel-Redirect: ok"
+fi
 rc=0; "$BIN/sd-serve" -sendfile yes </dev/null 2>"$TMP/bad.log" || rc=$?
 assert_eq "exit status on a bad -sendfile" 2 "$rc"
 grep -q "bad -sendfile 'yes'" "$TMP/bad.log" || fail "bad -sendfile message: $(cat "$TMP/bad.log")"

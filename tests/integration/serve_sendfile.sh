@@ -6,7 +6,8 @@
 # in-band, a swap under way never mixes versions, old versions leave the cache directory,
 # and a cache directory that cannot be written falls back to in-band answers. X-Accel-Redirect
 # is checked with sd-serve as a CGI program, and with a real nginx (when installed) using
-# share/nginx/sd-serve.conf with its internal location uncommented.
+# share/nginx/sd-serve.conf with its internal location uncommented; X-Sendfile also through
+# Apache mod_proxy_fcgi + mod_xsendfile with share/apache's commented lines uncommented.
 . "$(dirname "$0")/../lib.sh"
 
 PORT=18457
@@ -227,6 +228,55 @@ C
 	code=$(ns_exec curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$NPORT/sd-serve-cache/x.json")
 	assert_eq "the internal location from outside" 404 "$code"
 	log "nginx X-Accel-Redirect: ok"
+fi
+# --- Apache: mod_proxy_fcgi + mod_xsendfile, the example's send-file lines uncommented ---
+MODS=/usr/lib/apache2/modules
+if command -v apache2 >/dev/null && [ -e "$MODS/mod_xsendfile.so" ] && [ -e "$MODS/mod_proxy_fcgi.so" ]; then
+	APORT=$((PORT + 2))
+	chmod 0755 "$TMP"
+	install -d -o nobody -g www-data -m 0750 "$TMP/arun"
+	install -d -o nobody -g www-data -m 0755 "$TMP/acache"
+	ASOCK="$TMP/arun/sd-serve.sock"
+	sed -e "s|/run/sd-serve/sd-serve.sock|$ASOCK|g" -e "s|XSendFilePath /run/sd-serve|XSendFilePath $TMP/acache|" \
+	    -e '/^# <Location \/sd\/>/,/^# <\/Location>/s/^# \{0,1\}//' \
+	    "$TOP/share/apache/sd-serve-proxy-fcgi.conf" >"$TMP/apache-example.conf"
+	grep -q "^[[:space:]]*XSendFilePath $TMP/acache" "$TMP/apache-example.conf" ||
+		fail "share/apache/sd-serve-proxy-fcgi.conf lost its XSendFilePath line"
+	mkdir -p "$TMP/apache"
+	chown www-data:www-data "$TMP/apache"
+	{
+		printf 'ServerRoot %s\nServerName 127.0.0.1\nListen 127.0.0.1:%s\n' "$TMP/apache" "$APORT"
+		printf 'User www-data\nGroup www-data\nPidFile %s/apache.pid\nErrorLog %s/error.log\n' \
+			"$TMP/apache" "$TMP/apache"
+		printf 'DefaultRuntimeDir %s\nMutex file:%s default\nDocumentRoot %s\n' "$TMP/apache" \
+			"$TMP/apache" "$TMP/www"
+		printf '<Directory />\n\tAllowOverride None\n\tRequire all denied\n</Directory>\n'
+		for m in mpm_event authz_core alias proxy proxy_fcgi xsendfile; do
+			printf 'LoadModule %s_module %s/mod_%s.so\n' "$m" "$MODS" "$m"
+		done
+		printf 'StartServers 1\nServerLimit 2\nThreadsPerChild 4\nMaxRequestWorkers 8\n'
+		printf 'MinSpareThreads 1\nMaxSpareThreads 8\nInclude %s\n' "$TMP/apache-example.conf"
+	} >"$TMP/apache.conf"
+	apache2 -t -f "$TMP/apache.conf" >"$TMP/apache-check.log" 2>&1 ||
+		fail "apache2 rejects the example with send-file: $(cat "$TMP/apache-check.log")"
+	bg setpriv --reuid=nobody --regid=www-data --clear-groups env SCANNER_OUTPUT="$T" \
+		SCANNER_METRICS_FILE= SCANNER_STATS_FILE="$TMP/arun/stats" "$BIN/sd-serve" -listen "$ASOCK" \
+		-sendfile x-sendfile -cache-dir "$TMP/acache" 2>>"$TMP/apache-sd-serve.log"
+	wait_for_file "$ASOCK" 10 || fail "sd-serve -listen made no socket: $(cat "$TMP/apache-sd-serve.log")"
+	bg apache2 -DFOREGROUND -f "$TMP/apache.conf"
+	for _ in $(seq 50); do ns_exec curl -s -o /dev/null "http://127.0.0.1:$APORT/" && break; sleep 0.1; done
+	for q in "" "?port=9100" "?port=9100,8080" "?port=4999"; do
+		code=$(ns_exec curl -s -o "$TMP/ap.body" -D "$TMP/ap.headers" -w '%{http_code}' \
+			"http://127.0.0.1:$APORT/sd/targets.json$q")
+		get plain "$q"
+		[ "$code" = 200 ] || fail "apache ?${q#?}: status $code: $(cat "$TMP/ap.body")"
+		cmp -s "$TMP/ap.body" "$TMP/plain.body" || fail "apache X-Sendfile body of '$q' differs"
+		grep -qi '^X-Sendfile' "$TMP/ap.headers" && fail "apache passed X-Sendfile to the client"
+		grep -qi '^Content-Type: application/json' "$TMP/ap.headers" ||
+			fail "apache '$q': content type: $(cat "$TMP/ap.headers")"
+	done
+	ls "$TMP/acache"/sd-*-all.json >/dev/null 2>&1 || fail "apache: nothing was sent from the cache"
+	log "apache mod_xsendfile: ok"
 fi
 rc=0; "$BIN/sd-serve" -sendfile yes </dev/null 2>"$TMP/bad.log" || rc=$?
 assert_eq "exit status on a bad -sendfile" 2 "$rc"

@@ -15,6 +15,7 @@ rc=0 ran=()
 rm -rf "$BENCH_OUT"
 mkdir -p "$BENCH_OUT"
 started=$(date -u '+%Y-%m-%d %H:%M:%S UTC')
+load=$(cut -d' ' -f1-3 /proc/loadavg)
 for p in "${parts[@]}"; do
 	[ -e "$TOP/bench/$p.sh" ] || continue
 	echo "bench: $p" >&2
@@ -37,6 +38,8 @@ out="$TOP/BENCHMARKS.md"
 	echo "- kernel: $(uname -sr); $(ldd --version 2>&1 | head -1)"
 	echo "- compiler: $(${CC:-cc} --version | head -1); release flags: ${BENCH_OPT:-see GNUmakefile}"
 	echo "- nmap: $(nmap --version 2>/dev/null | head -1)"
+	echo "- load average when the run started: $load (other work on the machine lowers the"
+	echo "  absolute figures; the ratios compare runs made side by side)"
 	echo "- runs per benchmark: $BENCH_RUNS (median)"
 	for p in "${ran[@]}"; do
 		echo

@@ -60,6 +60,13 @@ const struct option_spec options_table[] = {
 	  "sd-serve's shared request counters; default: /dev/shm/sd-serve-UID-HASH.stats" },
 	{ "listen", "SCANNER_LISTEN", "ADDR", "", V,
 	  "FastCGI socket to open (PATH or [HOST]:PORT); default: fd 0 from the web server" },
+	{ "sendfile", "SCANNER_SENDFILE", "MODE", "off", V,
+	  "off, x-sendfile (lighttpd, Apache mod_xsendfile) or x-accel-redirect (nginx): the "
+	  "web server sends /targets.json bodies from -cache-dir" },
+	{ "cache-dir", "SCANNER_CACHE_DIR", "DIR", "/run/sd-serve", V,
+	  "where -sendfile writes the pre-rendered bodies; readable by the web server" },
+	{ "sendfile-prefix", "SCANNER_SENDFILE_PREFIX", "URI", "/sd-serve-cache/", V,
+	  "x-accel-redirect: the nginx internal location that aliases -cache-dir" },
 	{ "shrink-limit", "SCANNER_SHRINK_LIMIT", "SHARE", "0.5", S,
 	  "keep the old targets when a scan finds fewer than SHARE of them; 0: off" },
 	{ "force", "SCANNER_FORCE", NULL, "false", S,

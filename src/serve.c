@@ -201,8 +201,56 @@ serve_route(const char *uri, const char *script_name)
 	return REQSTATS_OTHER;
 }
 
+/*
+ * Answer with the body as a file the web server sends (X-Sendfile, X-Accel-Redirect): 1, or
+ * 0 to answer in-band (the cache failed, or a body too rare to keep as a file).
+ */
 static int
-handle_targets(struct serve_ctx *ctx, const struct serve_request *req, struct writer *w)
+offload(struct serve_ctx *ctx, const struct query *q, const struct iovec *iov, size_t n,
+    size_t len, double now, struct writer *w)
+{
+	const struct serve_config *conf = ctx->conf;
+	char body[48], name[BODYCACHE_NAME_MAX], err[700], h[900];
+	size_t o = 0, dlen = strlen(conf->cache_dir);
+	int m;
+
+	if (!q->has_ports) {
+		snprintf(body, sizeof(body), "all");
+	} else {
+		for (size_t i = 0; i < q->nports; i++) {
+			m = snprintf(body + o, sizeof(body) - o, "%s%u", i ? "_" : "p",
+			    (unsigned)q->ports[i]);
+			if (m < 0 || (size_t)m >= sizeof(body) - o)
+				return 0;
+			o += (size_t)m;
+		}
+	}
+	if (bodycache_file(&ctx->bodies, &ctx->targets.cur_key, body, iov, n, len, now, name,
+	    sizeof(name), err, sizeof(err)) == NULL) {
+		if (err[0])
+			log_warn("%s; answering in-band for %.0f s", err, BODYCACHE_RETRY_S);
+		return 0;
+	}
+	if (conf->sendfile == SERVE_SENDFILE_XACCEL)
+		m = snprintf(h, sizeof(h), "X-Accel-Redirect: %s%s", conf->sendfile_prefix, name);
+	else
+		m = snprintf(h, sizeof(h), "X-Sendfile: %s%s%s", conf->cache_dir,
+		    dlen && conf->cache_dir[dlen - 1] == '/' ? "" : "/", name);
+	if (m < 0 || (size_t)m >= sizeof(h))
+		return 0;
+	o = (size_t)m;
+	/* no Content-Length: the web server takes it from the file */
+	m = snprintf(h + o, sizeof(h) - o, "\r\nStatus: 200 OK\r\nContent-Type: " CT_JSON
+	    "\r\nCache-Control: no-store\r\n\r\n");
+	if (m < 0 || (size_t)m >= sizeof(h) - o)
+		return 0;
+	put(w, h, o + (size_t)m);
+	return 1;
+}
+
+static int
+handle_targets(struct serve_ctx *ctx, const struct serve_request *req, double now,
+    struct writer *w)
 {
 	static struct iovec iov[TARGETSET_IOV_MAX];
 	static struct query q;
@@ -219,7 +267,7 @@ handle_targets(struct serve_ctx *ctx, const struct serve_request *req, struct wr
 	}
 	if (query_parse(qs, strlen(qs), &q, err, sizeof(err)) < 0)
 		return error_json(w, 400, err, NULL);
-	if ((ts = targetset_cache_get(&ctx->targets, &kind, err, sizeof(err))) == NULL) {
+	if ((ts = targetset_cache_get_paced(&ctx->targets, now, &kind, err, sizeof(err))) == NULL) {
 		/* never [] and never a partial list: Prometheus keeps its list on a 5xx */
 		snprintf(msg, sizeof(msg), "%s%s", kind == TARGETSET_CORRUPT ?
 		    "targets file is corrupt: " : "targets file is unavailable: ", err);
@@ -228,6 +276,9 @@ handle_targets(struct serve_ctx *ctx, const struct serve_request *req, struct wr
 		return error_json(w, 503, msg, "Retry-After: 30\r\n");
 	}
 	n = targetset_body(ts, &q, iov, &len);
+	if (ctx->conf->sendfile != SERVE_SENDFILE_OFF && !w->head &&
+	    offload(ctx, &q, iov, n, len, now, w))
+		return 200;
 	headers(w, 200, CT_JSON, len, NULL);
 	if (!w->head)
 		for (size_t i = 0; i < n; i++)
@@ -434,7 +485,9 @@ serve_init(struct serve_ctx *ctx, const struct serve_config *conf, struct reqsta
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->conf = conf;
 	ctx->stats = stats;
+	ctx->bodies.dirfd = -1;
 	if (targetset_cache_init(&ctx->targets, conf->output) < 0 ||
+	    bodycache_init(&ctx->bodies, conf->cache_dir ? conf->cache_dir : "", conf->output) < 0 ||
 	    scanfile_cache_init(&ctx->scanfile, conf->metrics_file) < 0) {
 		serve_fini(ctx);
 		return -1;
@@ -447,6 +500,7 @@ serve_fini(struct serve_ctx *ctx)
 {
 	targetset_cache_fini(&ctx->targets);
 	scanfile_cache_fini(&ctx->scanfile);
+	bodycache_fini(&ctx->bodies);
 }
 
 struct serve_result
@@ -479,7 +533,7 @@ serve_handle(struct serve_ctx *ctx, const struct serve_request *req, double now,
 	}
 	switch (r.path) {
 	case REQSTATS_TARGETS:
-		r.status = handle_targets(ctx, &rq, &w);
+		r.status = handle_targets(ctx, &rq, now, &w);
 		break;
 	case REQSTATS_HEALTH:
 		r.status = handle_health(ctx, &w, now);

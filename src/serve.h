@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "bodycache.h"
 #include "reqstats.h"
 #include "scanfile.h"
 #include "serve_config.h"
@@ -19,6 +20,7 @@ struct serve_ctx {
 	struct reqstats			*stats;		/* borrowed; for /metrics */
 	struct targetset_cache		 targets;
 	struct scanfile_cache		 scanfile;
+	struct bodycache		 bodies;	/* for conf->sendfile */
 };
 
 /* The CGI variables a request is made of (borrowed; NULL when absent). */

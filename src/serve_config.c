@@ -70,6 +70,27 @@ serve_config_build(struct serve_config *c, const struct options *o, char *err, s
 		c->max_age = SERVE_MAX_AGE_INTERVALS * c->interval;
 	else if (numparse_duration(options_get(o, "max-age"), &c->max_age, why, sizeof(why)) < 0)
 		return bad(o, "max-age", why, err, errlen);
+	v = options_get(o, "sendfile");
+	if (strcmp(v, "off") == 0 || strcmp(v, "false") == 0 || *v == '\0')
+		c->sendfile = SERVE_SENDFILE_OFF;
+	else if (strcmp(v, "x-sendfile") == 0)
+		c->sendfile = SERVE_SENDFILE_XSENDFILE;
+	else if (strcmp(v, "x-accel-redirect") == 0)
+		c->sendfile = SERVE_SENDFILE_XACCEL;
+	else
+		return bad(o, "sendfile", "expected off, x-sendfile or x-accel-redirect", err, errlen);
+	if (get_path(o, "cache-dir", 0, &c->cache_dir, err, errlen) < 0)
+		return -1;
+	if (c->cache_dir[0] != '/')
+		return bad(o, "cache-dir", "not an absolute path (the web server opens the files)",
+		    err, errlen);
+	c->sendfile_prefix = options_get(o, "sendfile-prefix");
+	n = (int)strlen(c->sendfile_prefix);
+	if (n < 2 || n > 200 || c->sendfile_prefix[0] != '/' || c->sendfile_prefix[n - 1] != '/' ||
+	    strpbrk(c->sendfile_prefix, " \t\r\n?#%") != NULL)
+		return bad(o, "sendfile-prefix", "expected a URI path like /sd-serve-cache/", err,
+		    errlen);
+	v = options_get(o, "stats-file");
 	if (*v)
 		n = snprintf(buf, sizeof(buf), "%s", v);
 	else

@@ -13,6 +13,9 @@
 
 #define SERVE_MAX_AGE_INTERVALS	3	/* default max-age, in scan intervals */
 
+/* Who sends the bodies of /targets.json: sd-serve itself, or the web server from a file. */
+enum serve_sendfile { SERVE_SENDFILE_OFF, SERVE_SENDFILE_XSENDFILE, SERVE_SENDFILE_XACCEL };
+
 struct serve_config {
 	const char	*output;	/* targets file; borrowed from the options */
 	const char	*metrics_file;	/* sd-scan's textfile; "" for none; borrowed */
@@ -21,6 +24,9 @@ struct serve_config {
 	enum log_level	 log_level;
 	char		*stats_file;	/* owned: the option, or derived from uid and output */
 	const char	*listen;	/* "" to use fd 0; borrowed */
+	enum serve_sendfile sendfile;
+	const char	*cache_dir;	/* absolute; borrowed */
+	const char	*sendfile_prefix; /* "/.../": nginx's internal location; borrowed */
 };
 
 /* Build c from o; 0, or -1 with one line in err. */

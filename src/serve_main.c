@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fcgiout.h"
 #include "log.h"
 #include "options.h"
 #include "reqstats.h"
@@ -24,6 +25,7 @@
 #define EXIT_FAILED	1
 #define EXIT_USAGE	2
 #define LISTEN_BACKLOG	128
+#define RAW_WRITE_MIN	16384	/* bytes: larger pieces bypass libfcgi's 8 KB records */
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t stop_signal;
@@ -103,8 +105,15 @@ clock_s(clockid_t id)
 static int
 fcgi_write(void *wctx, const void *buf, size_t len)
 {
-	FCGX_Stream *out = wctx;
+	FCGX_Request *fr = wctx;
+	FCGX_Stream *out = fr->out;
 
+	if (len >= RAW_WRITE_MIN && fr->ipcFd >= 0) {
+		/* what libfcgi holds goes first, then the records of our own */
+		if (FCGX_FFlush(out) < 0)
+			return -1;
+		return fcgiout_write(fr->ipcFd, (unsigned)fr->requestId, buf, len);
+	}
 	while (len > 0) {
 		int chunk = len > 1 << 30 ? 1 << 30 : (int)len;
 
@@ -199,7 +208,7 @@ serve_fcgi(struct serve_ctx *ctx, struct reqstats *stats)
 		req.script_name = FCGX_GetParam("SCRIPT_NAME", fr.envp);
 		req.query = FCGX_GetParam("QUERY_STRING", fr.envp);
 		req.accept = FCGX_GetParam("HTTP_ACCEPT", fr.envp);
-		r = serve_handle(ctx, &req, clock_s(CLOCK_REALTIME), fcgi_write, fr.out);
+		r = serve_handle(ctx, &req, clock_s(CLOCK_REALTIME), fcgi_write, &fr);
 		finish(stats, &req, r, t0);
 		FCGX_Finish_r(&fr);	/* envp is gone after this */
 	}
@@ -299,6 +308,12 @@ main(int argc, char **argv)
 	}
 	if ((spare_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
 		log_warn("socket: %s; a stop signal may wait for the next request", strerror(errno));
+	{	/* load the targets now: the first request should not wait for a parse */
+		enum targetset_error kind;
+
+		if (targetset_cache_get(&ctx.targets, &kind, err, sizeof(err)) == NULL)
+			log_warn("%s", err);
+	}
 	log_info("serving %s on FastCGI fd %d (request metrics in %s)", conf.output, fd,
 	    reqstats_shared(stats) ? conf.stats_file : "this process");
 	rc = serve_fcgi(&ctx, stats);

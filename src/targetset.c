@@ -567,6 +567,7 @@ targetset_cache_get(struct targetset_cache *c, enum targetset_error *kind, char 
 	struct targetset_key key;
 	struct targetset *ts;
 	struct stat st;
+	struct timespec t0, t1;
 	char why[400];
 	int attempt;
 
@@ -604,7 +605,10 @@ targetset_cache_get(struct targetset_cache *c, enum targetset_error *kind, char 
 		}
 		if (r == 1)
 			continue;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		r = targetset_parse(buf, len, &ts, why, sizeof(why));
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		c->load_cost = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 		free(buf);
 		if (r < 0) {
 			c->failed = 1;
@@ -627,4 +631,22 @@ targetset_cache_get(struct targetset_cache *c, enum targetset_error *kind, char 
 	*kind = TARGETSET_MISSING;
 	snprintf(err, errlen, "targets file %s: keeps changing while read", c->path);
 	return NULL;
+}
+
+const struct targetset *
+targetset_cache_get_paced(struct targetset_cache *c, double now, enum targetset_error *kind,
+    char *err, size_t errlen)
+{
+	double pace = c->load_cost < TARGETSET_PACE_MAX_S ? c->load_cost : TARGETSET_PACE_MAX_S;
+	unsigned long loads = c->loads;
+	const struct targetset *ts;
+
+	if (c->cur != NULL && now >= c->loaded_at && now - c->loaded_at < pace) {
+		*kind = TARGETSET_OK;
+		return c->cur;
+	}
+	ts = targetset_cache_get(c, kind, err, errlen);
+	if (c->loads != loads)
+		c->loaded_at = now + c->load_cost;	/* now is when the load began */
+	return ts;
 }

@@ -72,6 +72,8 @@ struct targetset_cache {
 	char			 failed_err[512];
 	unsigned long		 loads;		/* successful loads, for tests and debug */
 	unsigned long		 failures;	/* failed loads (a cached failure is not one) */
+	double			 load_cost;	/* seconds the last successful load took */
+	double			 loaded_at;	/* caller's clock when it ended (paced get) */
 };
 
 /* path is copied. -1 on out of memory. */
@@ -84,5 +86,15 @@ void	targetset_cache_fini(struct targetset_cache *);
 enum targetset_error { TARGETSET_OK, TARGETSET_MISSING, TARGETSET_CORRUPT };
 const struct targetset *targetset_cache_get(struct targetset_cache *, enum targetset_error *kind,
 	    char *err, size_t errlen);
+/*
+ * The same, paced for a file replaced faster than it can be loaded: within the time the
+ * last load took (at most TARGETSET_PACE_MAX_S) after it ended, the current set is returned
+ * without looking at the file, so a process spends at most about half its time loading
+ * and a request waits for one load at most. A rarely changed file is seen at once. now is
+ * the caller's clock in seconds (a clock that went back does not delay a load).
+ */
+#define TARGETSET_PACE_MAX_S	1.0
+const struct targetset *targetset_cache_get_paced(struct targetset_cache *, double now,
+	    enum targetset_error *kind, char *err, size_t errlen);
 
 #endif

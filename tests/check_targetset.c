@@ -274,6 +274,48 @@ START_TEST(cache_reloads_only_on_change)
 }
 END_TEST
 
+START_TEST(paced_cache_keeps_up_with_a_swap_storm)
+{
+	char dir[] = "/tmp/check_targetset.XXXXXX", path[300];
+	const struct targetset *ts;
+	struct targetset_cache c;
+	enum targetset_error kind;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/targets.json", dir);
+	ck_assert_int_eq(targetset_cache_init(&c, path), 0);
+	put(path, "[{\"targets\":[\"a:9100\"]}]\n");
+	ts = targetset_cache_get_paced(&c, 100, &kind, err, sizeof(err));
+	ck_assert_ptr_nonnull(ts);
+	ck_assert_uint_eq(c.loads, 1);
+
+	/* pretend the load took 0.4 s: within 0.4 s of its end the file is not looked at */
+	c.load_cost = 0.4;
+	c.loaded_at = 100.4;
+	put(path, "[{\"targets\":[\"a:9100\",\"b:9100\"]}]\n");
+	ck_assert_ptr_eq(targetset_cache_get_paced(&c, 100.7, &kind, err, sizeof(err)), ts);
+	ck_assert_uint_eq(c.loads, 1);
+	/* after it: the new file; a clock that went back loads at once too */
+	ts = targetset_cache_get_paced(&c, 100.81, &kind, err, sizeof(err));
+	ck_assert_uint_eq(targetset_targets(ts), 2);
+	ck_assert_uint_eq(c.loads, 2);
+	c.load_cost = 0.4;
+	c.loaded_at = 200;
+	put(path, "[]\n");
+	ts = targetset_cache_get_paced(&c, 50, &kind, err, sizeof(err));
+	ck_assert_uint_eq(targetset_targets(ts), 0);
+	/* an unpaced get always looks */
+	c.load_cost = 0.4;
+	c.loaded_at = 1e9;
+	put(path, "[{\"targets\":[\"c:9100\"]}]\n");
+	ck_assert_uint_eq(targetset_targets(targetset_cache_get(&c, &kind, err, sizeof(err))), 1);
+
+	ck_assert_int_eq(unlink(path), 0);
+	targetset_cache_fini(&c);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 static void
 add_tests(TCase *tc)
 {
@@ -283,6 +325,7 @@ add_tests(TCase *tc)
 	tcase_add_test(tc, invalid_files_are_refused);
 	tcase_add_test(tc, nul_inside_buffer);
 	tcase_add_test(tc, cache_reloads_only_on_change);
+	tcase_add_test(tc, paced_cache_keeps_up_with_a_swap_storm);
 }
 
 #include "check_main.h"

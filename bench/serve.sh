@@ -1,0 +1,274 @@
+#!/usr/bin/env bash
+# bench/serve.sh: the serve benchmarks of BENCHMARKS.md (issue 6, 5-6). One lighttpd in a
+# namespace of its own serves a 20,000-target file four ways, side by side: as a static file,
+# through a minimal libfcgi responder that writes the same bytes from memory
+# (bench/fcgi_floor.c: the FastCGI floor), through sd-serve mounted as lighttpd.conf.example
+# does (plain FastCGI), and through sd-serve with lighttpd's X-Sendfile offload. wrk (inside
+# the namespace) measures each, unfiltered and with ?port=9100; then the same load runs while
+# the targets file is replaced every 100 ms. Run by bench/run.sh (make bench).
+. "$(dirname "$0")/lib.sh"
+
+SERVE=$BENCH_BIN/sd-serve
+FLOOR=$BENCH_BIN/fcgi_floor
+PORT=18700
+DURATION=${BENCH_SERVE_DURATION:-10s}
+WRK="wrk -t2 -c32 -d$DURATION --latency"
+NTARGETS=20000
+SWAP_EVERY=0.1		# seconds between two replacements of the targets file
+for f in "$SERVE" "$FLOOR"; do [ -x "$f" ] || die "$f is missing: run make bench"; done
+for c in lighttpd wrk curl python3; do
+	command -v $c >/dev/null || die "$c is not installed: run make deps"
+done
+
+lab_create
+mkdir -p "$TMP/state" "$TMP/run" "$TMP/www"
+rm -f "$BENCH_OUT/$PART.cmds"
+
+# Two versions of a targets file written the way sd-scan writes it (one group per line,
+# sorted by port then address): 10,000 hosts x (9100 + one other port); B renames the hosts.
+# Expected bodies: the file itself, and its port-9100 groups.
+python3 - "$TMP" "$NTARGETS" <<'PY'
+import json, sys
+tmp, n = sys.argv[1], int(sys.argv[2])
+others = [8080, 8081, 4999, 9090]
+for ver, host in (("a", "node%05d.lab.example"), ("b", "host%05d.other.example")):
+    g = []
+    for h in range(n // 2):
+        ip = "10.%d.%d.%d" % (20 + h // 65536, (h // 256) % 256, h % 256)
+        for p in (9100, others[h % 4]):
+            g.append((p, tuple(int(o) for o in ip.split(".")), ip, host % h))
+    g.sort()
+    lines = [json.dumps({"targets": ["%s:%d" % (name, p)], "labels": {
+        "__meta_sd_hostname": name, "__meta_sd_ip": ip, "__meta_sd_port": str(p)}},
+        separators=(",", ":")) for p, _, ip, name in g]
+    open("%s/%s.json" % (tmp, ver), "w").write("[\n" + ",\n".join(lines) + "\n]\n")
+    port = [l for l, x in zip(lines, g) if x[0] == 9100]
+    open("%s/%s.9100.json" % (tmp, ver), "w").write("[\n" + ",\n".join(port) + "\n]\n")
+PY
+T="$TMP/state/targets.json"
+install_file() { cp "$1" "$T.tmp" && mv -f "$T.tmp" "$T"; }
+install_file "$TMP/a.json"
+cp "$TMP/a.json" "$TMP/www/targets.json"
+cp "$TMP/a.9100.json" "$TMP/www/targets-9100.json"
+SIZE=$(stat -c %s "$TMP/a.json")
+SIZE9100=$(stat -c %s "$TMP/a.9100.json")
+
+# lighttpd: lighttpd.conf.example with only its paths and port replaced mounts plain sd-serve
+# at /sd; the same block with the example's send-file lines uncommented mounts it at /xs
+# (prefixes must not be prefixes of each other: lighttpd matches "/sd" on "/sdx/...");
+# fcgi_floor at /floor; the document root holds the same bytes as static files.
+example() {
+	sed -e "s|^var.sd_serve = .*|var.sd_serve = \"$SERVE\"|" \
+	    -e "s|^var.sd_state = .*|var.sd_state = \"$TMP/state\"|" \
+	    -e "s|^var.sd_run   = .*|var.sd_run   = \"$TMP/run\"|" \
+	    -e "s|^var.sd_www   = .*|var.sd_www   = \"$TMP/www\"|" \
+	    -e "s|^server.port .*|server.port = $PORT|" \
+	    -e "s|^server.bind .*|server.bind = \"127.0.0.1\"|" "$TOP/lighttpd.conf.example"
+}
+{
+	example
+	echo 'mimetype.assign = ( ".json" => "application/json" )'
+	# the example's fastcgi.server block, send-file lines uncommented, mounted at /xs
+	example | sed -n '/^fastcgi.server = (/,/^)/p' |
+		sed -E -e 's/^fastcgi.server = \(/fastcgi.server += (/' -e 's|"/sd" =>|"/xs" =>|' \
+		    -e 's|/sd-serve.sock"|/sd-serve-xs.sock"|' \
+		    -e 's/^([[:space:]]*)#("x-sendfile|"SCANNER_SENDFILE|"SCANNER_CACHE_DIR)/\1\2/'
+	cat <<EOF
+fastcgi.server += ( "/floor" => ((
+	"socket" => "$TMP/run/floor.sock",
+	"bin-path" => "$FLOOR $TMP/a.json port=9100 $TMP/a.9100.json",
+	"max-procs" => 2,
+	"check-local" => "disable",
+)))
+EOF
+} >"$TMP/lighttpd.conf"
+grep -q '^[[:space:]]*"x-sendfile" *=> "enable"' "$TMP/lighttpd.conf" ||
+	die "lighttpd.conf.example lost its send-file lines"
+ns_exec lighttpd -tt -f "$TMP/lighttpd.conf" >"$TMP/lighttpd-check.log" 2>&1 ||
+	die "lighttpd rejects the config: $(cat "$TMP/lighttpd-check.log")"
+bg lighttpd -D -f "$TMP/lighttpd.conf"
+record_cmd "lighttpd -D -f \$TMP/lighttpd.conf   # lighttpd.conf.example (paths, port) + its fastcgi.server block again at /xs with the send-file lines uncommented + /floor below"
+record_cmd "   /floor bin-path: bin/bench/fcgi_floor \$TMP/a.json port=9100 \$TMP/a.9100.json (max-procs 2)"
+BASE="http://127.0.0.1:$PORT"
+for _ in $(seq 100); do ns_exec curl -s -o /dev/null "$BASE/sd/health" && break; sleep 0.1; done
+
+# KIND QUERY -> URL path
+declare -A PATHS=(
+	[static.all]=/targets.json [static.9100]=/targets-9100.json
+	[floor.all]=/floor/targets.json [floor.9100]="/floor/targets.json?port=9100"
+	[plain.all]=/sd/targets.json [plain.9100]="/sd/targets.json?port=9100"
+	[xs.all]=/xs/targets.json [xs.9100]="/xs/targets.json?port=9100"
+)
+# every way answers the exact bytes before anything is measured
+for k in "${!PATHS[@]}"; do
+	want=$TMP/a.json
+	[ "${k#*.}" = 9100 ] && want=$TMP/a.9100.json
+	ns_exec curl -s -o "$TMP/check.body" "$BASE${PATHS[$k]}" || die "curl $k failed"
+	cmp -s "$TMP/check.body" "$want" || die "$k (${PATHS[$k]}) does not answer the expected bytes"
+done
+ls "$TMP/run/cache/" | grep -q . || die "sd-serve -sendfile wrote no cache file"
+
+# wrk_run KEY PATH: one measured run; appends rps, p99 (ms), non-2xx and errors to $TMP/KEY.*
+wrk_run() {
+	local key=$1 path=$2 i out
+	i=$(($(cat "$TMP/$key.rps" 2>/dev/null | wc -l) + 1))
+	out="$TMP/$key.$i"
+	# shellcheck disable=SC2086
+	[ "$i" = 1 ] && record_cmd "$WRK '$BASE$path'"
+	# shellcheck disable=SC2086
+	measure "$out" $WRK "$BASE$path" || failed_run "$key run $i: wrk exited non-zero ($out.log)"
+	parse_wrk "$out.log" "$key"
+	log "$key run $i: $(tail -1 "$TMP/$key.rps") req/s, p99 $(tail -1 "$TMP/$key.p99") ms," \
+	    "non-2xx $(tail -1 "$TMP/$key.non2xx"), errors $(tail -1 "$TMP/$key.errors")"
+}
+# parse_wrk LOG KEY
+parse_wrk() {
+	awk -v t="$TMP/$2" '
+		/^Requests\/sec:/ { rps = $2 }
+		/^ +99%/ { v = $2; u = v; sub(/[a-z]+$/, "", v); sub(/^[0-9.]+/, "", u)
+			p99 = u == "us" ? v / 1000 : u == "s" ? v * 1000 : v }
+		/Non-2xx or 3xx responses:/ { non = $NF }
+		/Socket errors:/ { gsub(/,/, ""); err = $4 + $6 + $8 + $10 }
+		/ requests in / { n = $1 }
+		END { print rps + 0 >> (t ".rps"); print p99 + 0 >> (t ".p99")
+			print non + 0 >> (t ".non2xx"); print err + 0 >> (t ".errors")
+			print n + 0 >> (t ".n") }' "$1"
+	[ "$(tail -1 "$TMP/$2.rps")" != 0 ] || failed_run "$2: no result from wrk ($1)"
+	[ "$(tail -1 "$TMP/$2.non2xx")" = 0 ] || failed_run "$2: non-2xx answers ($1)"
+	[ "$(tail -1 "$TMP/$2.errors")" = 0 ] || failed_run "$2: socket errors ($1)"
+}
+
+# 5. Side by side: in each round, every way in turn, unfiltered then ?port=9100.
+for r in $(seq "$BENCH_RUNS"); do
+	for q in all 9100; do
+		for kind in static floor plain xs; do
+			wrk_run "$kind.$q" "${PATHS[$kind.$q]}"
+		done
+	done
+done
+
+# 6. A swap under load: the targets file replaced every 100 ms (A and B in turn) while wrk
+# alternates between the whole list and ?port=9100 (non-2xx and short bodies are wrk's
+# errors); meanwhile a sample of bodies is fetched with curl, parsed as JSON and compared
+# with the four bodies a response may be.
+swap_run() {	# swap_run KIND (plain or xs): appends to $TMP/swap.KIND.*
+	local kind=$1 mount=${PATHS[$1.all]%/targets.json} out swapper sampler ns=0 bad=0 nbad ncode
+	out="$TMP/swap.$kind"
+	install_file "$TMP/a.json"
+	(
+		for i in $(seq 1000); do
+			if [ $((i % 2)) = 0 ]; then install_file "$TMP/a.json"; else install_file "$TMP/b.json"; fi
+			sleep "$SWAP_EVERY"
+			[ -e "$out.stop" ] && break
+		done
+	) &
+	swapper=$!
+	PIDS+=("$swapper")
+	(
+		for i in $(seq 2000); do
+			[ -e "$out.stop" ] && break
+			q=""; [ $((i % 2)) = 0 ] && q="?port=9100"
+			ns_exec curl -s -o "$out.sample.$i" -w '%{http_code}\n' "$BASE$mount/targets.json$q" \
+				>>"$out.codes"
+			sleep 0.05
+		done
+	) &
+	sampler=$!
+	PIDS+=("$sampler")
+	[ -e "$TMP/swap.$kind.rps" ] || record_cmd "WRK_PATHS='$mount/targets.json $mount/targets.json?port=9100'" \
+	    "$WRK -s bench/wrk_paths.lua '$BASE'   # while the targets file is replaced every ${SWAP_EVERY}s"
+	export WRK_PATHS="$mount/targets.json $mount/targets.json?port=9100"
+	# shellcheck disable=SC2086
+	measure "$out.wrk" $WRK -s "$TOP/bench/wrk_paths.lua" "$BASE" ||
+		failed_run "swap $kind: wrk exited non-zero"
+	touch "$out.stop"
+	wait "$swapper" "$sampler"
+	rm -f "$out.stop"
+	parse_wrk "$out.wrk.log" "swap.$kind"
+	# every sample: 200 and exactly one of the four possible bodies (which is valid JSON)
+	python3 - "$TMP" "$out" >"$out.samples" <<'PY' || bad=1
+import glob, json, sys
+tmp, out = sys.argv[1], sys.argv[2]
+want = {open("%s/%s" % (tmp, f), "rb").read() for f in ("a.json", "b.json", "a.9100.json", "b.9100.json")}
+codes = open(out + ".codes").read().split()
+files = glob.glob(out + ".sample.*")
+bad = [f for f in files if open(f, "rb").read() not in want]
+for f in files:
+    json.load(open(f))
+print(len(files), len(bad), sum(c != "200" for c in codes))
+sys.exit(1 if bad or any(c != "200" for c in codes) or not files else 0)
+PY
+	read -r ns nbad ncode <"$out.samples" || { ns=0; nbad=?; ncode=?; }
+	[ "$bad" = 0 ] || failed_run "swap $kind: samples $ns, bad $nbad, non-200 $ncode"
+	echo "$(tail -1 "$TMP/swap.$kind.n") $ns ${nbad:-?} ${ncode:-?}" >>"$TMP/swap.$kind.check"
+	rm -f "$out".sample.* "$out.codes"
+	log "swap $kind: $(tail -1 "$TMP/swap.$kind.n") responses; $ns samples, ${nbad:-?} bad"
+}
+for r in $(seq "$BENCH_RUNS"); do
+	swap_run plain
+	swap_run xs
+done
+
+med()   { median <"$TMP/$1.$2"; }
+sum()   { awk '{ s += $1 } END { print s + 0 }' "$TMP/$1.$2"; }
+verdict() { awk "BEGIN { exit !($1) }" && echo met || echo "**missed**"; }
+ROWS=()
+row() { local IFS='|'; ROWS+=("| $* |"); }
+clean() {	# clean KEY...: "0 non-2xx, 0 errors" over every run of the keys
+	local k non=0 err=0
+	for k in "$@"; do non=$((non + $(sum "$k" non2xx))); err=$((err + $(sum "$k" errors))); done
+	[ $((non + err)) = 0 ] && echo "0 non-2xx, 0 errors" || echo "**$non non-2xx, $err errors**"
+}
+for q in all 9100; do
+	what="whole list, $SIZE bytes"
+	[ $q = 9100 ] && what="?port=9100, $SIZE9100 bytes"
+	st=$(med static.$q rps) fl=$(med floor.$q rps) pl=$(med plain.$q rps) xs=$(med xs.$q rps)
+	stp=$(med static.$q p99) xsp=$(med xs.$q p99) plp=$(med plain.$q p99) flp=$(med floor.$q p99)
+	ratio=$(calc "$pl / $fl")
+	row "5a" "plain FastCGI, $what" "sd-serve $pl/s (p99 $plp ms); fcgi_floor $fl/s (p99 $flp ms)" \
+	    "x floor **$ratio**" ">= 0.9" "$(verdict "$ratio >= 0.9")" "$(clean plain.$q floor.$q)"
+	ratio=$(calc "$xs / $st")
+	pr=$(calc "$xsp / $stp")
+	row "5b" "X-Sendfile, $what" "sd-serve $xs/s (p99 $xsp ms); static $st/s (p99 $stp ms)" \
+	    "x static **$ratio**; p99 x static **$pr**" ">= 0.8; p99 <= 1.5" \
+	    "$(verdict "$ratio >= 0.8 && $pr <= 1.5")" "$(clean xs.$q static.$q)"
+done
+for kind in plain xs; do
+	read -r c s sb sc < <(awk '{ c += $1; s += $2; sb += $3; sc += $4 }
+		END { print c, s, sb, sc }' "$TMP/swap.$kind.check")
+	ok="$( [ "$sb" = 0 ] && [ "$sc" = 0 ] && [ "$(sum swap.$kind non2xx)" = 0 ] &&
+		[ "$(sum swap.$kind errors)" = 0 ] && echo met || echo '**missed**')"
+	row "6" "swap every ${SWAP_EVERY}s, $([ $kind = xs ] && echo X-Sendfile || echo plain FastCGI)" \
+	    "$(med swap.$kind rps)/s, p99 $(med swap.$kind p99) ms; $c responses; $s JSON samples, $sb bad, $sc non-200" \
+	    "$(clean swap.$kind)" "0 errors, every body whole" "$ok" "$BENCH_RUNS runs"
+done
+
+{
+	echo "## Serve: sd-serve behind lighttpd (bench/serve.sh)"
+	echo
+	echo "Medians of $BENCH_RUNS runs of \`$WRK\`; in each round every way runs in turn, so"
+	echo "ratios compare runs made side by side. One lighttpd $(lighttpd -v 2>/dev/null |
+		sed -n 's/^lighttpd\/\([^ ]*\).*/\1/p') in a network namespace, wrk inside it on loopback."
+	echo "Targets file: $NTARGETS targets in sd-scan's format ($SIZE bytes; ?port=9100: $SIZE9100"
+	echo "bytes). Ways: **static**, the same bytes as a file in the document root; **fcgi_floor**,"
+	echo "a minimal libfcgi responder writing the same bytes from memory (bench/fcgi_floor.c);"
+	echo "**plain**, sd-serve as lighttpd.conf.example mounts it (max-procs 2); **X-Sendfile**, the"
+	echo "same with the example's send-file lines uncommented. Before measuring, every way is"
+	echo "checked to answer the exact bytes; every run must have zero non-2xx and socket errors."
+	echo
+	echo "| # | benchmark | measured (median) | result | goal | goal met | errors |"
+	echo "|---|---|---|---|---|---|---|"
+	printf '%s\n' "${ROWS[@]}"
+	echo
+	echo "Swap (6): the targets file is replaced (cp + rename) every ${SWAP_EVERY}s, alternating two"
+	echo "versions, for the whole wrk run; wrk (bench/wrk_paths.lua) alternates the whole list and"
+	echo "?port=9100 and counts non-2xx answers and short or broken bodies (read errors); curl"
+	echo "fetches a sample every 50 ms, which must parse as JSON and equal one of the four possible"
+	echo "bodies byte for byte."
+	echo
+	echo "X-Sendfile still costs one FastCGI round trip per request (in lighttpd: socket, connect,"
+	echo "writev, read, close and their epoll calls; in sd-serve: accept, poll, read, two stats,"
+	echo "write, shutdown, close), on top of what a static file costs; the smaller the body, the"
+	echo "larger its share (strace -c on lighttpd and sd-serve under this load)."
+} >"$BENCH_OUT/$PART.md"
+exit "$FAILED"

@@ -8,33 +8,10 @@
 #include <unistd.h>
 
 #include "numparse.h"
+#include "optvalue.h"
 #include "serve_config.h"
 
 #define STATS_DIR	"/dev/shm"
-
-static int
-bad(const struct options *o, const char *flag, const char *why, char *err, size_t errlen)
-{
-	char where[300];
-
-	snprintf(err, errlen, "bad -%s '%.200s' (from %s): %s", flag, options_get(o, flag),
-	    options_origin(o, flag, where, sizeof(where)), why);
-	return -1;
-}
-
-static int
-get_path(const struct options *o, const char *flag, int may_be_empty, const char **out,
-    char *err, size_t errlen)
-{
-	const char *v = options_get(o, flag);
-
-	if (*v == '\0' && !may_be_empty)
-		return bad(o, flag, "empty path", err, errlen);
-	if (strlen(v) > 1024)
-		return bad(o, flag, "path longer than 1024 bytes", err, errlen);
-	*out = v;
-	return 0;
-}
 
 /* FNV-1a: a stable short name for the counters of one targets file. */
 static uint32_t
@@ -52,24 +29,24 @@ fnv1a(const char *s)
 int
 serve_config_build(struct serve_config *c, const struct options *o, char *err, size_t errlen)
 {
-	char why[128], buf[1100];
+	char buf[1100];
 	const char *v;
 	int n;
 
 	memset(c, 0, sizeof(*c));
 	if (log_level_parse(options_get(o, "log-level"), &c->log_level) < 0)
-		return bad(o, "log-level", "expected debug, info, warn or error", err, errlen);
-	if (get_path(o, "output", 0, &c->output, err, errlen) < 0 ||
-	    get_path(o, "metrics-file", 1, &c->metrics_file, err, errlen) < 0 ||
-	    get_path(o, "stats-file", 1, &v, err, errlen) < 0 ||
-	    get_path(o, "listen", 1, &c->listen, err, errlen) < 0)
+		return optvalue_bad(o, "log-level", "expected debug, info, warn or error", err, errlen);
+	if (optvalue_path(o, "output", 0, &c->output, err, errlen) < 0 ||
+	    optvalue_path(o, "metrics-file", 1, &c->metrics_file, err, errlen) < 0 ||
+	    optvalue_path(o, "stats-file", 1, &v, err, errlen) < 0 ||
+	    optvalue_path(o, "listen", 1, &c->listen, err, errlen) < 0)
 		return -1;
-	if (numparse_duration(options_get(o, "interval"), &c->interval, why, sizeof(why)) < 0)
-		return bad(o, "interval", why, err, errlen);
+	if (optvalue_duration(o, "interval", &c->interval, err, errlen) < 0)
+		return -1;
 	if (*options_get(o, "max-age") == '\0')
 		c->max_age = SERVE_MAX_AGE_INTERVALS * c->interval;
-	else if (numparse_duration(options_get(o, "max-age"), &c->max_age, why, sizeof(why)) < 0)
-		return bad(o, "max-age", why, err, errlen);
+	else if (optvalue_duration(o, "max-age", &c->max_age, err, errlen) < 0)
+		return -1;
 	v = options_get(o, "sendfile");
 	if (strcmp(v, "off") == 0 || strcmp(v, "false") == 0 || *v == '\0')
 		c->sendfile = SERVE_SENDFILE_OFF;
@@ -78,17 +55,17 @@ serve_config_build(struct serve_config *c, const struct options *o, char *err, s
 	else if (strcmp(v, "x-accel-redirect") == 0)
 		c->sendfile = SERVE_SENDFILE_XACCEL;
 	else
-		return bad(o, "sendfile", "expected off, x-sendfile or x-accel-redirect", err, errlen);
-	if (get_path(o, "cache-dir", 0, &c->cache_dir, err, errlen) < 0)
+		return optvalue_bad(o, "sendfile", "expected off, x-sendfile or x-accel-redirect", err, errlen);
+	if (optvalue_path(o, "cache-dir", 0, &c->cache_dir, err, errlen) < 0)
 		return -1;
 	if (c->cache_dir[0] != '/')
-		return bad(o, "cache-dir", "not an absolute path (the web server opens the files)",
+		return optvalue_bad(o, "cache-dir", "not an absolute path (the web server opens the files)",
 		    err, errlen);
 	c->sendfile_prefix = options_get(o, "sendfile-prefix");
 	n = (int)strlen(c->sendfile_prefix);
 	if (n < 2 || n > 200 || c->sendfile_prefix[0] != '/' || c->sendfile_prefix[n - 1] != '/' ||
 	    strpbrk(c->sendfile_prefix, " \t\r\n?#%") != NULL)
-		return bad(o, "sendfile-prefix", "expected a URI path like /sd-serve-cache/", err,
+		return optvalue_bad(o, "sendfile-prefix", "expected a URI path like /sd-serve-cache/", err,
 		    errlen);
 	v = options_get(o, "stats-file");
 	if (*v)
@@ -97,7 +74,7 @@ serve_config_build(struct serve_config *c, const struct options *o, char *err, s
 		n = snprintf(buf, sizeof(buf), STATS_DIR "/sd-serve-%lu-%08x.stats",
 		    (unsigned long)getuid(), (unsigned)fnv1a(c->output));
 	if (n < 0 || (size_t)n >= sizeof(buf))
-		return bad(o, "stats-file", "path too long", err, errlen);
+		return optvalue_bad(o, "stats-file", "path too long", err, errlen);
 	if ((c->stats_file = strdup(buf)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;

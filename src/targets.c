@@ -8,32 +8,8 @@
 #include <string.h>
 
 #include "cidr.h"
+#include "strbuf.h"
 #include "targets.h"
-
-struct buf {
-	char	*p;
-	size_t	 len, cap;
-};
-
-static int
-buf_add(struct buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		char *p;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if ((p = realloc(b->p, cap)) == NULL)
-			return -1;
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-	return 0;
-}
 
 /* One group as a json-c object; NULL on out of memory. */
 static struct json_object *
@@ -70,9 +46,9 @@ fail:
 int
 targets_format(const struct target *v, size_t n, char **out, size_t *len)
 {
-	struct buf b = { 0 };
+	struct strbuf b = { 0 };
 
-	if (buf_add(&b, "[", 1) < 0)
+	if (strbuf_add(&b, "[", 1) < 0)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *g = group_new(&v[i]);
@@ -82,14 +58,14 @@ targets_format(const struct target *v, size_t n, char **out, size_t *len)
 			goto fail;
 		s = json_object_to_json_string_ext(g, JSON_C_TO_STRING_PLAIN |
 		    JSON_C_TO_STRING_NOSLASHESCAPE);
-		if (s == NULL || buf_add(&b, "\n", 1) < 0 || buf_add(&b, s, strlen(s)) < 0 ||
-		    (i + 1 < n && buf_add(&b, ",", 1) < 0)) {
+		if (s == NULL || strbuf_add(&b, "\n", 1) < 0 || strbuf_add(&b, s, strlen(s)) < 0 ||
+		    (i + 1 < n && strbuf_add(&b, ",", 1) < 0)) {
 			json_object_put(g);
 			goto fail;
 		}
 		json_object_put(g);
 	}
-	if (buf_add(&b, n ? "\n]\n" : "]\n", n ? 3 : 2) < 0)
+	if (strbuf_add(&b, n ? "\n]\n" : "]\n", n ? 3 : 2) < 0)
 		goto fail;
 	*out = b.p;
 	*len = b.len;

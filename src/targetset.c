@@ -12,12 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "strbuf.h"
 #include "targetset.h"
-
-struct buf {
-	char	*p;
-	size_t	 len, cap;
-};
 
 struct portfrag {
 	uint16_t	 port;
@@ -27,8 +23,8 @@ struct portfrag {
 struct targetset {
 	size_t		 ngroups, ntargets;
 	double		 mtime;
-	struct buf	 all;		/* the whole body */
-	struct buf	 frags;		/* per port: "\n{group}" joined by "," */
+	struct strbuf	 all;		/* the whole body */
+	struct strbuf	 frags;		/* per port: "\n{group}" joined by "," */
 	struct portfrag	*ports;		/* ascending */
 	size_t		 nports;
 };
@@ -38,32 +34,6 @@ struct entry {
 	unsigned	 port;
 	size_t		 group, target;
 };
-
-static int
-buf_add(struct buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		char *p;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if ((p = realloc(b->p, cap)) == NULL)
-			return -1;
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-	return 0;
-}
-
-static int
-buf_str(struct buf *b, const char *s)
-{
-	return buf_add(b, s, strlen(s));
-}
 
 static int
 label_name_ok(const char *s)
@@ -208,7 +178,7 @@ jstr(struct json_object *o)
  * listed in idx[0..n) (all of them when idx is NULL).
  */
 static int
-render_group(struct buf *b, struct json_object *g, const struct entry *idx, size_t n)
+render_group(struct strbuf *b, struct json_object *g, const struct entry *idx, size_t n)
 {
 	struct json_object *targets = NULL, *labels = NULL;
 	size_t count;
@@ -216,16 +186,16 @@ render_group(struct buf *b, struct json_object *g, const struct entry *idx, size
 	json_object_object_get_ex(g, "targets", &targets);
 	json_object_object_get_ex(g, "labels", &labels);
 	count = idx ? n : (targets ? json_object_array_length(targets) : 0);
-	if (buf_str(b, "{\"targets\":[") < 0)
+	if (strbuf_str(b, "{\"targets\":[") < 0)
 		return -1;
 	for (size_t i = 0; i < count; i++) {
 		struct json_object *t = json_object_array_get_idx(targets, idx ? idx[i].target : i);
 
-		if ((i > 0 && buf_str(b, ",") < 0) || buf_str(b, jstr(t)) < 0)
+		if ((i > 0 && strbuf_str(b, ",") < 0) || strbuf_str(b, jstr(t)) < 0)
 			return -1;
 	}
-	if (buf_str(b, "],\"labels\":") < 0 ||
-	    buf_str(b, labels ? jstr(labels) : "{}") < 0 || buf_str(b, "}") < 0)
+	if (strbuf_str(b, "],\"labels\":") < 0 ||
+	    strbuf_str(b, labels ? jstr(labels) : "{}") < 0 || strbuf_str(b, "}") < 0)
 		return -1;
 	return 0;
 }
@@ -250,14 +220,14 @@ render(struct targetset *ts, struct json_object *root)
 	struct entry *e = NULL;
 	int rc = -1;
 
-	if (buf_str(&ts->all, ng ? "[" : "[]\n") < 0)
+	if (strbuf_str(&ts->all, ng ? "[" : "[]\n") < 0)
 		goto out;
 	for (size_t gi = 0; gi < ng; gi++) {
-		if (buf_str(&ts->all, gi ? ",\n" : "\n") < 0 ||
+		if (strbuf_str(&ts->all, gi ? ",\n" : "\n") < 0 ||
 		    render_group(&ts->all, json_object_array_get_idx(root, gi), NULL, 0) < 0)
 			goto out;
 	}
-	if (ng && buf_str(&ts->all, "\n]\n") < 0)
+	if (ng && strbuf_str(&ts->all, "\n]\n") < 0)
 		goto out;
 
 	if (ts->ntargets && (e = calloc(ts->ntargets, sizeof(*e))) == NULL)
@@ -297,7 +267,7 @@ render(struct targetset *ts, struct json_object *root)
 
 			while (j < ne && e[j].port == e[i].port && e[j].group == e[i].group)
 				j++;
-			if (buf_str(&ts->frags, first ? "\n" : ",\n") < 0 ||
+			if (strbuf_str(&ts->frags, first ? "\n" : ",\n") < 0 ||
 			    render_group(&ts->frags, json_object_array_get_idx(root, e[i].group),
 			    &e[i], j - i) < 0)
 				goto out;

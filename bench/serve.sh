@@ -7,6 +7,7 @@
 # the namespace) measures each, unfiltered and with ?port=9100; then the same load runs while
 # the targets file is replaced every 100 ms. Run by bench/run.sh (make bench).
 . "$(dirname "$0")/lib.sh"
+. "$TOP/tests/lighttpd_example.sh"
 
 SERVE=$BENCH_BIN/sd-serve
 FLOOR=$BENCH_BIN/fcgi_floor
@@ -58,12 +59,7 @@ SIZE9100=$(stat -c %s "$TMP/a.9100.json")
 # (prefixes must not be prefixes of each other: lighttpd matches "/sd" on "/sdx/...");
 # fcgi_floor at /floor; the document root holds the same bytes as static files.
 example() {
-	sed -e "s|^var.sd_serve = .*|var.sd_serve = \"$SERVE\"|" \
-	    -e "s|^var.sd_state = .*|var.sd_state = \"$TMP/state\"|" \
-	    -e "s|^var.sd_run   = .*|var.sd_run   = \"$TMP/run\"|" \
-	    -e "s|^var.sd_www   = .*|var.sd_www   = \"$TMP/www\"|" \
-	    -e "s|^server.port .*|server.port = $PORT|" \
-	    -e "s|^server.bind .*|server.bind = \"127.0.0.1\"|" "$TOP/lighttpd.conf.example"
+	lighttpd_example "$SERVE" "$PORT"
 }
 {
 	example

@@ -12,6 +12,8 @@ TMP=$(mktemp -d "/tmp/sd-test.$TEST_NAME.XXXXXX")
 NS=""
 PIDS=()
 
+. "$TOP/tests/lighttpd_example.sh"
+
 log()  { printf '%s: %s\n' "$TEST_NAME" "$*" >&2; }
 fail() { log "FAIL: $*"; exit 1; }
 skip() { log "SKIP: $*"; exit 77; }

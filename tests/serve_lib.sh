@@ -9,13 +9,7 @@ serve_conf() {
 	command -v lighttpd >/dev/null || skip "lighttpd is not installed: run make deps"
 	[ -x "$BIN/sd-serve" ] || fail "bin/sd-serve is missing: run make"
 	mkdir -p "$TMP/state" "$TMP/run" "$TMP/www"
-	sed -e "s|^var.sd_serve = .*|var.sd_serve = \"${SD_SERVE:-$BIN/sd-serve}\"|" \
-	    -e "s|^var.sd_state = .*|var.sd_state = \"$TMP/state\"|" \
-	    -e "s|^var.sd_run   = .*|var.sd_run   = \"$TMP/run\"|" \
-	    -e "s|^var.sd_www   = .*|var.sd_www   = \"$TMP/www\"|" \
-	    -e "s|^server.port .*|server.port = $port|" \
-	    -e "s|^server.bind .*|server.bind = \"127.0.0.1\"|" \
-	    "$TOP/lighttpd.conf.example" > "$TMP/lighttpd.conf"
+	lighttpd_example "${SD_SERVE:-$BIN/sd-serve}" "$port" > "$TMP/lighttpd.conf"
 	lighttpd -tt -f "$TMP/lighttpd.conf" >"$TMP/lighttpd-check.log" 2>&1 ||
 		fail "lighttpd rejects the example: $(cat "$TMP/lighttpd-check.log")"
 	T="$TMP/state/targets.json"

@@ -13,13 +13,7 @@ command -v curl >/dev/null || skip "curl is not installed: run make deps"
 ns_create
 
 mkdir -p "$TMP/state" "$TMP/run" "$TMP/www"
-sed -e "s|^var.sd_serve = .*|var.sd_serve = \"$BIN/sd-serve\"|" \
-    -e "s|^var.sd_state = .*|var.sd_state = \"$TMP/state\"|" \
-    -e "s|^var.sd_run   = .*|var.sd_run   = \"$TMP/run\"|" \
-    -e "s|^var.sd_www   = .*|var.sd_www   = \"$TMP/www\"|" \
-    -e "s|^server.port .*|server.port = $PORT|" \
-    -e "s|^server.bind .*|server.bind = \"127.0.0.1\"|" \
-    "$TOP/lighttpd.conf.example" > "$TMP/lighttpd.conf"
+lighttpd_example "$BIN/sd-serve" "$PORT" > "$TMP/lighttpd.conf"
 for v in sd_serve sd_state sd_run sd_www; do
 	grep -q "^var.$v .*$TMP\|^var.$v .*$BIN" "$TMP/lighttpd.conf" || fail "example lost var.$v"
 done

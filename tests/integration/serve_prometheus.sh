@@ -18,13 +18,7 @@ dns_start host-record=web01.example,127.0.1.1 host-record=db07.example,127.0.1.7
 	host-record=web02.example,127.0.1.2
 
 mkdir -p "$TMP/state" "$TMP/run" "$TMP/www" "$TMP/prom"
-sed -e "s|^var.sd_serve = .*|var.sd_serve = \"$BIN/sd-serve\"|" \
-    -e "s|^var.sd_state = .*|var.sd_state = \"$TMP/state\"|" \
-    -e "s|^var.sd_run   = .*|var.sd_run   = \"$TMP/run\"|" \
-    -e "s|^var.sd_www   = .*|var.sd_www   = \"$TMP/www\"|" \
-    -e "s|^server.port .*|server.port = $PORT|" \
-    -e "s|^server.bind .*|server.bind = \"127.0.0.1\"|" \
-    "$TOP/lighttpd.conf.example" > "$TMP/lighttpd.conf"
+lighttpd_example "$BIN/sd-serve" "$PORT" > "$TMP/lighttpd.conf"
 T="$TMP/state/targets.json"
 cat > "$T" <<'J'
 [

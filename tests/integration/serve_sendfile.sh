@@ -18,12 +18,7 @@ ns_create
 
 mkdir -p "$TMP/state" "$TMP/run" "$TMP/www"
 example() {
-	sed -e "s|^var.sd_serve = .*|var.sd_serve = \"$BIN/sd-serve\"|" \
-	    -e "s|^var.sd_state = .*|var.sd_state = \"$TMP/state\"|" \
-	    -e "s|^var.sd_run   = .*|var.sd_run   = \"$TMP/run\"|" \
-	    -e "s|^var.sd_www   = .*|var.sd_www   = \"$TMP/www\"|" \
-	    -e "s|^server.port .*|server.port = $PORT|" \
-	    -e "s|^server.bind .*|server.bind = \"127.0.0.1\"|" "$TOP/lighttpd.conf.example"
+	lighttpd_example "$BIN/sd-serve" "$PORT"
 }
 {
 	example | sed -E 's/^([[:space:]]*)#("x-sendfile|"SCANNER_SENDFILE|"SCANNER_CACHE_DIR)/\1\2/'

@@ -264,7 +264,9 @@ done
 	echo
 	echo "X-Sendfile still costs one FastCGI round trip per request (in lighttpd: socket, connect,"
 	echo "writev, read, close and their epoll calls; in sd-serve: accept, poll, read, two stats,"
-	echo "write, shutdown, close), on top of what a static file costs; the smaller the body, the"
-	echo "larger its share (strace -c on lighttpd and sd-serve under this load)."
+	echo "ioctl, write, close: sd-serve skips libfcgi's lingering close, shutdown and a wait for"
+	echo "lighttpd's close, when a request has no body and nothing is left unread), on top of what"
+	echo "a static file costs; the smaller the body, the larger its share (strace -f on sd-serve"
+	echo "and strace -c on lighttpd under this load)."
 } >"$BENCH_OUT/$PART.md"
 exit "$FAILED"

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -176,6 +177,27 @@ serve_cgi(struct serve_ctx *ctx, struct reqstats *stats)
 	return 0;
 }
 
+/*
+ * End a FastCGI request. libfcgi closes with a lingering close: shutdown, then wait (up to
+ * 2 s) for the web server to close its end, so that bytes it is still sending cannot turn
+ * the close into a reset that loses the answer. Once the request has no body, its stdin has
+ * ended (the web server's empty stdin record, which Apache sends apart from the params) and
+ * nothing is left unread on the socket, the web server has nothing more to send: a plain
+ * close (FCGX_Detach) spares the wait on the web server and three system calls per request.
+ */
+static void
+finish_fcgi(FCGX_Request *fr)
+{
+	const char *body = FCGX_GetParam("CONTENT_LENGTH", fr->envp);
+	int unread = -1;
+
+	if ((body == NULL || body[0] == '\0' || strcmp(body, "0") == 0) &&
+	    FCGX_GetChar(fr->in) == EOF && fr->ipcFd > 0 &&
+	    ioctl(fr->ipcFd, FIONREAD, &unread) == 0 && unread == 0)
+		FCGX_Detach(fr);
+	FCGX_Finish_r(fr);	/* envp is gone after this */
+}
+
 static int
 serve_fcgi(struct serve_ctx *ctx, struct reqstats *stats)
 {
@@ -210,7 +232,7 @@ serve_fcgi(struct serve_ctx *ctx, struct reqstats *stats)
 		req.accept = FCGX_GetParam("HTTP_ACCEPT", fr.envp);
 		r = serve_handle(ctx, &req, clock_s(CLOCK_REALTIME), fcgi_write, &fr);
 		finish(stats, &req, r, t0);
-		FCGX_Finish_r(&fr);	/* envp is gone after this */
+		finish_fcgi(&fr);
 	}
 	FCGX_Free(&fr, 1);
 	return rc;

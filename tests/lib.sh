@@ -160,6 +160,18 @@ wait_http() {
 	return 1
 }
 
+# expect_405_after_big_body URL: three POSTs of a 100 KiB body sd-serve never reads; each
+# 405 must arrive whole (sd-serve keeps libfcgi's lingering close for a request with a body:
+# a plain close with bytes unread would reset a TCP connection and lose the answer). 100 KiB
+# stays under mod_fcgid's default FcgidMaxRequestLen (128 KiB), past which Apache answers 500.
+expect_405_after_big_body() {
+	[ -e "$TMP/big-body" ] || head -c 102400 /dev/zero | tr '\0' x >"$TMP/big-body"
+	for _ in 1 2 3; do
+		expect 405 -X POST --data-binary @"$TMP/big-body" "$1/targets.json"
+		one_line_error "405 after a 100 KiB body"
+	done
+}
+
 # serve_endpoint_checks URL TARGETS-FILE: sd-serve mounted at URL (e.g. http://H:P/sd), serving
 # TARGETS-FILE, answers every endpoint as sd-serve(1) says: the list byte for byte, ?port=
 # filters, /health, /metrics, /, 404, 405, 400, and 503 for a corrupt file. Leaves
@@ -200,6 +212,7 @@ serve_endpoint_checks() {
 	expect 405 -X POST -d x "$url/targets.json"
 	one_line_error 405
 	grep -qi '^Allow: GET, HEAD' "$TMP/headers" || fail "405 without Allow: $(cat "$TMP/headers")"
+	expect_405_after_big_body "$url"
 	expect 400 "$url/targets.json?port=abc"
 	one_line_error 400
 	expect 400 "$url/targets.json?prot=9100"

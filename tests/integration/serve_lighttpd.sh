@@ -95,6 +95,7 @@ expect 405 -X POST -d x "$URL/targets.json"
 one_line_error 405
 grep -qi '^Allow: GET, HEAD' "$TMP/headers" || fail "405 without Allow"
 expect 405 -X DELETE "$URL/health"
+expect_405_after_big_body "$URL"
 
 # --- / for programs and for browsers ---
 expect 200 "$URL/"

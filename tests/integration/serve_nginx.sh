@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # serve_nginx.sh: a real nginx, with share/nginx/sd-serve.conf included as shipped (only the
 # socket path replaced), in front of bin/sd-serve run first by the spawn-fcgi command in that
-# file's comment, then by sd-serve -listen. Both must answer every endpoint (lib.sh's
+# file's comment, then by sd-serve -listen, then by sd-serve -listen on TCP (nginx's
+# fastcgi_pass to 127.0.0.1:PORT). Each must answer every endpoint (lib.sh's
 # serve_endpoint_checks), so a broken example fails here.
 . "$(dirname "$0")/../lib.sh"
 
 PORT=18425
+TCP_PORT=18426		# nginx's second server: the example passing to sd-serve over TCP
+FCGI_PORT=18427		# sd-serve -listen 127.0.0.1:FCGI_PORT
 EXAMPLE="$TOP/share/nginx/sd-serve.conf"
 command -v nginx >/dev/null || skip "nginx is not installed: run make deps"
 command -v spawn-fcgi >/dev/null || skip "spawn-fcgi is not installed: run make deps"
@@ -20,6 +23,7 @@ URL="http://127.0.0.1:$PORT/sd"
 sed "s|/run/sd-serve/sd-serve.sock|$SOCK|g" "$EXAMPLE" > "$TMP/sd-serve.conf"
 grep -q "^[[:space:]]*fastcgi_pass unix:$SOCK;" "$TMP/sd-serve.conf" ||
 	fail "the example no longer passes to /run/sd-serve/sd-serve.sock"
+sed "s|unix:$SOCK;|127.0.0.1:$FCGI_PORT;|" "$TMP/sd-serve.conf" > "$TMP/sd-serve-tcp.conf"
 # its "include fastcgi_params" is relative to the main config's directory
 cp /etc/nginx/fastcgi_params "$TMP/fastcgi_params"
 mkdir -p "$TMP/nginx-tmp"
@@ -40,6 +44,11 @@ http {
 		listen 127.0.0.1:$PORT;
 		root $TMP/www;
 		include $TMP/sd-serve.conf;
+	}
+	server {
+		listen 127.0.0.1:$TCP_PORT;
+		root $TMP/www;
+		include $TMP/sd-serve-tcp.conf;
 	}
 }
 C
@@ -79,5 +88,21 @@ expect 502 "$URL/targets.json"
 # --- part two: sd-serve -listen on the same socket, nginx unchanged ---
 log "part two: sd-serve -listen $SOCK"
 serve_listen "$SOCK"
+LISTENED=$BG_PID
 serve_endpoint_checks "$URL" "$TMP/state/targets.json"
+stop_pid "$LISTENED"
+
+# --- part three: sd-serve -listen 127.0.0.1:FCGI_PORT (TCP), nginx's second server ---
+log "part three: sd-serve -listen 127.0.0.1:$FCGI_PORT"
+bg setpriv --reuid=nobody --regid=www-data --clear-groups \
+	env SCANNER_CONFIG="$TMP/sd-scanner.conf" "$TMP/bin/sd-serve" -listen "127.0.0.1:$FCGI_PORT" \
+	2>>"$TMP/sd-serve.log"
+for _ in $(seq 100); do	# nginx answers 502 until sd-serve listens
+	ns_exec curl -sf -o /dev/null "http://127.0.0.1:$TCP_PORT/sd/health" && break
+	kill -0 "$BG_PID" 2>/dev/null || break
+	sleep 0.1
+done
+ns_exec curl -sf -o /dev/null "http://127.0.0.1:$TCP_PORT/sd/health" ||
+	fail "sd-serve -listen 127.0.0.1:$FCGI_PORT did not answer: $(tail -5 "$TMP/sd-serve.log")"
+serve_endpoint_checks "http://127.0.0.1:$TCP_PORT/sd" "$TMP/state/targets.json"
 log "ok"

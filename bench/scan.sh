@@ -10,9 +10,9 @@ FLOOR=$BENCH_BIN/connect_floor
 NMAP="nmap -sT -Pn -n --max-retries 0"
 NPROC=$(nproc)
 FLOOR_INFLIGHT=$((256 * NPROC))
-for f in "$SCAN" "$FLOOR"; do [ -x "$f" ] || die "$f is missing: run make bench"; done
-command -v nmap >/dev/null || die "nmap is not installed: run make deps"
-[ -x /usr/bin/time ] || die "/usr/bin/time (Debian package time) is not installed: run make deps"
+for f in "$SCAN" "$FLOOR"; do [ -x "$f" ] || fail "$f is missing: run make bench"; done
+command -v nmap >/dev/null || fail "nmap is not installed: run make deps"
+[ -x /usr/bin/time ] || fail "/usr/bin/time (Debian package time) is not installed: run make deps"
 
 # The lab. Addresses are 127.x (all local on lo inside the namespace): a closed port answers
 # RST at once; DROP makes a host silent; listeners make (address, port) pairs open.
@@ -44,10 +44,10 @@ for name, p in truth.items():
     everything += p
 open("%s/listen.all" % tmp, "w").write("\n".join(everything) + "\n")
 PY
-lab_drop 127.1.8.0/21
-lab_drop 127.2.0.128/25
-lab_drop 127.4.0.0/21
-lab_listen "$TMP/listen.all"
+ns_drop 127.1.8.0/21
+ns_drop 127.2.0.128/25
+ns_drop 127.4.0.0/21
+listen "@$TMP/listen.all"
 rm -f "$BENCH_OUT/$PART.cmds"
 
 # one_run KEY TRUTH FORMAT CMD...: one measured run; @OUT@ in CMD is this run's output file.

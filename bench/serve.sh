@@ -16,9 +16,9 @@ DURATION=${BENCH_SERVE_DURATION:-10s}
 WRK="wrk -t2 -c32 -d$DURATION --latency"
 NTARGETS=20000
 SWAP_EVERY=0.1		# seconds between two replacements of the targets file
-for f in "$SERVE" "$FLOOR"; do [ -x "$f" ] || die "$f is missing: run make bench"; done
+for f in "$SERVE" "$FLOOR"; do [ -x "$f" ] || fail "$f is missing: run make bench"; done
 for c in lighttpd wrk curl python3; do
-	command -v $c >/dev/null || die "$c is not installed: run make deps"
+	command -v $c >/dev/null || fail "$c is not installed: run make deps"
 done
 
 lab_create
@@ -79,9 +79,9 @@ fastcgi.server += ( "/floor" => ((
 EOF
 } >"$TMP/lighttpd.conf"
 grep -q '^[[:space:]]*"x-sendfile" *=> "enable"' "$TMP/lighttpd.conf" ||
-	die "lighttpd.conf.example lost its send-file lines"
+	fail "lighttpd.conf.example lost its send-file lines"
 ns_exec lighttpd -tt -f "$TMP/lighttpd.conf" >"$TMP/lighttpd-check.log" 2>&1 ||
-	die "lighttpd rejects the config: $(cat "$TMP/lighttpd-check.log")"
+	fail "lighttpd rejects the config: $(cat "$TMP/lighttpd-check.log")"
 bg lighttpd -D -f "$TMP/lighttpd.conf"
 record_cmd "lighttpd -D -f \$TMP/lighttpd.conf   # lighttpd.conf.example (paths, port) + its fastcgi.server block again at /xs with the send-file lines uncommented + /floor below"
 record_cmd "   /floor bin-path: bin/bench/fcgi_floor \$TMP/a.json port=9100 \$TMP/a.9100.json (max-procs 2)"
@@ -99,10 +99,10 @@ declare -A PATHS=(
 for k in "${!PATHS[@]}"; do
 	want=$TMP/a.json
 	[ "${k#*.}" = 9100 ] && want=$TMP/a.9100.json
-	ns_exec curl -s -o "$TMP/check.body" "$BASE${PATHS[$k]}" || die "curl $k failed"
-	cmp -s "$TMP/check.body" "$want" || die "$k (${PATHS[$k]}) does not answer the expected bytes"
+	ns_exec curl -s -o "$TMP/check.body" "$BASE${PATHS[$k]}" || fail "curl $k failed"
+	cmp -s "$TMP/check.body" "$want" || fail "$k (${PATHS[$k]}) does not answer the expected bytes"
 done
-ls "$TMP/run/cache/" | grep -q . || die "sd-serve -sendfile wrote no cache file"
+ls "$TMP/run/cache/" | grep -q . || fail "sd-serve -sendfile wrote no cache file"
 
 # wrk_run KEY PATH: one measured run; appends rps, p99 (ms), non-2xx and errors to $TMP/KEY.*
 wrk_run() {

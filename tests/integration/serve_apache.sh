@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # serve_apache.sh: a real Apache 2.4 with the shipped share/apache/*.conf included as written
 # (only paths replaced): part one, mod_fcgid spawns sd-serve (ScriptAlias); part two,
-# mod_proxy_fcgi passes to sd-serve -listen. Both must answer every endpoint (lib.sh's
+# mod_proxy_fcgi passes to sd-serve -listen; part three, mod_fcgid again with the example's
+# send-file lines uncommented (mod_xsendfile). Each must answer every endpoint (lib.sh's
 # serve_endpoint_checks), so a broken example fails here.
 . "$(dirname "$0")/../lib.sh"
 
 PORT1=18435	# mod_fcgid
 PORT2=18436	# mod_proxy_fcgi
+PORT3=18437	# mod_fcgid + mod_xsendfile
 MODS=/usr/lib/apache2/modules
 command -v apache2 >/dev/null || skip "apache2 is not installed: run make deps"
 command -v curl >/dev/null || skip "curl is not installed: run make deps"
@@ -35,7 +37,7 @@ apache_conf() {
 		done
 		printf 'StartServers 1\nServerLimit 2\nThreadsPerChild 4\nMaxRequestWorkers 8\n'
 		printf 'MinSpareThreads 1\nMaxSpareThreads 8\n'
-		[ "$name" = fcgid ] &&
+		[ "${name#fcgid}" != "$name" ] &&
 			printf 'FcgidIPCDir %s/ipc\nFcgidProcessTableFile %s/fcgid_shm\n' "$TMP/$name" "$TMP/$name"
 		printf 'Include %s\n' "$TMP/$name-example.conf"
 	} > "$TMP/$name.conf"
@@ -49,18 +51,22 @@ apache_start() {
 	wait_http "http://127.0.0.1:$2/" 10 "$BG_PID" || fail "apache ($1) did not answer: $(cat "$TMP/$1/error.log")"
 }
 
+# fcgid_example [SED-ARGS...]: share/apache/sd-serve-fcgid.conf with its paths in $TMP
+fcgid_example() {
+	sed -e "s|/var/lib/sd-scan/|$TMP/state/|g" -e "s|/run/apache2/|$TMP/run-apache2/|g" \
+	    -e "s|/run/lock/apache2/|$TMP/lock-apache2/|g" \
+	    -e "s|/usr/lib/cgi-bin/sd-serve|$TMP/cgi-bin/sd-serve|g" "$@" "$TOP/share/apache/sd-serve-fcgid.conf"
+}
+
 # --- part one: mod_fcgid spawns sd-serve where ScriptAlias points ---
 if [ -e "$MODS/mod_fcgid.so" ]; then
-	EX="$TOP/share/apache/sd-serve-fcgid.conf"
 	mkdir -p "$TMP/cgi-bin"
 	install -m 0755 "$TMP/bin/sd-serve" "$TMP/cgi-bin/sd-serve"
 	# Debian's apache2ctl makes /run/apache2 as root and /run/lock/apache2 for www-data:
 	# the stand-ins are made the same way, so a path www-data cannot write fails here
 	mkdir -p "$TMP/run-apache2" "$TMP/lock-apache2"
 	chown www-data:www-data "$TMP/lock-apache2"
-	sed -e "s|/var/lib/sd-scan/|$TMP/state/|g" -e "s|/run/apache2/|$TMP/run-apache2/|g" \
-	    -e "s|/run/lock/apache2/|$TMP/lock-apache2/|g" \
-	    -e "s|/usr/lib/cgi-bin/sd-serve|$TMP/cgi-bin/sd-serve|g" "$EX" > "$TMP/fcgid-example.conf"
+	fcgid_example > "$TMP/fcgid-example.conf"
 	for want in "ScriptAlias /sd $TMP/cgi-bin/sd-serve" "SCANNER_OUTPUT *$TMP/state/targets.json" \
 		"SCANNER_STATS_FILE *$TMP/"; do
 		grep -q "^[^#]*$want" "$TMP/fcgid-example.conf" || fail "the fcgid example lost '$want'"
@@ -99,5 +105,32 @@ serve_endpoint_checks "$URL" "$TMP/state/targets.json"
 log "part two (mod_proxy_fcgi): ok"
 grep -h 'count this process only' "$TMP/sd-serve.log" "$TMP"/*/error.log &&
 	fail "the shared request counters could not be used"
+stop_pid "$BG_PID"
+
+# --- part three: mod_fcgid with the example's send-file lines uncommented ---
+if [ -e "$MODS/mod_fcgid.so" ] && [ -e "$MODS/mod_xsendfile.so" ]; then
+	install -d -o www-data -g www-data -m 0755 "$TMP/fcache"
+	fcgid_example -e "s|/run/sd-serve|$TMP/fcache|g" \
+	    -e 's/^# \(FcgidInitialEnv SCANNER_\(SENDFILE\|CACHE_DIR\) \)/\1/' \
+	    -e '/^# <Location \/sd>/,/^# <\/Location>/s/^# \{0,1\}//' > "$TMP/fcgidxs-example.conf"
+	for want in "FcgidInitialEnv SCANNER_SENDFILE *x-sendfile" "FcgidInitialEnv SCANNER_CACHE_DIR *$TMP/fcache" \
+		"XSendFile On" "XSendFilePath $TMP/fcache"; do
+		grep -q "^[[:space:]]*$want" "$TMP/fcgidxs-example.conf" ||
+			fail "the fcgid example lost its send-file line '$want'"
+	done
+	rm -f "$TMP/state/targets.json"
+	apache_conf fcgidxs "$PORT3" fcgid xsendfile
+	apache_start fcgidxs "$PORT3"
+	URL="http://127.0.0.1:$PORT3/sd"
+	expect 503 "$URL/targets.json"
+	serve_endpoint_checks "$URL" "$TMP/state/targets.json"
+	grep -qi '^X-Sendfile' "$TMP/headers" && fail "Apache passed X-Sendfile on to the client"
+	ls "$TMP/fcache"/sd-*-all.json >/dev/null 2>&1 ||
+		fail "mod_fcgid + send-file: nothing was sent from the cache: $(ls -l "$TMP/fcache")"
+	log "part three (mod_fcgid + mod_xsendfile): ok"
+else
+	log "part three skipped: mod_fcgid or mod_xsendfile is missing"
+fi
 [ -e "$MODS/mod_fcgid.so" ] || skip "mod_fcgid is not installed (part one): run make deps"
+[ -e "$MODS/mod_xsendfile.so" ] || skip "mod_xsendfile is not installed (part three): run make deps"
 log "ok"

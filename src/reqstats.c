@@ -6,10 +6,14 @@
  * and only then writes the magic with a compare-and-swap. A file whose magic or size does
  * not match this layout is refused rather than misread; the layout version is part of the
  * magic. Durations are summed in nanoseconds so the sum is an atomic integer add too.
+ * Should the file be truncated under a running process, touching the mapping raises SIGBUS;
+ * a handler puts zeroed private memory in its place, so the process goes on counting for
+ * itself (and says so once) instead of dying.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +23,7 @@
 #include <unistd.h>
 
 #include "expo.h"
+#include "log.h"
 #include "reqstats.h"
 
 #define REQSTATS_MAGIC	0x7364737276310001ull	/* "sdsrv1" + layout version 1 */
@@ -49,7 +54,59 @@ struct layout {
 struct reqstats {
 	struct layout	*m;
 	int		 shared;
+	int		 slot;		/* in mapped[], or -1 */
+	char		*path;
 };
+
+/* The file mappings of this process, for the SIGBUS handler; lost[i] once replaced. */
+#define MAXMAPS		8
+static void *volatile mapped[MAXMAPS];
+static volatile sig_atomic_t lost[MAXMAPS];
+
+static void
+on_sigbus(int sig, siginfo_t *si, void *uctx)
+{
+	char *a = si->si_addr;
+
+	(void)uctx;
+	for (int i = 0; i < MAXMAPS; i++) {
+		char *m = mapped[i];
+
+		if (m == NULL || a < m || a >= m + sizeof(struct layout))
+			continue;
+		if (mmap(m, sizeof(struct layout), PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
+			break;
+		lost[i] = 1;
+		return;		/* the access is retried, on the new memory */
+	}
+	signal(sig, SIG_DFL);	/* not ours: the retried access dies as it would have */
+}
+
+/* Register m for the handler (installed once); the slot, or -1 when all are taken. */
+static int
+guard_mapping(void *m)
+{
+	static int installed;
+	struct sigaction sa;
+
+	if (!installed) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = on_sigbus;
+		sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+		sigemptyset(&sa.sa_mask);
+		if (sigaction(SIGBUS, &sa, NULL) < 0)
+			return -1;
+		installed = 1;
+	}
+	for (int i = 0; i < MAXMAPS; i++)
+		if (mapped[i] == NULL) {
+			lost[i] = 0;
+			mapped[i] = m;
+			return i;
+		}
+	return -1;
+}
 
 struct reqstats *
 reqstats_open(const char *path, char *err, size_t errlen)
@@ -64,6 +121,7 @@ reqstats_open(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	rs->slot = -1;
 	if (path == NULL) {
 		p = mmap(NULL, sizeof(struct layout), PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -109,6 +167,12 @@ reqstats_open(const char *path, char *err, size_t errlen)
 	}
 	__atomic_store_n(&rs->m->size, sizeof(struct layout), __ATOMIC_RELAXED);
 	close(fd);	/* the mapping stays */
+	if ((rs->path = strdup(path)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		fd = -1;
+		goto fail;
+	}
+	rs->slot = guard_mapping(p);
 	rs->shared = 1;
 	return rs;
 fail:
@@ -125,7 +189,10 @@ reqstats_close(struct reqstats *rs)
 {
 	if (rs == NULL)
 		return;
+	if (rs->slot >= 0)
+		mapped[rs->slot] = NULL;
 	munmap(rs->m, sizeof(struct layout));
+	free(rs->path);
 	free(rs);
 }
 
@@ -164,6 +231,11 @@ reqstats_record(struct reqstats *rs, enum reqstats_path path, int status, double
 	__atomic_fetch_add(&rs->m->buckets[path][bi], 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&rs->m->sum_ns[path], ns, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&rs->m->count[path], 1, __ATOMIC_RELAXED);
+	if (rs->shared && rs->slot >= 0 && lost[rs->slot]) {
+		rs->shared = 0;
+		log_warn("stats file %s was truncated: this process counts for itself from now on "
+		    "(restart sd-serve to share the counters again)", rs->path);
+	}
 }
 
 int

@@ -1,6 +1,7 @@
 /*
  * check_reqstats.c: request counters shared through a file, across "processes" (two
- * mappings, and a forked child) and reopenings; the histogram's exposition.
+ * mappings, and a forked child) and reopenings; the histogram's exposition; a file
+ * truncated under a running process.
  */
 #include <check.h>
 #include <stdio.h>
@@ -132,6 +133,35 @@ START_TEST(private_counters)
 }
 END_TEST
 
+START_TEST(survives_truncation)
+{
+	struct reqstats *a = reqstats_open(path, err, sizeof(err));
+	struct reqstats *b = reqstats_open(path, err, sizeof(err));
+	char *s;
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	reqstats_record(a, REQSTATS_TARGETS, 200, 0.001);
+	ck_assert_int_eq(truncate(path, 0), 0);	/* someone empties the file */
+	reqstats_record(a, REQSTATS_TARGETS, 200, 0.001);	/* SIGBUS without the handler */
+	ck_assert_int_eq(reqstats_shared(a), 0);
+	s = format(a);
+	ck_assert_ptr_nonnull(strstr(s,
+	    "scanner_http_requests_total{path=\"/targets.json\",status=\"200\"} 1\n"));
+	free(s);
+	s = format(b);		/* b only reads, and is rescued too */
+	ck_assert_ptr_nonnull(strstr(s,
+	    "scanner_http_requests_total{path=\"/targets.json\",status=\"200\"} 0\n"));
+	free(s);
+	reqstats_close(a);
+	reqstats_close(b);
+	a = reqstats_open(path, err, sizeof(err));	/* a restart uses the file again */
+	ck_assert_msg(a != NULL, "%s", err);
+	ck_assert_int_eq(reqstats_shared(a), 1);
+	reqstats_close(a);
+}
+END_TEST
+
 static void
 add_tests(TCase *tc)
 {
@@ -139,6 +169,7 @@ add_tests(TCase *tc)
 	tcase_add_test(tc, shared_across_processes_and_restarts);
 	tcase_add_test(tc, refuses_foreign_files);
 	tcase_add_test(tc, private_counters);
+	tcase_add_test(tc, survives_truncation);
 }
 
 #include "check_main.h"

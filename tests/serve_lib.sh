@@ -27,7 +27,8 @@ serve_start() {
 		ns_exec curl -s -o /dev/null "$URL/" && return 0
 		sleep 0.1
 	done
-	fail "lighttpd + sd-serve did not answer on $URL/: $(cat "$TMP/run/sd-serve-error.log" 2>/dev/null)"
+	fail "lighttpd + sd-serve did not answer on $URL/: $(cat "$TMP/run/sd-serve-error.log" \
+		"$TMP/run/sd-serve.log" 2>/dev/null)"
 }
 
 # serve_pids: the PIDs of lighttpd's sd-serve children, ascending, one line.

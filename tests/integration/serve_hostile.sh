@@ -3,8 +3,9 @@
 # mounts it) in a namespace of its own: over-long URIs and queries, repeated and empty
 # parameters, percent-encoded garbage, NUL bytes, non-UTF-8, unknown methods, path
 # traversal, header injection (tests/http_hostile.py sends them over raw sockets and checks
-# each answer). Meanwhile strace watches the sd-serve processes: they may touch no file but
-# the targets, metrics and stats files. Afterwards the same sd-serve PIDs must be serving.
+# each answer); then the stats file is emptied under them. Meanwhile strace watches the
+# sd-serve processes: they may touch no file but the targets, metrics and stats files.
+# Afterwards the same sd-serve PIDs must be serving.
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/serve_lib.sh"
 
@@ -63,6 +64,18 @@ for _ in 1 2 3 4; do
 	[ "$code" = 200 ] && cmp -s "$TMP/body" "$TMP/a.json" ||
 		fail "after the storm: $code $(cat "$TMP/body")"
 done
+# the shared stats file emptied under the running processes (an operator's ': >'):
+# they must go on answering, counting for themselves, and say so
+[ -s "$STATS" ] || fail "no stats file at $STATS"
+: > "$STATS"
+for _ in $(seq 8); do
+	for path in metrics targets.json; do
+		code=$(ns_exec curl -s -o /dev/null -w '%{http_code}' "$URL/$path")
+		[ "$code" = 200 ] || fail "/$path after the stats file was emptied: $code"
+	done
+done
+grep -q "stats file $STATS was truncated" "$TMP/run/sd-serve.log" ||
+	fail "no log line says the stats file was truncated: $(tail -5 "$TMP/run/sd-serve.log")"
 kill "$STRACE"
 wait "$STRACE" 2>/dev/null
 after=$(serve_pids)

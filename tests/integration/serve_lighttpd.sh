@@ -44,6 +44,9 @@ for _ in $(seq 50); do
 	ns_exec curl -s -o /dev/null "$URL/" && break
 	sleep 0.1
 done
+# the example keeps sd-serve's own log (server.breakagelog)
+grep -q "serving $T on FastCGI fd 0 " "$TMP/run/sd-serve.log" ||
+	fail "sd-serve's start line is not in the example's sd-serve.log: $(cat "$TMP/run/sd-serve.log")"
 
 # --- no targets file yet: 503 with a JSON error, never [] ---
 expect 503 "$URL/targets.json"

@@ -19,30 +19,26 @@
 void
 scanfile_parse(const char *buf, size_t len, struct scanfile_state *st)
 {
-	static const struct {
+	const struct {
 		const char	*name;
-		size_t		 has_off, val_off;
+		int		*has;
+		double		*val;
 	} gauges[] = {
-#define G(n, f) { n, offsetof(struct scanfile_state, has_##f), offsetof(struct scanfile_state, f) }
-		G("scanner_last_scan_start_timestamp_seconds", start),
-		G("scanner_last_scan_end_timestamp_seconds", end),
-		G("scanner_last_scan_success", success),
-		G("scanner_last_scan_duration_seconds", duration),
-		G("scanner_scan_interval_seconds", interval),
-#undef G
+		{ "scanner_last_scan_start_timestamp_seconds", &st->has_start, &st->start },
+		{ "scanner_last_scan_end_timestamp_seconds", &st->has_end, &st->end },
+		{ "scanner_last_scan_success", &st->has_success, &st->success },
+		{ "scanner_last_scan_duration_seconds", &st->has_duration, &st->duration },
+		{ "scanner_scan_interval_seconds", &st->has_interval, &st->interval },
 	};
 	struct exporead r;
 	char err[128];
-	double v;
 
 	memset(st, 0, sizeof(*st));
 	/* a damaged file tells nothing: /health then falls back to the targets file */
 	if (exporead_parse(buf, len, &r, err, sizeof(err)) == 0)
 		for (size_t i = 0; i < sizeof(gauges) / sizeof(gauges[0]); i++)
-			if (exporead_get(&r, gauges[i].name, NULL, 0, &v) == 0) {
-				*(int *)((char *)st + gauges[i].has_off) = 1;
-				*(double *)((char *)st + gauges[i].val_off) = v;
-			}
+			if (exporead_get(&r, gauges[i].name, NULL, 0, gauges[i].val) == 0)
+				*gauges[i].has = 1;
 	exporead_fini(&r);
 }
 

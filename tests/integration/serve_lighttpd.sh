@@ -3,7 +3,8 @@
 # with only its paths replaced, runs bin/sd-serve via bin-path inside a namespace of its own.
 # Covers every endpoint, filter and error, HEAD, 405/404/400, 503 for a missing or corrupt
 # targets file, a file swap under way, counters shared by the processes and kept across
-# their restarts, and a clean exit on SIGTERM (under spawn-fcgi -n).
+# their restarts, a clean exit on SIGTERM (under spawn-fcgi -n), sd-serve's own log in the
+# example's breakagelog, and the default stats file (one per targets file, in /dev/shm).
 . "$(dirname "$0")/../lib.sh"
 
 PORT=18405
@@ -218,4 +219,23 @@ fi
 rc=0; "$BIN/sd-serve" -interval 5 </dev/null 2>"$TMP/bad.log" || rc=$?
 assert_eq "exit status on a bad option" 2 "$rc"
 grep -q "bad -interval '5'" "$TMP/bad.log" || fail "bad option message: $(cat "$TMP/bad.log")"
+
+# --- no -stats-file: /dev/shm/sd-serve-UID-HASH.stats, one per targets file, shared by
+# the processes serving it. On a /dev/shm of its own (a mount namespace), so nothing stays.
+cat > "$TMP/defstats.sh" <<'S'
+mount -t tmpfs sdt-shm /dev/shm || exit 1
+metrics() {	# metrics OUTPUT: /metrics from sd-serve as a CGI program, default stats file
+	env -i REQUEST_METHOD=GET REQUEST_URI=/metrics SCANNER_OUTPUT="$1" SCANNER_METRICS_FILE= \
+		"$2" </dev/null 2>/dev/null | grep '^scanner_http_requests_total{path="/metrics",status="200"}'
+}
+metrics "$2/a.json" "$1"; metrics "$2/a.json" "$1"; metrics "$2/b.json" "$1"
+ls /dev/shm
+S
+unshare -m bash "$TMP/defstats.sh" "$BIN/sd-serve" "$TMP" > "$TMP/defstats.out" 2>&1 ||
+	fail "default stats file: $(cat "$TMP/defstats.out")"
+sed 's/^/    /' "$TMP/defstats.out" >&2
+# each request is counted once answered: 0, then 1 through the same file; b.json's starts at 0
+assert_eq "default stats file: /metrics counts" "0 1 0" \
+	"$(sed -n 's/^scanner_http_requests_total{[^}]*} //p' "$TMP/defstats.out" | tr '\n' ' ' | sed 's/ $//')"
+assert_eq "default stats files" 2 "$(grep -c "^sd-serve-$(id -u)-[0-9a-f]\{8\}\.stats\$" "$TMP/defstats.out")"
 log "ok"

@@ -17,7 +17,7 @@
 
 const struct option_spec options_table[] = {
 	{ "config", "SCANNER_CONFIG", "FILE", "", S | V,
-	  "config file of SCANNER_X=value lines (shared with systemd EnvironmentFile=)" },
+	  "config file of SCANNER_X=value lines (also a systemd EnvironmentFile=)" },
 	{ "networks", "SCANNER_NETWORKS", "CIDRS", "127.0.0.1/32", S,
 	  "comma-separated IPv4 networks to scan, e.g. 10.174.70.0/23,192.168.1.0/24" },
 	{ "ports", "SCANNER_PORTS", "PORTS", "9100,8080,8081,4999,9090", S,
@@ -57,12 +57,11 @@ const struct option_spec options_table[] = {
 	{ "max-age", "SCANNER_MAX_AGE", "DURATION", "", V,
 	  "/health fails when the last scan is older; default: 3 x interval" },
 	{ "stats-file", "SCANNER_STATS_FILE", "FILE", "", V,
-	  "sd-serve's shared request counters; default: /dev/shm/sd-serve-UID-HASH.stats" },
+	  "shared request counters; default: /dev/shm/sd-serve-UID-HASH.stats" },
 	{ "listen", "SCANNER_LISTEN", "ADDR", "", V,
-	  "FastCGI socket to open (PATH or [HOST]:PORT); default: fd 0 from the web server" },
+	  "FastCGI socket to open: PATH or ADDRESS:PORT; default: fd 0" },
 	{ "sendfile", "SCANNER_SENDFILE", "MODE", "off", V,
-	  "off, x-sendfile (lighttpd, Apache mod_xsendfile) or x-accel-redirect (nginx): the "
-	  "web server sends /targets.json bodies from -cache-dir" },
+	  "offload: off, x-sendfile (lighttpd, Apache) or x-accel-redirect (nginx)" },
 	{ "cache-dir", "SCANNER_CACHE_DIR", "DIR", "/run/sd-serve", V,
 	  "where -sendfile writes the pre-rendered bodies; readable by the web server" },
 	{ "sendfile-prefix", "SCANNER_SENDFILE_PREFIX", "URI", "/sd-serve-cache/", V,

@@ -52,20 +52,22 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: sd-scan [-networks CIDRS] [-ports PORTS] [-rate-limit N] [-output FILE] [...]\n"
+	    "usage: sd-scan [-networks CIDRS] [-ports PORTS] [-rate-limit N] [-output FILE]\n"
+	    "               [...]\n"
 	    "\n"
-	    "Probe every (address, port) of the networks with a TCP connect, and publish the open\n"
-	    "ones as a Prometheus http_sd / file_sd targets file. Run it from cron or a systemd\n"
-	    "timer. Options (each also -name=value, --name=value, or an environment variable that\n"
-	    "overrides the flag; the config file holds the same variables as KEY=value lines):\n"
+	    "Probe every (address, port) of the networks with a TCP connect, and publish the\n"
+	    "open ones as a Prometheus http_sd / file_sd targets file. Run it from cron or a\n"
+	    "systemd timer. Options (each also -name=value, --name=value, or an environment\n"
+	    "variable that overrides the flag; the config file holds the same variables as\n"
+	    "KEY=value lines):\n"
 	    "\n");
 	options_usage(fp, OPTION_SCAN);
 	fprintf(fp,
 	    "  -help, -version\n"
 	    "\n"
-	    "Exit status: 0 targets written; 1 scan failed; 2 bad usage or configuration; 3 another\n"
-	    "run holds the lock; 4 interrupted; 5 shrink guard kept the old targets; 6 targets file\n"
-	    "not writable. See sd-scan(1).\n");
+	    "Exit status: 0 targets written; 1 scan failed; 2 bad usage or configuration;\n"
+	    "3 another run holds the lock; 4 interrupted; 5 the shrink guard kept the old\n"
+	    "targets; 6 targets file not writable. See sd-scan(1).\n");
 }
 
 static int

@@ -29,7 +29,7 @@ fnv1a(const char *s)
 int
 serve_config_build(struct serve_config *c, const struct options *o, char *err, size_t errlen)
 {
-	char buf[1100];
+	char buf[1100], why[160];
 	const char *v;
 	int n;
 
@@ -41,6 +41,8 @@ serve_config_build(struct serve_config *c, const struct options *o, char *err, s
 	    optvalue_path(o, "stats-file", 1, &v, err, errlen) < 0 ||
 	    optvalue_path(o, "listen", 1, &c->listen, err, errlen) < 0)
 		return -1;
+	if (*c->listen && listenaddr_parse(c->listen, &c->listen_addr, why, sizeof(why)) < 0)
+		return optvalue_bad(o, "listen", why, err, errlen);
 	if (optvalue_duration(o, "interval", &c->interval, err, errlen) < 0)
 		return -1;
 	if (*options_get(o, "max-age") == '\0')

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "listenaddr.h"
 #include "log.h"
 #include "options.h"
 
@@ -24,6 +25,7 @@ struct serve_config {
 	enum log_level	 log_level;
 	char		*stats_file;	/* owned: the option, or derived from uid and output */
 	const char	*listen;	/* "" to use fd 0; borrowed */
+	struct listenaddr listen_addr;	/* parsed listen, when not "" */
 	enum serve_sendfile sendfile;
 	const char	*cache_dir;	/* absolute; borrowed */
 	const char	*sendfile_prefix; /* "/.../": nginx's internal location; borrowed */

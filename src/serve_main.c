@@ -61,11 +61,12 @@ usage(FILE *fp)
 	    "usage: sd-serve [-output FILE] [-metrics-file FILE] [-interval DURATION]\n"
 	    "                [-max-age DURATION] [-listen ADDR] [...]\n"
 	    "\n"
-	    "Serve sd-scan's targets file to Prometheus http_sd_configs as a FastCGI application\n"
-	    "behind lighttpd, Apache or nginx (or as a CGI program). Endpoints: /targets.json\n"
-	    "(?port=9100,8080 filters), /health, /metrics, /. Options (each also -name=value,\n"
-	    "--name=value, or an environment variable that overrides the flag; the config file\n"
-	    "holds the same variables as KEY=value lines, shared with sd-scan):\n"
+	    "Serve sd-scan's targets file to Prometheus http_sd_configs as a FastCGI\n"
+	    "application behind lighttpd, Apache or nginx (or as a CGI program). Endpoints:\n"
+	    "/targets.json (?port=9100,8080 filters), /health, /metrics, /. Options (each\n"
+	    "also -name=value, --name=value, or an environment variable that overrides the\n"
+	    "flag; the config file holds the same variables as KEY=value lines, shared with\n"
+	    "sd-scan):\n"
 	    "\n");
 	options_usage(fp, OPTION_SERVE);
 	fprintf(fp,
@@ -245,12 +246,11 @@ open_listener(const struct serve_config *c)
 	const char *fds = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
 
 	if (*c->listen) {
-		mode_t old = umask(0117);	/* a unix socket for the web server's group */
-		int fd = FCGX_OpenSocket(c->listen, LISTEN_BACKLOG);
+		char err[256];
+		int fd = listenaddr_open(&c->listen_addr, LISTEN_BACKLOG, err, sizeof(err));
 
-		umask(old);
 		if (fd < 0) {
-			log_error("cannot listen on %s: %s", c->listen, strerror(errno));
+			log_error("%s", err);
 			return -1;
 		}
 		log_info("listening on %s", c->listen);
@@ -320,7 +320,7 @@ main(int argc, char **argv)
 		goto out_ctx;
 	}
 	if ((fd = open_listener(&conf)) < 0) {
-		rc = EXIT_USAGE;
+		rc = EXIT_FAILED;
 		goto out_ctx;
 	}
 	listen_fd = fd;

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# serve_cli.sh: sd-serve's command line, and both programs' --help. --help names every
+# option and fits 80 columns; each bad flag or value gets one line naming it and exit 2;
+# a -listen socket that cannot be opened exits 1 with one line, and a file that is not a
+# socket is never removed to make room; -listen [::1]:PORT listens there (in a namespace).
+. "$(dirname "$0")/../lib.sh"
+
+# --help of both programs: exit 0, at most 80 columns
+for p in sd-scan sd-serve; do
+	"$BIN/$p" --help > "$TMP/$p.help" || fail "$p --help exited $?"
+	wide=$(awk 'length > 80' "$TMP/$p.help")
+	[ -z "$wide" ] || fail "$p --help has lines over 80 columns: $wide"
+	"$BIN/$p" -version | grep -qE "^$p [0-9]" || fail "$p -version"
+done
+for opt in config output metrics-file interval max-age stats-file listen log-level sendfile \
+	cache-dir sendfile-prefix; do
+	grep -q -- "^  -$opt" "$TMP/sd-serve.help" || fail "sd-serve --help does not document -$opt"
+done
+
+# bad_serve STATUS WANT ARGS...: sd-serve ARGS exits STATUS with one line containing WANT
+bad_serve() {
+	local status=$1 want=$2 out rc=0
+	shift 2
+	out=$("$BIN/sd-serve" "$@" </dev/null 2>&1) || rc=$?
+	assert_eq "exit status of sd-serve $*" "$status" "$rc"
+	[ "$(printf '%s\n' "$out" | wc -l)" = 1 ] || fail "more than one line for sd-serve $*: $out"
+	case "$out" in *"$want"*) ;; *) fail "sd-serve $*: expected '$want' in: $out";; esac
+}
+bad_serve 2 "unknown flag -bogus" -bogus
+bad_serve 2 "bad -interval '5'" -interval 5
+bad_serve 2 "bad -max-age 'soon'" -max-age soon
+bad_serve 2 "bad -sendfile 'yes'" -sendfile yes
+bad_serve 2 "bad -sendfile-prefix 'cache'" -sendfile-prefix cache
+bad_serve 2 "bad -cache-dir 'cache'" -cache-dir cache
+bad_serve 2 "bad -log-level 'loud'" -log-level loud
+bad_serve 2 "bad -listen 'localhost:9000' (from flag -listen): expected a path, or ADDRESS:PORT" \
+	-listen localhost:9000
+bad_serve 2 "bad -listen '127.0.0.1:0'" -listen 127.0.0.1:0
+bad_serve 2 "bad -listen '::1:9000'" -listen ::1:9000
+SCANNER_LISTEN=127.0.0.1:99999 bad_serve 2 "bad -listen '127.0.0.1:99999' (from SCANNER_LISTEN)"
+bad_serve 2 "not started by a web server" -stats-file "$TMP/stats"
+
+# a -listen path that cannot be used: exit 1; a file there is not removed
+echo precious > "$TMP/not-a-socket"
+bad_serve 1 "cannot listen on $TMP/not-a-socket: a file that is not a socket is there" \
+	-listen "$TMP/not-a-socket" -stats-file "$TMP/stats"
+assert_eq "the file at the -listen path" precious "$(cat "$TMP/not-a-socket")"
+bad_serve 1 "cannot listen on $TMP/missing/sd.sock: bind: No such file or directory" \
+	-listen "$TMP/missing/sd.sock" -stats-file "$TMP/stats"
+
+# -listen [::1]:PORT, in a namespace of its own
+ns_create
+PORT=18451
+if ns_exec ip -6 addr show dev lo | grep -q '::1/128'; then
+	SCANNER_OUTPUT="$TMP/targets.json" SCANNER_METRICS_FILE= SCANNER_STATS_FILE="$TMP/stats" \
+		bg "$BIN/sd-serve" -listen "[::1]:$PORT" 2>"$TMP/v6.log"
+	SD=$BG_PID
+	for _ in $(seq 50); do
+		ns_exec ss -Hltn "sport = :$PORT" | grep -q "\[::1\]:$PORT" && break
+		sleep 0.1
+	done
+	ns_exec ss -Hltn "sport = :$PORT" | grep -q "\[::1\]:$PORT" ||
+		fail "nothing listens on [::1]:$PORT: $(cat "$TMP/v6.log")"
+	kill -TERM "$SD"
+	rc=0; wait "$SD" || rc=$?
+	assert_eq "exit status after SIGTERM" 0 "$rc"
+	grep -q "listening on \[::1\]:$PORT" "$TMP/v6.log" || fail "no listen line: $(cat "$TMP/v6.log")"
+else
+	log "IPv6 is off on this host's loopback: [::1] not tried"
+fi
+log "ok"

@@ -244,8 +244,9 @@ scan_run(const struct scan_config *c, const volatile sig_atomic_t *stop,
 		snprintf(rate, sizeof(rate), "%g/s", c->rate);
 	else
 		snprintf(rate, sizeof(rate), "unlimited");
-	log_info("scanning %llu addresses x %zu ports = %llu probes: %u workers, %u in flight, "
-	    "rate %s, timeout %gs", (unsigned long long)c->hosts.total, c->ports.n,
+	log_info("scanning %llu address%s x %zu port%s = %llu probes: %u workers, %u in flight, "
+	    "rate %s, timeout %gs", (unsigned long long)c->hosts.total,
+	    c->hosts.total == 1 ? "" : "es", c->ports.n, c->ports.n == 1 ? "" : "s",
 	    (unsigned long long)gen.total, r->workers, r->inflight, rate, c->timeout);
 
 	r->status = SCAN_FAILED;

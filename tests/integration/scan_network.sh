@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # scan_network.sh: sd-scan over a synthetic network of 510 hosts x 3 ports in a namespace of
-# its own: open, closed and never-answering hosts. The targets file must list exactly the
-# open (host, port) pairs; identical scans give identical bytes; an interrupted scan, a held
-# lock and a missing output directory leave the previous file as it was.
+# its own: open, closed and never-answering hosts (and apart, unreachable ones). The targets
+# file must list exactly the open (host, port) pairs; identical scans give identical bytes;
+# an interrupted scan, a held lock and a missing output directory leave the previous file
+# as it was.
 . "$(dirname "$0")/../lib.sh"
 ns_create
 mkdir -p "$TMP/out"
@@ -30,6 +31,22 @@ diff -u "$TMP/expected" "$TMP/found" > "$TMP/diff" || fail "targets differ from 
 grep -q 'scan done: 1530 probes, 145 open' "$TMP/scan1.log" || fail "summary line: $(grep 'scan ' "$TMP/scan1.log")"
 grep -q ' 384 timeouts' "$TMP/scan1.log" || fail "silent hosts not counted as timeouts: $(grep 'scan done' "$TMP/scan1.log")"
 log "found exactly the $(wc -l < "$TMP/expected") open pairs"
+
+# unreachable, not closed and not a failure: ICMP host-unreachable and admin-prohibited
+# answers (REJECT in the namespace) and a network with no route (connect fails at once;
+# the namespace has only lo, so nothing is sent)
+ns_exec iptables -A OUTPUT -d 127.21.0.0/30 -p tcp -j REJECT --reject-with icmp-host-unreachable
+ns_exec iptables -A OUTPUT -d 127.21.0.4/30 -p tcp -j REJECT --reject-with icmp-admin-prohibited
+mkdir -p "$TMP/unr"
+ns_exec "$BIN/sd-scan" -networks 127.21.0.0/29,10.255.255.0/30 -ports 9100 -no-dns \
+	-skip-broadcast=false -rate-limit 0 -timeout 1s -output "$TMP/unr/targets.json" \
+	-metrics-file "$TMP/unr/sd-scan.prom" 2> "$TMP/unr.log" || fail "unreachable scan exited $?: $(cat "$TMP/unr.log")"
+grep -q 'scanning 12 addresses x 1 port = 12 probes' "$TMP/unr.log" || fail "start line: $(head -1 "$TMP/unr.log")"
+grep -q 'scan done: 12 probes, 0 open, 0 closed, 12 unreachable, 0 timeouts, 0 local errors' "$TMP/unr.log" ||
+	fail "unreachable hosts: $(grep 'scan done' "$TMP/unr.log")"
+grep -qx 'scanner_last_scan_probes{outcome="unreachable"} 12' "$TMP/unr/sd-scan.prom" ||
+	fail "unreachable metric: $(grep outcome= "$TMP/unr/sd-scan.prom")"
+assert_eq "targets of unreachable hosts" 0 "$(targets_pairs "$TMP/unr/targets.json" | wc -l)"
 
 # the same network scanned again, rate-limited this time: the very same bytes
 cp "$TMP/out/targets.json" "$TMP/first.json"

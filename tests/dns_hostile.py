@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """tests/dns_hostile.py READYFILE QUERYLOG ADDR [silent]: a tiny DNS responder (UDP, stdlib only) on
 ADDR:53 that answers PTR queries for 127.0.4.N with the hostile names of NAMES below, raw
-bytes and all, which no real DNS server would serve; NXDOMAIN for anything else. Each query
+bytes and all, which no real DNS server would serve; SERVFAIL for 127.0.4.50; NXDOMAIN for
+anything else. Each query
 is appended to QUERYLOG as "TYPE NAME". With "silent" it logs and never answers: the DNS
 server that is down without saying so. Creates READYFILE once it listens."""
 import socket
@@ -24,6 +25,7 @@ NAMES = {
     22: [b'tail-', b'example'],
     30: [b'Good-Host', b'Example', b'ORG'],            # the control: valid, mixed case
 }
+SERVFAIL = {50}                                         # the server fails: rcode 2
 
 
 def labels_wire(labels):
@@ -62,6 +64,8 @@ def answer(pkt, log):
         rdata = labels_wire(NAMES[int(parts[0])])
         rr = b'\xc0\x0c' + struct.pack('!HHIH', 12, 1, 60, len(rdata)) + rdata
         rcode = 0
+    elif qtype == 12 and name == '50.4.0.127.in-addr.arpa' and 50 in SERVFAIL:
+        rcode = 2
     else:
         rcode = 3
     hdr = struct.pack('!HHHHHH', ident, 0x8400 | rd | 0x0080 | rcode, 1, 1 if rr else 0, 0, 0)

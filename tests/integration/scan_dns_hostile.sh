@@ -3,8 +3,8 @@
 # bytes, non-ASCII, over-long labels and names, underscores, bad hyphens), from
 # tests/dns_hostile.py in a namespace of its own: the targets file stays valid http_sd JSON,
 # those hosts keep their IPs, the errors are counted and the names the resolver let through
-# are logged escaped. Then a DNS server that never answers: the scan still finishes, within
-# -dns-timeout, with IPs.
+# are logged escaped; a SERVFAIL is an error that keeps the IP. Then a DNS server that never
+# answers: the scan still finishes, within -dns-timeout, with IPs.
 . "$(dirname "$0")/../lib.sh"
 ns_create
 mkdir -p "$TMP/out" "/etc/netns/$NS"
@@ -14,7 +14,7 @@ bg python3 "$TOP/tests/dns_hostile.py" "$TMP/dns.ready" "$TMP/queries.log" 127.0
 wait_for_file "$TMP/dns.ready" 10 || fail "hostile DNS responder did not start"
 HOSTILE="11 12 13 14 15 16 17 18 19 20 21 22"
 specs=()
-for n in $HOSTILE 30 40; do specs+=("127.0.4.$n:9100"); done
+for n in $HOSTILE 30 40 50; do specs+=("127.0.4.$n:9100"); done
 listen "${specs[@]}"
 
 scan() { ns_exec "$BIN/sd-scan" -networks 127.0.4.0/24 -ports 9100 -rate-limit 0 -timeout 1s \
@@ -37,15 +37,18 @@ PY
 	for n in $HOSTILE; do echo "127.0.4.$n 127.0.4.$n"; done
 	echo "127.0.4.30 good-host.example.org"
 	echo "127.0.4.40 127.0.4.40"
+	echo "127.0.4.50 127.0.4.50"
 } | sort > "$TMP/expected"
 sort -o "$TMP/got" "$TMP/got"
 diff -u "$TMP/expected" "$TMP/got" > "$TMP/diff" || fail "hostile names: $(cat "$TMP/diff")"
-for n in $HOSTILE 30 40; do
+for n in $HOSTILE 30 40 50; do
 	grep -q "^PTR $n.4.0.127.in-addr.arpa" "$TMP/queries.log" || fail "127.0.4.$n was not looked up"
 done
-# all 12 hostile answers and the missing record are errors; only .30 has a name
-grep -q 'reverse DNS of 14 hosts: 0 from the cache, 14 lookups, 13 errors' "$TMP/run1.log" ||
+# all 12 hostile answers, the missing record and the SERVFAIL are errors; only .30 has a name
+grep -q 'reverse DNS of 15 hosts: 0 from the cache, 15 lookups, 14 errors' "$TMP/run1.log" ||
 	fail "counters: $(grep 'reverse DNS of' "$TMP/run1.log")"
+grep -q 'info: reverse DNS of 127.0.4.50: Temporary failure in name resolution; using the IP' \
+	"$TMP/run1.log" || fail "SERVFAIL not logged: $(grep '127.0.4.50' "$TMP/run1.log")"
 # glibc lets underscores and a trailing hyphen through; sd-scan rejects and logs them escaped
 grep -q 'warn: reverse DNS of 127.0.4.17: PTR name "under_score.example" rejected' "$TMP/run1.log" ||
 	fail "no rejection logged for 127.0.4.17: $(grep '127.0.4.17' "$TMP/run1.log")"
@@ -66,9 +69,9 @@ timeout 30 ip netns exec "$NS" "$BIN/sd-scan" -networks 127.0.4.0/24 -ports 9100
 	-dns-cache "$TMP/dead.tsv" -dns-timeout 1s -dns-workers 4 2> "$TMP/dead.log"
 rc=$?
 assert_eq "exit status with a silent DNS server" 0 "$rc"
-grep -q 'reverse DNS of 14 hosts: 0 from the cache, [0-9]* lookups, 14 errors' "$TMP/dead.log" ||
+grep -q 'reverse DNS of 15 hosts: 0 from the cache, [0-9]* lookups, 15 errors' "$TMP/dead.log" ||
 	fail "dead DNS counters: $(grep 'reverse DNS of' "$TMP/dead.log")"
-grep -q '14 unfinished' "$TMP/dead.log" || fail "the deadline did not end the lookups: $(grep 'reverse DNS of' "$TMP/dead.log")"
+grep -q '15 unfinished' "$TMP/dead.log" || fail "the deadline did not end the lookups: $(grep 'reverse DNS of' "$TMP/dead.log")"
 grep -q 'reverse lookups had no answer within -dns-timeout 1s' "$TMP/dead.log" || fail "no deadline warning"
 assert_eq "named targets with a silent DNS server" 0 \
 	"$(python3 -c 'import json,sys; print(sum(g["labels"]["__meta_sd_hostname"] != g["labels"]["__meta_sd_ip"] for g in json.load(open(sys.argv[1]))))' "$TMP/out/targets.json")"

@@ -147,7 +147,7 @@ finish(struct reqstats *stats, const struct serve_request *req, struct serve_res
 	    req->uri ? req->uri : "?", r.status, took);
 }
 
-/* One request from the CGI environment to stdout. */
+/* One request from the CGI environment (main made sure REQUEST_METHOD is set) to stdout. */
 static int
 serve_cgi(struct serve_ctx *ctx, struct reqstats *stats)
 {
@@ -159,11 +159,6 @@ serve_cgi(struct serve_ctx *ctx, struct reqstats *stats)
 	double t0 = clock_s(CLOCK_MONOTONIC);
 	char uri[8300];
 
-	if (req.method == NULL) {
-		log_error("not started by a web server (no FastCGI socket on fd 0, no "
-		    "REQUEST_METHOD): use -listen ADDR, spawn-fcgi, or a web server's bin-path");
-		return EXIT_USAGE;
-	}
 	if (req.uri == NULL) {	/* some CGI servers give SCRIPT_NAME + PATH_INFO only */
 		const char *pi = getenv("PATH_INFO");
 
@@ -269,7 +264,7 @@ main(int argc, char **argv)
 	struct serve_ctx ctx;
 	struct reqstats *stats;
 	char err[1024];
-	int rc, fd;
+	int rc, fd, cgi;
 
 	umask(022);
 	log_init("sd-serve");
@@ -301,6 +296,23 @@ main(int argc, char **argv)
 		rc = EXIT_FAILED;
 		goto out_conf;
 	}
+	if (FCGX_Init() != 0) {
+		log_error("FCGX_Init failed");
+		rc = EXIT_FAILED;
+		goto out_conf;
+	}
+	if ((fd = open_listener(&conf)) < 0) {
+		rc = EXIT_FAILED;
+		goto out_conf;
+	}
+	listen_fd = fd;
+	cgi = fd == 0 && FCGX_IsCGI();
+	if (cgi && getenv("REQUEST_METHOD") == NULL) {
+		log_error("not started by a web server (no FastCGI socket on fd 0, no "
+		    "REQUEST_METHOD): use -listen ADDR, spawn-fcgi, or a web server's bin-path");
+		rc = EXIT_USAGE;
+		goto out_conf;
+	}
 	if ((stats = reqstats_open(conf.stats_file, err, sizeof(err))) == NULL) {
 		log_warn("%s; request metrics count this process only", err);
 		if ((stats = reqstats_open(NULL, err, sizeof(err))) == NULL) {
@@ -314,17 +326,7 @@ main(int argc, char **argv)
 		rc = EXIT_FAILED;
 		goto out_stats;
 	}
-	if (FCGX_Init() != 0) {
-		log_error("FCGX_Init failed");
-		rc = EXIT_FAILED;
-		goto out_ctx;
-	}
-	if ((fd = open_listener(&conf)) < 0) {
-		rc = EXIT_FAILED;
-		goto out_ctx;
-	}
-	listen_fd = fd;
-	if (fd == 0 && FCGX_IsCGI()) {
+	if (cgi) {
 		rc = serve_cgi(&ctx, stats);
 		goto out_ctx;
 	}

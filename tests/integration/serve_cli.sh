@@ -39,6 +39,7 @@ bad_serve 2 "bad -listen '127.0.0.1:0'" -listen 127.0.0.1:0
 bad_serve 2 "bad -listen '::1:9000'" -listen ::1:9000
 SCANNER_LISTEN=127.0.0.1:99999 bad_serve 2 "bad -listen '127.0.0.1:99999' (from SCANNER_LISTEN)"
 bad_serve 2 "not started by a web server" -stats-file "$TMP/stats"
+[ -e "$TMP/stats" ] && fail "sd-serve made its stats file before finding it had nothing to serve"
 
 # a -listen path that cannot be used: exit 1; a file there is not removed
 echo precious > "$TMP/not-a-socket"
@@ -47,6 +48,7 @@ bad_serve 1 "cannot listen on $TMP/not-a-socket: a file that is not a socket is 
 assert_eq "the file at the -listen path" precious "$(cat "$TMP/not-a-socket")"
 bad_serve 1 "cannot listen on $TMP/missing/sd.sock: bind: No such file or directory" \
 	-listen "$TMP/missing/sd.sock" -stats-file "$TMP/stats"
+[ -e "$TMP/stats" ] && fail "sd-serve made its stats file without a socket"
 
 # -listen [::1]:PORT, in a namespace of its own
 ns_create

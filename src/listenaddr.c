@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,7 +37,7 @@ static int
 parse_inet(const char *host, size_t hostlen, const char *port, struct listenaddr *a, char *why,
     size_t whylen)
 {
-	char h[INET6_ADDRSTRLEN + 1], perr[64];
+	char h[INET6_ADDRSTRLEN + 2], perr[64];	/* "[" address "]" */
 	uint64_t p;
 
 	if (numparse_uint(port, 65535, &p, perr, sizeof(perr)) < 0 || p == 0) {
@@ -91,26 +92,42 @@ listenaddr_parse(const char *spec, struct listenaddr *a, char *why, size_t whyle
 	return parse_inet(spec, (size_t)(colon - spec), colon + 1, a, why, whylen);
 }
 
-/* A unix socket path must be free, or hold a stale socket (which is removed). */
+/*
+ * A unix socket path must be free, or hold a stale socket: one that nobody accepts on
+ * (connect refused), which is removed. A socket in use, or any other file, is refused.
+ */
 static int
-clear_path(const char *path, char *err, size_t errlen)
+clear_path(const struct sockaddr_un *un, socklen_t len, char *err, size_t errlen)
 {
 	struct stat st;
+	int fd, busy;
 
-	if (lstat(path, &st) < 0) {
+	if (lstat(un->sun_path, &st) < 0) {
 		if (errno == ENOENT)
 			return 0;
-		snprintf(err, errlen, "cannot listen on %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "cannot listen on %s: %s", un->sun_path, strerror(errno));
 		return -1;
 	}
 	if (!S_ISSOCK(st.st_mode)) {
 		snprintf(err, errlen, "cannot listen on %s: a file that is not a socket is there "
-		    "(left alone)", path);
+		    "(left alone)", un->sun_path);
 		return -1;
 	}
-	if (unlink(path) < 0) {
-		snprintf(err, errlen, "cannot listen on %s: removing the old socket: %s", path,
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
+		snprintf(err, errlen, "cannot listen on %s: socket: %s", un->sun_path,
 		    strerror(errno));
+		return -1;
+	}
+	busy = connect(fd, (const struct sockaddr *)un, len) == 0 || errno != ECONNREFUSED;
+	close(fd);
+	if (busy) {
+		snprintf(err, errlen, "cannot listen on %s: another process is listening there",
+		    un->sun_path);
+		return -1;
+	}
+	if (unlink(un->sun_path) < 0 && errno != ENOENT) {
+		snprintf(err, errlen, "cannot listen on %s: removing the old socket: %s",
+		    un->sun_path, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -139,7 +156,7 @@ describe(const struct listenaddr *a, char *buf, size_t len)
 }
 
 int
-listenaddr_open(const struct listenaddr *a, int backlog, char *err, size_t errlen)
+listenaddr_open(struct listenaddr *a, int backlog, char *err, size_t errlen)
 {
 	int family = ((const struct sockaddr *)&a->sa)->sa_family, fd, one = 1, saved;
 	const char *step = "socket";
@@ -148,12 +165,14 @@ listenaddr_open(const struct listenaddr *a, int backlog, char *err, size_t errle
 
 	describe(a, name, sizeof(name));
 	if (family == AF_UNIX &&
-	    clear_path(((const struct sockaddr_un *)&a->sa)->sun_path, err, errlen) < 0)
+	    clear_path((const struct sockaddr_un *)&a->sa, a->len, err, errlen) < 0)
 		return -1;
 	if ((fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
 		goto fail;
 	step = "setsockopt";
-	if (family != AF_UNIX && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0)
+	/* accepted sockets inherit TCP_NODELAY (libfcgi sets it on IPv4 ones only) */
+	if (family != AF_UNIX && (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0))
 		goto fail;
 	step = "bind";
 	old = umask(0117);	/* a unix socket for the web server's group: 0660 */
@@ -167,6 +186,15 @@ listenaddr_open(const struct listenaddr *a, int backlog, char *err, size_t errle
 	step = "listen";
 	if (listen(fd, backlog) < 0)
 		goto fail;
+	if (family == AF_UNIX) {
+		struct stat st;
+
+		if (lstat(((const struct sockaddr_un *)&a->sa)->sun_path, &st) == 0) {
+			a->dev = st.st_dev;
+			a->ino = st.st_ino;
+			a->ctim = st.st_ctim;
+		}
+	}
 	return fd;
 fail:
 	saved = errno;
@@ -174,4 +202,18 @@ fail:
 	if (fd >= 0)
 		close(fd);
 	return -1;
+}
+
+void
+listenaddr_close(const struct listenaddr *a, int fd)
+{
+	const struct sockaddr_un *un = (const struct sockaddr_un *)&a->sa;
+	struct stat st;
+
+	if (fd >= 0)
+		close(fd);
+	if (un->sun_family == AF_UNIX && a->ino != 0 && lstat(un->sun_path, &st) == 0 &&
+	    st.st_dev == a->dev && st.st_ino == a->ino && st.st_ctim.tv_sec == a->ctim.tv_sec &&
+	    st.st_ctim.tv_nsec == a->ctim.tv_nsec)
+		unlink(un->sun_path);
 }

@@ -69,7 +69,7 @@ on_sigbus(int sig, siginfo_t *si, void *uctx)
 	char *a = si->si_addr;
 
 	(void)uctx;
-	for (int i = 0; i < MAXMAPS; i++) {
+	for (int i = 0; si->si_code > 0 && i < MAXMAPS; i++) {	/* a fault, not a kill(2) */
 		char *m = mapped[i];
 
 		if (m == NULL || a < m || a >= m + sizeof(struct layout))
@@ -80,7 +80,8 @@ on_sigbus(int sig, siginfo_t *si, void *uctx)
 		lost[i] = 1;
 		return;		/* the access is retried, on the new memory */
 	}
-	signal(sig, SIG_DFL);	/* not ours: the retried access dies as it would have */
+	signal(sig, SIG_DFL);	/* not ours: die of it as we would have without the handler */
+	raise(sig);
 }
 
 /* Register m for the handler (installed once); the slot, or -1 when all are taken. */
@@ -157,6 +158,7 @@ reqstats_open(const char *path, char *err, size_t errlen)
 		goto fail;
 	}
 	rs->m = p;
+	rs->slot = guard_mapping(p);	/* before the first touch: the file may shrink already */
 	/* the first process writes the header; the others find it written */
 	__atomic_compare_exchange_n(&rs->m->magic, &zero, REQSTATS_MAGIC, 0, __ATOMIC_SEQ_CST,
 	    __ATOMIC_SEQ_CST);
@@ -172,10 +174,11 @@ reqstats_open(const char *path, char *err, size_t errlen)
 		fd = -1;
 		goto fail;
 	}
-	rs->slot = guard_mapping(p);
 	rs->shared = 1;
 	return rs;
 fail:
+	if (rs->slot >= 0)
+		mapped[rs->slot] = NULL;
 	if (p != MAP_FAILED)
 		munmap(p, sizeof(struct layout));
 	if (fd >= 0)

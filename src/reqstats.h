@@ -2,8 +2,8 @@
  * reqstats.h: sd-serve's request counters and duration histogram, kept in a small file
  * mapped shared (under /dev/shm by default) so that every sd-serve process of one web
  * server adds to the same totals, and the totals outlive restarts until reboot. Updates are
- * lock-free atomic adds on the mapping; a reader sees each counter whole. Safe across
- * processes and threads.
+ * lock-free atomic adds on the mapping; a reader sees each counter whole. Recording and
+ * formatting are safe across processes and threads; open and close one thread at a time.
  */
 #ifndef SD_REQSTATS_H
 #define SD_REQSTATS_H

@@ -236,7 +236,7 @@ serve_fcgi(struct serve_ctx *ctx, struct reqstats *stats)
 
 /* The listening socket: -listen, systemd's fd 3, or fd 0 from the spawner. */
 static int
-open_listener(const struct serve_config *c)
+open_listener(struct serve_config *c)
 {
 	const char *fds = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
 
@@ -311,14 +311,14 @@ main(int argc, char **argv)
 		log_error("not started by a web server (no FastCGI socket on fd 0, no "
 		    "REQUEST_METHOD): use -listen ADDR, spawn-fcgi, or a web server's bin-path");
 		rc = EXIT_USAGE;
-		goto out_conf;
+		goto out_listen;
 	}
 	if ((stats = reqstats_open(conf.stats_file, err, sizeof(err))) == NULL) {
 		log_warn("%s; request metrics count this process only", err);
 		if ((stats = reqstats_open(NULL, err, sizeof(err))) == NULL) {
 			log_error("%s", err);
 			rc = EXIT_FAILED;
-			goto out_conf;
+			goto out_listen;
 		}
 	}
 	if (serve_init(&ctx, &conf, stats) < 0) {
@@ -347,6 +347,9 @@ out_ctx:
 	serve_fini(&ctx);
 out_stats:
 	reqstats_close(stats);
+out_listen:
+	if (*conf.listen)
+		listenaddr_close(&conf.listen_addr, fd);
 out_conf:
 	serve_config_fini(&conf);
 	options_fini(&opts);

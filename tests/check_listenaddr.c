@@ -1,7 +1,7 @@
 /*
  * check_listenaddr.c: -listen values (paths, IPv4, [IPv6], all addresses; names and bad
- * ports refused) and the unix sockets made from them: mode 0660, a stale socket replaced,
- * any other file there refused and left as it was.
+ * ports refused) and the unix sockets made from them: mode 0660, a stale socket replaced, a
+ * socket in use or any other file there refused and left as it was, removed on close.
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -60,6 +60,9 @@ START_TEST(parses_paths_and_addresses)
 	ck_assert_int_eq(in6->sin6_family, AF_INET6);
 	ck_assert_uint_eq(ntohs(in6->sin6_port), 9002);
 	ck_assert_str_eq(inet_ntop(AF_INET6, &in6->sin6_addr, h, sizeof(h)), "::1");
+	ck_assert_msg(listenaddr_parse("[ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255]:9003", &a,
+	    err, sizeof(err)) == 0, "the longest IPv6 address: %s", err);
+	ck_assert_uint_eq(ntohs(in6->sin6_port), 9003);
 }
 END_TEST
 
@@ -86,9 +89,9 @@ END_TEST
 
 START_TEST(unix_socket_mode_and_stale_socket)
 {
-	struct listenaddr a;
+	struct listenaddr a, b;
 	struct stat st;
-	int fd;
+	int fd, fd2;
 
 	ck_assert_int_eq(listenaddr_parse(path, &a, err, sizeof(err)), 0);
 	fd = listenaddr_open(&a, 16, err, sizeof(err));
@@ -96,10 +99,25 @@ START_TEST(unix_socket_mode_and_stale_socket)
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert(S_ISSOCK(st.st_mode));
 	ck_assert_uint_eq(st.st_mode & 0777, 0660);
+	/* a second sd-serve on the same path while the first listens: refused */
+	b = a;
+	ck_assert_int_eq(listenaddr_open(&b, 16, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "another process is listening there"));
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_uint_eq(st.st_ino, a.ino);
+	ck_assert_int_eq(st.st_ctim.tv_nsec, a.ctim.tv_nsec);
 	close(fd);		/* the socket file stays behind, as after a crash */
-	fd = listenaddr_open(&a, 16, err, sizeof(err));
+	usleep(20000);		/* its replacement gets a later change time (and maybe its inode) */
+	fd = listenaddr_open(&b, 16, err, sizeof(err));
 	ck_assert_msg(fd >= 0, "stale socket not replaced: %s", err);
-	close(fd);
+	/* close removes the socket file it made, and only that one */
+	listenaddr_close(&a, -1);	/* a's file was replaced by b's: kept */
+	ck_assert_int_eq(stat(path, &st), 0);
+	listenaddr_close(&b, fd);
+	ck_assert_int_eq(stat(path, &st), -1);
+	fd2 = listenaddr_open(&a, 16, err, sizeof(err));
+	ck_assert_msg(fd2 >= 0, "%s", err);
+	close(fd2);
 }
 END_TEST
 

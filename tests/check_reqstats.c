@@ -4,6 +4,7 @@
  * truncated under a running process.
  */
 #include <check.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +163,17 @@ START_TEST(survives_truncation)
 }
 END_TEST
 
+/* A SIGBUS that is no fault of the mapping (here sent with kill) still ends the process. */
+START_TEST(foreign_sigbus_still_kills)
+{
+	struct reqstats *rs = reqstats_open(path, err, sizeof(err));
+
+	ck_assert_ptr_nonnull(rs);
+	kill(getpid(), SIGBUS);
+	ck_abort_msg("SIGBUS was swallowed");
+}
+END_TEST
+
 static void
 add_tests(TCase *tc)
 {
@@ -170,6 +182,7 @@ add_tests(TCase *tc)
 	tcase_add_test(tc, refuses_foreign_files);
 	tcase_add_test(tc, private_counters);
 	tcase_add_test(tc, survives_truncation);
+	tcase_add_test_raise_signal(tc, foreign_sigbus_still_kills, SIGBUS);
 }
 
 #include "check_main.h"

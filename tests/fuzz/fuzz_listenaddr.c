@@ -2,7 +2,8 @@
  * fuzz_listenaddr.c: listenaddr_parse on arbitrary text. On success the address is a unix
  * path equal to the input (which starts with '/' or has no ':'), or an IPv4/IPv6 address
  * whose port is the decimal after the last ':' (1..65535); written back as ADDRESS:PORT it
- * parses to the same socket address. A failure leaves a one-line reason.
+ * parses to the same socket address. Every numeric ADDRESS:PORT is accepted; a failure
+ * leaves a one-line reason.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -25,6 +26,30 @@ naive_port(const char *spec)
 			return 0;
 	}
 	return (unsigned)v;
+}
+
+/* 1 when spec is ADDRESS:PORT that must be accepted: [IPv6], IPv4, "" or "*", good port. */
+static int
+naive_valid_inet(const char *spec)
+{
+	const char *colon = strrchr(spec, ':');
+	char host[64];
+	unsigned char buf[16];
+	size_t n;
+
+	if (spec[0] == '/' || colon == NULL || naive_port(spec) == 0)
+		return 0;
+	if ((n = (size_t)(colon - spec)) >= sizeof(host))
+		return 0;
+	memcpy(host, spec, n);
+	host[n] = '\0';
+	if (n == 0 || strcmp(host, "*") == 0)
+		return 1;
+	if (host[0] == '[' && n >= 2 && host[n - 1] == ']') {
+		host[n - 1] = '\0';
+		return inet_pton(AF_INET6, host + 1, buf) == 1;
+	}
+	return inet_pton(AF_INET, host, buf) == 1;
 }
 
 static void
@@ -65,6 +90,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memset(why, 0, sizeof(why));
 	rc = listenaddr_parse(spec, &a, why, sizeof(why));
+	FUZZ_ASSERT(rc == 0 || !naive_valid_inet(spec), "valid '%.200s' refused: %s", spec, why);
 	if (rc < 0) {
 		fuzz_check_err(why, sizeof(why), spec);
 	} else if (spec[0] == '/' || strchr(spec, ':') == NULL) {

@@ -2,8 +2,11 @@
 # serve_cli.sh: sd-serve's command line, and both programs' --help. --help names every
 # option and fits 80 columns; each bad flag or value gets one line naming it and exit 2;
 # a -listen socket that cannot be opened exits 1 with one line, and a file that is not a
-# socket is never removed to make room; -listen [::1]:PORT listens there (in a namespace).
+# socket, or a socket in use, is never removed to make room; -listen on a path and on
+# [::1]:PORT answers FastCGI requests (in a namespace).
 . "$(dirname "$0")/../lib.sh"
+# the environment overrides flags: none of the caller's may leak in
+unset $(compgen -e | grep '^SCANNER_') 2>/dev/null
 
 # --help of both programs: exit 0, at most 80 columns
 for p in sd-scan sd-serve; do
@@ -50,23 +53,46 @@ bad_serve 1 "cannot listen on $TMP/missing/sd.sock: bind: No such file or direct
 	-listen "$TMP/missing/sd.sock" -stats-file "$TMP/stats"
 [ -e "$TMP/stats" ] && fail "sd-serve made its stats file without a socket"
 
-# -listen [::1]:PORT, in a namespace of its own
+# -listen PATH and -listen [::1]:PORT answer FastCGI requests (tests/fcgi_get.py), in a
+# namespace of its own; a second sd-serve on a socket in use is refused; a clean exit
+# removes the socket file
 ns_create
-PORT=18451
-if ns_exec ip -6 addr show dev lo | grep -q '::1/128'; then
+printf '[\n{"targets":["10.9.0.1:9100"],"labels":{"__meta_sd_port":"9100"}}\n]\n' > "$TMP/targets.json"
+serve_at() {	# serve_at ADDR LOG: sd-serve -listen ADDR in the background, in SD
 	SCANNER_OUTPUT="$TMP/targets.json" SCANNER_METRICS_FILE= SCANNER_STATS_FILE="$TMP/stats" \
-		bg "$BIN/sd-serve" -listen "[::1]:$PORT" 2>"$TMP/v6.log"
+		bg "$BIN/sd-serve" -listen "$1" 2>"$2"
 	SD=$BG_PID
-	for _ in $(seq 50); do
-		ns_exec ss -Hltn "sport = :$PORT" | grep -q "\[::1\]:$PORT" && break
+}
+fcgi_ok() {	# fcgi_ok ADDR: /targets.json?port=9100 through ADDR answers the file's group
+	local i
+	for i in $(seq 50); do
+		ns_exec python3 "$TOP/tests/fcgi_get.py" "$1" "/targets.json?port=9100" > "$TMP/fcgi.out" 2>/dev/null &&
+			break
 		sleep 0.1
 	done
-	ns_exec ss -Hltn "sport = :$PORT" | grep -q "\[::1\]:$PORT" ||
-		fail "nothing listens on [::1]:$PORT: $(cat "$TMP/v6.log")"
+	grep -q '^Status: 200' "$TMP/fcgi.out" && grep -q '"10.9.0.1:9100"' "$TMP/fcgi.out" ||
+		fail "FastCGI request through $1: $(head -c 400 "$TMP/fcgi.out")"
+}
+stop_sd() {	# stop_sd LOG: SIGTERM, exit 0, said so
+	local rc=0
 	kill -TERM "$SD"
-	rc=0; wait "$SD" || rc=$?
+	wait "$SD" || rc=$?
 	assert_eq "exit status after SIGTERM" 0 "$rc"
-	grep -q "listening on \[::1\]:$PORT" "$TMP/v6.log" || fail "no listen line: $(cat "$TMP/v6.log")"
+	grep -q 'leaving on signal 15' "$1" || fail "no clean leave: $(cat "$1")"
+}
+SOCK="$TMP/sd.sock"
+serve_at "$SOCK" "$TMP/unix.log"
+fcgi_ok "$SOCK"
+bad_serve 1 "cannot listen on $SOCK: another process is listening there" -listen "$SOCK" \
+	-stats-file "$TMP/stats2"
+fcgi_ok "$SOCK"
+stop_sd "$TMP/unix.log"
+[ -e "$SOCK" ] && fail "the socket file outlived a clean exit"
+PORT=18451
+if ns_exec ip -6 addr show dev lo | grep -q '::1/128'; then
+	serve_at "[::1]:$PORT" "$TMP/v6.log"
+	fcgi_ok "[::1]:$PORT"
+	stop_sd "$TMP/v6.log"
 else
 	log "IPv6 is off on this host's loopback: [::1] not tried"
 fi

@@ -110,7 +110,8 @@ merge_ranges(struct addr_range *r, size_t n)
 {
 	size_t out = 0;
 
-	qsort(r, n, sizeof(*r), range_cmp);
+	if (n > 1)	/* qsort's array may not be NULL, even empty */
+		qsort(r, n, sizeof(*r), range_cmp);
 	for (size_t i = 0; i < n; i++) {
 		if (out > 0 && (uint64_t)r[i].first <= (uint64_t)r[out - 1].last + 1) {
 			if (r[i].last > r[out - 1].last)

@@ -489,7 +489,8 @@ merge(struct worker *ws, unsigned n, struct prober_result *res)
 		for (size_t j = 0; j < res->nports * PROBE_OUTCOMES; j++)
 			res->port_outcome[j] += ws[k].port_outcome[j];
 	}
-	qsort(res->open, res->nopen, sizeof(*res->open), hit_cmp);
+	if (res->nopen > 1)	/* qsort's array may not be NULL, even empty */
+		qsort(res->open, res->nopen, sizeof(*res->open), hit_cmp);
 	for (size_t j = 0; j < res->nports * PROBE_OUTCOMES; j++) {
 		res->outcome[j % PROBE_OUTCOMES] += res->port_outcome[j];
 		res->done += res->port_outcome[j];

@@ -97,7 +97,8 @@ settle(struct ptrcache *pc)
 
 	if (!pc->dirty)
 		return;
-	qsort(pc->v, pc->n, sizeof(*pc->v), by_addr_winner_first);
+	if (pc->n > 1)	/* qsort's array may not be NULL, even empty */
+		qsort(pc->v, pc->n, sizeof(*pc->v), by_addr_winner_first);
 	for (size_t i = 0; i < pc->n; i++)
 		if (o == 0 || pc->v[o - 1].e.addr != pc->v[i].e.addr)
 			pc->v[o++] = pc->v[i];

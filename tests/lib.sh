@@ -51,6 +51,17 @@ assert_eq() {
 	[ "$2" = "$3" ] || fail "$1: expected '$2', got '$3'"
 }
 
+# expect_exit STATUS WANT CMD...: CMD (stdin /dev/null) exits STATUS and prints exactly one
+# line, on stdout and stderr together, that contains WANT
+expect_exit() {
+	local status=$1 want=$2 out rc=0
+	shift 2
+	out=$("$@" </dev/null 2>&1) || rc=$?
+	assert_eq "exit status of $*" "$status" "$rc"
+	[ "$(printf '%s\n' "$out" | wc -l)" = 1 ] || fail "more than one line for $*: $out"
+	case "$out" in *"$want"*) ;; *) fail "$*: expected '$want' in: $out";; esac
+}
+
 # targets_pairs FILE: the "ip:port" pairs of a targets file, one per line, sorted.
 targets_pairs() {
 	python3 - "$1" <<'PY'

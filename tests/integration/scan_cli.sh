@@ -3,13 +3,7 @@
 # input, --help documents every option, the config file and environment rules. Sends no packet.
 . "$(dirname "$0")/../lib.sh"
 
-bad() {
-	local want="$1"; shift
-	out=$("$BIN/sd-scan" -output "$TMP/t.json" "$@" 2>&1); rc=$?
-	assert_eq "exit status of sd-scan $*" 2 "$rc"
-	[ "$(printf '%s\n' "$out" | wc -l)" = 1 ] || fail "more than one line for $*: $out"
-	case "$out" in *"$want"*) ;; *) fail "sd-scan $*: expected '$want' in: $out";; esac
-}
+bad() { expect_exit 2 "$1" "$BIN/sd-scan" -output "$TMP/t.json" "${@:2}"; }	# bad WANT ARGS...
 bad "network '10.0.0.0/33': prefix length" -networks 10.0.0.0/33
 bad "network '10.0.0.256/24': not an IPv4" -networks 10.0.0.256/24
 bad "empty network" -networks ""

@@ -24,23 +24,29 @@ fuzz: $(FUZZERS)
 fuzz-replay: $(FUZZ_REPLAYERS)
 check: $(FUZZ_REPLAYERS)
 
+# A fuzz target is test code: it sees every folder's headers and links every archive.
+FUZZ_INC   := -Itests/fuzz $(foreach f,$(FOLDERS),-Isrc/$(f))
+FUZZ_LIB_SRCS := $(foreach f,$(FOLDERS),$(call SRCS_of,$(f)))
 $(FUZZ_OBJ)/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(INC_$(call folder_of,$<)) -c -o $@ $<
 $(FUZZ_OBJ)/tests/%.o: tests/fuzz/%.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -Isrc -c -o $@ $<
-bin/fuzz/libsd.a: $(LIB_SRCS:src/%.c=$(FUZZ_OBJ)/%.o)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_INC) -c -o $@ $<
+bin/fuzz/libsd.a: $(FUZZ_LIB_SRCS:src/%.c=$(FUZZ_OBJ)/%.o)
 	rm -f $@
 	ar rcs $@ $^
 bin/fuzz/fuzz_%: $(FUZZ_OBJ)/tests/fuzz_%.o bin/fuzz/libsd.a
 	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< bin/fuzz/libsd.a $(LDLIBS)
+$(BUILD)/tests/fuzz/%.o: tests/fuzz/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(FUZZ_INC) -c -o $@ $<
 
 # the same targets with a plain main() that runs each file given: no clang needed
 $(BINDIR)/tests/fuzz/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/replay_main.o \
-    $(BINDIR)/libsd.a
+    $(BINDIR)/libscan.a $(BINDIR)/libserve.a $(BINDIR)/libcommon.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/tests/fuzz/replay_main.o $(BINDIR)/libsd.a $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 fuzz-run: $(FUZZERS)
 	@mkdir -p bin/fuzz/crashes
@@ -64,4 +70,4 @@ check-asan:
 check-valgrind: all
 	@bash tests/integration/valgrind_scan.sh && echo "check-valgrind: 1 passed, 0 failed"
 
--include $(wildcard $(FUZZ_OBJ)/*.d $(FUZZ_OBJ)/tests/*.d $(BUILD)/tests/fuzz/*.d)
+-include $(wildcard $(FUZZ_OBJ)/*/*.d $(FUZZ_OBJ)/tests/*.d)

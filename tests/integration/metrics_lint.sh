@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # metrics_lint.sh: `promtool check metrics` finds nothing to say about the golden textfiles
-# (tests/data/*.prom, which check_scanmetrics compares sd-scan's output with byte for byte).
+# (tests/data/*.prom, which check_textfile compares sd-scan's output with byte for byte).
 # Needs no root and no network.
 . "$(dirname "$0")/../lib.sh"
 

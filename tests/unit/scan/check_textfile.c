@@ -1,5 +1,5 @@
 /*
- * check_scanmetrics.c: sd-scan's textfile, byte for byte against tests/data/scanmetrics-*.prom
+ * check_textfile.c: sd-scan's textfile, byte for byte against tests/data/textfile-*.prom
  * (regenerate with SD_UPDATE_GOLDEN=1, then review the diff), carried from run to run:
  * counters only go up, a failed run keeps the published-targets gauges, and a previous file
  * that cannot be trusted restarts everything from zero with a warning.
@@ -15,7 +15,7 @@
 
 #include "expo.h"
 #include "exporead.h"
-#include "scanmetrics.h"
+#include "textfile.h"
 
 #define DATA	"tests/data/"
 
@@ -128,7 +128,7 @@ format(const struct scan_config *c, const struct scan_report *r, const char *pre
 	char *out;
 
 	expo_init(&e);
-	ck_assert_int_eq(scanmetrics_format(c, r, prev, prevlen, &e, warn, warnlen), 0);
+	ck_assert_int_eq(textfile_format(c, r, prev, prevlen, &e, warn, warnlen), 0);
 	out = strdup(e.buf);
 	ck_assert_ptr_nonnull(out);
 	expo_fini(&e);
@@ -211,12 +211,12 @@ START_TEST(golden_runs)
 
 	first = format(&ca, &r1, NULL, 0, warn, sizeof(warn));
 	ck_assert_str_eq(warn, "");
-	assert_golden(first, "scanmetrics-first.prom");
+	assert_golden(first, "textfile-first.prom");
 
 	r2 = run_interrupted(1763781240.0);
 	second = format(&ca, &r2, first, strlen(first), warn, sizeof(warn));
 	ck_assert_str_eq(warn, "");
-	assert_golden(second, "scanmetrics-interrupted.prom");
+	assert_golden(second, "textfile-interrupted.prom");
 	assert_counters_grew(first, second);
 	/* a failed run keeps what the published file holds */
 	ck_assert(value(second, "scanner_last_scan_success", NULL, NULL) == 0);
@@ -232,7 +232,7 @@ START_TEST(golden_runs)
 	r3 = run_ok(1763781540.0, 9200);
 	third = format(&cb, &r3, second, strlen(second), warn, sizeof(warn));
 	ck_assert_str_eq(warn, "");
-	assert_golden(third, "scanmetrics-third.prom");
+	assert_golden(third, "textfile-third.prom");
 	assert_counters_grew(second, third);
 	ck_assert(value(third, "scanner_connection_attempts_total", "port", "8080") == 14);
 	ck_assert(value(third, "scanner_targets_total", "port", "8080") == -1);
@@ -350,7 +350,7 @@ count_entries(const char *dir)
 
 START_TEST(write_replaces_the_file)
 {
-	char dir[] = "/tmp/check_scanmetrics.XXXXXX", path[128], nodir[160];
+	char dir[] = "/tmp/check_textfile.XXXXXX", path[128], nodir[160];
 	char warn[512], err[512], *text;
 	struct scan_config ca = config(ports_a, 2);
 	struct scan_report r1 = run_ok(1763780940.0, 9100), r2 = run_interrupted(1763781240.0);
@@ -359,18 +359,18 @@ START_TEST(write_replaces_the_file)
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/m.prom", dir);
 	ca.metrics_file = path;
-	ck_assert_int_eq(scanmetrics_write(&ca, &r1, warn, sizeof(warn), err, sizeof(err)), 0);
+	ck_assert_int_eq(textfile_write(&ca, &r1, warn, sizeof(warn), err, sizeof(err)), 0);
 	ck_assert_ptr_nonnull(strstr(warn, "no previous metrics file"));
-	ck_assert_int_eq(scanmetrics_write(&ca, &r2, warn, sizeof(warn), err, sizeof(err)), 0);
+	ck_assert_int_eq(textfile_write(&ca, &r2, warn, sizeof(warn), err, sizeof(err)), 0);
 	ck_assert_str_eq(warn, "");
 	text = slurp(path, &len);
-	assert_golden(text, "scanmetrics-interrupted.prom");
+	assert_golden(text, "textfile-interrupted.prom");
 	free(text);
 	ck_assert_int_eq(count_entries(dir), 1);	/* no temp file left */
 
 	snprintf(nodir, sizeof(nodir), "%s/missing/m.prom", dir);
 	ca.metrics_file = nodir;
-	ck_assert_int_eq(scanmetrics_write(&ca, &r1, warn, sizeof(warn), err, sizeof(err)), -1);
+	ck_assert_int_eq(textfile_write(&ca, &r1, warn, sizeof(warn), err, sizeof(err)), -1);
 	ck_assert_msg(strstr(err, "/missing/.m.prom.tmp.") != NULL, "%s", err);
 
 	ck_assert_int_eq(unlink(path), 0);

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cidr.h"
 #include "strbuf.h"
 #include "targets.h"
 
@@ -21,7 +20,8 @@ group_new(const struct target *t)
 	char ip[16], port[8], addr[300];
 	const char *name;
 
-	cidr_format_addr(t->addr, ip, sizeof(ip));
+	snprintf(ip, sizeof(ip), "%u.%u.%u.%u", t->addr >> 24, (t->addr >> 16) & 255,
+	    (t->addr >> 8) & 255, t->addr & 255);
 	snprintf(port, sizeof(port), "%u", t->port);
 	name = t->hostname ? t->hostname : ip;
 	snprintf(addr, sizeof(addr), "%s:%s", name, port);

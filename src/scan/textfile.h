@@ -1,12 +1,12 @@
 /*
- * scanmetrics.h: sd-scan's metrics as a node_exporter textfile, written after every run
+ * textfile.h: sd-scan's metrics as a node_exporter textfile, written after every run
  * (also a failed or interrupted one). Batch semantics: counters and the duration histogram
  * are the previous file's values plus this run's; per-scan figures are gauges of the last
  * run; the published-targets gauges and the last success time are carried over from the
  * previous file while a run publishes nothing. Called from the main thread only.
  */
-#ifndef SD_SCANMETRICS_H
-#define SD_SCANMETRICS_H
+#ifndef SD_TEXTFILE_H
+#define SD_TEXTFILE_H
 
 #include <stddef.h>
 
@@ -25,14 +25,14 @@
  * histogram) every carried value starts from zero and warn says why ("line 3: ..."); warn
  * is "" otherwise. 0, or -1 (ENOMEM) with out->error set. Pure: no I/O, no clock.
  */
-int	scanmetrics_format(const struct scan_config *c, const struct scan_report *r,
+int	textfile_format(const struct scan_config *c, const struct scan_report *r,
 	    const char *prev, size_t prevlen, struct expo *out, char *warn, size_t warnlen);
 /*
  * Read the previous c->metrics_file, format, and replace the file atomically (mode 0644).
  * warn: a non-fatal note for the caller to log (no or unreadable previous file: counters
  * start from zero), "" when none. 0, or -1 with err naming the path.
  */
-int	scanmetrics_write(const struct scan_config *c, const struct scan_report *r, char *warn,
+int	textfile_write(const struct scan_config *c, const struct scan_report *r, char *warn,
 	    size_t warnlen, char *err, size_t errlen);
 
 #endif

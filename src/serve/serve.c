@@ -307,7 +307,7 @@ duration_json(double s)
 static int
 handle_health(struct serve_ctx *ctx, struct writer *w, double now)
 {
-	const struct scanfile_state *st = &ctx->scanfile.state;
+	const struct lastscan_state *st = &ctx->lastscan.state;
 	struct json_object *o = json_object_new_object();
 	enum targetset_error kind;
 	const struct targetset *ts;
@@ -319,7 +319,7 @@ handle_health(struct serve_ctx *ctx, struct writer *w, double now)
 
 	if (o == NULL)
 		return error_json(w, 500, "out of memory", NULL);
-	if (scanfile_cache_refresh(&ctx->scanfile, err, sizeof(err)) == 0 && err[0])
+	if (lastscan_cache_refresh(&ctx->lastscan, err, sizeof(err)) == 0 && err[0])
 		log_warn("%s", err);
 	ts = targetset_cache_get(&ctx->targets, &kind, err, sizeof(err));
 	if (st->has_end && st->end > 0)
@@ -383,13 +383,13 @@ handle_metrics(struct serve_ctx *ctx, struct writer *w)
 	char err[700], *own = NULL;
 	size_t ownlen = 0;
 
-	if (scanfile_cache_refresh(&ctx->scanfile, err, sizeof(err)) == 0 && err[0])
+	if (lastscan_cache_refresh(&ctx->lastscan, err, sizeof(err)) == 0 && err[0])
 		log_warn("%s", err);
 	if (reqstats_format(ctx->stats, &own, &ownlen) < 0)
 		return error_json(w, 500, "out of memory", NULL);
-	headers(w, 200, CT_METRICS, ctx->scanfile.textlen + ownlen, NULL);
+	headers(w, 200, CT_METRICS, ctx->lastscan.textlen + ownlen, NULL);
 	if (!w->head) {
-		put(w, ctx->scanfile.text, ctx->scanfile.textlen);
+		put(w, ctx->lastscan.text, ctx->lastscan.textlen);
 		put(w, own, ownlen);
 	}
 	free(own);
@@ -488,7 +488,7 @@ serve_init(struct serve_ctx *ctx, const struct serve_config *conf, struct reqsta
 	ctx->bodies.dirfd = -1;
 	if (targetset_cache_init(&ctx->targets, conf->output) < 0 ||
 	    bodycache_init(&ctx->bodies, conf->cache_dir ? conf->cache_dir : "", conf->output) < 0 ||
-	    scanfile_cache_init(&ctx->scanfile, conf->metrics_file) < 0) {
+	    lastscan_cache_init(&ctx->lastscan, conf->metrics_file) < 0) {
 		serve_fini(ctx);
 		return -1;
 	}
@@ -499,7 +499,7 @@ void
 serve_fini(struct serve_ctx *ctx)
 {
 	targetset_cache_fini(&ctx->targets);
-	scanfile_cache_fini(&ctx->scanfile);
+	lastscan_cache_fini(&ctx->lastscan);
 	bodycache_fini(&ctx->bodies);
 }
 

@@ -1,5 +1,5 @@
 /*
- * check_scanfile.c: the reader of sd-scan's gauges and the /metrics pass-through.
+ * check_lastscan.c: the reader of sd-scan's gauges and the /metrics pass-through.
  */
 #include <check.h>
 #include <stdio.h>
@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "scanfile.h"
+#include "lastscan.h"
 
 START_TEST(reads_the_gauges)
 {
@@ -22,9 +22,9 @@ START_TEST(reads_the_gauges)
 	    "scanner_scan_interval_seconds 300\n"
 	    "scanner_targets_total{port=\"9100\"} 5\n"
 	    "scanner_last_scan_successes 0\n";
-	struct scanfile_state st;
+	struct lastscan_state st;
 
-	scanfile_parse(text, strlen(text), &st);
+	lastscan_parse(text, strlen(text), &st);
 	ck_assert(st.has_end && st.end == 1.7639e9);
 	ck_assert(st.has_start && st.start == 1763899990);
 	ck_assert(st.has_success && st.success == 1);
@@ -40,16 +40,16 @@ START_TEST(damaged_file_tells_nothing)
 		"scanner_last_scan_success abc\n", "scanner_last_scan_success 1x\n",
 		"scanner_last_scan_success 1\ngarbage line\n",
 	};
-	struct scanfile_state st;
+	struct lastscan_state st;
 
 	for (size_t i = 0; i < sizeof(junk) / sizeof(junk[0]); i++) {
-		scanfile_parse(junk[i], strlen(junk[i]), &st);
+		lastscan_parse(junk[i], strlen(junk[i]), &st);
 		ck_assert_msg(!st.has_success, "%s", junk[i]);
 	}
 	/* a value cut by len is not read past it (and lacks its newline: damaged) */
-	scanfile_parse("scanner_last_scan_success 12\n", 27, &st);
+	lastscan_parse("scanner_last_scan_success 12\n", 27, &st);
 	ck_assert(!st.has_success);
-	scanfile_parse("scanner_last_scan_success 0\n", 28, &st);
+	lastscan_parse("scanner_last_scan_success 0\n", 28, &st);
 	ck_assert(st.has_success && st.success == 0);
 }
 END_TEST
@@ -66,15 +66,15 @@ START_TEST(filter_drops_own_families)
 	char *out;
 	size_t len;
 
-	ck_assert_int_eq(scanfile_filter(text, strlen(text), &out, &len), 0);
+	ck_assert_int_eq(lastscan_filter(text, strlen(text), &out, &len), 0);
 	ck_assert_str_eq(out, "# HELP scanner_scans_total Scans.\n# TYPE scanner_scans_total "
 	    "counter\nscanner_scans_total 3\nscanner_up 1\n");
 	ck_assert_uint_eq(len, strlen(out));
 	free(out);
-	ck_assert_int_eq(scanfile_filter("a\0b\n", 4, &out, &len), 0);
+	ck_assert_int_eq(lastscan_filter("a\0b\n", 4, &out, &len), 0);
 	ck_assert_str_eq(out, "ab\n");
 	free(out);
-	ck_assert_int_eq(scanfile_filter("", 0, &out, &len), 0);
+	ck_assert_int_eq(lastscan_filter("", 0, &out, &len), 0);
 	ck_assert_uint_eq(len, 0);
 	free(out);
 }
@@ -83,17 +83,17 @@ END_TEST
 /* A FIFO in the file's place is refused at once, not a request stuck in open(). */
 START_TEST(fifo_is_refused)
 {
-	char dir[] = "/tmp/check_scanfile.XXXXXX", path[300], err[512];
-	struct scanfile_cache c;
+	char dir[] = "/tmp/check_lastscan.XXXXXX", path[300], err[512];
+	struct lastscan_cache c;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/sd-scan.prom", dir);
 	ck_assert_int_eq(mkfifo(path, 0600), 0);
-	ck_assert_int_eq(scanfile_cache_init(&c, path), 0);
-	ck_assert_int_eq(scanfile_cache_refresh(&c, err, sizeof(err)), 0);
+	ck_assert_int_eq(lastscan_cache_init(&c, path), 0);
+	ck_assert_int_eq(lastscan_cache_refresh(&c, err, sizeof(err)), 0);
 	ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
 	ck_assert_int_eq(c.present, 0);
-	scanfile_cache_fini(&c);
+	lastscan_cache_fini(&c);
 	ck_assert_int_eq(unlink(path), 0);
 	ck_assert_int_eq(rmdir(dir), 0);
 }

@@ -15,7 +15,7 @@
 #include "options.h"
 #include "scan.h"
 #include "scan_config.h"
-#include "scanmetrics.h"
+#include "textfile.h"
 
 #define EXIT_USAGE	2
 #define EXIT_LOCKED	3
@@ -42,7 +42,7 @@ write_metrics(const struct scan_config *conf, const struct scan_report *report)
 {
 	char warn[1400], err[1400];
 
-	if (scanmetrics_write(conf, report, warn, sizeof(warn), err, sizeof(err)) < 0)
+	if (textfile_write(conf, report, warn, sizeof(warn), err, sizeof(err)) < 0)
 		log_error("metrics textfile not written: %s", err);
 	if (warn[0] != '\0')
 		log_warn("%s", warn);

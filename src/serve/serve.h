@@ -11,7 +11,7 @@
 
 #include "bodycache.h"
 #include "reqstats.h"
-#include "scanfile.h"
+#include "lastscan.h"
 #include "serve_config.h"
 #include "targetset.h"
 
@@ -19,7 +19,7 @@ struct serve_ctx {
 	const struct serve_config	*conf;		/* borrowed */
 	struct reqstats			*stats;		/* borrowed; for /metrics */
 	struct targetset_cache		 targets;
-	struct scanfile_cache		 scanfile;
+	struct lastscan_cache		 lastscan;
 	struct bodycache		 bodies;	/* for conf->sendfile */
 };
 

@@ -1,12 +1,12 @@
 /*
- * scanfile.h: sd-scan's metrics textfile as sd-serve reads it: the few gauges /health needs
+ * lastscan.h: sd-scan's metrics textfile as sd-serve reads it: the few gauges /health needs
  * (read with exporead: none from a damaged file) and the text /metrics passes on,
  * minus the scanner_http_* families that belong to sd-serve itself. Reloaded only when the
  * file changes. The parser is a pure function of a buffer: thread-safe and fuzzable; a
  * cache has one owner.
  */
-#ifndef SD_SCANFILE_H
-#define SD_SCANFILE_H
+#ifndef SD_LASTSCAN_H
+#define SD_LASTSCAN_H
 
 #include <stddef.h>
 #include <sys/types.h>
@@ -16,7 +16,7 @@
 /* Metric names starting so are sd-serve's own and dropped from the passed-on text. */
 #define SCANFILE_OWN_PREFIX	"scanner_http_"
 
-struct scanfile_state {
+struct lastscan_state {
 	int	has_start, has_end, has_success, has_duration, has_interval;
 	double	start, end;		/* unix seconds */
 	double	success;		/* 1 or 0 */
@@ -24,18 +24,18 @@ struct scanfile_state {
 };
 
 /* Read the gauges of len bytes of text into *st (fields absent keep has_x = 0). */
-void	scanfile_parse(const char *buf, size_t len, struct scanfile_state *st);
+void	lastscan_parse(const char *buf, size_t len, struct lastscan_state *st);
 /*
  * The text to pass on: buf without the lines of SCANFILE_OWN_PREFIX metrics and without
  * NUL bytes, ending in "\n" unless empty. *out is malloc'd (caller frees). -1 on no memory.
  */
-int	scanfile_filter(const char *buf, size_t len, char **out, size_t *outlen);
+int	lastscan_filter(const char *buf, size_t len, char **out, size_t *outlen);
 
-struct scanfile_cache {
+struct lastscan_cache {
 	char			*path;
 	int			 present;	/* the file was read */
-	struct scanfile_state	 state;
-	char			*text;		/* filtered, see scanfile_filter */
+	struct lastscan_state	 state;
+	char			*text;		/* filtered, see lastscan_filter */
 	size_t			 textlen;
 	dev_t			 dev;
 	ino_t			 ino;
@@ -44,12 +44,12 @@ struct scanfile_cache {
 };
 
 /* path is copied (NULL or "": no file). -1 on out of memory. */
-int	scanfile_cache_init(struct scanfile_cache *, const char *path);
-void	scanfile_cache_fini(struct scanfile_cache *);
+int	lastscan_cache_init(struct lastscan_cache *, const char *path);
+void	lastscan_cache_fini(struct lastscan_cache *);
 /*
  * Bring the cache up to date with the file: present = 0 when it is absent or unreadable
  * (then err says why, "" when there is no such file). Returns the cache's present.
  */
-int	scanfile_cache_refresh(struct scanfile_cache *, char *err, size_t errlen);
+int	lastscan_cache_refresh(struct lastscan_cache *, char *err, size_t errlen);
 
 #endif

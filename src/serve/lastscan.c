@@ -1,6 +1,6 @@
 /*
- * scanfile.c: read the scanner's gauges from the metrics textfile, and prepare its text for
- * /metrics (see scanfile.h). The gauges come from the strict
+ * lastscan.c: read the scanner's gauges from the metrics textfile, and prepare its text for
+ * /metrics (see lastscan.h). The gauges come from the strict
  * exporead parser: a damaged file yields none.
  */
 #include <errno.h>
@@ -14,10 +14,10 @@
 #include <unistd.h>
 
 #include "exporead.h"
-#include "scanfile.h"
+#include "lastscan.h"
 
 void
-scanfile_parse(const char *buf, size_t len, struct scanfile_state *st)
+lastscan_parse(const char *buf, size_t len, struct lastscan_state *st)
 {
 	const struct {
 		const char	*name;
@@ -56,7 +56,7 @@ own_line(const char *s, size_t len)
 }
 
 int
-scanfile_filter(const char *buf, size_t len, char **out, size_t *outlen)
+lastscan_filter(const char *buf, size_t len, char **out, size_t *outlen)
 {
 	char *p = malloc(len + 2);
 	size_t i = 0, n = 0;
@@ -82,7 +82,7 @@ scanfile_filter(const char *buf, size_t len, char **out, size_t *outlen)
 }
 
 int
-scanfile_cache_init(struct scanfile_cache *c, const char *path)
+lastscan_cache_init(struct lastscan_cache *c, const char *path)
 {
 	memset(c, 0, sizeof(*c));
 	if (path == NULL || *path == '\0')
@@ -91,7 +91,7 @@ scanfile_cache_init(struct scanfile_cache *c, const char *path)
 }
 
 void
-scanfile_cache_fini(struct scanfile_cache *c)
+lastscan_cache_fini(struct lastscan_cache *c)
 {
 	free(c->path);
 	free(c->text);
@@ -99,7 +99,7 @@ scanfile_cache_fini(struct scanfile_cache *c)
 }
 
 static void
-forget(struct scanfile_cache *c)
+forget(struct lastscan_cache *c)
 {
 	free(c->text);
 	c->text = NULL;
@@ -111,7 +111,7 @@ forget(struct scanfile_cache *c)
 }
 
 int
-scanfile_cache_refresh(struct scanfile_cache *c, char *err, size_t errlen)
+lastscan_cache_refresh(struct lastscan_cache *c, char *err, size_t errlen)
 {
 	struct stat st;
 	char *buf = NULL, *text;
@@ -158,11 +158,11 @@ scanfile_cache_refresh(struct scanfile_cache *c, char *err, size_t errlen)
 			break;
 		len += (size_t)r;
 	}
-	if (scanfile_filter(buf, len, &text, &textlen) < 0) {
+	if (lastscan_filter(buf, len, &text, &textlen) < 0) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	scanfile_parse(buf, len, &c->state);
+	lastscan_parse(buf, len, &c->state);
 	c->text = text;
 	c->textlen = textlen;
 	c->present = 1;

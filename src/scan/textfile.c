@@ -1,5 +1,5 @@
 /*
- * scanmetrics.c: builds sd-scan's textfile from one run's report plus the values carried
+ * textfile.c: builds sd-scan's textfile from one run's report plus the values carried
  * over from the previous file, in a fixed order (golden-testable), and replaces the file.
  *
  * DESIGN: sd-scan exits after each run, so its counters live in the file itself: the
@@ -22,7 +22,7 @@
 #include "atomicfile.h"
 #include "exporead.h"
 #include "numparse.h"
-#include "scanmetrics.h"
+#include "textfile.h"
 
 #define NPORTS		65536
 #define COUNTER_MAX	9007199254740992.0	/* 2^53: above it a double loses counts */
@@ -391,7 +391,7 @@ emit(struct expo *e, const struct carried *cr, const struct scan_config *c,
 }
 
 int
-scanmetrics_format(const struct scan_config *c, const struct scan_report *r,
+textfile_format(const struct scan_config *c, const struct scan_report *r,
     const char *prev, size_t prevlen, struct expo *out, char *warn, size_t warnlen)
 {
 	struct carried cr;
@@ -470,7 +470,7 @@ read_prev(const char *path, char **buf, size_t *len, char *warn, size_t warnlen)
 }
 
 int
-scanmetrics_write(const struct scan_config *c, const struct scan_report *r, char *warn,
+textfile_write(const struct scan_config *c, const struct scan_report *r, char *warn,
     size_t warnlen, char *err, size_t errlen)
 {
 	struct expo e;
@@ -490,7 +490,7 @@ scanmetrics_write(const struct scan_config *c, const struct scan_report *r, char
 		break;
 	}
 	expo_init(&e);
-	if (scanmetrics_format(c, r, prev, prevlen, &e, why, sizeof(why)) < 0) {
+	if (textfile_format(c, r, prev, prevlen, &e, why, sizeof(why)) < 0) {
 		snprintf(err, errlen, "metrics for %s: %s", c->metrics_file, e.error);
 		goto out;
 	}

@@ -42,9 +42,9 @@ START_TEST(defaults)
 	const char *argv[] = { "sd-scan", NULL };
 
 	ck_assert_int_eq(options_load(&o, OPTION_SCAN, 1, argv, err, sizeof(err)), OPTIONS_OK);
-	ck_assert_str_eq(options_get(&o, "ports"), "9100,8080,8081,4999,9090");
-	ck_assert_str_eq(options_get(&o, "rate-limit"), "50");
-	ck_assert_str_eq(options_origin(&o, "ports", where, sizeof(where)), "default");
+	ck_assert_str_eq(options_get(&o, OPT_PORTS), "9100,8080,8081,4999,9090");
+	ck_assert_str_eq(options_get(&o, OPT_RATE_LIMIT), "50");
+	ck_assert_str_eq(options_origin(&o, OPT_PORTS, where, sizeof(where)), "default");
 	options_fini(&o);
 }
 END_TEST
@@ -58,19 +58,19 @@ START_TEST(precedence)
 
 	setenv("SCANNER_PORTS", "2000", 1);
 	ck_assert_int_eq(options_load(&o, OPTION_SCAN, 7, argv, err, sizeof(err)), OPTIONS_OK);
-	ck_assert_str_eq(options_get(&o, "ports"), "2000");		/* env beats file */
-	ck_assert_str_eq(options_origin(&o, "ports", where, sizeof(where)), "SCANNER_PORTS");
-	ck_assert_str_eq(options_get(&o, "networks"), "10.2.0.0/24");	/* flag beats file */
-	ck_assert_str_eq(options_get(&o, "timeout"), "3s");
-	ck_assert_str_eq(options_get(&o, "skip-broadcast"), "false");
+	ck_assert_str_eq(options_get(&o, OPT_PORTS), "2000");		/* env beats file */
+	ck_assert_str_eq(options_origin(&o, OPT_PORTS, where, sizeof(where)), "SCANNER_PORTS");
+	ck_assert_str_eq(options_get(&o, OPT_NETWORKS), "10.2.0.0/24");	/* flag beats file */
+	ck_assert_str_eq(options_get(&o, OPT_TIMEOUT), "3s");
+	ck_assert_str_eq(options_get(&o, OPT_SKIP_BROADCAST), "false");
 	options_fini(&o);
 
 	unsetenv("SCANNER_PORTS");
 	ck_assert_int_eq(options_load(&o, OPTION_SCAN, 3, argv, err, sizeof(err)), OPTIONS_OK);
-	ck_assert_str_eq(options_get(&o, "ports"), "1000");		/* file beats default */
-	ck_assert_str_eq(options_get(&o, "timeout"), "2s");
+	ck_assert_str_eq(options_get(&o, OPT_PORTS), "1000");		/* file beats default */
+	ck_assert_str_eq(options_get(&o, OPT_TIMEOUT), "2s");
 	snprintf(err, sizeof(err), "config %s:1", conf_path);
-	ck_assert_str_eq(options_origin(&o, "ports", where, sizeof(where)), err);
+	ck_assert_str_eq(options_origin(&o, OPT_PORTS, where, sizeof(where)), err);
 	options_fini(&o);
 }
 END_TEST
@@ -83,7 +83,7 @@ START_TEST(config_from_env)
 
 	setenv("SCANNER_CONFIG", conf_path, 1);
 	ck_assert_int_eq(options_load(&o, OPTION_SCAN, 1, argv, err, sizeof(err)), OPTIONS_OK);
-	ck_assert_str_eq(options_get(&o, "networks"), "10.1.0.0/24");
+	ck_assert_str_eq(options_get(&o, OPT_NETWORKS), "10.1.0.0/24");
 	options_fini(&o);
 	unsetenv("SCANNER_CONFIG");
 }

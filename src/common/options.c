@@ -15,6 +15,7 @@
 #define S OPTION_SCAN
 #define V OPTION_SERVE
 
+/* [id] = { flag, env (also the config key), metavar, default, programs, help }: see options.h */
 const struct option_spec options_table[OPT_COUNT] = {
 	[OPT_CONFIG] = { "config", "SCANNER_CONFIG", "FILE", "", S | V,
 	  "config file of SCANNER_X=value lines (also a systemd EnvironmentFile=)" },

@@ -16,7 +16,7 @@ fail(char *err, size_t errlen, const char *why)
 {
 	if (errlen > 0)
 		snprintf(err, errlen, "%s", why);
-	return -1;
+	return NUMPARSE_SYNTAX;
 }
 
 int
@@ -40,7 +40,7 @@ numparse_uint(const char *s, uint64_t max, uint64_t *out, char *err, size_t errl
 toobig:
 	if (errlen > 0)
 		snprintf(err, errlen, "number above the maximum %llu", (unsigned long long)max);
-	return -1;
+	return NUMPARSE_RANGE;
 }
 
 /* Scans digits[.digits] at *sp; advances *sp. -1 when there is no digit at all. */
@@ -78,7 +78,7 @@ numparse_udouble(const char *s, double max, double *out, char *err, size_t errle
 	if (v > max) {
 		if (errlen > 0)
 			snprintf(err, errlen, "number above the maximum %g", max);
-		return -1;
+		return NUMPARSE_RANGE;
 	}
 	*out = v;
 	return 0;

@@ -1,14 +1,18 @@
 /*
  * numparse.h: strict parsers for the numbers operators type: whole numbers, decimals,
  * durations ("1m30s", "500ms") and booleans. The whole string must be consumed; no sign,
- * no blanks, no hex. Each returns 0, or -1 with a short reason in err (never NULL-terminated
- * past errlen). Pure functions, thread-safe, fuzzable.
+ * no blanks, no hex. Each returns 0, or NUMPARSE_SYNTAX / NUMPARSE_RANGE (both < 0) with a
+ * short reason in err (never NULL-terminated past errlen), so a caller can word a range
+ * its own way without reading the reason. Pure functions, thread-safe, fuzzable.
  */
 #ifndef SD_NUMPARSE_H
 #define SD_NUMPARSE_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#define NUMPARSE_SYNTAX	(-1)	/* not a number of the kind asked for */
+#define NUMPARSE_RANGE	(-2)	/* uint, udouble: a well-formed number above max */
 
 /* Decimal digits only, value in [0, max]. */
 int	numparse_uint(const char *s, uint64_t max, uint64_t *out, char *err, size_t errlen);

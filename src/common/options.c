@@ -15,72 +15,76 @@
 #define S OPTION_SCAN
 #define V OPTION_SERVE
 
-const struct option_spec options_table[] = {
-	{ "config", "SCANNER_CONFIG", "FILE", "", S | V,
+/* [id] = { flag, env (also the config key), metavar, default, programs, help }: see options.h */
+const struct option_spec options_table[OPT_COUNT] = {
+	[OPT_CONFIG] = { "config", "SCANNER_CONFIG", "FILE", "", S | V,
 	  "config file of SCANNER_X=value lines (also a systemd EnvironmentFile=)" },
-	{ "networks", "SCANNER_NETWORKS", "CIDRS", "127.0.0.1/32", S,
+	[OPT_NETWORKS] = { "networks", "SCANNER_NETWORKS", "CIDRS", "127.0.0.1/32", S,
 	  "comma-separated IPv4 networks to scan, e.g. 10.174.70.0/23,192.168.1.0/24" },
-	{ "ports", "SCANNER_PORTS", "PORTS", "9100,8080,8081,4999,9090", S,
+	[OPT_PORTS] = { "ports", "SCANNER_PORTS", "PORTS", "9100,8080,8081,4999,9090", S,
 	  "comma-separated TCP ports or ranges to probe, e.g. 9100,9200-9205" },
-	{ "interval", "SCANNER_INTERVAL", "DURATION", "5m", S | V,
+	[OPT_INTERVAL] = { "interval", "SCANNER_INTERVAL", "DURATION", "5m", S | V,
 	  "how often cron/systemd runs the scan; recorded for health and staleness" },
-	{ "workers", "SCANNER_WORKERS", "N", "0", S,
+	[OPT_WORKERS] = { "workers", "SCANNER_WORKERS", "N", "0", S,
 	  "prober threads, each with many connects in flight; 0: one per CPU" },
-	{ "timeout", "SCANNER_TIMEOUT", "DURATION", "1s", S,
+	[OPT_TIMEOUT] = { "timeout", "SCANNER_TIMEOUT", "DURATION", "1s", S,
 	  "TCP connect timeout of one probe" },
-	{ "rate-limit", "SCANNER_RATE_LIMIT", "N", "50", S,
+	[OPT_RATE_LIMIT] = { "rate-limit", "SCANNER_RATE_LIMIT", "N", "50", S,
 	  "connection attempts per second, whole process; 0: unlimited" },
-	{ "inflight", "SCANNER_INFLIGHT", "N", "0", S,
+	[OPT_INFLIGHT] = { "inflight", "SCANNER_INFLIGHT", "N", "0", S,
 	  "most probes in flight at once; 0: sized from rate-limit x timeout" },
-	{ "log-level", "SCANNER_LOG_LEVEL", "LEVEL", "info", S | V,
+	[OPT_LOG_LEVEL] = { "log-level", "SCANNER_LOG_LEVEL", "LEVEL", "info", S | V,
 	  "debug, info, warn or error; debug also prints the effective configuration" },
-	{ "skip-broadcast", "SCANNER_SKIP_BROADCAST", NULL, "true", S,
+	[OPT_SKIP_BROADCAST] = { "skip-broadcast", "SCANNER_SKIP_BROADCAST", NULL, "true", S,
 	  "skip network and broadcast addresses (not in /31 and /32)" },
-	{ "output", "SCANNER_OUTPUT", "FILE", "/var/lib/sd-scan/targets.json", S | V,
+	[OPT_OUTPUT] = { "output", "SCANNER_OUTPUT", "FILE", "/var/lib/sd-scan/targets.json",
+	  S | V,
 	  "targets file in the http_sd / file_sd JSON format" },
-	{ "dns-cache", "SCANNER_DNS_CACHE", "FILE", "", S,
+	[OPT_DNS_CACHE] = { "dns-cache", "SCANNER_DNS_CACHE", "FILE", "", S,
 	  "PTR cache file kept between runs; default: ptr-cache.tsv beside the output" },
-	{ "dns-ttl", "SCANNER_DNS_TTL", "DURATION", "10m", S,
+	[OPT_DNS_TTL] = { "dns-ttl", "SCANNER_DNS_TTL", "DURATION", "10m", S,
 	  "how long a PTR name found is reused from the cache" },
-	{ "dns-negative-ttl", "SCANNER_DNS_NEGATIVE_TTL", "DURATION", "1m", S,
+	[OPT_DNS_NEGATIVE_TTL] = { "dns-negative-ttl", "SCANNER_DNS_NEGATIVE_TTL", "DURATION",
+	  "1m", S,
 	  "how long a failed PTR lookup is remembered" },
-	{ "dns-timeout", "SCANNER_DNS_TIMEOUT", "DURATION", "3s", S,
+	[OPT_DNS_TIMEOUT] = { "dns-timeout", "SCANNER_DNS_TIMEOUT", "DURATION", "3s", S,
 	  "longest wait for all reverse lookups of one run" },
-	{ "dns-workers", "SCANNER_DNS_WORKERS", "N", "16", S,
+	[OPT_DNS_WORKERS] = { "dns-workers", "SCANNER_DNS_WORKERS", "N", "16", S,
 	  "reverse lookups in parallel" },
-	{ "no-dns", "SCANNER_NO_DNS", NULL, "false", S,
+	[OPT_NO_DNS] = { "no-dns", "SCANNER_NO_DNS", NULL, "false", S,
 	  "skip reverse DNS: the IP is the host name" },
-	{ "dns-verify", "SCANNER_DNS_VERIFY", NULL, "false", S,
+	[OPT_DNS_VERIFY] = { "dns-verify", "SCANNER_DNS_VERIFY", NULL, "false", S,
 	  "use a PTR name only when it resolves forward to the same IP" },
-	{ "metrics-file", "SCANNER_METRICS_FILE", "FILE", "/var/lib/sd-scan/sd-scan.prom", S | V,
+	[OPT_METRICS_FILE] = { "metrics-file", "SCANNER_METRICS_FILE", "FILE",
+	  "/var/lib/sd-scan/sd-scan.prom", S | V,
 	  "metrics textfile for node_exporter's textfile collector" },
-	{ "max-age", "SCANNER_MAX_AGE", "DURATION", "", V,
+	[OPT_MAX_AGE] = { "max-age", "SCANNER_MAX_AGE", "DURATION", "", V,
 	  "/health fails when the last scan is older; default: 3 x interval" },
-	{ "stats-file", "SCANNER_STATS_FILE", "FILE", "", V,
+	[OPT_STATS_FILE] = { "stats-file", "SCANNER_STATS_FILE", "FILE", "", V,
 	  "shared request counters; default: /dev/shm/sd-serve-UID-HASH.stats" },
-	{ "listen", "SCANNER_LISTEN", "ADDR", "", V,
+	[OPT_LISTEN] = { "listen", "SCANNER_LISTEN", "ADDR", "", V,
 	  "FastCGI socket to open: PATH or ADDRESS:PORT; default: fd 0" },
-	{ "sendfile", "SCANNER_SENDFILE", "MODE", "off", V,
+	[OPT_SENDFILE] = { "sendfile", "SCANNER_SENDFILE", "MODE", "off", V,
 	  "offload: off, x-sendfile (lighttpd, Apache) or x-accel-redirect (nginx)" },
-	{ "cache-dir", "SCANNER_CACHE_DIR", "DIR", "/run/sd-serve", V,
+	[OPT_CACHE_DIR] = { "cache-dir", "SCANNER_CACHE_DIR", "DIR", "/run/sd-serve", V,
 	  "where -sendfile writes the pre-rendered bodies; readable by the web server" },
-	{ "sendfile-prefix", "SCANNER_SENDFILE_PREFIX", "URI", "/sd-serve-cache/", V,
+	[OPT_SENDFILE_PREFIX] = { "sendfile-prefix", "SCANNER_SENDFILE_PREFIX", "URI",
+	  "/sd-serve-cache/", V,
 	  "x-accel-redirect: the nginx internal location that aliases -cache-dir" },
-	{ "shrink-limit", "SCANNER_SHRINK_LIMIT", "SHARE", "0.5", S,
+	[OPT_SHRINK_LIMIT] = { "shrink-limit", "SCANNER_SHRINK_LIMIT", "SHARE", "0.5", S,
 	  "keep the old targets when a scan finds fewer than SHARE of them; 0: off" },
-	{ "force", "SCANNER_FORCE", NULL, "false", S,
+	[OPT_FORCE] = { "force", "SCANNER_FORCE", NULL, "false", S,
 	  "write the targets file even when the shrink guard would keep the old one" },
-	{ "http-port", "SCANNER_HTTP_PORT", "PORT", "", 0,
+	[OPT_HTTP_PORT] = { "http-port", "SCANNER_HTTP_PORT", "PORT", "", 0,
 	  "accepted from the seed's configs and ignored: the web server owns the port" },
 };
-const size_t options_count = sizeof(options_table) / sizeof(options_table[0]);
 
 static const char *const source_names[] = { "default", "config", "flag", "environment" };
 
 static int
 find_flag(const char *name, size_t len)
 {
-	for (size_t i = 0; i < options_count; i++)
+	for (size_t i = 0; i < OPT_COUNT; i++)
 		if (strlen(options_table[i].flag) == len &&
 		    strncmp(options_table[i].flag, name, len) == 0)
 			return (int)i;
@@ -90,7 +94,7 @@ find_flag(const char *name, size_t len)
 static int
 find_env(const char *key)
 {
-	for (size_t i = 0; i < options_count; i++)
+	for (size_t i = 0; i < OPT_COUNT; i++)
 		if (strcmp(options_table[i].env, key) == 0)
 			return (int)i;
 	return -1;
@@ -183,7 +187,7 @@ options_load(struct options *o, unsigned program, int argc, const char *const ar
 
 	memset(o, 0, sizeof(*o));
 	o->program = program;
-	for (size_t i = 0; i < options_count; i++)
+	for (size_t i = 0; i < OPT_COUNT; i++)
 		o->value[i] = options_table[i].defval;
 
 	/* flags first, to find -config and to answer --help before reading any file */
@@ -196,8 +200,8 @@ options_load(struct options *o, unsigned program, int argc, const char *const ar
 		if ((rc = parse_flag(o, argc, argv, &ai, err, errlen)) != OPTIONS_OK)
 			return rc;
 	}
-	config = o->value[find_env("SCANNER_CONFIG")];
-	if ((env = getenv("SCANNER_CONFIG")) != NULL && *env != '\0')
+	config = o->value[OPT_CONFIG];
+	if ((env = getenv(options_table[OPT_CONFIG].env)) != NULL && *env != '\0')
 		config = env;
 	if (config && *config) {
 		struct file_ctx ctx = { o, err, errlen };
@@ -210,13 +214,13 @@ options_load(struct options *o, unsigned program, int argc, const char *const ar
 		if (configfile_load(config, config_assign, &ctx, err, errlen) != 0)
 			return OPTIONS_ERROR;
 		/* flags outrank the file: put them back on top */
-		for (size_t i = 0; i < options_count; i++)
+		for (size_t i = 0; i < OPT_COUNT; i++)
 			if (flags.source[i] == OPTION_FLAG) {
 				o->value[i] = flags.value[i];
 				o->source[i] = OPTION_FLAG;
 			}
 	}
-	for (size_t i = 0; i < options_count; i++) {
+	for (size_t i = 0; i < OPT_COUNT; i++) {
 		if (!used_by(o, (int)i))
 			continue;
 		if ((env = getenv(options_table[i].env)) != NULL && *env != '\0') {
@@ -230,49 +234,35 @@ options_load(struct options *o, unsigned program, int argc, const char *const ar
 void
 options_fini(struct options *o)
 {
-	for (size_t i = 0; i < options_count; i++)
+	for (size_t i = 0; i < OPT_COUNT; i++)
 		free(o->owned[i]);
 	free(o->config_path);
 	memset(o, 0, sizeof(*o));
 }
 
-static int
-known(const char *flag)
-{
-	int i = find_flag(flag, strlen(flag));
-
-	if (i < 0) {
-		log_error("internal error: option %s is not in the table", flag);
-		abort();
-	}
-	return i;
-}
-
 const char *
-options_get(const struct options *o, const char *flag)
+options_get(const struct options *o, enum option_id id)
 {
-	const char *v = o->value[known(flag)];
+	const char *v = o->value[id];
 
 	return v ? v : "";
 }
 
 const char *
-options_origin(const struct options *o, const char *flag, char *buf, size_t len)
+options_origin(const struct options *o, enum option_id id, char *buf, size_t len)
 {
-	int i = known(flag);
-
-	switch (o->source[i]) {
+	switch (o->source[id]) {
 	case OPTION_FILE:
-		snprintf(buf, len, "config %s:%d", o->config_path, o->line[i]);
+		snprintf(buf, len, "config %s:%d", o->config_path, o->line[id]);
 		break;
 	case OPTION_FLAG:
-		snprintf(buf, len, "flag -%s", flag);
+		snprintf(buf, len, "flag -%s", options_table[id].flag);
 		break;
 	case OPTION_ENV:
-		snprintf(buf, len, "%s", options_table[i].env);
+		snprintf(buf, len, "%s", options_table[id].env);
 		break;
 	default:
-		snprintf(buf, len, "%s", source_names[o->source[i]]);
+		snprintf(buf, len, "%s", source_names[o->source[id]]);
 	}
 	return buf;
 }
@@ -282,18 +272,18 @@ options_log_effective(const struct options *o)
 {
 	char where[512];
 
-	for (size_t i = 0; i < options_count; i++) {
+	for (size_t i = 0; i < OPT_COUNT; i++) {
 		if (!used_by(o, (int)i))
 			continue;
 		log_debug("config %s=\"%s\" (from %s)", options_table[i].flag, o->value[i],
-		    options_origin(o, options_table[i].flag, where, sizeof(where)));
+		    options_origin(o, (enum option_id)i, where, sizeof(where)));
 	}
 }
 
 void
 options_usage(FILE *fp, unsigned program)
 {
-	for (size_t i = 0; i < options_count; i++) {
+	for (size_t i = 0; i < OPT_COUNT; i++) {
 		const struct option_spec *s = &options_table[i];
 
 		if (!(s->programs & program))

@@ -2,7 +2,8 @@
  * options.h: one family of option names for both programs. Each option has a flag
  * (-rate-limit / --rate-limit=), an environment variable (SCANNER_RATE_LIMIT) that is also its
  * key in the shared config file, a default and a help line. Values are kept as strings with
- * the place they came from; typed parsing and validation belong to each program's config.
+ * the place they came from; typed values come from optvalue.h, and validation belongs to each
+ * program's config builder.
  * Precedence, lowest first: default, config file, flag, environment (the seed's rule).
  * Not thread-safe: load once at start.
  */
@@ -15,28 +16,69 @@
 #define OPTION_SCAN	1u	/* used by sd-scan */
 #define OPTION_SERVE	2u	/* used by sd-serve */
 
+/*
+ * Every option, by id: code names an option as OPT_NETWORKS, never by its string, so a
+ * typo such as OPT_NETWROKS does not compile. To add an option:
+ *   1. add OPT_X to this enum, anywhere before OPT_COUNT;
+ *   2. add its row [OPT_X] = { ... } to options_table in options.c, every field filled
+ *      (the README's configuration reference and --help are made from the table);
+ *   3. read it in the program's config builder (scan_config.c, serve_config.c) with an
+ *      optvalue_* getter, which names the option, the value and its origin in errors.
+ * A row without its [OPT_X] designator does not compile (excess elements), nor does a row
+ * given twice (override-init); a row left out is found by check_options' table_complete.
+ */
+enum option_id {
+	OPT_CONFIG,
+	OPT_NETWORKS,
+	OPT_PORTS,
+	OPT_INTERVAL,
+	OPT_WORKERS,
+	OPT_TIMEOUT,
+	OPT_RATE_LIMIT,
+	OPT_INFLIGHT,
+	OPT_LOG_LEVEL,
+	OPT_SKIP_BROADCAST,
+	OPT_OUTPUT,
+	OPT_DNS_CACHE,
+	OPT_DNS_TTL,
+	OPT_DNS_NEGATIVE_TTL,
+	OPT_DNS_TIMEOUT,
+	OPT_DNS_WORKERS,
+	OPT_NO_DNS,
+	OPT_DNS_VERIFY,
+	OPT_METRICS_FILE,
+	OPT_MAX_AGE,
+	OPT_STATS_FILE,
+	OPT_LISTEN,
+	OPT_SENDFILE,
+	OPT_CACHE_DIR,
+	OPT_SENDFILE_PREFIX,
+	OPT_SHRINK_LIMIT,
+	OPT_FORCE,
+	OPT_HTTP_PORT,
+	OPT_COUNT		/* not an option: the number of them */
+};
+
 enum option_source { OPTION_DEFAULT, OPTION_FILE, OPTION_FLAG, OPTION_ENV };
 
 struct option_spec {
-	const char	*flag;		/* "rate-limit" */
+	const char	*flag;		/* "rate-limit": -rate-limit, --rate-limit= */
 	const char	*env;		/* "SCANNER_RATE_LIMIT", also the config file key */
 	const char	*metavar;	/* "N"; NULL for a boolean switch */
-	const char	*defval;	/* "" when unset by default */
+	const char	*defval;	/* "" when unset by default (help says what applies) */
 	unsigned	 programs;	/* OPTION_SCAN | OPTION_SERVE; 0: accepted and ignored */
-	const char	*help;
+	const char	*help;		/* one line: what it means */
 };
 
-extern const struct option_spec options_table[];
-extern const size_t options_count;
-
-#define OPTIONS_MAX 64
+/* Indexed by enum option_id. */
+extern const struct option_spec options_table[OPT_COUNT];
 
 struct options {
 	unsigned		 program;
-	const char		*value[OPTIONS_MAX];
-	enum option_source	 source[OPTIONS_MAX];
-	int			 line[OPTIONS_MAX];	/* config file line */
-	char			*owned[OPTIONS_MAX];	/* copies of config file values */
+	const char		*value[OPT_COUNT];
+	enum option_source	 source[OPT_COUNT];
+	int			 line[OPT_COUNT];	/* config file line */
+	char			*owned[OPT_COUNT];	/* copies of config file values */
 	char			*config_path;
 };
 
@@ -51,10 +93,10 @@ enum options_result { OPTIONS_OK = 0, OPTIONS_ERROR = -1, OPTIONS_HELP = 1, OPTI
 int	 options_load(struct options *o, unsigned program, int argc, const char *const argv[],
 	    char *err, size_t errlen);
 void	 options_fini(struct options *o);
-/* The value of a known option (borrowed; "" when unset). Aborts on a name not in the table. */
-const char *options_get(const struct options *o, const char *flag);
+/* The value of option id (borrowed from o; "" when unset). */
+const char *options_get(const struct options *o, enum option_id id);
 /* Where the value came from: "default", "flag -x", "SCANNER_X", "config FILE:LINE". */
-const char *options_origin(const struct options *o, const char *flag, char *buf, size_t len);
+const char *options_origin(const struct options *o, enum option_id id, char *buf, size_t len);
 /* Log at debug level every option of the program with its value and origin. */
 void	 options_log_effective(const struct options *o);
 /* The OPTIONS part of --help for program. */

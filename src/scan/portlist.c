@@ -13,15 +13,15 @@
 static int
 parse_port(const char *s, uint16_t *port, const char *item, char *err, size_t errlen)
 {
-	uint64_t v;
+	uint64_t v = 0;
 	char why[64];
+	int rc = numparse_uint(s, 65535, &v, why, sizeof(why));
 
-	if (numparse_uint(s, 65535, &v, why, sizeof(why)) < 0) {
-		snprintf(err, errlen, "port '%s': %s", item,
-		    strstr(why, "maximum") ? "ports are 1 to 65535" : why);
+	if (rc == NUMPARSE_SYNTAX) {
+		snprintf(err, errlen, "port '%s': %s", item, why);
 		return -1;
 	}
-	if (v == 0) {
+	if (rc == NUMPARSE_RANGE || v == 0) {
 		snprintf(err, errlen, "port '%s': ports are 1 to 65535", item);
 		return -1;
 	}

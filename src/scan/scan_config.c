@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include "atomicfile.h"
-#include "numparse.h"
 #include "optvalue.h"
 #include "scan_config.h"
 
@@ -23,45 +22,37 @@ scan_config_build(struct scan_config *c, const struct options *o, cidr_warn_fn w
 	long ncpu;
 
 	memset(c, 0, sizeof(*c));
-	if (log_level_parse(options_get(o, "log-level"), &c->log_level) < 0)
-		return optvalue_bad(o, "log-level", "expected debug, info, warn or error", err, errlen);
-	if (optvalue_bool(o, "skip-broadcast", &c->skip_broadcast, err, errlen) < 0)
+	if (optvalue_log_level(o, OPT_LOG_LEVEL, &c->log_level, err, errlen) < 0 ||
+	    optvalue_bool(o, OPT_SKIP_BROADCAST, &c->skip_broadcast, err, errlen) < 0)
 		return -1;
-	if (addrset_parse(&c->hosts, options_get(o, "networks"), c->skip_broadcast, warn, warn_ctx,
+	if (addrset_parse(&c->hosts, options_get(o, OPT_NETWORKS), c->skip_broadcast, warn, warn_ctx,
 	    why, sizeof(why)) < 0)
-		return optvalue_bad(o, "networks", why, err, errlen);
-	if (portlist_parse(&c->ports, options_get(o, "ports"), why, sizeof(why)) < 0)
+		return optvalue_bad(o, OPT_NETWORKS, why, err, errlen);
+	if (portlist_parse(&c->ports, options_get(o, OPT_PORTS), why, sizeof(why)) < 0)
 		goto bad_ports;
-	if (optvalue_duration(o, "interval", &c->interval, err, errlen) < 0 ||
-	    optvalue_duration(o, "timeout", &c->timeout, err, errlen) < 0 ||
-	    optvalue_uint(o, "workers", WORKERS_MAX, &c->workers, err, errlen) < 0 ||
-	    optvalue_uint(o, "inflight", INFLIGHT_MAX, &c->inflight, err, errlen) < 0)
+	if (optvalue_duration(o, OPT_INTERVAL, &c->interval, err, errlen) < 0 ||
+	    optvalue_duration(o, OPT_TIMEOUT, &c->timeout, err, errlen) < 0 ||
+	    optvalue_uint(o, OPT_WORKERS, WORKERS_MAX, &c->workers, err, errlen) < 0 ||
+	    optvalue_uint(o, OPT_INFLIGHT, INFLIGHT_MAX, &c->inflight, err, errlen) < 0 ||
+	    optvalue_decimal(o, OPT_RATE_LIMIT, RATE_MAX, NULL, &c->rate, err, errlen) < 0)
 		goto fail;
-	if (numparse_udouble(options_get(o, "rate-limit"), RATE_MAX, &c->rate, why,
-	    sizeof(why)) < 0) {
-		optvalue_bad(o, "rate-limit", why, err, errlen);
-		goto fail;
-	}
-	if (optvalue_path(o, "output", 0, &c->output, err, errlen) < 0 ||
-	    optvalue_path(o, "metrics-file", 0, &c->metrics_file, err, errlen) < 0 ||
-	    optvalue_duration(o, "dns-ttl", &c->dns_ttl, err, errlen) < 0 ||
-	    optvalue_duration(o, "dns-negative-ttl", &c->dns_negative_ttl, err, errlen) < 0 ||
-	    optvalue_duration(o, "dns-timeout", &c->dns_timeout, err, errlen) < 0 ||
-	    optvalue_uint(o, "dns-workers", WORKERS_MAX, &c->dns_workers, err, errlen) < 0 ||
-	    optvalue_bool(o, "no-dns", &c->no_dns, err, errlen) < 0 ||
-	    optvalue_bool(o, "dns-verify", &c->dns_verify, err, errlen) < 0 ||
-	    optvalue_bool(o, "force", &c->force, err, errlen) < 0)
+	if (optvalue_path(o, OPT_OUTPUT, 0, &c->output, err, errlen) < 0 ||
+	    optvalue_path(o, OPT_METRICS_FILE, 0, &c->metrics_file, err, errlen) < 0 ||
+	    optvalue_duration(o, OPT_DNS_TTL, &c->dns_ttl, err, errlen) < 0 ||
+	    optvalue_duration(o, OPT_DNS_NEGATIVE_TTL, &c->dns_negative_ttl, err, errlen) < 0 ||
+	    optvalue_duration(o, OPT_DNS_TIMEOUT, &c->dns_timeout, err, errlen) < 0 ||
+	    optvalue_uint(o, OPT_DNS_WORKERS, WORKERS_MAX, &c->dns_workers, err, errlen) < 0 ||
+	    optvalue_bool(o, OPT_NO_DNS, &c->no_dns, err, errlen) < 0 ||
+	    optvalue_bool(o, OPT_DNS_VERIFY, &c->dns_verify, err, errlen) < 0 ||
+	    optvalue_bool(o, OPT_FORCE, &c->force, err, errlen) < 0)
 		goto fail;
 	if (c->dns_workers == 0) {
-		optvalue_bad(o, "dns-workers", "must be at least 1", err, errlen);
+		optvalue_bad(o, OPT_DNS_WORKERS, "must be at least 1", err, errlen);
 		goto fail;
 	}
-	if (numparse_udouble(options_get(o, "shrink-limit"), 1.0, &c->shrink_limit, why,
-	    sizeof(why)) < 0) {
-		optvalue_bad(o, "shrink-limit", strstr(why, "maximum") ? "a share from 0 to 1" : why, err,
-		    errlen);
+	if (optvalue_decimal(o, OPT_SHRINK_LIMIT, 1.0, "a share from 0 to 1", &c->shrink_limit, err,
+	    errlen) < 0)
 		goto fail;
-	}
 	if (c->workers == 0) {
 		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		c->workers = ncpu > 0 ? (unsigned)ncpu : 1;
@@ -69,10 +60,10 @@ scan_config_build(struct scan_config *c, const struct options *o, cidr_warn_fn w
 	/* after the CPU count: -workers 0 -inflight 1 is one worker */
 	if (c->inflight > 0 && c->workers > c->inflight)
 		c->workers = c->inflight;
-	if (*options_get(o, "dns-cache")) {
+	if (*options_get(o, OPT_DNS_CACHE)) {
 		const char *p;
 
-		if (optvalue_path(o, "dns-cache", 0, &p, err, errlen) < 0)
+		if (optvalue_path(o, OPT_DNS_CACHE, 0, &p, err, errlen) < 0)
 			goto fail;
 		c->dns_cache = strdup(p);
 	} else {
@@ -86,7 +77,7 @@ scan_config_build(struct scan_config *c, const struct options *o, cidr_warn_fn w
 	}
 	return 0;
 bad_ports:
-	optvalue_bad(o, "ports", why, err, errlen);
+	optvalue_bad(o, OPT_PORTS, why, err, errlen);
 fail:
 	scan_config_fini(c);
 	return -1;

@@ -225,8 +225,9 @@ offload(struct serve_ctx *ctx, const struct query *q, const struct iovec *iov, s
 			o += (size_t)m;
 		}
 	}
-	if (bodycache_file(&ctx->bodies, &ctx->targets.cur_key, body, iov, n, len, now, name,
-	    sizeof(name), err, sizeof(err)) == NULL) {
+	/* called after a successful load: the key is that of the set being answered */
+	if (bodycache_file(&ctx->bodies, targetset_cache_key(&ctx->targets), body, iov, n, len, now,
+	    name, sizeof(name), err, sizeof(err)) == NULL) {
 		if (err[0])
 			log_warn("%s; answering in-band for %.0f s", err, BODYCACHE_RETRY_S);
 		return 0;
@@ -252,8 +253,8 @@ static int
 handle_targets(struct serve_ctx *ctx, const struct serve_request *req, double now,
     struct writer *w)
 {
-	static struct iovec iov[TARGETSET_IOV_MAX];
-	static struct query q;
+	struct iovec *iov = ctx->iov;
+	struct query *q = &ctx->query;
 	enum targetset_error kind;
 	const struct targetset *ts;
 	const char *qs = req->query;
@@ -265,7 +266,7 @@ handle_targets(struct serve_ctx *ctx, const struct serve_request *req, double no
 		qs = strchr(req->uri, '?');
 		qs = qs ? qs + 1 : "";
 	}
-	if (query_parse(qs, strlen(qs), &q, err, sizeof(err)) < 0)
+	if (query_parse(qs, strlen(qs), q, err, sizeof(err)) < 0)
 		return error_json(w, 400, err, NULL);
 	if ((ts = targetset_cache_get_paced(&ctx->targets, now, &kind, err, sizeof(err))) == NULL) {
 		/* never [] and never a partial list: Prometheus keeps its list on a 5xx */
@@ -275,9 +276,9 @@ handle_targets(struct serve_ctx *ctx, const struct serve_request *req, double no
 			log_warn("%s", msg);	/* a corrupt file once, not per request */
 		return error_json(w, 503, msg, "Retry-After: 30\r\n");
 	}
-	n = targetset_body(ts, &q, iov, &len);
+	n = targetset_body(ts, q, iov, &len);
 	if (ctx->conf->sendfile != SERVE_SENDFILE_OFF && !w->head &&
-	    offload(ctx, &q, iov, n, len, now, w))
+	    offload(ctx, q, iov, n, len, now, w))
 		return 200;
 	headers(w, 200, CT_JSON, len, NULL);
 	if (!w->head)
@@ -485,9 +486,9 @@ serve_init(struct serve_ctx *ctx, const struct serve_config *conf, struct reqsta
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->conf = conf;
 	ctx->stats = stats;
-	ctx->bodies.dirfd = -1;
-	if (targetset_cache_init(&ctx->targets, conf->output) < 0 ||
-	    bodycache_init(&ctx->bodies, conf->cache_dir ? conf->cache_dir : "", conf->output) < 0 ||
+	/* the body cache first: it holds an fd, and serve_fini must not close fd 0 */
+	if (bodycache_init(&ctx->bodies, conf->cache_dir ? conf->cache_dir : "", conf->output) < 0 ||
+	    targetset_cache_init(&ctx->targets, conf->output) < 0 ||
 	    lastscan_cache_init(&ctx->lastscan, conf->metrics_file) < 0) {
 		serve_fini(ctx);
 		return -1;

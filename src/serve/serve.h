@@ -21,6 +21,10 @@ struct serve_ctx {
 	struct targetset_cache		 targets;
 	struct lastscan_cache		 lastscan;
 	struct bodycache		 bodies;	/* for conf->sendfile */
+	/* one request's parsed query and body ranges: too big for the stack, and kept here
+	 * (not static) so that each context is independent of every other */
+	struct query			 query;
+	struct iovec			 iov[TARGETSET_IOV_MAX];
 };
 
 /* The CGI variables a request is made of (borrowed; NULL when absent). */

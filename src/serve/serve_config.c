@@ -7,7 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "numparse.h"
 #include "optvalue.h"
 #include "serve_config.h"
 
@@ -26,57 +25,59 @@ fnv1a(const char *s)
 	return h;
 }
 
+/* The first spelling of each mode is the one errors list. */
+static const struct optvalue_choice sendfile_modes[] = {
+	{ "off", SERVE_SENDFILE_OFF },
+	{ "x-sendfile", SERVE_SENDFILE_XSENDFILE },
+	{ "x-accel-redirect", SERVE_SENDFILE_XACCEL },
+	{ "false", SERVE_SENDFILE_OFF },
+	{ "", SERVE_SENDFILE_OFF },
+};
+
 int
 serve_config_build(struct serve_config *c, const struct options *o, char *err, size_t errlen)
 {
 	char buf[1100], why[160];
 	const char *v;
-	int n;
+	int n, mode;
 
 	memset(c, 0, sizeof(*c));
-	if (log_level_parse(options_get(o, "log-level"), &c->log_level) < 0)
-		return optvalue_bad(o, "log-level", "expected debug, info, warn or error", err, errlen);
-	if (optvalue_path(o, "output", 0, &c->output, err, errlen) < 0 ||
-	    optvalue_path(o, "metrics-file", 1, &c->metrics_file, err, errlen) < 0 ||
-	    optvalue_path(o, "stats-file", 1, &v, err, errlen) < 0 ||
-	    optvalue_path(o, "listen", 1, &c->listen, err, errlen) < 0)
+	if (optvalue_log_level(o, OPT_LOG_LEVEL, &c->log_level, err, errlen) < 0 ||
+	    optvalue_path(o, OPT_OUTPUT, 0, &c->output, err, errlen) < 0 ||
+	    optvalue_path(o, OPT_METRICS_FILE, 1, &c->metrics_file, err, errlen) < 0 ||
+	    optvalue_path(o, OPT_STATS_FILE, 1, &v, err, errlen) < 0 ||
+	    optvalue_path(o, OPT_LISTEN, 1, &c->listen, err, errlen) < 0)
 		return -1;
 	if (*c->listen && listenaddr_parse(c->listen, &c->listen_addr, why, sizeof(why)) < 0)
-		return optvalue_bad(o, "listen", why, err, errlen);
-	if (optvalue_duration(o, "interval", &c->interval, err, errlen) < 0)
+		return optvalue_bad(o, OPT_LISTEN, why, err, errlen);
+	if (optvalue_duration(o, OPT_INTERVAL, &c->interval, err, errlen) < 0)
 		return -1;
-	if (*options_get(o, "max-age") == '\0')
+	if (*options_get(o, OPT_MAX_AGE) == '\0')
 		c->max_age = SERVE_MAX_AGE_INTERVALS * c->interval;
-	else if (optvalue_duration(o, "max-age", &c->max_age, err, errlen) < 0)
+	else if (optvalue_duration(o, OPT_MAX_AGE, &c->max_age, err, errlen) < 0)
 		return -1;
-	v = options_get(o, "sendfile");
-	if (strcmp(v, "off") == 0 || strcmp(v, "false") == 0 || *v == '\0')
-		c->sendfile = SERVE_SENDFILE_OFF;
-	else if (strcmp(v, "x-sendfile") == 0)
-		c->sendfile = SERVE_SENDFILE_XSENDFILE;
-	else if (strcmp(v, "x-accel-redirect") == 0)
-		c->sendfile = SERVE_SENDFILE_XACCEL;
-	else
-		return optvalue_bad(o, "sendfile", "expected off, x-sendfile or x-accel-redirect", err, errlen);
-	if (optvalue_path(o, "cache-dir", 0, &c->cache_dir, err, errlen) < 0)
+	if (optvalue_choice(o, OPT_SENDFILE, sendfile_modes,
+	    sizeof(sendfile_modes) / sizeof(sendfile_modes[0]), &mode, err, errlen) < 0 ||
+	    optvalue_path(o, OPT_CACHE_DIR, 0, &c->cache_dir, err, errlen) < 0)
 		return -1;
+	c->sendfile = (enum serve_sendfile)mode;
 	if (c->cache_dir[0] != '/')
-		return optvalue_bad(o, "cache-dir", "not an absolute path (the web server opens the files)",
-		    err, errlen);
-	c->sendfile_prefix = options_get(o, "sendfile-prefix");
+		return optvalue_bad(o, OPT_CACHE_DIR,
+		    "not an absolute path (the web server opens the files)", err, errlen);
+	c->sendfile_prefix = options_get(o, OPT_SENDFILE_PREFIX);
 	n = (int)strlen(c->sendfile_prefix);
 	if (n < 2 || n > 200 || c->sendfile_prefix[0] != '/' || c->sendfile_prefix[n - 1] != '/' ||
 	    strpbrk(c->sendfile_prefix, " \t\r\n?#%") != NULL)
-		return optvalue_bad(o, "sendfile-prefix", "expected a URI path like /sd-serve-cache/", err,
-		    errlen);
-	v = options_get(o, "stats-file");
+		return optvalue_bad(o, OPT_SENDFILE_PREFIX, "expected a URI path like /sd-serve-cache/",
+		    err, errlen);
+	v = options_get(o, OPT_STATS_FILE);
 	if (*v)
 		n = snprintf(buf, sizeof(buf), "%s", v);
 	else
 		n = snprintf(buf, sizeof(buf), STATS_DIR "/sd-serve-%lu-%08x.stats",
 		    (unsigned long)getuid(), (unsigned)fnv1a(c->output));
 	if (n < 0 || (size_t)n >= sizeof(buf))
-		return optvalue_bad(o, "stats-file", "path too long", err, errlen);
+		return optvalue_bad(o, OPT_STATS_FILE, "path too long", err, errlen);
 	if ((c->stats_file = strdup(buf)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;

@@ -620,3 +620,9 @@ targetset_cache_get_paced(struct targetset_cache *c, double now, enum targetset_
 		c->loaded_at = now + c->load_cost;	/* now is when the load began */
 	return ts;
 }
+
+const struct targetset_key *
+targetset_cache_key(const struct targetset_cache *c)
+{
+	return c->cur ? &c->cur_key : NULL;
+}

@@ -96,5 +96,10 @@ const struct targetset *targetset_cache_get(struct targetset_cache *, enum targe
 #define TARGETSET_PACE_MAX_S	1.0
 const struct targetset *targetset_cache_get_paced(struct targetset_cache *, double now,
 	    enum targetset_error *kind, char *err, size_t errlen);
+/*
+ * The version of the file the current set was loaded from (borrowed from the cache, valid
+ * until its next get); NULL before the first successful load.
+ */
+const struct targetset_key *targetset_cache_key(const struct targetset_cache *);
 
 #endif

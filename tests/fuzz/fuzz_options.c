@@ -22,9 +22,9 @@ static int cfg_fd = -1;
 static char cfg_path[64];
 
 struct last {
-	const char	*key[OPTIONS_MAX];
-	char		*value[OPTIONS_MAX];
-	int		 line[OPTIONS_MAX];
+	const char	*key[OPT_COUNT];
+	char		*value[OPT_COUNT];
+	int		 line[OPT_COUNT];
 };
 
 static int
@@ -32,7 +32,7 @@ remember(void *ctx, const char *key, const char *value, int line)
 {
 	struct last *l = ctx;
 
-	for (size_t i = 0; i < options_count; i++) {
+	for (size_t i = 0; i < OPT_COUNT; i++) {
 		if (strcmp(options_table[i].env, key) != 0)
 			continue;
 		free(l->value[i]);
@@ -48,7 +48,7 @@ setup(void)
 {
 	log_init("fuzz_options");
 	log_set_level(LOG_ERROR);
-	for (size_t i = 0; i < options_count; i++)
+	for (size_t i = 0; i < OPT_COUNT; i++)
 		unsetenv(options_table[i].env);
 	if ((cfg_fd = memfd_create("fuzz-config", MFD_CLOEXEC)) < 0)
 		abort();
@@ -116,11 +116,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc != OPTIONS_OK)
 		goto out;
 	FUZZ_ASSERT(frc == 0, "options_load accepted a config file that does not parse");
-	for (size_t i = 0; i < options_count; i++) {
+	for (size_t i = 0; i < OPT_COUNT; i++) {
 		const char *flag = options_table[i].flag;
 
 		FUZZ_ASSERT(o.value[i] != NULL, "no value for %s", flag);
-		options_origin(&o, flag, where, sizeof(where));
+		options_origin(&o, (enum option_id)i, where, sizeof(where));
 		FUZZ_ASSERT(*where != '\0', "no origin for %s", flag);
 		if (!(options_table[i].programs & OPTION_SCAN))
 			continue;
@@ -140,7 +140,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 out:
 	options_fini(&o);
-	for (size_t i = 0; i < options_count; i++)
+	for (size_t i = 0; i < OPT_COUNT; i++)
 		free(last.value[i]);
 	free(args);
 	return 0;

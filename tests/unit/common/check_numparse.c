@@ -15,8 +15,9 @@ START_TEST(uint_strict)
 	ck_assert_uint_eq(v, 0);
 	ck_assert_int_eq(numparse_uint("65535", 65535, &v, err, sizeof(err)), 0);
 	ck_assert_uint_eq(v, 65535);
-	ck_assert_int_eq(numparse_uint("65536", 65535, &v, err, sizeof(err)), -1);
-	ck_assert_int_eq(numparse_uint("18446744073709551616", UINT64_MAX, &v, err, sizeof(err)), -1);
+	ck_assert_int_eq(numparse_uint("65536", 65535, &v, err, sizeof(err)), NUMPARSE_RANGE);
+	ck_assert_int_eq(numparse_uint("18446744073709551616", UINT64_MAX, &v, err, sizeof(err)),
+	    NUMPARSE_RANGE);
 	ck_assert_int_eq(numparse_uint("18446744073709551615", UINT64_MAX, &v, err, sizeof(err)), 0);
 	ck_assert_int_eq(numparse_uint("", 10, &v, err, sizeof(err)), -1);
 	ck_assert_int_eq(numparse_uint("-1", 10, &v, err, sizeof(err)), -1);
@@ -35,7 +36,7 @@ START_TEST(udouble_strict)
 	ck_assert_double_eq(v, 200);
 	ck_assert_int_eq(numparse_udouble("0.5", 1, &v, err, sizeof(err)), 0);
 	ck_assert_double_eq_tol(v, 0.5, 1e-12);
-	ck_assert_int_eq(numparse_udouble("1.5", 1, &v, err, sizeof(err)), -1);
+	ck_assert_int_eq(numparse_udouble("1.5", 1, &v, err, sizeof(err)), NUMPARSE_RANGE);
 	ck_assert_int_eq(numparse_udouble("-3", 1e6, &v, err, sizeof(err)), -1);
 	ck_assert_int_eq(numparse_udouble("1e3", 1e6, &v, err, sizeof(err)), -1);
 	ck_assert_int_eq(numparse_udouble("nan", 1e6, &v, err, sizeof(err)), -1);

@@ -1,7 +1,10 @@
 /*
- * check_options.c: defaults < config file < flags < environment, and the flag syntaxes.
+ * check_options.c: defaults < config file < flags < environment, the flag syntaxes, and a
+ * table with one complete row per option id. (An id not in enum option_id, such as
+ * OPT_NETWROKS, does not compile: that check is the compiler's, not this suite's.)
  */
 #include <check.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,9 +45,9 @@ START_TEST(defaults)
 	const char *argv[] = { "sd-scan", NULL };
 
 	ck_assert_int_eq(options_load(&o, OPTION_SCAN, 1, argv, err, sizeof(err)), OPTIONS_OK);
-	ck_assert_str_eq(options_get(&o, "ports"), "9100,8080,8081,4999,9090");
-	ck_assert_str_eq(options_get(&o, "rate-limit"), "50");
-	ck_assert_str_eq(options_origin(&o, "ports", where, sizeof(where)), "default");
+	ck_assert_str_eq(options_get(&o, OPT_PORTS), "9100,8080,8081,4999,9090");
+	ck_assert_str_eq(options_get(&o, OPT_RATE_LIMIT), "50");
+	ck_assert_str_eq(options_origin(&o, OPT_PORTS, where, sizeof(where)), "default");
 	options_fini(&o);
 }
 END_TEST
@@ -58,19 +61,19 @@ START_TEST(precedence)
 
 	setenv("SCANNER_PORTS", "2000", 1);
 	ck_assert_int_eq(options_load(&o, OPTION_SCAN, 7, argv, err, sizeof(err)), OPTIONS_OK);
-	ck_assert_str_eq(options_get(&o, "ports"), "2000");		/* env beats file */
-	ck_assert_str_eq(options_origin(&o, "ports", where, sizeof(where)), "SCANNER_PORTS");
-	ck_assert_str_eq(options_get(&o, "networks"), "10.2.0.0/24");	/* flag beats file */
-	ck_assert_str_eq(options_get(&o, "timeout"), "3s");
-	ck_assert_str_eq(options_get(&o, "skip-broadcast"), "false");
+	ck_assert_str_eq(options_get(&o, OPT_PORTS), "2000");		/* env beats file */
+	ck_assert_str_eq(options_origin(&o, OPT_PORTS, where, sizeof(where)), "SCANNER_PORTS");
+	ck_assert_str_eq(options_get(&o, OPT_NETWORKS), "10.2.0.0/24");	/* flag beats file */
+	ck_assert_str_eq(options_get(&o, OPT_TIMEOUT), "3s");
+	ck_assert_str_eq(options_get(&o, OPT_SKIP_BROADCAST), "false");
 	options_fini(&o);
 
 	unsetenv("SCANNER_PORTS");
 	ck_assert_int_eq(options_load(&o, OPTION_SCAN, 3, argv, err, sizeof(err)), OPTIONS_OK);
-	ck_assert_str_eq(options_get(&o, "ports"), "1000");		/* file beats default */
-	ck_assert_str_eq(options_get(&o, "timeout"), "2s");
+	ck_assert_str_eq(options_get(&o, OPT_PORTS), "1000");		/* file beats default */
+	ck_assert_str_eq(options_get(&o, OPT_TIMEOUT), "2s");
 	snprintf(err, sizeof(err), "config %s:1", conf_path);
-	ck_assert_str_eq(options_origin(&o, "ports", where, sizeof(where)), err);
+	ck_assert_str_eq(options_origin(&o, OPT_PORTS, where, sizeof(where)), err);
 	options_fini(&o);
 }
 END_TEST
@@ -83,7 +86,7 @@ START_TEST(config_from_env)
 
 	setenv("SCANNER_CONFIG", conf_path, 1);
 	ck_assert_int_eq(options_load(&o, OPTION_SCAN, 1, argv, err, sizeof(err)), OPTIONS_OK);
-	ck_assert_str_eq(options_get(&o, "networks"), "10.1.0.0/24");
+	ck_assert_str_eq(options_get(&o, OPT_NETWORKS), "10.1.0.0/24");
 	options_fini(&o);
 	unsetenv("SCANNER_CONFIG");
 }
@@ -140,6 +143,47 @@ START_TEST(unknown_config_key)
 }
 END_TEST
 
+/* Every id has a row with every field the --help and the README reference are made of. */
+START_TEST(table_complete)
+{
+	for (size_t i = 0; i < OPT_COUNT; i++) {
+		const struct option_spec *s = &options_table[i];
+		char env[64];
+		size_t n;
+
+		ck_assert_msg(s->flag && *s->flag && s->env && s->defval && s->help && *s->help,
+		    "option id %zu has no complete row in options_table", i);
+		/* SCANNER_ and the flag in capitals, '-' as '_': one name, two spellings */
+		n = (size_t)snprintf(env, sizeof(env), "SCANNER_%s", s->flag);
+		ck_assert_uint_lt(n, sizeof(env));
+		for (char *p = env; *p; p++)
+			*p = *p == '-' ? '_' : (char)toupper((unsigned char)*p);
+		ck_assert_str_eq(s->env, env);
+		ck_assert_msg(strchr(s->help, '\n') == NULL, "-%s: help is one line", s->flag);
+		for (size_t j = 0; j < i; j++)
+			ck_assert_str_ne(options_table[j].flag, s->flag);
+	}
+}
+END_TEST
+
+/* Each id reads its own option: the enum and the rows are in step. */
+START_TEST(ids_name_their_rows)
+{
+	struct options o;
+	char err[256], where[256];
+	const char *argv[] = { "sd-serve", "-sendfile", "x-sendfile", "--max-age=2h", NULL };
+
+	ck_assert_int_eq(options_load(&o, OPTION_SERVE, 4, argv, err, sizeof(err)), OPTIONS_OK);
+	ck_assert_str_eq(options_table[OPT_SENDFILE].flag, "sendfile");
+	ck_assert_str_eq(options_get(&o, OPT_SENDFILE), "x-sendfile");
+	ck_assert_str_eq(options_origin(&o, OPT_SENDFILE, where, sizeof(where)), "flag -sendfile");
+	ck_assert_str_eq(options_get(&o, OPT_MAX_AGE), "2h");
+	ck_assert_str_eq(options_get(&o, OPT_SENDFILE_PREFIX), "/sd-serve-cache/");
+	ck_assert_str_eq(options_origin(&o, OPT_CACHE_DIR, where, sizeof(where)), "default");
+	options_fini(&o);
+}
+END_TEST
+
 static void
 add_tests(TCase *tc)
 {
@@ -149,6 +193,8 @@ add_tests(TCase *tc)
 	tcase_add_test(tc, config_from_env);
 	tcase_add_test(tc, bad_flags);
 	tcase_add_test(tc, unknown_config_key);
+	tcase_add_test(tc, table_complete);
+	tcase_add_test(tc, ids_name_their_rows);
 }
 
 #include "check_main.h"

@@ -38,6 +38,11 @@ START_TEST(errors)
 	}
 	portlist_parse(&pl, "70000", err, sizeof(err));
 	ck_assert_str_eq(err, "port '70000': ports are 1 to 65535");
+	/* a number too big for 64 bits is still a range error; a word keeps the parser's reason */
+	portlist_parse(&pl, "99999999999999999999", err, sizeof(err));
+	ck_assert_str_eq(err, "port '99999999999999999999': ports are 1 to 65535");
+	portlist_parse(&pl, "abc", err, sizeof(err));
+	ck_assert_str_eq(err, "port 'abc': not a whole number");
 	portlist_parse(&pl, "9105-9100", err, sizeof(err));
 	ck_assert_str_eq(err, "port range '9105-9100' runs backwards");
 }

@@ -3,6 +3,7 @@
  * with time injected (no sleeping) and the response captured in memory.
  */
 #include <check.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,6 +229,118 @@ START_TEST(root_long_mount)
 }
 END_TEST
 
+/* One thread's context, its file, and the answers it must get. */
+struct worker {
+	struct serve_config	 conf;
+	struct serve_ctx	 ctx;
+	char			 path[160];
+	const char		*uri[2];	/* asked for in turn */
+	const char		*want[2];	/* the body each must get */
+	char			 buf[4096];
+	size_t			 len;
+	unsigned		 wrong;		/* answers that were not want */
+	char			 first_wrong[256];
+};
+
+static int
+capture_worker(void *wctx, const void *buf, size_t len)
+{
+	struct worker *w = wctx;
+
+	if (w->len + len >= sizeof(w->buf))
+		return -1;
+	memcpy(w->buf + w->len, buf, len);
+	w->len += len;
+	w->buf[w->len] = '\0';
+	return 0;
+}
+
+/* Ask w's uri[i % 2] once; 1 when the body is want[i % 2]. */
+static int
+ask(struct worker *w, unsigned i)
+{
+	struct serve_request r = { "GET", w->uri[i % 2], "", NULL, NULL };
+	const char *b;
+
+	w->len = 0;
+	w->buf[0] = '\0';
+	if (serve_handle(&w->ctx, &r, 1e9, capture_worker, w).status != 200 ||
+	    (b = strstr(w->buf, "\r\n\r\n")) == NULL || strcmp(b + 4, w->want[i % 2]) != 0) {
+		if (w->wrong++ == 0)
+			snprintf(w->first_wrong, sizeof(w->first_wrong), "%.200s", w->buf);
+		return 0;
+	}
+	return 1;
+}
+
+#define WORKER_ASKS	20000
+
+static void *
+ask_many(void *arg)
+{
+	struct worker *w = arg;
+
+	for (unsigned i = 0; i < WORKER_ASKS; i++)
+		ask(w, i);
+	return NULL;
+}
+
+static void
+worker_init(struct worker *w, const char *name, const char *targets, const char *uri0,
+    const char *want0, const char *uri1, const char *want1)
+{
+	memset(w, 0, sizeof(*w));
+	snprintf(w->path, sizeof(w->path), "%s/%s", dir, name);
+	put(w->path, targets);
+	w->conf.output = w->path;
+	w->conf.metrics_file = "";
+	w->conf.interval = 300;
+	w->conf.max_age = 900;
+	w->uri[0] = uri0;
+	w->want[0] = want0;
+	w->uri[1] = uri1;
+	w->want[1] = want1;
+	ck_assert_int_eq(serve_init(&w->ctx, &w->conf, stats), 0);
+}
+
+/*
+ * Two contexts answer independently, used in turn and at once from two threads (the header
+ * promises one context per thread): no request of one sees the query or body of the other.
+ * With the query and the body ranges in function statics, the threads overwrote each
+ * other's and some answers came out with the other context's ports or bytes.
+ */
+START_TEST(contexts_are_independent)
+{
+	static struct worker a, b;
+	pthread_t ta, tb;
+
+	worker_init(&a, "a.json", "[{\"targets\":[\"a:9100\",\"a:8080\"]}]\n",
+	    "/targets.json?port=9100", "[\n{\"targets\":[\"a:9100\"],\"labels\":{}}\n]\n",
+	    "/targets.json?port=8080", "[\n{\"targets\":[\"a:8080\"],\"labels\":{}}\n]\n");
+	worker_init(&b, "b.json", "[{\"targets\":[\"b:9100\"],\"labels\":{\"x\":\"y\"}},"
+	    "{\"targets\":[\"b:4999\"]}]\n",
+	    "/targets.json?port=4999", "[\n{\"targets\":[\"b:4999\"],\"labels\":{}}\n]\n",
+	    "/targets.json", "[\n{\"targets\":[\"b:9100\"],\"labels\":{\"x\":\"y\"}},\n"
+	    "{\"targets\":[\"b:4999\"],\"labels\":{}}\n]\n");
+	for (unsigned i = 0; i < 8; i++) {
+		ck_assert_msg(ask(&a, i), "a, in turn: %s", a.first_wrong);
+		ck_assert_msg(ask(&b, i), "b, in turn: %s", b.first_wrong);
+	}
+	ck_assert_int_eq(pthread_create(&ta, NULL, ask_many, &a), 0);
+	ck_assert_int_eq(pthread_create(&tb, NULL, ask_many, &b), 0);
+	ck_assert_int_eq(pthread_join(ta, NULL), 0);
+	ck_assert_int_eq(pthread_join(tb, NULL), 0);
+	ck_assert_msg(a.wrong == 0, "a: %u of %u answers wrong, first: %s", a.wrong, WORKER_ASKS,
+	    a.first_wrong);
+	ck_assert_msg(b.wrong == 0, "b: %u of %u answers wrong, first: %s", b.wrong, WORKER_ASKS,
+	    b.first_wrong);
+	serve_fini(&a.ctx);
+	serve_fini(&b.ctx);
+	unlink(a.path);
+	unlink(b.path);
+}
+END_TEST
+
 static void
 add_tests(TCase *tc)
 {
@@ -239,6 +352,7 @@ add_tests(TCase *tc)
 	tcase_add_test(tc, root);
 	tcase_add_test(tc, no_html_reflected);
 	tcase_add_test(tc, root_long_mount);
+	tcase_add_test(tc, contexts_are_independent);
 }
 
 #include "check_main.h"

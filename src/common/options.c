@@ -33,8 +33,7 @@ const struct option_spec options_table[OPT_COUNT] = {
 	[OPT_RATE_LIMIT] = { "rate-limit", "SCANNER_RATE_LIMIT", "N", "50", S,
 	  "connection attempts per second, whole process; 0: unlimited" },
 	[OPT_INFLIGHT] = { "inflight", "SCANNER_INFLIGHT", "N", "0", S,
-	  "most probes in flight at once; 0: 1.25 x rate-limit x timeout + 16 (16384 at "
-	  "rate-limit 0), lowered to fit the open-files limit" },
+	  "most probes in flight; 0: 1.25 x rate-limit x timeout + 16 (16384 at 0)" },
 	[OPT_LOG_LEVEL] = { "log-level", "SCANNER_LOG_LEVEL", "LEVEL", "info", S | V,
 	  "debug, info, warn or error; debug also prints the effective configuration" },
 	[OPT_SKIP_BROADCAST] = { "skip-broadcast", "SCANNER_SKIP_BROADCAST", NULL, "true", S,
@@ -83,11 +82,9 @@ const struct option_spec options_table[OPT_COUNT] = {
 
 const struct option_action options_actions[] = {
 	{ "check", OPTIONS_ACTION_CHECK, S | V,
-	  "validate the configuration and the files it names, print each value and its origin; "
-	  "send nothing" },
+	  "check the configuration and its files, print each value and its origin" },
 	{ "dry-run", OPTIONS_ACTION_DRY_RUN, S,
-	  "print the plan (networks, probes, in flight, estimated duration, files); send nothing, "
-	  "write nothing" },
+	  "print the plan: networks, probes, in flight, duration, files; send nothing" },
 };
 const size_t options_nactions = sizeof(options_actions) / sizeof(options_actions[0]);
 

@@ -73,8 +73,8 @@ usage(FILE *fp)
 	fprintf(fp,
 	    "  -help, -version\n"
 	    "\n"
-	    "Exit status: 0 clean shutdown (SIGTERM), or -check found the configuration valid;\n"
-	    "1 runtime failure; 2 bad usage or configuration (also from -check). See sd-serve(1).\n");
+	    "Exit status: 0 clean shutdown (SIGTERM), or -check found no error; 1 runtime\n"
+	    "failure; 2 bad usage or configuration (also from -check). See sd-serve(1).\n");
 }
 
 static int

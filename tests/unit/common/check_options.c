@@ -201,6 +201,8 @@ START_TEST(actions)
 	ck_assert_int_eq(options_load(&o, OPTION_SCAN, 2, valued, err, sizeof(err)),
 	    OPTIONS_ERROR);
 	options_fini(&o);
+	for (size_t k = 0; k < options_nactions; k++)
+		ck_assert_uint_le(strlen(options_actions[k].help), 74);
 	/* no variable turns a scan into a dry run */
 	setenv("SCANNER_DRY_RUN", "true", 1);
 	ck_assert_int_eq(options_load(&o, OPTION_SCAN, 1, scan, err, sizeof(err)), OPTIONS_OK);
@@ -247,6 +249,8 @@ START_TEST(table_complete)
 			*p = *p == '-' ? '_' : (char)toupper((unsigned char)*p);
 		ck_assert_str_eq(s->env, env);
 		ck_assert_msg(strchr(s->help, '\n') == NULL, "-%s: help is one line", s->flag);
+		/* --help indents it by 6 and stays within 80 columns */
+		ck_assert_msg(strlen(s->help) <= 74, "-%s: help longer than 74 bytes", s->flag);
 		for (size_t j = 0; j < i; j++)
 			ck_assert_str_ne(options_table[j].flag, s->flag);
 	}

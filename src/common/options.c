@@ -25,7 +25,7 @@ const struct option_spec options_table[OPT_COUNT] = {
 	[OPT_PORTS] = { "ports", "SCANNER_PORTS", "PORTS", "9100,8080,8081,4999,9090", S,
 	  "comma-separated TCP ports or ranges to probe, e.g. 9100,9200-9205" },
 	[OPT_INTERVAL] = { "interval", "SCANNER_INTERVAL", "DURATION", "5m", S | V,
-	  "how often cron/systemd runs the scan; recorded for health and staleness" },
+	  "how often cron/systemd runs the scan: for staleness and too-long scans" },
 	[OPT_WORKERS] = { "workers", "SCANNER_WORKERS", "N", "0", S,
 	  "prober threads, each with many connects in flight; 0: one per CPU" },
 	[OPT_TIMEOUT] = { "timeout", "SCANNER_TIMEOUT", "DURATION", "1s", S,

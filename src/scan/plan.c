@@ -98,7 +98,7 @@ plan_print(FILE *fp, const struct scan_config *c, const struct scan_plan *p)
 {
 	char a[16], b[16], t[32], d[32];
 
-	fprintf(fp, "networks: %zu range%s after masking and merging%s; exclusions: none\n",
+	fprintf(fp, "networks: %zu range%s after masking and merging%s\n",
 	    c->hosts.n, c->hosts.n == 1 ? "" : "s",
 	    c->skip_broadcast ? " (network and broadcast addresses skipped)" : "");
 	for (size_t i = 0; i < c->hosts.n; i++) {

@@ -3,7 +3,6 @@
  * clock) between redraws, so stopping it is immediate and nothing spins; it draws with "\r"
  * and erase-to-end-of-line, and erases the line when stopped so the summary starts clean.
  */
-#include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
@@ -83,8 +82,8 @@ progress_main(void *arg)
 		until.tv_nsec += PROGRESS_PERIOD_MS * 1000000L;
 		until.tv_sec += until.tv_nsec / 1000000000L;
 		until.tv_nsec %= 1000000000L;
-		while (!p->stopping &&
-		    pthread_cond_timedwait(&p->wake, &p->lock, &until) != ETIMEDOUT)
+		/* 0: woken (stop, or spuriously); anything else (ETIMEDOUT): draw again */
+		while (!p->stopping && pthread_cond_timedwait(&p->wake, &p->lock, &until) == 0)
 			;
 	}
 	pthread_mutex_unlock(&p->lock);
@@ -148,7 +147,7 @@ progress_stop(struct progress *p)
 	p->stopping = 1;
 	pthread_cond_signal(&p->wake);
 	pthread_mutex_unlock(&p->lock);
-	pthread_join(p->thread, NULL);
+	(void)pthread_join(p->thread, NULL);	/* joinable, ours: cannot fail */
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->wake);
 	free(p);

@@ -90,6 +90,14 @@ parse_line(char *line, char **key, char **value, const char **why)
 	} else {
 		size_t n = strlen(v);
 
+		/* systemd's EnvironmentFile= keeps an inline comment in the value: so would we */
+		for (const char *h = v; (h = strchr(h, '#')) != NULL; h++)
+			if (h == v || is_blank(h[-1])) {
+				*why = "inline '# comment' after a value: the '#' would be part of the "
+				    "value (for systemd's EnvironmentFile= too); put the comment on a "
+				    "line of its own, or quote the value";
+				return -1;
+			}
 		while (n > 0 && is_blank(v[n - 1]))
 			v[--n] = '\0';
 	}

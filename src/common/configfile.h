@@ -2,7 +2,8 @@
  * configfile.h: the shared config file, a list of KEY=value lines that systemd's
  * EnvironmentFile= reads too. Blank lines and lines starting with # or ; are skipped,
  * "export " before a key is allowed, values may be "double" (with \" and \\) or 'single'
- * quoted. Pure parser over a buffer: thread-safe and fuzzable.
+ * quoted. A '#' that starts an unquoted value or follows a blank in it is an error: it reads
+ * as a comment but systemd keeps it in the value. Pure parser over a buffer: thread-safe and fuzzable.
  */
 #ifndef SD_CONFIGFILE_H
 #define SD_CONFIGFILE_H

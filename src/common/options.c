@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "configfile.h"
+#include "editdist.h"
 #include "log.h"
 #include "numparse.h"
 #include "options.h"
@@ -24,7 +25,7 @@ const struct option_spec options_table[OPT_COUNT] = {
 	[OPT_PORTS] = { "ports", "SCANNER_PORTS", "PORTS", "9100,8080,8081,4999,9090", S,
 	  "comma-separated TCP ports or ranges to probe, e.g. 9100,9200-9205" },
 	[OPT_INTERVAL] = { "interval", "SCANNER_INTERVAL", "DURATION", "5m", S | V,
-	  "how often cron/systemd runs the scan; recorded for health and staleness" },
+	  "how often cron/systemd runs the scan: for staleness and too-long scans" },
 	[OPT_WORKERS] = { "workers", "SCANNER_WORKERS", "N", "0", S,
 	  "prober threads, each with many connects in flight; 0: one per CPU" },
 	[OPT_TIMEOUT] = { "timeout", "SCANNER_TIMEOUT", "DURATION", "1s", S,
@@ -32,7 +33,7 @@ const struct option_spec options_table[OPT_COUNT] = {
 	[OPT_RATE_LIMIT] = { "rate-limit", "SCANNER_RATE_LIMIT", "N", "50", S,
 	  "connection attempts per second, whole process; 0: unlimited" },
 	[OPT_INFLIGHT] = { "inflight", "SCANNER_INFLIGHT", "N", "0", S,
-	  "most probes in flight at once; 0: sized from rate-limit x timeout" },
+	  "most probes in flight; 0: 1.25 x rate-limit x timeout + 16 (16384 at 0)" },
 	[OPT_LOG_LEVEL] = { "log-level", "SCANNER_LOG_LEVEL", "LEVEL", "info", S | V,
 	  "debug, info, warn or error; debug also prints the effective configuration" },
 	[OPT_SKIP_BROADCAST] = { "skip-broadcast", "SCANNER_SKIP_BROADCAST", NULL, "true", S,
@@ -79,6 +80,14 @@ const struct option_spec options_table[OPT_COUNT] = {
 	  "accepted from the seed's configs and ignored: the web server owns the port" },
 };
 
+const struct option_action options_actions[] = {
+	{ "check", OPTIONS_ACTION_CHECK, S | V,
+	  "check the configuration and its files, print each value and its origin" },
+	{ "dry-run", OPTIONS_ACTION_DRY_RUN, S,
+	  "print the plan: networks, probes, in flight, duration, files; send nothing" },
+};
+const size_t options_nactions = sizeof(options_actions) / sizeof(options_actions[0]);
+
 static const char *const source_names[] = { "default", "config", "flag", "environment" };
 
 static int
@@ -106,6 +115,54 @@ used_by(const struct options *o, int i)
 	return (options_table[i].programs & o->program) != 0;
 }
 
+/* " (did you mean SCANNER_X?)" when key is a likely typo of a config key, else "". */
+static const char *
+suggest_key(const char *key, char *buf, size_t len)
+{
+	const char *names[OPT_COUNT];
+	int i;
+
+	for (size_t k = 0; k < OPT_COUNT; k++)
+		names[k] = options_table[k].env;
+	if ((i = editdist_nearest(key, names, OPT_COUNT)) < 0)
+		return "";
+	snprintf(buf, len, " (did you mean %s?)", names[i]);
+	return buf;
+}
+
+/* " (did you mean -x?)" when name (len bytes) is a likely typo of a flag of o's program. */
+static const char *
+suggest_flag(const struct options *o, const char *name, size_t len, char *buf, size_t buflen)
+{
+	const char *names[OPT_COUNT + 8];
+	char typed[EDITDIST_NAME_MAX + 1];
+	size_t n = 0;
+	int i;
+
+	for (size_t k = 0; k < OPT_COUNT; k++)
+		names[n++] = used_by(o, (int)k) ? options_table[k].flag : NULL;
+	for (size_t k = 0; k < options_nactions && n < sizeof(names) / sizeof(names[0]); k++)
+		names[n++] = options_actions[k].programs & o->program ? options_actions[k].flag : NULL;
+	snprintf(typed, sizeof(typed), "%.*s", (int)(len < EDITDIST_NAME_MAX ? len :
+	    EDITDIST_NAME_MAX), name);
+	if ((i = editdist_nearest(typed, names, n)) < 0)
+		return "";
+	snprintf(buf, buflen, " (did you mean -%s?)", names[i]);
+	return buf;
+}
+
+/* The action bit of flag name (len bytes) for o's program; 0 when it is none. */
+static unsigned
+find_action(const struct options *o, const char *name, size_t len)
+{
+	for (size_t k = 0; k < options_nactions; k++)
+		if (strlen(options_actions[k].flag) == len &&
+		    strncmp(options_actions[k].flag, name, len) == 0 &&
+		    (options_actions[k].programs & o->program))
+			return options_actions[k].bit;
+	return 0;
+}
+
 struct file_ctx {
 	struct options	*o;
 	char		*err;
@@ -118,10 +175,11 @@ config_assign(void *vctx, const char *key, const char *value, int line)
 	struct file_ctx *ctx = vctx;
 	struct options *o = ctx->o;
 	int i = find_env(key);
+	char hint[128];
 
 	if (i < 0) {
-		snprintf(ctx->err, ctx->errlen, "config file %s: line %d: unknown key %s",
-		    o->config_path, line, key);
+		snprintf(ctx->err, ctx->errlen, "config file %s: line %d: unknown key %s%s",
+		    o->config_path, line, key, suggest_key(key, hint, sizeof(hint)));
 		return -2;
 	}
 	if (!used_by(o, i))
@@ -142,7 +200,9 @@ static int
 parse_flag(struct options *o, int argc, const char *const argv[], int *ai, char *err, size_t errlen)
 {
 	const char *arg = argv[*ai], *name = arg + 1, *eq, *value;
+	char hint[128];
 	size_t len;
+	unsigned action;
 	int i, b;
 
 	if (*name == '-')
@@ -151,12 +211,19 @@ parse_flag(struct options *o, int argc, const char *const argv[], int *ai, char 
 		return OPTIONS_HELP;
 	if (strcmp(name, "version") == 0)
 		return OPTIONS_VERSION;
+	if (strcmp(name, "help-markdown") == 0)
+		return OPTIONS_MARKDOWN;
 	eq = strchr(name, '=');
 	len = eq ? (size_t)(eq - name) : strlen(name);
+	if (!eq && (action = find_action(o, name, len)) != 0) {
+		o->actions |= action;
+		return OPTIONS_OK;
+	}
 	i = find_flag(name, len);
 	if (i < 0 || !used_by(o, i)) {
-		snprintf(err, errlen, "unknown flag %.*s (see --help)", (int)(len + (size_t)(name - arg)),
-		    arg);
+		snprintf(err, errlen, "unknown flag %.*s%s (see --help)",
+		    (int)(len + (size_t)(name - arg)), arg, suggest_flag(o, name, len, hint,
+		    sizeof(hint)));
 		return OPTIONS_ERROR;
 	}
 	if (eq) {
@@ -281,6 +348,56 @@ options_log_effective(const struct options *o)
 }
 
 void
+options_print_effective(const struct options *o, FILE *fp)
+{
+	char where[512];
+
+	for (size_t i = 0; i < OPT_COUNT; i++) {
+		if (!used_by(o, (int)i))
+			continue;
+		fprintf(fp, "%-18s = \"%s\" (%s)\n", options_table[i].flag, options_get(o,
+		    (enum option_id)i), options_origin(o, (enum option_id)i, where, sizeof(where)));
+	}
+}
+
+/* s for a Markdown table cell: '|' escaped. */
+static void
+markdown_cell(FILE *fp, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|')
+			fputc('\\', fp);
+		fputc(*s, fp);
+	}
+}
+
+void
+options_markdown(FILE *fp, unsigned program)
+{
+	fprintf(fp, "| flag | variable | default | meaning |\n|---|---|---|---|\n");
+	for (size_t i = 0; i < OPT_COUNT; i++) {
+		const struct option_spec *s = &options_table[i];
+
+		if (!(s->programs & program))
+			continue;
+		fprintf(fp, "| `-%s%s%s` | `%s` | ", s->flag, s->metavar ? " " : "",
+		    s->metavar ? s->metavar : "", s->env);
+		if (*s->defval)
+			fprintf(fp, "`%s`", s->defval);
+		fprintf(fp, " | ");
+		markdown_cell(fp, s->help);
+		fprintf(fp, " |\n");
+	}
+	for (size_t k = 0; k < options_nactions; k++) {
+		if (!(options_actions[k].programs & program))
+			continue;
+		fprintf(fp, "| `-%s` | | | ", options_actions[k].flag);
+		markdown_cell(fp, options_actions[k].help);
+		fprintf(fp, " |\n");
+	}
+}
+
+void
 options_usage(FILE *fp, unsigned program)
 {
 	for (size_t i = 0; i < OPT_COUNT; i++) {
@@ -292,4 +409,8 @@ options_usage(FILE *fp, unsigned program)
 		    s->metavar ? s->metavar : "", s->help, s->env, *s->defval ? ", default " : "",
 		    s->defval);
 	}
+	for (size_t k = 0; k < options_nactions; k++)
+		if (options_actions[k].programs & program)
+			fprintf(fp, "  -%s\n      %s\n", options_actions[k].flag,
+			    options_actions[k].help);
 }

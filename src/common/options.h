@@ -73,6 +73,23 @@ struct option_spec {
 /* Indexed by enum option_id. */
 extern const struct option_spec options_table[OPT_COUNT];
 
+/*
+ * Actions: flags that say what to do rather than how (no variable, no config key, so no
+ * file can turn a cron scan into a dry run). Bits of options.actions.
+ */
+#define OPTIONS_ACTION_CHECK	1u	/* -check: validate the configuration and its files */
+#define OPTIONS_ACTION_DRY_RUN	2u	/* -dry-run (sd-scan): print the plan, send nothing */
+
+struct option_action {
+	const char	*flag;		/* "check" */
+	unsigned	 bit;		/* OPTIONS_ACTION_CHECK */
+	unsigned	 programs;	/* OPTION_SCAN | OPTION_SERVE */
+	const char	*help;		/* one line */
+};
+
+extern const struct option_action options_actions[];
+extern const size_t options_nactions;
+
 struct options {
 	unsigned		 program;
 	const char		*value[OPT_COUNT];
@@ -80,14 +97,19 @@ struct options {
 	int			 line[OPT_COUNT];	/* config file line */
 	char			*owned[OPT_COUNT];	/* copies of config file values */
 	char			*config_path;
+	unsigned		 actions;		/* OPTIONS_ACTION_* given */
 };
 
-enum options_result { OPTIONS_OK = 0, OPTIONS_ERROR = -1, OPTIONS_HELP = 1, OPTIONS_VERSION = 2 };
+enum options_result {
+	OPTIONS_OK = 0, OPTIONS_ERROR = -1, OPTIONS_HELP = 1, OPTIONS_VERSION = 2,
+	OPTIONS_MARKDOWN = 3	/* -help-markdown: print options_markdown and exit */
+};
 
 /*
  * Fill o for program (OPTION_SCAN or OPTION_SERVE) from defaults, the config file named by
- * -config or SCANNER_CONFIG, argv[1..] and the environment. OPTIONS_HELP / OPTIONS_VERSION when
- * asked for; OPTIONS_ERROR with a one-line message in err naming the bad flag, key or file.
+ * -config or SCANNER_CONFIG, argv[1..] and the environment. OPTIONS_HELP / OPTIONS_VERSION /
+ * OPTIONS_MARKDOWN when asked for; OPTIONS_ERROR with a one-line message in err naming the
+ * bad flag, key or file (and the nearest known one, when a typo is likely).
  * Call options_fini afterwards in every case.
  */
 int	 options_load(struct options *o, unsigned program, int argc, const char *const argv[],
@@ -99,7 +121,14 @@ const char *options_get(const struct options *o, enum option_id id);
 const char *options_origin(const struct options *o, enum option_id id, char *buf, size_t len);
 /* Log at debug level every option of the program with its value and origin. */
 void	 options_log_effective(const struct options *o);
-/* The OPTIONS part of --help for program. */
+/* Print to fp, one "NAME = "VALUE" (ORIGIN)" line per option of the program (for -check). */
+void	 options_print_effective(const struct options *o, FILE *fp);
+/* The OPTIONS part of --help for program, then its actions. */
 void	 options_usage(FILE *fp, unsigned program);
+/*
+ * The README's configuration reference of program: a Markdown table (flag, variable,
+ * default, meaning) of its options in table order, then its actions.
+ */
+void	 options_markdown(FILE *fp, unsigned program);
 
 #endif

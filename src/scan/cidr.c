@@ -170,6 +170,15 @@ addrset_parse(struct addrset *set, const char *list, int skip_broadcast, cidr_wa
 			snprintf(err, errlen, "network '%.*s' is too long", (int)(len > 64 ? 64 : len), p);
 			goto fail;
 		}
+		if (strchr(item, '#') != NULL) {
+			snprintf(err, errlen, "network '%s': '#' starts no comment in a value", item);
+			goto fail;
+		}
+		if (strpbrk(item, " \t") != NULL) {
+			snprintf(err, errlen, "network '%s': separate networks with commas, not "
+			    "spaces", item);
+			goto fail;
+		}
 		if (cidr_parse(item, &net, &prefix, &masked, why, sizeof(why)) < 0) {
 			snprintf(err, errlen, "network '%s': %s", item, why);
 			goto fail;

@@ -13,12 +13,15 @@
 #include "lockfile.h"
 #include "log.h"
 #include "options.h"
+#include "plan.h"
+#include "preflight.h"
 #include "scan.h"
 #include "scan_config.h"
 #include "textfile.h"
 
 #define EXIT_USAGE	2
 #define EXIT_LOCKED	3
+#define EXIT_METRICS	7	/* the run itself succeeded; its metrics textfile was not written */
 
 static volatile sig_atomic_t stop_requested;
 
@@ -36,16 +39,118 @@ warn_note(void *ctx, const char *msg)
 	log_warn("%s", msg);
 }
 
-/* After every run that held or failed to take the lock, so that failures show. */
-static void
+/*
+ * After every run that held or failed to take the lock, so that failures show. -1 when the
+ * textfile was not written: a failure the exit status shows, since nobody reads the log.
+ */
+static int
 write_metrics(const struct scan_config *conf, const struct scan_report *report)
 {
 	char warn[1400], err[1400];
+	struct stat st;
+	int first = stat(conf->metrics_file, &st) < 0;
 
-	if (textfile_write(conf, report, warn, sizeof(warn), err, sizeof(err)) < 0)
+	if (textfile_write(conf, report, warn, sizeof(warn), err, sizeof(err)) < 0) {
 		log_error("metrics textfile not written: %s", err);
+		return -1;
+	}
 	if (warn[0] != '\0')
 		log_warn("%s", warn);
+	else if (first)
+		log_info("metrics textfile %s written for the first time; counters start from zero",
+		    conf->metrics_file);
+	return 0;
+}
+
+/* The status of a run whose metrics textfile failed: the run's own failure comes first. */
+static int
+with_metrics(int rc, int metrics_rc)
+{
+	return rc == 0 && metrics_rc < 0 ? EXIT_METRICS : rc;
+}
+
+/* A real run logs what preflight finds; bad is the set of options (1u << id) in error. */
+static void
+log_finding(void *ctx, enum option_id opt, enum confcheck_level level, const char *msg)
+{
+	unsigned *bad = ctx;
+
+	if (level == CONFCHECK_ERROR) {
+		*bad |= 1u << opt;
+		log_error("%s", msg);
+	} else if (level == CONFCHECK_WARN) {
+		log_warn("%s; reverse DNS names are looked up again every run", msg);
+	}
+}
+
+static void
+report_finding(void *ctx, enum option_id opt, enum confcheck_level level, const char *msg)
+{
+	(void)opt;
+	confcheck_add(ctx, level, msg);
+}
+
+/* "an hour" or "-interval": what a long estimate is measured against. */
+static const char *
+limit_name(const struct options *opts)
+{
+	return opts->source[OPT_INTERVAL] == OPTION_DEFAULT ? "an hour" : "-interval";
+}
+
+/* The plan's finding on its length, for -check and -dry-run. */
+static void
+add_plan_finding(struct confcheck *cc, const struct options *opts,
+    const struct scan_config *conf, const struct scan_plan *plan)
+{
+	char msg[300];
+	double limit = plan_limit(conf, opts);
+
+	snprintf(msg, sizeof(msg), "plan: %llu probes, at least %.0fs%s%s",
+	    (unsigned long long)plan->probes, plan->seconds,
+	    plan->seconds > limit ? ", longer than " : "", plan->seconds > limit ?
+	    limit_name(opts) : "");
+	confcheck_add(cc, plan->seconds > limit ? CONFCHECK_WARN : CONFCHECK_OK, msg);
+}
+
+/*
+ * -check and -dry-run: the effective configuration, the plan (in full for -dry-run) and the
+ * file checks on stdout, each error also on stderr. Nothing is sent or written. 0 or 2.
+ */
+static int
+run_report(const struct options *opts, const struct scan_config *conf, const char *build_err)
+{
+	struct confcheck cc;
+	struct scan_plan plan;
+
+	confcheck_begin(&cc, stdout, stderr, "sd-scan",
+	    opts->actions & OPTIONS_ACTION_CHECK ? "-check" : "-dry-run", opts);
+	if (build_err != NULL) {
+		confcheck_add(&cc, CONFCHECK_ERROR, build_err);
+		return confcheck_end(&cc);
+	}
+	plan_build(conf, &plan);
+	if (opts->actions & OPTIONS_ACTION_DRY_RUN) {
+		printf("plan (nothing is sent and no file is written):\n");
+		plan_print(stdout, conf, &plan);
+	}
+	add_plan_finding(&cc, opts, conf, &plan);
+	(void)preflight_run(conf, opts, report_finding, &cc);
+	return confcheck_end(&cc);
+}
+
+/* Before a real scan: the plan's warning when it would outlast its interval. */
+static void
+warn_if_long(const struct options *opts, const struct scan_config *conf)
+{
+	struct scan_plan plan;
+	double limit = plan_limit(conf, opts);
+
+	plan_build(conf, &plan);
+	if (plan.seconds > limit)
+		log_warn("this scan of %llu probes takes at least %.0fs, longer than %s (%.0fs); "
+		    "raise -rate-limit, lower -timeout or scan less (see -dry-run)",
+		    (unsigned long long)plan.probes, plan.seconds,
+		    limit_name(opts), limit);
 }
 
 static void
@@ -65,9 +170,10 @@ usage(FILE *fp)
 	fprintf(fp,
 	    "  -help, -version\n"
 	    "\n"
-	    "Exit status: 0 targets written; 1 scan failed; 2 bad usage or configuration;\n"
-	    "3 another run holds the lock; 4 interrupted; 5 the shrink guard kept the old\n"
-	    "targets; 6 targets file not writable. See sd-scan(1).\n");
+	    "Exit status: 0 targets written; 1 scan failed; 2 bad usage or configuration\n"
+	    "(also -check or -dry-run finding a problem); 3 another run holds the lock;\n"
+	    "4 interrupted; 5 the shrink guard kept the old targets; 6 targets file not\n"
+	    "writable; 7 metrics textfile not written. See sd-scan(1).\n");
 }
 
 static int
@@ -90,6 +196,7 @@ main(int argc, char **argv)
 	struct options opts;
 	struct scan_config conf;
 	struct scan_report report;
+	unsigned bad = 0;
 	char err[1024], lockpath[1100];
 	int rc, lockfd = -1;
 
@@ -104,23 +211,47 @@ main(int argc, char **argv)
 		printf("sd-scan %s\n", SD_VERSION);
 		options_fini(&opts);
 		return 0;
+	case OPTIONS_MARKDOWN:
+		options_markdown(stdout, OPTION_SCAN);
+		options_fini(&opts);
+		return 0;
 	case OPTIONS_ERROR:
 		fprintf(stderr, "sd-scan: %s\n", log_oneline(err));
 		options_fini(&opts);
 		return EXIT_USAGE;
 	}
 	if (scan_config_build(&conf, &opts, warn_note, NULL, err, sizeof(err)) < 0) {
-		fprintf(stderr, "sd-scan: %s\n", log_oneline(err));
+		if (opts.actions & (OPTIONS_ACTION_CHECK | OPTIONS_ACTION_DRY_RUN))
+			(void)run_report(&opts, NULL, log_oneline(err));
+		else
+			fprintf(stderr, "sd-scan: %s\n", log_oneline(err));
 		options_fini(&opts);
 		return EXIT_USAGE;
 	}
 	log_set_level(conf.log_level);
+	if (opts.actions & (OPTIONS_ACTION_CHECK | OPTIONS_ACTION_DRY_RUN)) {
+		rc = run_report(&opts, &conf, NULL);
+		goto out;
+	}
 	options_log_effective(&opts);
 	if (install_signals() < 0) {
 		log_error("sigaction failed");
 		rc = SCAN_FAILED;
 		goto out;
 	}
+	memset(&report, 0, sizeof(report));
+	report.started = report.finished = (double)time(NULL);
+	/* every check that needs no packet, before the lock (which lives beside -output) */
+	if (preflight_run(&conf, &opts, log_finding, &bad) > 0) {
+		/* the metrics show the failure, when they can be written */
+		report.status = SCAN_OUTPUT;
+		rc = bad & (1u << OPT_OUTPUT) ? SCAN_OUTPUT : EXIT_METRICS;
+		if (!(bad & (1u << OPT_METRICS_FILE)))
+			(void)write_metrics(&conf, &report);
+		goto out;
+	}
+	warn_if_long(&opts, &conf);
+	conf.progress = isatty(STDERR_FILENO);
 	snprintf(lockpath, sizeof(lockpath), "%s.lock", conf.output);
 	switch (lockfile_acquire(lockpath, &lockfd, err, sizeof(err))) {
 	case 1:
@@ -130,14 +261,12 @@ main(int argc, char **argv)
 	case -1:
 		log_error("%s", err);
 		rc = SCAN_OUTPUT;
-		memset(&report, 0, sizeof(report));
 		report.status = SCAN_OUTPUT;
-		report.started = report.finished = (double)time(NULL);
-		write_metrics(&conf, &report);
+		(void)write_metrics(&conf, &report);
 		goto out;
 	}
 	rc = scan_run(&conf, &stop_requested, &report);
-	write_metrics(&conf, &report);
+	rc = with_metrics(rc, write_metrics(&conf, &report));
 	scan_report_fini(&report);
 out:
 	lockfile_release(lockfd);

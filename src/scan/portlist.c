@@ -62,6 +62,11 @@ portlist_parse(struct portlist *pl, const char *list, char *err, size_t errlen)
 		}
 		memcpy(item, p, len);
 		item[len] = '\0';
+		if (strpbrk(item, " \t") != NULL) {
+			snprintf(err, errlen, "port '%s': separate ports with commas, not spaces",
+			    item);
+			goto fail;
+		}
 		if ((dash = strchr(item, '-')) != NULL) {
 			char first[ITEM_MAX];
 

@@ -168,6 +168,12 @@ record(struct worker *w, uint64_t index, enum probe_outcome o)
 	size_t port_index = (size_t)(index / g->hosts->total);
 
 	w->port_outcome[port_index * PROBE_OUTCOMES + o]++;
+	if (w->sh->cfg->counters) {
+		atomic_fetch_add_explicit(&w->sh->cfg->counters->done, 1, memory_order_relaxed);
+		if (o == PROBE_OPEN)
+			atomic_fetch_add_explicit(&w->sh->cfg->counters->open, 1,
+			    memory_order_relaxed);
+	}
 	if (o != PROBE_OPEN)
 		return;
 	if (w->nopen == w->open_alloc) {

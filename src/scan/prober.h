@@ -27,6 +27,12 @@ enum probe_outcome {
 /* "open", "closed", "unreachable", "timeout", "error" */
 const char *prober_outcome_name(enum probe_outcome);
 
+/* Live totals for a progress display, updated as probes end (relaxed atomics). */
+struct prober_counters {
+	_Atomic uint64_t	done;	/* probes finished, every outcome */
+	_Atomic uint64_t	open;	/* of them open */
+};
+
 struct prober_config {
 	const struct probegen		*gen;		/* borrowed */
 	unsigned			 workers;	/* >= 1 */
@@ -34,6 +40,7 @@ struct prober_config {
 	double				 timeout;	/* seconds, > 0 */
 	double				 rate;		/* connects per second; 0: unlimited */
 	const volatile sig_atomic_t	*stop;		/* set non-zero to end early */
+	struct prober_counters		*counters;	/* NULL, or counted live */
 };
 
 struct probe_hit {

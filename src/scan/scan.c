@@ -13,6 +13,7 @@
 #include "atomicfile.h"
 #include "log.h"
 #include "numparse.h"
+#include "progress.h"
 #include "ptrcache.h"
 #include "rdns.h"
 #include "scan.h"
@@ -202,6 +203,23 @@ shrink_guard_allows(const struct scan_config *c, const struct scan_report *r)
 	return 0;
 }
 
+/* How the run ended, in words: a scan that probed everything says so, whatever followed. */
+static const char *
+summary_word(const struct scan_report *r)
+{
+	switch (r->status) {
+	case SCAN_OK:
+		return "done";
+	case SCAN_SHRUNK:
+		return "complete, but the shrink guard kept the previous targets file";
+	case SCAN_OUTPUT:
+		return r->probes.done > 0 ? "complete, but the targets file could not be written" :
+		    "not started: the targets file cannot be written";
+	default:
+		return "incomplete";
+	}
+}
+
 static void
 log_summary(const struct scan_report *r)
 {
@@ -210,7 +228,7 @@ log_summary(const struct scan_report *r)
 
 	log_info("scan %s: %llu probes, %llu open, %llu closed, %llu unreachable, %llu timeouts, "
 	    "%llu local errors (%llu retries), %s, %.0f probes/s",
-	    r->status == SCAN_OK ? "done" : "incomplete", (unsigned long long)p->done,
+	    summary_word(r), (unsigned long long)p->done,
 	    (unsigned long long)p->outcome[PROBE_OPEN], (unsigned long long)p->outcome[PROBE_CLOSED],
 	    (unsigned long long)p->outcome[PROBE_UNREACHABLE],
 	    (unsigned long long)p->outcome[PROBE_TIMEOUT], (unsigned long long)p->outcome[PROBE_ERROR],
@@ -224,8 +242,10 @@ scan_run(const struct scan_config *c, const volatile sig_atomic_t *stop,
 {
 	struct probegen gen;
 	struct prober_config pc;
+	struct prober_counters live = { 0 };
+	struct progress *progress = NULL;
 	char err[256], rate[32];
-	int swept;
+	int swept, ran;
 
 	memset(r, 0, sizeof(*r));
 	r->started = wall_now();
@@ -250,7 +270,14 @@ scan_run(const struct scan_config *c, const volatile sig_atomic_t *stop,
 	    (unsigned long long)gen.total, r->workers, r->inflight, rate, c->timeout);
 
 	r->status = SCAN_FAILED;
-	if (prober_run(&pc, &r->probes, err, sizeof(err)) < 0) {
+	if (c->progress) {
+		pc.counters = &live;
+		if ((progress = progress_start(stderr, gen.total, &live, err, sizeof(err))) == NULL)
+			log_warn("no progress display: %s", err);
+	}
+	ran = prober_run(&pc, &r->probes, err, sizeof(err));
+	progress_stop(progress);
+	if (ran < 0) {
 		log_error("scan failed: %s", err);
 		goto done;
 	}

@@ -30,6 +30,7 @@ struct scan_config {
 	const char	*metrics_file;	/* borrowed */
 	double		 shrink_limit;	/* share 0..1; 0: guard off */
 	int		 force;
+	int		 progress;	/* draw a progress line on stderr (main: a TTY) */
 };
 
 /* Build c from o; 0, or -1 with one line in err. warn hears non-fatal notes (masked bases). */

@@ -480,9 +480,7 @@ textfile_write(const struct scan_config *c, const struct scan_report *r, char *w
 
 	warn[0] = '\0';
 	switch (read_prev(c->metrics_file, &prev, &prevlen, why, sizeof(why))) {
-	case 1:
-		snprintf(warn, warnlen, "no previous metrics file %s; counters start from zero",
-		    c->metrics_file);
+	case 1:		/* the first run: nothing to warn about (sd-scan logs it as info) */
 		break;
 	case -1:
 		snprintf(warn, warnlen, "cannot read the previous metrics file %s: %s; counters "

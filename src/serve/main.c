@@ -21,6 +21,7 @@
 #include "options.h"
 #include "reqstats.h"
 #include "serve.h"
+#include "serve_check.h"
 #include "serve_config.h"
 
 #define EXIT_FAILED	1
@@ -72,8 +73,8 @@ usage(FILE *fp)
 	fprintf(fp,
 	    "  -help, -version\n"
 	    "\n"
-	    "Exit status: 0 clean shutdown (SIGTERM); 1 runtime failure; 2 bad usage or\n"
-	    "configuration. See sd-serve(1).\n");
+	    "Exit status: 0 clean shutdown (SIGTERM), or -check found no error; 1 runtime\n"
+	    "failure; 2 bad usage or configuration (also from -check). See sd-serve(1).\n");
 }
 
 static int
@@ -256,6 +257,20 @@ open_listener(struct serve_config *c)
 	return 0;
 }
 
+/* -check: every value, its origin and the files; no socket is opened. 0 or EXIT_USAGE. */
+static int
+run_check(const struct options *opts, const struct serve_config *conf, const char *build_err)
+{
+	struct confcheck cc;
+
+	confcheck_begin(&cc, stdout, stderr, "sd-serve", "-check", opts);
+	if (build_err != NULL)
+		confcheck_add(&cc, CONFCHECK_ERROR, build_err);
+	else
+		serve_check_files(&cc, conf, opts);
+	return confcheck_end(&cc) == 0 ? 0 : EXIT_USAGE;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -279,15 +294,26 @@ main(int argc, char **argv)
 		printf("sd-serve %s\n", SD_VERSION);
 		options_fini(&opts);
 		return 0;
+	case OPTIONS_MARKDOWN:
+		options_markdown(stdout, OPTION_SERVE);
+		options_fini(&opts);
+		return 0;
 	case OPTIONS_ERROR:
 		log_error("%s", err);
 		options_fini(&opts);
 		return EXIT_USAGE;
 	}
 	if (serve_config_build(&conf, &opts, err, sizeof(err)) < 0) {
-		log_error("%s", err);
+		if (opts.actions & OPTIONS_ACTION_CHECK)
+			(void)run_check(&opts, NULL, err);
+		else
+			log_error("%s", err);
 		options_fini(&opts);
 		return EXIT_USAGE;
+	}
+	if (opts.actions & OPTIONS_ACTION_CHECK) {
+		rc = run_check(&opts, &conf, NULL);
+		goto out_conf;
 	}
 	log_set_level(conf.log_level);
 	options_log_effective(&opts);

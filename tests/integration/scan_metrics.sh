@@ -69,11 +69,14 @@ if n < 20:
 PY
 }
 
-# 1. first run: no previous file (a warning), every figure from this run
+# 1. first run: no previous file (an info line, no warning: a fresh install is no fault),
+# every figure from this run
 scan "$OUT/targets.json"
 assert_eq "run 1 exit" 0 "$RC"
 lint "run 1"
-grep -q "warn: no previous metrics file $PROM" "$TMP/scan.log" || fail "no warning for the missing file"
+grep -q "info: metrics textfile $PROM written for the first time" "$TMP/scan.log" ||
+	fail "no info line for the first textfile: $(cat "$TMP/scan.log")"
+grep -q "warn:" "$TMP/scan.log" && fail "the first run warned: $(grep warn: "$TMP/scan.log")"
 assert_eq "run 1 scans" 1 "$(val scanner_scans_total)"
 assert_eq "run 1 success" 1 "$(val scanner_last_scan_success)"
 assert_eq "run 1 targets 19101" 2 "$(val 'scanner_targets_total{port="19101"}')"

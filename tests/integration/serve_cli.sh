@@ -37,6 +37,35 @@ SCANNER_LISTEN=127.0.0.1:99999 bad_serve 2 "bad -listen '127.0.0.1:99999' (from 
 bad_serve 2 "not started by a web server" -stats-file "$TMP/stats"
 [ -e "$TMP/stats" ] && fail "sd-serve made its stats file before finding it had nothing to serve"
 
+# -check: every value and its origin, the files; exit 0 when valid, 2 with one line on stderr
+# per error; nothing is opened for writing, no socket made
+mkdir -p "$TMP/ck"
+printf '[]\n' > "$TMP/ck/targets.json"
+printf 'SCANNER_OUTPUT=%s\n' "$TMP/ck/targets.json" > "$TMP/ck.conf"
+"$BIN/sd-serve" -check -config "$TMP/ck.conf" -metrics-file "$TMP/ck/sd-scan.prom" \
+	-stats-file "$TMP/ck/stats" -listen "$TMP/ck/sd.sock" > "$TMP/ck.out" 2> "$TMP/ck.err" ||
+	fail "sd-serve -check of a good configuration exited $?: $(cat "$TMP/ck.err")"
+for want in "output             = \"$TMP/ck/targets.json\" (config $TMP/ck.conf:1)" \
+	"ok:    -output $TMP/ck/targets.json: readable" \
+	"note:  -metrics-file $TMP/ck/sd-scan.prom: does not exist yet" \
+	"ok:    -listen $TMP/ck/sd.sock: its directory can be written" \
+	'sd-serve -check: configuration valid'; do
+	grep -qF -- "$want" "$TMP/ck.out" || fail "sd-serve -check does not say '$want': $(cat "$TMP/ck.out")"
+done
+[ -s "$TMP/ck.err" ] && fail "sd-serve -check of a good configuration wrote to stderr: $(cat "$TMP/ck.err")"
+[ "$(ls -A "$TMP/ck")" = targets.json ] || fail "sd-serve -check made files: $(ls -A "$TMP/ck")"
+SCANNER_METRICS_FILE="$TMP/none/sd-scan.prom" "$BIN/sd-serve" -check -output "$TMP/ck" \
+	-stats-file "$TMP/ck/stats" > "$TMP/ck.out" 2> "$TMP/ck.err"
+assert_eq "sd-serve -check exit status of a bad configuration" 2 "$?"
+assert_eq "sd-serve -check errors on stderr" "sd-serve: bad -output '$TMP/ck' (from flag -output): $TMP/ck is not a regular file
+sd-serve: bad -metrics-file '$TMP/none/sd-scan.prom' (from SCANNER_METRICS_FILE): directory $TMP/none does not exist" \
+	"$(cat "$TMP/ck.err")"
+grep -q 'configuration not valid: 2 errors' "$TMP/ck.out" || fail "sd-serve -check verdict: $(cat "$TMP/ck.out")"
+"$BIN/sd-serve" -check -interval 5 > "$TMP/ck.out" 2> "$TMP/ck.err"
+assert_eq "sd-serve -check of a bad value" 2 "$?"
+grep -q "bad -interval '5'" "$TMP/ck.err" || fail "sd-serve -check bad value: $(cat "$TMP/ck.err")"
+grep -q 'interval           = "5" (flag -interval)' "$TMP/ck.out" || fail "sd-serve -check shows no values"
+
 # a -listen path that cannot be used: exit 1; a file there is not removed
 echo precious > "$TMP/not-a-socket"
 bad_serve 1 "cannot listen on $TMP/not-a-socket: a file that is not a socket is there" \

@@ -56,6 +56,12 @@ START_TEST(errors_name_the_line)
 	ck_assert_str_eq(err, "line 1: unterminated quoted value");
 	ck_assert_int_eq(parse("A='x' y\n", &s, err, sizeof(err)), -1);
 	ck_assert_int_eq(parse("=x\n", &s, err, sizeof(err)), -1);
+	/* an inline comment is an error, not part of the value; quoted or glued '#' is data */
+	ck_assert_int_eq(parse("A=1\nSCANNER_PORTS=9100 # node\n", &s, err, sizeof(err)), -1);
+	ck_assert_int_eq(strncmp(err, "line 2: inline '# comment' after a value", 40), 0);
+	ck_assert_int_eq(parse("A=\t#x\n", &s, err, sizeof(err)), -1);
+	ck_assert_int_eq(parse("A=a#b\nB=\"x # y\"\n", &s, err, sizeof(err)), 0);
+	ck_assert_str_eq(s.out, "1:A=[a#b];2:B=[x # y];");
 	ck_assert_int_eq(parse("1A=x\n", &s, err, sizeof(err)), -1);
 	memset(&s, 0, sizeof(s));
 	ck_assert_int_eq(configfile_parse(nul, sizeof(nul) - 1, collect, &s, err, sizeof(err)), -1);

@@ -105,7 +105,7 @@ START_TEST(bad_flags)
 	const char *version[] = { "sd-scan", "-version", NULL };
 
 	ck_assert_int_eq(options_load(&o, OPTION_SCAN, 3, unknown, err, sizeof(err)), OPTIONS_ERROR);
-	ck_assert_str_eq(err, "unknown flag -netwroks (see --help)");
+	ck_assert_str_eq(err, "unknown flag -netwroks (did you mean -networks?) (see --help)");
 	options_fini(&o);
 	ck_assert_int_eq(options_load(&o, OPTION_SCAN, 2, novalue, err, sizeof(err)), OPTIONS_ERROR);
 	ck_assert_str_eq(err, "flag -ports needs a value: PORTS");
@@ -136,10 +136,99 @@ START_TEST(unknown_config_key)
 	fputs("SCANNER_NETWROKS=10.0.0.0/8\n", fp);
 	fclose(fp);
 	ck_assert_int_eq(options_load(&o, OPTION_SCAN, 3, argv, err, sizeof(err)), OPTIONS_ERROR);
-	snprintf(expect, sizeof(expect), "config file %s: line 5: unknown key SCANNER_NETWROKS",
-	    conf_path);
+	snprintf(expect, sizeof(expect), "config file %s: line 5: unknown key SCANNER_NETWROKS "
+	    "(did you mean SCANNER_NETWORKS?)", conf_path);
 	ck_assert_str_eq(err, expect);
 	options_fini(&o);
+}
+END_TEST
+
+/* Unknown flags and keys suggest the nearest known one, only when it is near. */
+START_TEST(suggestions)
+{
+	struct options o;
+	char err[512];
+	const char *typo[] = { "sd-scan", "--rate-limt=5", NULL };
+	const char *far[] = { "sd-scan", "-frobnicate", NULL };
+	const char *other[] = { "sd-serve", "-dryrun", NULL };
+	FILE *fp = fopen(conf_path, "a");
+
+	ck_assert_int_eq(options_load(&o, OPTION_SCAN, 2, typo, err, sizeof(err)), OPTIONS_ERROR);
+	ck_assert_str_eq(err, "unknown flag --rate-limt (did you mean -rate-limit?) (see --help)");
+	options_fini(&o);
+	ck_assert_int_eq(options_load(&o, OPTION_SCAN, 2, far, err, sizeof(err)), OPTIONS_ERROR);
+	ck_assert_str_eq(err, "unknown flag -frobnicate (see --help)");
+	options_fini(&o);
+	/* sd-serve has no -dry-run: nothing of sd-scan's is suggested */
+	ck_assert_int_eq(options_load(&o, OPTION_SERVE, 2, other, err, sizeof(err)),
+	    OPTIONS_ERROR);
+	ck_assert_ptr_null(strstr(err, "did you mean"));
+	options_fini(&o);
+	fputs("SCANNER_RATELIMIT=5\n", fp);
+	fclose(fp);
+	{
+		const char *argv[] = { "sd-scan", "-config", conf_path, NULL };
+
+		ck_assert_int_eq(options_load(&o, OPTION_SCAN, 3, argv, err, sizeof(err)),
+		    OPTIONS_ERROR);
+		ck_assert_ptr_nonnull(strstr(err, "unknown key SCANNER_RATELIMIT (did you mean "
+		    "SCANNER_RATE_LIMIT?)"));
+		options_fini(&o);
+	}
+}
+END_TEST
+
+/* -check and -dry-run are actions: flags only, for their program only. */
+START_TEST(actions)
+{
+	struct options o;
+	char err[256];
+	const char *scan[] = { "sd-scan", "-check", "--dry-run", "-ports", "9100", NULL };
+	const char *serve[] = { "sd-serve", "-dry-run", NULL };
+	const char *md[] = { "sd-serve", "-help-markdown", NULL };
+	const char *valued[] = { "sd-scan", "-check=true", NULL };
+
+	ck_assert_int_eq(options_load(&o, OPTION_SCAN, 5, scan, err, sizeof(err)), OPTIONS_OK);
+	ck_assert_uint_eq(o.actions, OPTIONS_ACTION_CHECK | OPTIONS_ACTION_DRY_RUN);
+	ck_assert_str_eq(options_get(&o, OPT_PORTS), "9100");
+	options_fini(&o);
+	ck_assert_int_eq(options_load(&o, OPTION_SERVE, 2, serve, err, sizeof(err)),
+	    OPTIONS_ERROR);
+	options_fini(&o);
+	ck_assert_int_eq(options_load(&o, OPTION_SERVE, 2, md, err, sizeof(err)),
+	    OPTIONS_MARKDOWN);
+	options_fini(&o);
+	ck_assert_int_eq(options_load(&o, OPTION_SCAN, 2, valued, err, sizeof(err)),
+	    OPTIONS_ERROR);
+	options_fini(&o);
+	for (size_t k = 0; k < options_nactions; k++)
+		ck_assert_uint_le(strlen(options_actions[k].help), 74);
+	/* no variable turns a scan into a dry run */
+	setenv("SCANNER_DRY_RUN", "true", 1);
+	ck_assert_int_eq(options_load(&o, OPTION_SCAN, 1, scan, err, sizeof(err)), OPTIONS_OK);
+	ck_assert_uint_eq(o.actions, 0);
+	options_fini(&o);
+	unsetenv("SCANNER_DRY_RUN");
+}
+END_TEST
+
+/* The README's reference: a row per option of the program, then its actions. */
+START_TEST(markdown_rows)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	options_markdown(fp, OPTION_SERVE);
+	fclose(fp);
+	ck_assert_ptr_nonnull(strstr(buf, "| flag | variable | default | meaning |\n|---|"));
+	ck_assert_ptr_nonnull(strstr(buf, "| `-max-age DURATION` | `SCANNER_MAX_AGE` |  | "));
+	ck_assert_ptr_nonnull(strstr(buf, "| `-cache-dir DIR` | `SCANNER_CACHE_DIR` | "
+	    "`/run/sd-serve` | "));
+	ck_assert_ptr_nonnull(strstr(buf, "| `-check` | | | "));
+	ck_assert_ptr_null(strstr(buf, "-networks"));
+	ck_assert_ptr_null(strstr(buf, "-dry-run"));
+	free(buf);
 }
 END_TEST
 
@@ -160,6 +249,8 @@ START_TEST(table_complete)
 			*p = *p == '-' ? '_' : (char)toupper((unsigned char)*p);
 		ck_assert_str_eq(s->env, env);
 		ck_assert_msg(strchr(s->help, '\n') == NULL, "-%s: help is one line", s->flag);
+		/* --help indents it by 6 and stays within 80 columns */
+		ck_assert_msg(strlen(s->help) <= 74, "-%s: help longer than 74 bytes", s->flag);
 		for (size_t j = 0; j < i; j++)
 			ck_assert_str_ne(options_table[j].flag, s->flag);
 	}
@@ -193,6 +284,9 @@ add_tests(TCase *tc)
 	tcase_add_test(tc, config_from_env);
 	tcase_add_test(tc, bad_flags);
 	tcase_add_test(tc, unknown_config_key);
+	tcase_add_test(tc, suggestions);
+	tcase_add_test(tc, actions);
+	tcase_add_test(tc, markdown_rows);
 	tcase_add_test(tc, table_complete);
 	tcase_add_test(tc, ids_name_their_rows);
 }

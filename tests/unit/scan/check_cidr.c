@@ -132,6 +132,17 @@ START_TEST(set_errors_name_the_item)
 	ck_assert_int_eq(addrset_parse(&s, "", 1, NULL, NULL, err, sizeof(err)), -1);
 	ck_assert_int_eq(addrset_parse(&s, "10.0.0.0/24,", 1, NULL, NULL, err, sizeof(err)), -1);
 	ck_assert_int_eq(addrset_parse(&s, " , ", 1, NULL, NULL, err, sizeof(err)), -1);
+	/* a space for a comma, a comment: said so, not "prefix length must be 0 to 32" */
+	ck_assert_int_eq(addrset_parse(&s, "10.0.0.0/24 10.0.1.0/24", 1, NULL, NULL, err,
+	    sizeof(err)), -1);
+	ck_assert_str_eq(err, "network '10.0.0.0/24 10.0.1.0/24': separate networks with commas, "
+	    "not spaces");
+	ck_assert_int_eq(addrset_parse(&s, "10.0.0.0/24 # lab", 1, NULL, NULL, err,
+	    sizeof(err)), -1);
+	ck_assert_str_eq(err, "network '10.0.0.0/24 # lab': '#' starts no comment in a value");
+	ck_assert_int_eq(addrset_parse(&s, " 10.0.0.0/24 ,\t10.0.1.0/24 ", 1, NULL, NULL, err,
+	    sizeof(err)), 0);
+	addrset_fini(&s);
 	ck_assert_ptr_null(s.ranges);
 }
 END_TEST

@@ -45,6 +45,8 @@ START_TEST(errors)
 	ck_assert_str_eq(err, "port 'abc': not a whole number");
 	portlist_parse(&pl, "9105-9100", err, sizeof(err));
 	ck_assert_str_eq(err, "port range '9105-9100' runs backwards");
+	ck_assert_int_eq(portlist_parse(&pl, "9100 9200", err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "port '9100 9200': separate ports with commas, not spaces");
 }
 END_TEST
 

@@ -1,0 +1,132 @@
+/*
+ * plan.c: the dry-run plan and the duration estimate. The in-flight count comes from the
+ * prober's own sizing (prober_default_inflight, prober_fit_fd_limit), and workers are cut as
+ * scan.c and prober.c cut them, so the plan shows what the run will really use.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "cidr.h"
+#include "numparse.h"
+#include "plan.h"
+#include "prober.h"
+
+#define FD_RESERVE	64	/* as scan.c keeps for logs, files and DNS */
+#define PORTS_SHOWN	24	/* port items listed before "..." */
+
+double
+plan_estimate(uint64_t probes, double rate, unsigned inflight, double timeout)
+{
+	double rounds, paced;
+
+	if (probes == 0)
+		return 0;
+	if (inflight == 0)
+		inflight = 1;
+	rounds = ceil((double)probes / inflight) * timeout;
+	if (rate <= 0)
+		return rounds;
+	paced = (double)probes / rate + timeout;
+	return paced > rounds ? paced : rounds;
+}
+
+void
+plan_build(const struct scan_config *c, struct scan_plan *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->addresses = c->hosts.total;
+	p->ports = c->ports.n;
+	p->probes = p->addresses * p->ports;
+	p->inflight_wanted = c->inflight ? c->inflight :
+	    prober_default_inflight(c->rate, c->timeout);
+	p->inflight = prober_fit_fd_limit(p->inflight_wanted, FD_RESERVE);
+	p->workers = c->workers < p->inflight ? c->workers : p->inflight;
+	if (p->probes > 0 && (uint64_t)p->workers > p->probes)
+		p->workers = (unsigned)p->probes;
+	p->seconds = plan_estimate(p->probes, c->rate, p->inflight, c->timeout);
+}
+
+double
+plan_limit(const struct scan_config *c, const struct options *o)
+{
+	return o->source[OPT_INTERVAL] == OPTION_DEFAULT ? PLAN_LONG_S : c->interval;
+}
+
+/* "9100,9200-9205": the ports as the shortest list of ranges, at most PORTS_SHOWN items. */
+static void
+print_ports(FILE *fp, const struct portlist *pl)
+{
+	size_t items = 0;
+
+	for (size_t i = 0; i < pl->n; i++) {
+		size_t j = i;
+
+		while (j + 1 < pl->n && pl->ports[j + 1] == pl->ports[j] + 1)
+			j++;
+		if (items++ == PORTS_SHOWN) {
+			fprintf(fp, ",...");
+			return;
+		}
+		fprintf(fp, "%s%u", items > 1 ? "," : "", pl->ports[i]);
+		if (j > i)
+			fprintf(fp, "-%u", pl->ports[j]);
+		i = j;
+	}
+}
+
+static void
+print_inflight(FILE *fp, const struct scan_config *c, const struct scan_plan *p)
+{
+	char t[32];
+
+	fprintf(fp, "probes in flight: %u", p->inflight);
+	if (c->inflight)
+		fprintf(fp, " (-inflight)");
+	else if (c->rate <= 0)
+		fprintf(fp, " (%u at -rate-limit 0)", PROBER_INFLIGHT_UNLIMITED);
+	else
+		fprintf(fp, " (1.25 x rate-limit %g/s x timeout %s + 16)", c->rate,
+		    numparse_format_duration(c->timeout, t, sizeof(t)));
+	if (p->inflight < p->inflight_wanted)
+		fprintf(fp, "; the open-files limit allows %u of %u (raise ulimit -n or "
+		    "LimitNOFILE=)", p->inflight, p->inflight_wanted);
+	fprintf(fp, "\n");
+}
+
+void
+plan_print(FILE *fp, const struct scan_config *c, const struct scan_plan *p)
+{
+	char a[16], b[16], t[32], d[32];
+
+	fprintf(fp, "networks: %zu range%s after masking and merging%s\n",
+	    c->hosts.n, c->hosts.n == 1 ? "" : "s",
+	    c->skip_broadcast ? " (network and broadcast addresses skipped)" : "");
+	for (size_t i = 0; i < c->hosts.n; i++) {
+		const struct addr_range *r = &c->hosts.ranges[i];
+
+		fprintf(fp, "  %s - %s  %llu address%s\n", cidr_format_addr(r->first, a, sizeof(a)),
+		    cidr_format_addr(r->last, b, sizeof(b)),
+		    (unsigned long long)r->last - r->first + 1, r->last == r->first ? "" : "es");
+	}
+	fprintf(fp, "ports: %zu: ", p->ports);
+	print_ports(fp, &c->ports);
+	fprintf(fp, "\nprobes: %llu (%llu address%s x %zu port%s)\n", (unsigned long long)p->probes,
+	    (unsigned long long)p->addresses, p->addresses == 1 ? "" : "es", p->ports,
+	    p->ports == 1 ? "" : "s");
+	fprintf(fp, "workers: %u\n", p->workers);
+	print_inflight(fp, c, p);
+	if (c->rate > 0)
+		fprintf(fp, "rate: %g connects/s; timeout: %s\n", c->rate,
+		    numparse_format_duration(c->timeout, t, sizeof(t)));
+	else
+		fprintf(fp, "rate: unlimited; timeout: %s\n",
+		    numparse_format_duration(c->timeout, t, sizeof(t)));
+	fprintf(fp, "estimated duration: %s at best (every host silent, nothing retried%s)\n",
+	    numparse_format_duration(p->seconds, d, sizeof(d)),
+	    c->no_dns ? "" : "; reverse DNS of the open hosts adds up to -dns-timeout");
+	fprintf(fp, "would write: %s (targets), %s (metrics), %s.lock (lock)", c->output,
+	    c->metrics_file, c->output);
+	if (!c->no_dns)
+		fprintf(fp, ", %s (PTR cache)", c->dns_cache);
+	fprintf(fp, "\n");
+}

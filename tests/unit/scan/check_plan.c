@@ -1,0 +1,93 @@
+/*
+ * check_plan.c: the dry-run plan: the best-case duration for rate- and in-flight-bound
+ * scans, and the printed networks (merged, masked), ports (as ranges) and files.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+
+START_TEST(estimate)
+{
+	/* rate-bound: probes / rate + one timeout for the last ones */
+	ck_assert_double_eq_tol(plan_estimate(2550, 50, 79, 1.0), 52.0, 1e-9);
+	/* in-flight bound (unlimited rate): one timeout per round */
+	ck_assert_double_eq_tol(plan_estimate(327670, 0, 16384, 1.0), 20.0, 1e-9);
+	ck_assert_double_eq_tol(plan_estimate(10, 0, 3, 0.5), 2.0, 1e-9);
+	/* a rate so high that in flight is the bound */
+	ck_assert_double_eq_tol(plan_estimate(1000, 1e6, 10, 1.0), 100.0, 1e-9);
+	ck_assert_double_eq_tol(plan_estimate(0, 50, 79, 1.0), 0.0, 1e-9);
+}
+END_TEST
+
+static void
+build(struct scan_config *c, struct options *o, int argc, const char *argv[])
+{
+	char err[512];
+
+	ck_assert_int_eq(options_load(o, OPTION_SCAN, argc, argv, err, sizeof(err)), OPTIONS_OK);
+	ck_assert_msg(scan_config_build(c, o, NULL, NULL, err, sizeof(err)) == 0, "%s", err);
+}
+
+START_TEST(printed)
+{
+	const char *argv[] = { "sd-scan", "-networks", "10.0.1.0/24,10.0.0.9/23,192.168.1.7",
+	    "-ports", "9100,9101,9102,8080", "-rate-limit", "100", "-timeout", "2s",
+	    "-workers", "4", "-output", "/srv/sd/t.json", "-metrics-file", "/srv/m.prom", NULL };
+	struct options o;
+	struct scan_config c;
+	struct scan_plan p;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	build(&c, &o, 15, argv);
+	plan_build(&c, &p);
+	ck_assert_uint_eq(p.addresses, 511);	/* 10.0.0.9/23 masked, 10.0.1.0/24 merged into it, and one */
+	ck_assert_uint_eq(p.probes, 511 * 4);
+	ck_assert_uint_eq(p.inflight_wanted, 266);	/* ceil(1.25 x 100 x 2) + 16 */
+	ck_assert_uint_eq(p.workers, 4);
+	ck_assert_double_eq_tol(p.seconds, 2044 / 100.0 + 2, 1e-9);
+	ck_assert_double_eq_tol(plan_limit(&c, &o), PLAN_LONG_S, 1e-9);
+	fp = open_memstream(&buf, &len);
+	plan_print(fp, &c, &p);
+	fclose(fp);
+	ck_assert_ptr_nonnull(strstr(buf, "networks: 2 ranges after masking and merging"));
+	ck_assert_ptr_nonnull(strstr(buf, "  10.0.0.1 - 10.0.1.254  510 addresses\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "  192.168.1.7 - 192.168.1.7  1 address\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "ports: 4: 8080,9100-9102\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "probes: 2044 (511 addresses x 4 ports)\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "(1.25 x rate-limit 100/s x timeout 2s + 16)"));
+	ck_assert_ptr_nonnull(strstr(buf, "estimated duration: 22.44s at best"));
+	ck_assert_ptr_nonnull(strstr(buf, "would write: /srv/sd/t.json (targets), /srv/m.prom "
+	    "(metrics), /srv/sd/t.json.lock (lock), /srv/sd/ptr-cache.tsv (PTR cache)\n"));
+	free(buf);
+	scan_config_fini(&c);
+	options_fini(&o);
+}
+END_TEST
+
+START_TEST(limit_is_the_interval_when_set)
+{
+	const char *argv[] = { "sd-scan", "-interval", "10m", NULL };
+	struct options o;
+	struct scan_config c;
+
+	build(&c, &o, 3, argv);
+	ck_assert_double_eq_tol(plan_limit(&c, &o), 600.0, 1e-9);
+	scan_config_fini(&c);
+	options_fini(&o);
+}
+END_TEST
+
+static void
+add_tests(TCase *tc)
+{
+	tcase_add_test(tc, estimate);
+	tcase_add_test(tc, printed);
+	tcase_add_test(tc, limit_is_the_interval_when_set);
+}
+
+#include "check_main.h"

@@ -288,6 +288,17 @@ offload(struct serve_ctx *ctx, const struct query *q, const struct iovec *iov, s
 	return 1;
 }
 
+/*
+ * 1 when the web server would send a file without the Content-Encoding of the answer:
+ * Apache's mod_xsendfile (0.12, Debian's) removes it from every answer it sends a file for.
+ */
+static int
+drops_encoding(const struct serve_config *conf, const struct serve_request *req)
+{
+	return conf->sendfile == SERVE_SENDFILE_XSENDFILE && req->server_software != NULL &&
+	    strncmp(req->server_software, "Apache", 6) == 0;
+}
+
 static int
 handle_targets(struct serve_ctx *ctx, const struct serve_request *req, double now,
     struct writer *w)
@@ -331,6 +342,7 @@ handle_targets(struct serve_ctx *ctx, const struct serve_request *req, double no
 		}
 	}
 	if (ctx->conf->sendfile != SERVE_SENDFILE_OFF && !w->head &&
+	    !(w->encoded && drops_encoding(ctx->conf, req)) &&
 	    offload(ctx, &q, body, n, len, now, w))
 		return 200;
 	headers(w, 200, CT_JSON, len, NULL);

@@ -35,6 +35,7 @@ struct serve_request {
 	const char	*query;		/* QUERY_STRING; NULL: taken from uri */
 	const char	*accept;	/* HTTP_ACCEPT, to offer HTML to browsers at / */
 	const char	*accept_encoding; /* HTTP_ACCEPT_ENCODING: gzip when it allows */
+	const char	*server_software; /* SERVER_SOFTWARE: Apache drops a sent file's encoding */
 };
 
 /* Write len bytes of the response; 0, or -1 when the client is gone. */

@@ -69,7 +69,7 @@ teardown(void)
 static int
 req(const char *method, const char *uri, const char *script, double now)
 {
-	struct serve_request r = { method, uri, script, NULL, NULL };
+	struct serve_request r = { method, uri, script, NULL, NULL, NULL, NULL };
 	struct serve_result res;
 
 	outlen = 0;
@@ -174,7 +174,7 @@ END_TEST
 
 START_TEST(root)
 {
-	struct serve_request r = { "GET", "/sd/", "/sd", NULL, "text/html,*/*" };
+	struct serve_request r = { "GET", "/sd/", "/sd", NULL, "text/html,*/*", NULL, NULL };
 
 	ck_assert_int_eq(req("GET", "/sd/", "/sd", 1e9), 200);
 	ck_assert_ptr_nonnull(strstr(body(), "\"name\":\"sd-serve\""));
@@ -212,7 +212,7 @@ END_TEST
 START_TEST(root_long_mount)
 {
 	static char uri[1100], sn[1100];
-	struct serve_request r = { "GET", uri, sn, NULL, "text/html" };
+	struct serve_request r = { "GET", uri, sn, NULL, "text/html", NULL, NULL };
 
 	memset(uri, 0, sizeof(uri));
 	uri[0] = '/';

@@ -75,7 +75,7 @@ teardown(void)
 static int
 req(const char *method, const char *uri, const char *ae, const char **body, size_t *blen)
 {
-	struct serve_request r = { method, uri, "/sd", NULL, NULL, ae };
+	struct serve_request r = { method, uri, "/sd", NULL, NULL, ae, NULL };
 	struct serve_result res;
 	const char *b;
 
@@ -247,6 +247,55 @@ START_TEST(compressed_once_per_version)
 }
 END_TEST
 
+/* Send-file: a .json.gz beside the body, named with Content-Encoding; in-band behind Apache. */
+START_TEST(sendfile_names_the_gzip_file)
+{
+	struct serve_request r = { "GET", "/sd/targets.json?port=9100", "/sd", NULL, NULL, "gzip",
+	    "lighttpd/1.4.69" };
+	char cache[128], path[300], gzpath[300];
+	const char *name, *end;
+	struct stat st;
+
+	snprintf(cache, sizeof(cache), "%s/cache", dir);
+	serve_fini(&ctx);
+	conf.sendfile = SERVE_SENDFILE_XSENDFILE;
+	conf.cache_dir = cache;
+	ck_assert_int_eq(serve_init(&ctx, &conf, stats), 0);
+	put_file(file_a);
+	outlen = 0;
+	ck_assert_int_eq(serve_handle(&ctx, &r, 1e9, capture, NULL).status, 200);
+	ck_assert_ptr_nonnull(strstr(out, "Content-Encoding: gzip\r\n"));
+	ck_assert_ptr_nonnull(strstr(out, "Vary: Accept-Encoding\r\n"));
+	ck_assert_ptr_null(strstr(out, "Content-Length"));	/* the web server's */
+	name = strstr(out, "X-Sendfile: ");
+	ck_assert_ptr_nonnull(name);
+	name += strlen("X-Sendfile: ");
+	end = strstr(name, "\r\n");
+	ck_assert(end - name > 8 && strncmp(end - 8, ".json.gz", 8) == 0);
+	snprintf(gzpath, sizeof(gzpath), "%.*s", (int)(end - name), name);
+	ck_assert_int_eq(stat(gzpath, &st), 0);
+	snprintf(path, sizeof(path), "%.*s", (int)(end - name) - 3, name);
+	ck_assert_int_ne(stat(path, &st), 0);	/* the plain body is not written for a gzip client */
+	/* Apache's mod_xsendfile would drop the encoding: the gzip body goes in-band */
+	r.server_software = "Apache/2.4.71 (Debian)";
+	outlen = 0;
+	ck_assert_int_eq(serve_handle(&ctx, &r, 1e9, capture, NULL).status, 200);
+	ck_assert_ptr_null(strstr(out, "X-Sendfile"));
+	ck_assert_ptr_nonnull(strstr(out, "Content-Encoding: gzip\r\n"));
+	/* and a plain client behind Apache still gets the file */
+	r.accept_encoding = NULL;
+	outlen = 0;
+	ck_assert_int_eq(serve_handle(&ctx, &r, 1e9, capture, NULL).status, 200);
+	ck_assert_ptr_nonnull(strstr(out, "X-Sendfile: "));
+	ck_assert_ptr_null(strstr(out, "Content-Encoding"));
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(unlink(gzpath), 0);
+	ck_assert_int_eq(rmdir(cache), 0);
+	conf.sendfile = SERVE_SENDFILE_OFF;
+}
+END_TEST
+
 static void
 add_tests(TCase *tc)
 {
@@ -254,6 +303,7 @@ add_tests(TCase *tc)
 	tcase_add_test(tc, every_path_inflates_to_plain);
 	tcase_add_test(tc, head_errors_and_refusals);
 	tcase_add_test(tc, compressed_once_per_version);
+	tcase_add_test(tc, sendfile_names_the_gzip_file);
 }
 
 #include "check_main.h"

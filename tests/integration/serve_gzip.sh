@@ -7,6 +7,7 @@
 # and errors are consistent; clients that refuse gzip get the plain body; and N requests cost
 # one compression per piece of a body per version (scanner_http_compressions_total).
 . "$(dirname "$0")/../lib.sh"
+. "$TOP/tests/serve_lib.sh"
 
 PORT=18465
 command -v lighttpd >/dev/null || skip "lighttpd is not installed: run make deps"
@@ -32,22 +33,7 @@ lighttpd -tt -f "$TMP/lighttpd.conf" >"$TMP/lighttpd-check.log" 2>&1 ||
 T="$TMP/state/targets.json"
 CACHE="$TMP/run/cache"
 URL="http://127.0.0.1:$PORT"
-install_file() { cp "$1" "$T.tmp.$$" && mv -f "$T.tmp.$$" "$T"; }
-python3 - "$TMP" <<'PY'
-import json, sys
-tmp = sys.argv[1]
-for ver, n, host in (("a", 400, "web%03d.example"), ("b", 300, "db%03d.example")):
-    g = []
-    for h in range(n):
-        ip = "10.9.%d.%d" % (h // 250, h % 250 + 1)
-        for p in ((9100, 8080) if h % 3 else (9100,)):
-            g.append((p, h, ip, host % h))
-    g.sort()
-    lines = [json.dumps({"targets": ["%s:%d" % (name, p)], "labels": {
-        "__meta_sd_hostname": name, "__meta_sd_ip": ip, "__meta_sd_port": str(p)}},
-        separators=(",", ":")) for p, _, ip, name in g]
-    open("%s/%s.json" % (tmp, ver), "w").write("[\n" + ",\n".join(lines) + "\n]\n")
-PY
+two_versions 400 300
 
 bg lighttpd -D -f "$TMP/lighttpd.conf"
 for m in sd xs; do wait_http "$URL/$m/" 10 || fail "lighttpd + sd-serve do not answer at /$m/"; done

@@ -9,6 +9,7 @@
 # share/nginx/sd-serve.conf with its internal location uncommented; X-Sendfile also through
 # Apache mod_proxy_fcgi + mod_xsendfile with share/apache's commented lines uncommented.
 . "$(dirname "$0")/../lib.sh"
+. "$TOP/tests/serve_lib.sh"
 
 PORT=18457
 command -v lighttpd >/dev/null || skip "lighttpd is not installed: run make deps"
@@ -34,24 +35,7 @@ lighttpd -tt -f "$TMP/lighttpd.conf" >"$TMP/lighttpd-check.log" 2>&1 ||
 T="$TMP/state/targets.json"
 CACHE="$TMP/run/cache"
 URL="http://127.0.0.1:$PORT"
-install_file() { cp "$1" "$T.tmp.$$" && mv -f "$T.tmp.$$" "$T"; }
-python3 - "$TMP" <<'PY'
-import json, sys
-tmp = sys.argv[1]
-for ver, n, host in (("a", 300, "web%03d.example"), ("b", 200, "db%03d.example")):
-    g = []
-    for h in range(n):
-        ip = "10.9.%d.%d" % (h // 250, h % 250 + 1)
-        for p in ((9100, 8080) if h % 3 else (9100,)):
-            g.append((p, h, ip, host % h))
-    g.sort()
-    lines = [json.dumps({"targets": ["%s:%d" % (name, p)], "labels": {
-        "__meta_sd_hostname": name, "__meta_sd_ip": ip, "__meta_sd_port": str(p)}},
-        separators=(",", ":")) for p, _, ip, name in g]
-    open("%s/%s.json" % (tmp, ver), "w").write("[\n" + ",\n".join(lines) + "\n]\n")
-    port = [l for l, x in zip(lines, g) if x[0] == 9100]
-    open("%s/want-%s" % (tmp, ver), "w").write("[\n" + ",\n".join(port) + "\n]\n")
-PY
+two_versions 300 200
 
 bg lighttpd -D -f "$TMP/lighttpd.conf"
 for _ in $(seq 50); do ns_exec curl -s -o /dev/null "$URL/sd/" && break; sleep 0.1; done

@@ -82,10 +82,7 @@ for k in "${!PATHS[@]}"; do
 done
 ls "$TMP/run/cache/" | grep -q '\.json\.gz$' || fail "sd-serve -sendfile wrote no .json.gz"
 
-# metric MOUNT SERIES: a counter of sd-serve's /metrics under MOUNT (fetched uncompressed)
-metric() { ns_exec curl -s "$BASE/$1/metrics" | awk -v s="$2" '$1 == s { v = $2 } END { print v + 0 }'; }
-COMP='scanner_http_compressions_total{path="/targets.json"}'
-GZN='scanner_http_gzip_responses_total{path="/targets.json"}'
+# Side by side: in each round, every way in turn, plain then gzip.
 # Side by side: in each round, every way in turn, plain then gzip.
 for r in $(seq "$BENCH_RUNS"); do
 	for q in all 9100; do

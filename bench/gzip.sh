@@ -83,7 +83,6 @@ done
 ls "$TMP/run/cache/" | grep -q '\.json\.gz$' || fail "sd-serve -sendfile wrote no .json.gz"
 
 # Side by side: in each round, every way in turn, plain then gzip.
-# Side by side: in each round, every way in turn, plain then gzip.
 for r in $(seq "$BENCH_RUNS"); do
 	for q in all 9100; do
 		for kind in plain xs; do

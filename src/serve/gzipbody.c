@@ -242,6 +242,8 @@ gzipbody_deflate(struct gzipbody *gz, const struct iovec *iov, size_t n, unsigne
 	if ((flat = malloc(len ? len : 1)) == NULL)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
+		if (iov[i].iov_len == 0)
+			continue;	/* an empty range may have no buffer at all */
 		memcpy(flat + o, iov[i].iov_base, iov[i].iov_len);
 		o += iov[i].iov_len;
 	}

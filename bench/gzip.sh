@@ -34,10 +34,7 @@ SIZE9100=$(stat -c %s "$TMP/a.9100.json")
 # block again with the send-file lines uncommented (/xs, counting in a stats file of its own)
 {
 	lighttpd_example "$SERVE" "$PORT"
-	lighttpd_example "$SERVE" "$PORT" | sed -n '/^fastcgi.server = (/,/^)/p' |
-		sed -E -e 's/^fastcgi.server = \(/fastcgi.server += (/' -e 's|"/sd" =>|"/xs" =>|' \
-		    -e 's|/sd-serve.sock"|/sd-serve-xs.sock"|' -e 's|/sd-serve.stats"|/xs.stats"|' \
-		    -e 's/^([[:space:]]*)#("x-sendfile|"SCANNER_SENDFILE|"SCANNER_CACHE_DIR)/\1\2/'
+	lighttpd_example_sendfile "$SERVE" "$PORT" /xs
 } >"$TMP/lighttpd.conf"
 grep -q '^[[:space:]]*"x-sendfile" *=> "enable"' "$TMP/lighttpd.conf" ||
 	fail "lighttpd.conf.example lost its send-file lines"

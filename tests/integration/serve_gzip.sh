@@ -19,11 +19,7 @@ mkdir -p "$TMP/state" "$TMP/run" "$TMP/www"
 # one process per mount, so a count of compressions is exact; /xs counts in its own file
 {
 	lighttpd_example "$BIN/sd-serve" "$PORT" | sed -E 's/("max-procs" *=> *)2/\11/'
-	lighttpd_example "$BIN/sd-serve" "$PORT" | sed -n '/^fastcgi.server = (/,/^)/p' |
-		sed -E -e 's/^fastcgi.server = \(/fastcgi.server += (/' -e 's|"/sd" =>|"/xs" =>|' \
-		    -e 's|/sd-serve.sock"|/xs.sock"|' -e 's|/sd-serve.stats"|/xs.stats"|' \
-		    -e 's/("max-procs" *=> *)2/\11/' \
-		    -e 's/^([[:space:]]*)#("x-sendfile|"SCANNER_SENDFILE|"SCANNER_CACHE_DIR)/\1\2/'
+	lighttpd_example_sendfile "$BIN/sd-serve" "$PORT" /xs | sed -E 's/("max-procs" *=> *)2/\11/'
 } >"$TMP/lighttpd.conf"
 grep -q '^[[:space:]]*"x-sendfile" *=> "enable"' "$TMP/lighttpd.conf" ||
 	fail "lighttpd.conf.example lost its send-file lines"

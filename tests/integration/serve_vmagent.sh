@@ -19,10 +19,7 @@ ns_create
 mkdir -p "$TMP/state" "$TMP/run" "$TMP/www" "$TMP/vm"
 {
 	lighttpd_example "$BIN/sd-serve" "$PORT"
-	lighttpd_example "$BIN/sd-serve" "$PORT" | sed -n '/^fastcgi.server = (/,/^)/p' |
-		sed -E -e 's/^fastcgi.server = \(/fastcgi.server += (/' -e 's|"/sd" =>|"/xs" =>|' \
-		    -e 's|/sd-serve.sock"|/xs.sock"|' -e 's|/sd-serve.stats"|/xs.stats"|' \
-		    -e 's/^([[:space:]]*)#("x-sendfile|"SCANNER_SENDFILE|"SCANNER_CACHE_DIR)/\1\2/'
+	lighttpd_example_sendfile "$BIN/sd-serve" "$PORT" /xs
 } >"$TMP/lighttpd.conf"
 lighttpd -tt -f "$TMP/lighttpd.conf" >"$TMP/lighttpd-check.log" 2>&1 ||
 	fail "lighttpd rejects the config: $(cat "$TMP/lighttpd-check.log")"

@@ -89,11 +89,6 @@ for r in $(seq "$BENCH_RUNS"); do
 	done
 done
 
-med()   { median <"$TMP/$1.$2"; }
-sum()   { awk '{ s += $1 } END { print s + 0 }' "$TMP/$1.$2"; }
-verdict() { awk "BEGIN { exit !($1) }" && echo met || echo "**missed**"; }
-ROWS=()
-row() { local IFS='|'; ROWS+=("| $* |"); }
 for q in all 9100; do
 	what="whole list ($NTARGETS targets, $SIZE bytes)"
 	[ $q = 9100 ] && what="?port=9100 ($SIZE9100 bytes)"

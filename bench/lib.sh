@@ -48,6 +48,14 @@ median() {
 # calc EXPR: floating-point arithmetic, printed with up to 4 significant decimals.
 calc() { awk "BEGIN { printf \"%.4g\", $1 }"; }
 
+# The table of a part: med KEY FIELD and sum KEY FIELD over the runs in $TMP/KEY.FIELD,
+# verdict CONDITION (awk) -> met or **missed**, row CELLS... appends a row to ROWS.
+med()   { median <"$TMP/$1.$2"; }
+sum()   { awk '{ s += $1 } END { print s + 0 }' "$TMP/$1.$2"; }
+verdict() { awk "BEGIN { exit !($1) }" && echo met || echo "**missed**"; }
+ROWS=()
+row() { local IFS='|'; ROWS+=("| $* |"); }
+
 # record_cmd TEXT: the exact command line of a measured run, for BENCHMARKS.md (paths
 # relative to the top of the tree).
 record_cmd() { local c="$*"; printf '%s\n' "${c//$TOP\//}" >>"$BENCH_OUT/$PART.cmds"; }

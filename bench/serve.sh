@@ -155,11 +155,6 @@ for r in $(seq "$BENCH_RUNS"); do
 	swap_run xs
 done
 
-med()   { median <"$TMP/$1.$2"; }
-sum()   { awk '{ s += $1 } END { print s + 0 }' "$TMP/$1.$2"; }
-verdict() { awk "BEGIN { exit !($1) }" && echo met || echo "**missed**"; }
-ROWS=()
-row() { local IFS='|'; ROWS+=("| $* |"); }
 clean() {	# clean KEY...: "0 non-2xx, 0 errors" over every run of the keys
 	local k non=0 err=0
 	for k in "$@"; do non=$((non + $(sum "$k" non2xx))); err=$((err + $(sum "$k" errors))); done

@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE	/* memrchr */
 #include <json.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

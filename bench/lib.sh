@@ -48,9 +48,74 @@ median() {
 # calc EXPR: floating-point arithmetic, printed with up to 4 significant decimals.
 calc() { awk "BEGIN { printf \"%.4g\", $1 }"; }
 
+# The table of a part: med KEY FIELD and sum KEY FIELD over the runs in $TMP/KEY.FIELD,
+# verdict CONDITION (awk) -> met or **missed**, row CELLS... appends a row to ROWS.
+med()   { median <"$TMP/$1.$2"; }
+sum()   { awk '{ s += $1 } END { print s + 0 }' "$TMP/$1.$2"; }
+verdict() { awk "BEGIN { exit !($1) }" && echo met || echo "**missed**"; }
+ROWS=()
+row() { local IFS='|'; ROWS+=("| $* |"); }
+
 # record_cmd TEXT: the exact command line of a measured run, for BENCHMARKS.md (paths
 # relative to the top of the tree).
 record_cmd() { local c="$*"; printf '%s\n' "${c//$TOP\//}" >>"$BENCH_OUT/$PART.cmds"; }
 
 # failed_run WHAT: a run that crashed or lost a target: the part fails (the table says so).
 failed_run() { log "FAILED RUN: $*"; FAILED=1; }
+
+# bench_targets N: $TMP/a.json and $TMP/b.json, two versions of a targets file of N targets
+# written the way sd-scan writes them (one group per line, sorted by port then address):
+# N/2 hosts x (9100 + one other port); B renames the hosts. Expected bodies: the file itself,
+# and its port-9100 groups ($TMP/a.9100.json, $TMP/b.9100.json).
+bench_targets() {
+	python3 - "$TMP" "$1" <<'PY'
+import json, sys
+tmp, n = sys.argv[1], int(sys.argv[2])
+others = [8080, 8081, 4999, 9090]
+for ver, host in (("a", "node%05d.lab.example"), ("b", "host%05d.other.example")):
+    g = []
+    for h in range(n // 2):
+        ip = "10.%d.%d.%d" % (20 + h // 65536, (h // 256) % 256, h % 256)
+        for p in (9100, others[h % 4]):
+            g.append((p, tuple(int(o) for o in ip.split(".")), ip, host % h))
+    g.sort()
+    lines = [json.dumps({"targets": ["%s:%d" % (name, p)], "labels": {
+        "__meta_sd_hostname": name, "__meta_sd_ip": ip, "__meta_sd_port": str(p)}},
+        separators=(",", ":")) for p, _, ip, name in g]
+    open("%s/%s.json" % (tmp, ver), "w").write("[\n" + ",\n".join(lines) + "\n]\n")
+    port = [l for l, x in zip(lines, g) if x[0] == 9100]
+    open("%s/%s.9100.json" % (tmp, ver), "w").write("[\n" + ",\n".join(port) + "\n]\n")
+PY
+}
+
+# wrk_run KEY PATH [WRK-ARGS...]: one measured run of $WRK (and WRK-ARGS, e.g. a header) on
+# $BASE$PATH; appends rps, p99 (ms), non-2xx, errors and requests to $TMP/KEY.*
+wrk_run() {
+	local key=$1 path=$2 i out
+	shift 2
+	i=$(($(cat "$TMP/$key.rps" 2>/dev/null | wc -l) + 1))
+	out="$TMP/$key.$i"
+	# shellcheck disable=SC2086
+	[ "$i" = 1 ] && record_cmd "$WRK${*:+ $(printf "'%s' " "$@")}'$BASE$path'"
+	# shellcheck disable=SC2086
+	measure "$out" $WRK "$@" "$BASE$path" || failed_run "$key run $i: wrk exited non-zero ($out.log)"
+	parse_wrk "$out.log" "$key"
+	log "$key run $i: $(tail -1 "$TMP/$key.rps") req/s, p99 $(tail -1 "$TMP/$key.p99") ms," \
+	    "non-2xx $(tail -1 "$TMP/$key.non2xx"), errors $(tail -1 "$TMP/$key.errors")"
+}
+# parse_wrk LOG KEY
+parse_wrk() {
+	awk -v t="$TMP/$2" '
+		/^Requests\/sec:/ { rps = $2 }
+		/^ +99%/ { v = $2; u = v; sub(/[a-z]+$/, "", v); sub(/^[0-9.]+/, "", u)
+			p99 = u == "us" ? v / 1000 : u == "s" ? v * 1000 : v }
+		/Non-2xx or 3xx responses:/ { non = $NF }
+		/Socket errors:/ { gsub(/,/, ""); err = $4 + $6 + $8 + $10 }
+		/ requests in / { n = $1 }
+		END { print rps + 0 >> (t ".rps"); print p99 + 0 >> (t ".p99")
+			print non + 0 >> (t ".non2xx"); print err + 0 >> (t ".errors")
+			print n + 0 >> (t ".n") }' "$1"
+	[ "$(tail -1 "$TMP/$2.rps")" != 0 ] || failed_run "$2: no result from wrk ($1)"
+	[ "$(tail -1 "$TMP/$2.non2xx")" = 0 ] || failed_run "$2: non-2xx answers ($1)"
+	[ "$(tail -1 "$TMP/$2.errors")" = 0 ] || failed_run "$2: socket errors ($1)"
+}

@@ -25,27 +25,7 @@ lab_create
 mkdir -p "$TMP/state" "$TMP/run" "$TMP/www"
 rm -f "$BENCH_OUT/$PART.cmds"
 
-# Two versions of a targets file written the way sd-scan writes it (one group per line,
-# sorted by port then address): 10,000 hosts x (9100 + one other port); B renames the hosts.
-# Expected bodies: the file itself, and its port-9100 groups.
-python3 - "$TMP" "$NTARGETS" <<'PY'
-import json, sys
-tmp, n = sys.argv[1], int(sys.argv[2])
-others = [8080, 8081, 4999, 9090]
-for ver, host in (("a", "node%05d.lab.example"), ("b", "host%05d.other.example")):
-    g = []
-    for h in range(n // 2):
-        ip = "10.%d.%d.%d" % (20 + h // 65536, (h // 256) % 256, h % 256)
-        for p in (9100, others[h % 4]):
-            g.append((p, tuple(int(o) for o in ip.split(".")), ip, host % h))
-    g.sort()
-    lines = [json.dumps({"targets": ["%s:%d" % (name, p)], "labels": {
-        "__meta_sd_hostname": name, "__meta_sd_ip": ip, "__meta_sd_port": str(p)}},
-        separators=(",", ":")) for p, _, ip, name in g]
-    open("%s/%s.json" % (tmp, ver), "w").write("[\n" + ",\n".join(lines) + "\n]\n")
-    port = [l for l, x in zip(lines, g) if x[0] == 9100]
-    open("%s/%s.9100.json" % (tmp, ver), "w").write("[\n" + ",\n".join(port) + "\n]\n")
-PY
+bench_targets "$NTARGETS"
 T="$TMP/state/targets.json"
 install_file() { cp "$1" "$T.tmp" && mv -f "$T.tmp" "$T"; }
 install_file "$TMP/a.json"
@@ -103,36 +83,6 @@ for k in "${!PATHS[@]}"; do
 	cmp -s "$TMP/check.body" "$want" || fail "$k (${PATHS[$k]}) does not answer the expected bytes"
 done
 ls "$TMP/run/cache/" | grep -q . || fail "sd-serve -sendfile wrote no cache file"
-
-# wrk_run KEY PATH: one measured run; appends rps, p99 (ms), non-2xx and errors to $TMP/KEY.*
-wrk_run() {
-	local key=$1 path=$2 i out
-	i=$(($(cat "$TMP/$key.rps" 2>/dev/null | wc -l) + 1))
-	out="$TMP/$key.$i"
-	# shellcheck disable=SC2086
-	[ "$i" = 1 ] && record_cmd "$WRK '$BASE$path'"
-	# shellcheck disable=SC2086
-	measure "$out" $WRK "$BASE$path" || failed_run "$key run $i: wrk exited non-zero ($out.log)"
-	parse_wrk "$out.log" "$key"
-	log "$key run $i: $(tail -1 "$TMP/$key.rps") req/s, p99 $(tail -1 "$TMP/$key.p99") ms," \
-	    "non-2xx $(tail -1 "$TMP/$key.non2xx"), errors $(tail -1 "$TMP/$key.errors")"
-}
-# parse_wrk LOG KEY
-parse_wrk() {
-	awk -v t="$TMP/$2" '
-		/^Requests\/sec:/ { rps = $2 }
-		/^ +99%/ { v = $2; u = v; sub(/[a-z]+$/, "", v); sub(/^[0-9.]+/, "", u)
-			p99 = u == "us" ? v / 1000 : u == "s" ? v * 1000 : v }
-		/Non-2xx or 3xx responses:/ { non = $NF }
-		/Socket errors:/ { gsub(/,/, ""); err = $4 + $6 + $8 + $10 }
-		/ requests in / { n = $1 }
-		END { print rps + 0 >> (t ".rps"); print p99 + 0 >> (t ".p99")
-			print non + 0 >> (t ".non2xx"); print err + 0 >> (t ".errors")
-			print n + 0 >> (t ".n") }' "$1"
-	[ "$(tail -1 "$TMP/$2.rps")" != 0 ] || failed_run "$2: no result from wrk ($1)"
-	[ "$(tail -1 "$TMP/$2.non2xx")" = 0 ] || failed_run "$2: non-2xx answers ($1)"
-	[ "$(tail -1 "$TMP/$2.errors")" = 0 ] || failed_run "$2: socket errors ($1)"
-}
 
 # 5. Side by side: in each round, every way in turn, unfiltered then ?port=9100.
 for r in $(seq "$BENCH_RUNS"); do
@@ -205,11 +155,6 @@ for r in $(seq "$BENCH_RUNS"); do
 	swap_run xs
 done
 
-med()   { median <"$TMP/$1.$2"; }
-sum()   { awk '{ s += $1 } END { print s + 0 }' "$TMP/$1.$2"; }
-verdict() { awk "BEGIN { exit !($1) }" && echo met || echo "**missed**"; }
-ROWS=()
-row() { local IFS='|'; ROWS+=("| $* |"); }
 clean() {	# clean KEY...: "0 non-2xx, 0 errors" over every run of the keys
 	local k non=0 err=0
 	for k in "$@"; do non=$((non + $(sum "$k" non2xx))); err=$((err + $(sum "$k" errors))); done

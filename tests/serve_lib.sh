@@ -36,5 +36,29 @@ serve_pids() {
 	pgrep -P "$LIGHTTPD" -f "sd-serve" | sort -n | tr '\n' ' '
 }
 
+# two_versions NA NB: $TMP/a.json (NA hosts web%03d.example) and $TMP/b.json (NB hosts
+# db%03d.example), each host on 9100 and two in three on 8080 too, written the way sd-scan
+# writes them (one group per line, sorted by port, then host); $TMP/want-a and $TMP/want-b
+# hold the ?port=9100 body of each.
+two_versions() {
+	python3 - "$TMP" "$1" "$2" <<'PY'
+import json, sys
+tmp = sys.argv[1]
+for ver, n, host in (("a", int(sys.argv[2]), "web%03d.example"), ("b", int(sys.argv[3]), "db%03d.example")):
+    g = []
+    for h in range(n):
+        ip = "10.9.%d.%d" % (h // 250, h % 250 + 1)
+        for p in ((9100, 8080) if h % 3 else (9100,)):
+            g.append((p, h, ip, host % h))
+    g.sort()
+    lines = [json.dumps({"targets": ["%s:%d" % (name, p)], "labels": {
+        "__meta_sd_hostname": name, "__meta_sd_ip": ip, "__meta_sd_port": str(p)}},
+        separators=(",", ":")) for p, _, ip, name in g]
+    open("%s/%s.json" % (tmp, ver), "w").write("[\n" + ",\n".join(lines) + "\n]\n")
+    port = [l for l, x in zip(lines, g) if x[0] == 9100]
+    open("%s/want-%s" % (tmp, ver), "w").write("[\n" + ",\n".join(port) + "\n]\n")
+PY
+}
+
 # install_file SRC: atomically replace the targets file, the way sd-scan does.
 install_file() { cp "$1" "$T.tmp.$$" && mv -f "$T.tmp.$$" "$T"; }

@@ -216,7 +216,9 @@ bodycache_file(struct bodycache *c, const struct targetset_key *key, const char 
 	set_version(c, key, now);
 	if (now - c->last_sweep >= BODYCACHE_SWEEP_S || now < c->last_sweep)
 		bodycache_sweep(c, now);
-	m = snprintf(name, namelen, "%s-%s-%s.json", c->prefix, c->version, body);
+	/* a body named with an extension keeps it ("all.json.gz"); others end in .json */
+	m = snprintf(name, namelen, strchr(body, '.') ? "%s-%s-%s" : "%s-%s-%s.json", c->prefix,
+	    c->version, body);
 	if (m < 0 || (size_t)m >= namelen || (size_t)m >= BODYCACHE_NAME_MAX) {
 		snprintf(err, errlen, "cache file name for body %.40s too long", body);
 		return NULL;	/* this body only: not a failure of the cache */

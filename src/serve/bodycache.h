@@ -5,7 +5,7 @@
  * partial file) and shared by every sd-serve process using the same directory. Not
  * thread-safe: one cache per process.
  *
- * DESIGN: a name is PREFIX-VERSION-BODY.json. PREFIX hashes the targets path and the boot id
+ * DESIGN: a name is PREFIX-VERSION-BODY.json (or .json.gz for a gzip body). PREFIX hashes the targets path and the boot id
  * (a file left by a crash before a reboot is never reused); VERSION is the targets file's
  * key (dev, inode, size, mtime), so a swap never serves a body of another version. A file
  * may be read by the web server some time after sd-serve named it, so an old version is
@@ -53,7 +53,8 @@ void	bodycache_fini(struct bodycache *);
 
 /*
  * The name (inside dir, no slash) of a file holding exactly the len bytes of iov[0..n):
- * the body called `body` ("all", "p9100_8080") of the targets file version `key`, written
+ * the body called `body` ("all", "p9100_8080": NAME.json; "all.json.gz": that name as it is)
+ * of the targets file version `key`, written
  * first if absent. now is the time in seconds (it drives the sweep of old versions). Returns
  * name, or NULL with a one-line reason in err when the file cannot be written: answer
  * in-band then (a failure makes the cache answer NULL without trying for BODYCACHE_RETRY_S;

@@ -154,7 +154,8 @@ serve_cgi(struct serve_ctx *ctx, struct reqstats *stats)
 {
 	struct serve_request req = {
 		getenv("REQUEST_METHOD"), getenv("REQUEST_URI"), getenv("SCRIPT_NAME"),
-		getenv("QUERY_STRING"), getenv("HTTP_ACCEPT"),
+		getenv("QUERY_STRING"), getenv("HTTP_ACCEPT"), getenv("HTTP_ACCEPT_ENCODING"),
+		getenv("SERVER_SOFTWARE"),
 	};
 	struct serve_result r;
 	double t0 = clock_s(CLOCK_MONOTONIC);
@@ -227,6 +228,8 @@ serve_fcgi(struct serve_ctx *ctx, struct reqstats *stats)
 		req.script_name = FCGX_GetParam("SCRIPT_NAME", fr.envp);
 		req.query = FCGX_GetParam("QUERY_STRING", fr.envp);
 		req.accept = FCGX_GetParam("HTTP_ACCEPT", fr.envp);
+		req.accept_encoding = FCGX_GetParam("HTTP_ACCEPT_ENCODING", fr.envp);
+		req.server_software = FCGX_GetParam("SERVER_SOFTWARE", fr.envp);
 		r = serve_handle(ctx, &req, clock_s(CLOCK_REALTIME), fcgi_write, &fr);
 		finish(stats, &req, r, t0);
 		finish_fcgi(&fr);

@@ -26,7 +26,7 @@
 #include "log.h"
 #include "reqstats.h"
 
-#define REQSTATS_MAGIC	0x7364737276310001ull	/* "sdsrv1" + layout version 1 */
+#define REQSTATS_MAGIC	0x7364737276310002ull	/* "sdsrv1" + layout version 2 */
 
 static const int statuses[] = { 200, 400, 404, 405, 500, 503 };
 #define NSTATUS		(sizeof(statuses) / sizeof(statuses[0]) + 1)	/* + any other */
@@ -49,6 +49,8 @@ struct layout {
 	uint64_t	buckets[REQSTATS_NPATHS][NBOUNDS + 1];	/* not cumulative */
 	uint64_t	count[REQSTATS_NPATHS];
 	uint64_t	sum_ns[REQSTATS_NPATHS];
+	uint64_t	gzip[REQSTATS_NPATHS];		/* answers sent gzip-compressed */
+	uint64_t	compressions[REQSTATS_NPATHS];	/* bodies or ranges compressed */
 };
 
 struct reqstats {
@@ -241,6 +243,29 @@ reqstats_record(struct reqstats *rs, enum reqstats_path path, int status, double
 	}
 }
 
+void
+reqstats_count_gzip(struct reqstats *rs, enum reqstats_path path, unsigned long compressions)
+{
+	if ((unsigned)path >= REQSTATS_NPATHS)
+		path = REQSTATS_OTHER;
+	__atomic_fetch_add(&rs->m->gzip[path], 1, __ATOMIC_RELAXED);
+	if (compressions > 0)
+		__atomic_fetch_add(&rs->m->compressions[path], compressions, __ATOMIC_RELAXED);
+}
+
+/* One counter family with a sample per endpoint ("other" is never compressed). */
+static void
+per_path(struct expo *e, const char *name, const char *help, const uint64_t *v)
+{
+	expo_family(e, name, EXPO_COUNTER, help);
+	for (size_t p = 0; p < REQSTATS_NPATHS; p++) {
+		struct expo_label l = { "path", path_labels[p] };
+
+		if (p != REQSTATS_OTHER)
+			expo_sample(e, &l, 1, (double)__atomic_load_n(&v[p], __ATOMIC_RELAXED));
+	}
+}
+
 int
 reqstats_format(const struct reqstats *rs, char **out, size_t *outlen)
 {
@@ -281,6 +306,13 @@ reqstats_format(const struct reqstats *rs, char **out, size_t *outlen)
 		expo_histogram(&e, &l, 1, bounds, cum, NBOUNDS, total,
 		    (double)__atomic_load_n(&m->sum_ns[p], __ATOMIC_RELAXED) / 1e9);
 	}
+	per_path(&e, "scanner_http_gzip_responses_total", "Answers sd-serve sent "
+	    "gzip-compressed (Content-Encoding: gzip), by path (all processes since boot).",
+	    m->gzip);
+	per_path(&e, "scanner_http_compressions_total", "Compressions sd-serve ran, by path: for "
+	    "/targets.json each pre-rendered piece of a body once per version of the targets file "
+	    "and process, never per request; the small bodies of the other paths per answer.",
+	    m->compressions);
 	if (e.failed) {
 		expo_fini(&e);
 		return -1;

@@ -29,9 +29,12 @@ void	reqstats_close(struct reqstats *);	/* NULL is fine */
 int	reqstats_shared(const struct reqstats *);
 /* Count one answered request; status is the HTTP status, seconds its duration. */
 void	reqstats_record(struct reqstats *, enum reqstats_path, int status, double seconds);
+/* Count one answer sent gzip-compressed, and the compressions it took (0: none). */
+void	reqstats_count_gzip(struct reqstats *, enum reqstats_path, unsigned long compressions);
 /*
  * Append the scanner_http_requests_total counter and scanner_http_request_duration_seconds
- * histogram families in the text exposition format to a malloc'd string (*out, caller
+ * histogram families, scanner_http_gzip_responses_total and scanner_http_compressions_total,
+ * in the text exposition format to a malloc'd string (*out, caller
  * frees). -1 on out of memory.
  */
 int	reqstats_format(const struct reqstats *, char **out, size_t *outlen);

@@ -1,16 +1,21 @@
 /*
  * serve.c: routing, methods, status lines and the bodies of /, /targets.json, /health and
  * /metrics. Errors are one-line JSON objects {"error":"..."}. Every answer is fully known
- * before its first byte is written, so it carries a Content-Length (also for HEAD).
+ * before its first byte is written, so it carries a Content-Length (also for HEAD). A 200
+ * answer goes gzip-compressed to a client whose Accept-Encoding allows it (the bodies of
+ * /targets.json from pieces compressed once per version, see gzipbody.h; the small others
+ * compressed as they are made) and says Vary: Accept-Encoding to every client.
  */
 #define _GNU_SOURCE	/* memrchr */
 #include <json.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
+#include "acceptenc.h"
 #include "log.h"
 #include "numparse.h"
 #include "query.h"
@@ -20,12 +25,16 @@
 #define CT_METRICS	"text/plain; version=0.0.4; charset=utf-8"
 #define CT_HTML		"text/html; charset=utf-8"
 #define URI_MAX		8192	/* longer request URIs are refused */
+#define VARY		"Vary: Accept-Encoding\r\n"	/* on every 200: the coding depends on it */
+#define CE_GZIP		"Content-Encoding: gzip\r\n"
 
 struct writer {
 	serve_write_fn	 fn;
 	void		*ctx;
 	int		 head;		/* HEAD: headers only */
 	int		 failed;
+	struct gzipbody	*gz;		/* the client takes gzip; NULL: identity only */
+	int		 encoded;	/* the answer being written is gzip */
 };
 
 static void
@@ -56,8 +65,9 @@ headers(struct writer *w, int status, const char *ctype, size_t len, const char 
 	int n;
 
 	n = snprintf(h, sizeof(h), "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-	    "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n%s\r\n", status,
-	    reason(status), ctype, len, extra ? extra : "");
+	    "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n%s%s%s\r\n", status,
+	    reason(status), ctype, len, status == 200 ? VARY : "", w->encoded ? CE_GZIP : "",
+	    extra ? extra : "");
 	if (n < 0 || (size_t)n >= sizeof(h)) {
 		w->failed = 1;
 		return;
@@ -65,15 +75,41 @@ headers(struct writer *w, int status, const char *ctype, size_t len, const char 
 	put(w, h, (size_t)n);
 }
 
+/*
+ * A whole response with its body in iov[0..n), made for this request: a 200 goes compressed
+ * to a gzip client (as it is, should compression fail).
+ */
+static int
+respond_iov(struct writer *w, int status, const char *ctype, const struct iovec *iov, size_t n,
+    const char *extra)
+{
+	unsigned char *z = NULL;
+	size_t len = 0;
+
+	if (status == 200 && w->gz != NULL && gzipbody_deflate(w->gz, iov, n, &z, &len) == 0) {
+		w->encoded = 1;
+		headers(w, status, ctype, len, extra);
+		if (!w->head)
+			put(w, z, len);
+		free(z);
+		return status;
+	}
+	for (size_t i = 0; i < n; i++)
+		len += iov[i].iov_len;
+	headers(w, status, ctype, len, extra);
+	for (size_t i = 0; i < n && !w->head; i++)
+		put(w, iov[i].iov_base, iov[i].iov_len);
+	return status;
+}
+
 /* A whole response with a body in one piece. */
 static int
 respond(struct writer *w, int status, const char *ctype, const char *body, size_t len,
     const char *extra)
 {
-	headers(w, status, ctype, len, extra);
-	if (!w->head)
-		put(w, body, len);
-	return status;
+	struct iovec iov = { (void *)(uintptr_t)body, len };	/* never written through */
+
+	return respond_iov(w, status, ctype, &iov, 1, extra);
 }
 
 /* The JSON escape of a character HTML gives a meaning to, or NULL. */
@@ -210,7 +246,7 @@ offload(struct serve_ctx *ctx, const struct query *q, const struct iovec *iov, s
     size_t len, double now, struct writer *w)
 {
 	const struct serve_config *conf = ctx->conf;
-	char body[48], name[BODYCACHE_NAME_MAX], err[700], h[900];
+	char body[64], name[BODYCACHE_NAME_MAX], err[700], h[900];
 	size_t o = 0, dlen = strlen(conf->cache_dir);
 	int m;
 
@@ -225,6 +261,11 @@ offload(struct serve_ctx *ctx, const struct query *q, const struct iovec *iov, s
 			o += (size_t)m;
 		}
 	}
+	/* the gzip body is a file of its own beside the plain one */
+	o = strlen(body);
+	m = snprintf(body + o, sizeof(body) - o, "%s", w->encoded ? ".json.gz" : ".json");
+	if (m < 0 || (size_t)m >= sizeof(body) - o)
+		return 0;
 	/* called after a successful load: the key is that of the set being answered */
 	if (bodycache_file(&ctx->bodies, targetset_cache_key(&ctx->targets), body, iov, n, len, now,
 	    name, sizeof(name), err, sizeof(err)) == NULL) {
@@ -242,11 +283,22 @@ offload(struct serve_ctx *ctx, const struct query *q, const struct iovec *iov, s
 	o = (size_t)m;
 	/* no Content-Length: the web server takes it from the file */
 	m = snprintf(h + o, sizeof(h) - o, "\r\nStatus: 200 OK\r\nContent-Type: " CT_JSON
-	    "\r\nCache-Control: no-store\r\n\r\n");
+	    "\r\nCache-Control: no-store\r\n" VARY "%s\r\n", w->encoded ? CE_GZIP : "");
 	if (m < 0 || (size_t)m >= sizeof(h) - o)
 		return 0;
 	put(w, h, o + (size_t)m);
 	return 1;
+}
+
+/*
+ * 1 when the web server would send a file without the Content-Encoding of the answer:
+ * Apache's mod_xsendfile (0.12, Debian's) removes it from every answer it sends a file for.
+ */
+static int
+drops_encoding(const struct serve_config *conf, const struct serve_request *req)
+{
+	return conf->sendfile == SERVE_SENDFILE_XSENDFILE && req->server_software != NULL &&
+	    strncmp(req->server_software, "Apache", 6) == 0;
 }
 
 static int
@@ -259,8 +311,9 @@ handle_targets(struct serve_ctx *ctx, const struct serve_request *req, double no
 	const struct targetset *ts;
 	const char *qs = req->query;
 	unsigned long failures = ctx->targets.failures;
+	const struct iovec *body, *zbody;
 	char err[700], msg[800];
-	size_t n, len;
+	size_t n, len, zn, zlen;
 
 	if (qs == NULL) {
 		qs = strchr(req->uri, '?');
@@ -277,13 +330,27 @@ handle_targets(struct serve_ctx *ctx, const struct serve_request *req, double no
 		return error_json(w, 503, msg, "Retry-After: 30\r\n");
 	}
 	n = targetset_body(ts, q, iov, &len);
+	body = iov;
+	if (w->gz != NULL) {
+		/* pieces compressed once per loaded set: loads names the version */
+		gzipbody_use(w->gz, ts, ctx->targets.loads);
+		if ((zbody = gzipbody_encode(w->gz, iov, n, &zn, &zlen)) != NULL) {
+			body = zbody;
+			n = zn;
+			len = zlen;
+			w->encoded = 1;
+		} else {
+			log_warn("out of memory compressing a body; answering it uncompressed");
+		}
+	}
 	if (ctx->conf->sendfile != SERVE_SENDFILE_OFF && !w->head &&
-	    offload(ctx, q, iov, n, len, now, w))
+	    !(w->encoded && drops_encoding(ctx->conf, req)) &&
+	    offload(ctx, q, body, n, len, now, w))
 		return 200;
 	headers(w, 200, CT_JSON, len, NULL);
 	if (!w->head)
 		for (size_t i = 0; i < n; i++)
-			put(w, iov[i].iov_base, iov[i].iov_len);
+			put(w, body[i].iov_base, body[i].iov_len);
 	return 200;
 }
 
@@ -383,16 +450,17 @@ handle_metrics(struct serve_ctx *ctx, struct writer *w)
 {
 	char err[700], *own = NULL;
 	size_t ownlen = 0;
+	struct iovec iov[2];
 
 	if (lastscan_cache_refresh(&ctx->lastscan, err, sizeof(err)) == 0 && err[0])
 		log_warn("%s", err);
 	if (reqstats_format(ctx->stats, &own, &ownlen) < 0)
 		return error_json(w, 500, "out of memory", NULL);
-	headers(w, 200, CT_METRICS, ctx->lastscan.textlen + ownlen, NULL);
-	if (!w->head) {
-		put(w, ctx->lastscan.text, ctx->lastscan.textlen);
-		put(w, own, ownlen);
-	}
+	iov[0].iov_base = ctx->lastscan.text;
+	iov[0].iov_len = ctx->lastscan.textlen;
+	iov[1].iov_base = own;
+	iov[1].iov_len = ownlen;
+	respond_iov(w, 200, CT_METRICS, iov, 2, NULL);
 	free(own);
 	return 200;
 }
@@ -486,6 +554,7 @@ serve_init(struct serve_ctx *ctx, const struct serve_config *conf, struct reqsta
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->conf = conf;
 	ctx->stats = stats;
+	gzipbody_init(&ctx->gz);
 	/* the body cache first: it holds an fd, and serve_fini must not close fd 0 */
 	if (bodycache_init(&ctx->bodies, conf->cache_dir ? conf->cache_dir : "", conf->output) < 0 ||
 	    targetset_cache_init(&ctx->targets, conf->output) < 0 ||
@@ -502,21 +571,26 @@ serve_fini(struct serve_ctx *ctx)
 	targetset_cache_fini(&ctx->targets);
 	lastscan_cache_fini(&ctx->lastscan);
 	bodycache_fini(&ctx->bodies);
+	gzipbody_fini(&ctx->gz);
 }
 
 struct serve_result
 serve_handle(struct serve_ctx *ctx, const struct serve_request *req, double now,
     serve_write_fn write, void *wctx)
 {
-	struct writer w = { write, wctx, 0, 0 };
+	struct writer w = { write, wctx, 0, 0, NULL, 0 };
 	struct serve_result r = { 0, REQSTATS_OTHER, 0 };
 	struct serve_request rq = *req;
+	unsigned long compressions = ctx->gz.compressions;
 
 	if (rq.uri == NULL || rq.uri[0] == '\0')
 		rq.uri = "/";
 	if (rq.method == NULL)
 		rq.method = "GET";
 	w.head = strcmp(rq.method, "HEAD") == 0;
+	if (rq.accept_encoding != NULL &&
+	    acceptenc_gzip(rq.accept_encoding, strlen(rq.accept_encoding)))
+		w.gz = &ctx->gz;
 	if (strlen(rq.uri) > URI_MAX) {
 		r.status = error_json(&w, 400, "request URI too long", NULL);
 		goto out;
@@ -547,6 +621,8 @@ serve_handle(struct serve_ctx *ctx, const struct serve_request *req, double now,
 		break;
 	}
 out:
+	if (w.encoded)
+		reqstats_count_gzip(ctx->stats, r.path, ctx->gz.compressions - compressions);
 	r.write_failed = w.failed;
 	return r;
 }

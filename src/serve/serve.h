@@ -1,8 +1,10 @@
 /*
  * serve.h: sd-serve's request handler, independent of FastCGI: it routes one request (on
  * REQUEST_URI without its query, relative to SCRIPT_NAME), checks the method, and writes
- * the CGI-style response (Status line, headers, body) through a write callback. Not
- * thread-safe: one serve_ctx per process or thread; the caches inside it are its own.
+ * the CGI-style response (Status line, headers, body) through a write callback; a 200 answer
+ * is gzip-compressed when the client's Accept-Encoding allows and carries Vary:
+ * Accept-Encoding either way (errors are never compressed). Not thread-safe: one serve_ctx
+ * per process or thread; the caches inside it are its own.
  */
 #ifndef SD_SERVE_H
 #define SD_SERVE_H
@@ -10,6 +12,7 @@
 #include <stddef.h>
 
 #include "bodycache.h"
+#include "gzipbody.h"
 #include "reqstats.h"
 #include "lastscan.h"
 #include "serve_config.h"
@@ -25,6 +28,7 @@ struct serve_ctx {
 	 * (not static) so that each context is independent of every other */
 	struct query			 query;
 	struct iovec			 iov[TARGETSET_IOV_MAX];
+	struct gzipbody			 gz;		/* compressed bodies, for gzip clients */
 };
 
 /* The CGI variables a request is made of (borrowed; NULL when absent). */
@@ -34,6 +38,8 @@ struct serve_request {
 	const char	*script_name;	/* SCRIPT_NAME: where the web server mounts us */
 	const char	*query;		/* QUERY_STRING; NULL: taken from uri */
 	const char	*accept;	/* HTTP_ACCEPT, to offer HTML to browsers at / */
+	const char	*accept_encoding; /* HTTP_ACCEPT_ENCODING: gzip when it allows */
+	const char	*server_software; /* SERVER_SOFTWARE: Apache drops a sent file's encoding */
 };
 
 /* Write len bytes of the response; 0, or -1 when the client is gone. */

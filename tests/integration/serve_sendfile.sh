@@ -9,6 +9,7 @@
 # share/nginx/sd-serve.conf with its internal location uncommented; X-Sendfile also through
 # Apache mod_proxy_fcgi + mod_xsendfile with share/apache's commented lines uncommented.
 . "$(dirname "$0")/../lib.sh"
+. "$TOP/tests/serve_lib.sh"
 
 PORT=18457
 command -v lighttpd >/dev/null || skip "lighttpd is not installed: run make deps"
@@ -34,24 +35,7 @@ lighttpd -tt -f "$TMP/lighttpd.conf" >"$TMP/lighttpd-check.log" 2>&1 ||
 T="$TMP/state/targets.json"
 CACHE="$TMP/run/cache"
 URL="http://127.0.0.1:$PORT"
-install_file() { cp "$1" "$T.tmp.$$" && mv -f "$T.tmp.$$" "$T"; }
-python3 - "$TMP" <<'PY'
-import json, sys
-tmp = sys.argv[1]
-for ver, n, host in (("a", 300, "web%03d.example"), ("b", 200, "db%03d.example")):
-    g = []
-    for h in range(n):
-        ip = "10.9.%d.%d" % (h // 250, h % 250 + 1)
-        for p in ((9100, 8080) if h % 3 else (9100,)):
-            g.append((p, h, ip, host % h))
-    g.sort()
-    lines = [json.dumps({"targets": ["%s:%d" % (name, p)], "labels": {
-        "__meta_sd_hostname": name, "__meta_sd_ip": ip, "__meta_sd_port": str(p)}},
-        separators=(",", ":")) for p, _, ip, name in g]
-    open("%s/%s.json" % (tmp, ver), "w").write("[\n" + ",\n".join(lines) + "\n]\n")
-    port = [l for l, x in zip(lines, g) if x[0] == 9100]
-    open("%s/want-%s" % (tmp, ver), "w").write("[\n" + ",\n".join(port) + "\n]\n")
-PY
+two_versions 300 200
 
 bg lighttpd -D -f "$TMP/lighttpd.conf"
 for _ in $(seq 50); do ns_exec curl -s -o /dev/null "$URL/sd/" && break; sleep 0.1; done
@@ -74,6 +58,13 @@ same() {
 	grep -qi '^Cache-Control: no-store' "$TMP/sd.headers" || fail "'$1': Cache-Control"
 }
 offloaded() { grep -qi '^ETag:' "$TMP/sd.headers"; }	# lighttpd sent a file
+# gzip_same WHAT GZBODY HEADERS PLAIN: a gzip answer (Content-Encoding, Vary, JSON type) of PLAIN
+gzip_same() {
+	grep -qi '^Content-Encoding: gzip' "$3" || fail "$1: no Content-Encoding: gzip: $(cat "$3")"
+	grep -qi '^Vary: Accept-Encoding' "$3" || fail "$1: no Vary: Accept-Encoding: $(cat "$3")"
+	grep -qi '^Content-Type: application/json' "$3" || fail "$1: content type: $(cat "$3")"
+	gzip -dc <"$2" 2>/dev/null | cmp -s - "$4" || fail "$1: the gzip body does not decompress to the plain one"
+}
 
 # --- no targets file: 503 in-band, nothing cached ---
 same "" 503
@@ -218,10 +209,19 @@ C
 		cmp -s "$TMP/n.body" "$TMP/plain.body" || fail "nginx X-Accel-Redirect body of '$q' differs"
 		grep -qi '^Content-Type: application/json' "$TMP/n.headers" ||
 			fail "nginx '$q': content type: $(cat "$TMP/n.headers")"
+		# gzip: the .json.gz beside the body, sent with Content-Encoding: gzip and Vary
+		code=$(ns_exec curl -s -o "$TMP/n.gz" -D "$TMP/n.headers" -w '%{http_code}' \
+			-H 'Accept-Encoding: gzip' "http://127.0.0.1:$NPORT/sd/targets.json$q")
+		[ "$code" = 200 ] || fail "nginx gzip ?${q#?}: status $code"
+		gzip_same "nginx '$q'" "$TMP/n.gz" "$TMP/n.headers" "$TMP/plain.body"
 	done
+	ls "$TMP/ncache"/sd-*-all.json.gz >/dev/null 2>&1 || fail "nginx: no gzip body sent from the cache"
 	ls "$TMP/ncache"/sd-*-all.json >/dev/null 2>&1 || fail "nginx: nothing was sent from the cache"
 	code=$(ns_exec curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$NPORT/sd-serve-cache/x.json")
 	assert_eq "the internal location from outside" 404 "$code"
+	name=$(cd "$TMP/ncache" && ls sd-*-all.json.gz | head -1)
+	code=$(ns_exec curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$NPORT/sd-serve-cache/$name")
+	assert_eq "a gzip body in the internal location from outside" 404 "$code"
 	log "nginx X-Accel-Redirect: ok"
 fi
 # --- Apache: mod_proxy_fcgi + mod_xsendfile, the example's send-file lines uncommented ---
@@ -269,7 +269,13 @@ if command -v apache2 >/dev/null && [ -e "$MODS/mod_xsendfile.so" ] && [ -e "$MO
 		grep -qi '^X-Sendfile' "$TMP/ap.headers" && fail "apache passed X-Sendfile to the client"
 		grep -qi '^Content-Type: application/json' "$TMP/ap.headers" ||
 			fail "apache '$q': content type: $(cat "$TMP/ap.headers")"
+		code=$(ns_exec curl -s -o "$TMP/ap.gz" -D "$TMP/ap.headers" -w '%{http_code}' \
+			-H 'Accept-Encoding: gzip' "http://127.0.0.1:$APORT/sd/targets.json$q")
+		[ "$code" = 200 ] || fail "apache gzip ?${q#?}: status $code"
+		gzip_same "apache '$q'" "$TMP/ap.gz" "$TMP/ap.headers" "$TMP/plain.body"
 	done
+	# mod_xsendfile drops Content-Encoding: the gzip answers came in-band, the plain ones not
+	ls "$TMP/acache"/sd-*.json.gz >/dev/null 2>&1 && fail "apache: gzip bodies in the cache"
 	ls "$TMP/acache"/sd-*-all.json >/dev/null 2>&1 || fail "apache: nothing was sent from the cache"
 	log "apache mod_xsendfile: ok"
 fi

@@ -1,6 +1,8 @@
 /*
  * check_serve.c: routing relative to the mount, methods, statuses and /health's states,
- * with time injected (no sleeping) and the response captured in memory.
+ * with time injected (no sleeping) and the response captured in memory; gzip answers: every
+ * path and filter inflates to the plain answer, Vary, HEAD, errors, refusals, send-file
+ * names, and N requests compress each piece once per version.
  */
 #include <check.h>
 #include <pthread.h>
@@ -9,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "serve.h"
 
@@ -70,7 +73,7 @@ teardown(void)
 static int
 req(const char *method, const char *uri, const char *script, double now)
 {
-	struct serve_request r = { method, uri, script, NULL, NULL };
+	struct serve_request r = { method, uri, script, NULL, NULL, NULL, NULL };
 	struct serve_result res;
 
 	outlen = 0;
@@ -175,7 +178,7 @@ END_TEST
 
 START_TEST(root)
 {
-	struct serve_request r = { "GET", "/sd/", "/sd", NULL, "text/html,*/*" };
+	struct serve_request r = { "GET", "/sd/", "/sd", NULL, "text/html,*/*", NULL, NULL };
 
 	ck_assert_int_eq(req("GET", "/sd/", "/sd", 1e9), 200);
 	ck_assert_ptr_nonnull(strstr(body(), "\"name\":\"sd-serve\""));
@@ -213,7 +216,7 @@ END_TEST
 START_TEST(root_long_mount)
 {
 	static char uri[1100], sn[1100];
-	struct serve_request r = { "GET", uri, sn, NULL, "text/html" };
+	struct serve_request r = { "GET", uri, sn, NULL, "text/html", NULL, NULL };
 
 	memset(uri, 0, sizeof(uri));
 	uri[0] = '/';
@@ -259,7 +262,7 @@ capture_worker(void *wctx, const void *buf, size_t len)
 static int
 ask(struct worker *w, unsigned i)
 {
-	struct serve_request r = { "GET", w->uri[i % 2], "", NULL, NULL };
+	struct serve_request r = { "GET", w->uri[i % 2], "", NULL, NULL, NULL, NULL };
 	const char *b;
 
 	w->len = 0;
@@ -341,6 +344,233 @@ START_TEST(contexts_are_independent)
 }
 END_TEST
 
+/* ---- gzip: what a client sending Accept-Encoding gets ---- */
+
+/* One request with Accept-Encoding ae (NULL: none); *body and *blen: what follows the headers. */
+static int
+req_ae(const char *method, const char *uri, const char *ae, const char **body, size_t *blen)
+{
+	struct serve_request r = { method, uri, "/sd", NULL, NULL, ae, NULL };
+	struct serve_result res;
+	const char *b;
+
+	outlen = 0;
+	out[0] = '\0';
+	res = serve_handle(&ctx, &r, 1e9, capture, NULL);
+	ck_assert_int_eq(res.write_failed, 0);
+	b = strstr(out, "\r\n\r\n");
+	ck_assert_ptr_nonnull(b);
+	*body = b + 4;
+	*blen = outlen - (size_t)(b + 4 - out);
+	return res.status;
+}
+
+static int
+has_header(const char *h)
+{
+	const char *end = strstr(out, "\r\n\r\n");
+
+	return strstr(out, h) != NULL && strstr(out, h) < end;
+}
+
+static char *
+gunzip(const char *z, size_t zlen, size_t *len)
+{
+	size_t cap = sizeof(out);
+	char *buf = malloc(cap);
+	z_stream zs;
+
+	memset(&zs, 0, sizeof(zs));
+	ck_assert_int_eq(inflateInit2(&zs, 16 + 15), Z_OK);
+	zs.next_in = (Bytef *)(uintptr_t)z;
+	zs.avail_in = (uInt)zlen;
+	zs.next_out = (Bytef *)buf;
+	zs.avail_out = (uInt)cap;
+	ck_assert_int_eq(inflate(&zs, Z_FINISH), Z_STREAM_END);
+	ck_assert_uint_eq(zs.avail_in, 0);
+	*len = zs.total_out;
+	inflateEnd(&zs);
+	return buf;
+}
+
+static const char file_a[] =
+    "[\n{\"targets\":[\"a:9100\"],\"labels\":{\"h\":\"a\"}},\n"
+    "{\"targets\":[\"b:8080\"],\"labels\":{\"h\":\"b\"}},\n"
+    "{\"targets\":[\"c:9100\"],\"labels\":{\"h\":\"c\"}}\n]\n";
+
+/* the gzip answer to uri inflates to the plain answer; both 200 with Vary */
+static void
+same_both_ways(const char *uri)
+{
+	static char plain[sizeof(out)];
+	const char *b;
+	size_t plen, blen, ilen;
+	char *inflated;
+
+	ck_assert_int_eq(req_ae("GET", uri, NULL, &b, &plen), 200);
+	ck_assert(has_header("Vary: Accept-Encoding\r\n"));
+	ck_assert(!has_header("Content-Encoding"));
+	memcpy(plain, b, plen);
+	ck_assert_int_eq(req_ae("GET", uri, "gzip, deflate", &b, &blen), 200);
+	ck_assert(has_header("Vary: Accept-Encoding\r\n"));
+	ck_assert(has_header("Content-Encoding: gzip\r\n"));
+	inflated = gunzip(b, blen, &ilen);
+	ck_assert_uint_eq(ilen, plen);
+	ck_assert(memcmp(inflated, plain, plen) == 0);
+	free(inflated);
+}
+
+START_TEST(every_path_inflates_to_plain)
+{
+	const char *uris[] = { "/sd/targets.json", "/sd/targets.json?port=9100",
+	    "/sd/targets.json?port=8080", "/sd/targets.json?port=9100,8080",
+	    "/sd/targets.json?port=8080&port=9100", "/sd/targets.json?port=4999", "/sd/health",
+	    "/sd/", "/sd" };
+	const char *b;
+	size_t blen, ilen;
+	char *inflated;
+
+	put(tpath, file_a);
+	for (size_t i = 0; i < sizeof(uris) / sizeof(uris[0]); i++)
+		same_both_ways(uris[i]);
+	/* /metrics changes with every request: it inflates to an exposition */
+	ck_assert_int_eq(req_ae("GET", "/sd/metrics", "gzip", &b, &blen), 200);
+	ck_assert(has_header("Content-Encoding: gzip\r\n"));
+	inflated = gunzip(b, blen, &ilen);
+	ck_assert_ptr_nonnull(strstr(inflated, "# TYPE scanner_http_requests_total counter\n"));
+	free(inflated);
+	ck_assert_int_eq(req_ae("GET", "/sd/targets.json?port=4999", "gzip", &b, &blen), 200);
+	inflated = gunzip(b, blen, &ilen);
+	ck_assert_uint_eq(ilen, 3);
+	ck_assert(memcmp(inflated, "[]\n", 3) == 0);
+	free(inflated);
+}
+END_TEST
+
+START_TEST(head_errors_and_refusals)
+{
+	const char *b;
+	size_t blen, glen;
+	char cl[64];
+
+	/* no targets file: 503, plain, whatever the client takes */
+	ck_assert_int_eq(req_ae("GET", "/sd/targets.json", "gzip", &b, &blen), 503);
+	ck_assert(!has_header("Content-Encoding"));
+	ck_assert(strncmp(b, "{\"error\":", 9) == 0);
+	put(tpath, file_a);
+	ck_assert_int_eq(req_ae("GET", "/sd/targets.json?port=abc", "gzip", &b, &blen), 400);
+	ck_assert(!has_header("Content-Encoding"));
+	ck_assert_int_eq(req_ae("GET", "/sd/nope", "gzip", &b, &blen), 404);
+	ck_assert(!has_header("Content-Encoding"));
+	ck_assert_int_eq(req_ae("POST", "/sd/targets.json", "gzip", &b, &blen), 405);
+	ck_assert(!has_header("Content-Encoding"));
+	/* HEAD: the headers GET would send, the gzip length included */
+	ck_assert_int_eq(req_ae("GET", "/sd/targets.json?port=9100", "gzip", &b, &glen), 200);
+	ck_assert_int_eq(req_ae("HEAD", "/sd/targets.json?port=9100", "gzip", &b, &blen), 200);
+	ck_assert_uint_eq(blen, 0);
+	ck_assert(has_header("Content-Encoding: gzip\r\n"));
+	ck_assert(has_header("Vary: Accept-Encoding\r\n"));
+	snprintf(cl, sizeof(cl), "Content-Length: %zu\r\n", glen);
+	ck_assert(has_header(cl));
+	/* clients that refuse gzip get the plain body */
+	ck_assert_int_eq(req_ae("GET", "/sd/targets.json", "gzip;q=0", &b, &blen), 200);
+	ck_assert(!has_header("Content-Encoding"));
+	ck_assert(strncmp(b, "[\n{", 3) == 0);
+	ck_assert_int_eq(req_ae("GET", "/sd/targets.json", "identity", &b, &blen), 200);
+	ck_assert(!has_header("Content-Encoding"));
+	ck_assert_int_eq(req_ae("GET", "/sd/targets.json", "GZIP", &b, &blen), 200);
+	ck_assert(has_header("Content-Encoding: gzip\r\n"));
+}
+END_TEST
+
+static double
+metric(const char *series)
+{
+	char *text = NULL, *p;
+	size_t len = 0;
+	double v = -1;
+
+	ck_assert_int_eq(reqstats_format(stats, &text, &len), 0);
+	if ((p = strstr(text, series)) != NULL)
+		v = strtod(p + strlen(series), NULL);
+	free(text);
+	return v;
+}
+
+START_TEST(compressed_once_per_version)
+{
+	const char *b;
+	size_t blen;
+
+	put(tpath, file_a);
+	for (int i = 0; i < 50; i++) {
+		ck_assert_int_eq(req_ae("GET", "/sd/targets.json", "gzip", &b, &blen), 200);
+		ck_assert_int_eq(req_ae("GET", "/sd/targets.json?port=9100", "gzip", &b, &blen), 200);
+		ck_assert_int_eq(req_ae("GET", "/sd/targets.json", NULL, &b, &blen), 200);
+	}
+	/* the whole list, and "[", the 9100 fragment, "\n]\n": four pieces, once */
+	ck_assert_uint_eq(ctx.gz.compressions, 4);
+	ck_assert(metric("scanner_http_compressions_total{path=\"/targets.json\"} ") == 4);
+	ck_assert(metric("scanner_http_gzip_responses_total{path=\"/targets.json\"} ") == 100);
+	/* a new version of the file: compressed again, once */
+	put(tpath, "[\n{\"targets\":[\"d:9100\"],\"labels\":{}}\n]\n");
+	for (int i = 0; i < 50; i++)
+		ck_assert_int_eq(req_ae("GET", "/sd/targets.json", "gzip", &b, &blen), 200);
+	ck_assert_uint_eq(ctx.gz.compressions, 5);
+	ck_assert(metric("scanner_http_compressions_total{path=\"/targets.json\"} ") == 5);
+	ck_assert(metric("scanner_http_gzip_responses_total{path=\"/health\"} ") == 0);
+}
+END_TEST
+
+/* Send-file: a .json.gz beside the body, named with Content-Encoding; in-band behind Apache. */
+START_TEST(sendfile_names_the_gzip_file)
+{
+	struct serve_request r = { "GET", "/sd/targets.json?port=9100", "/sd", NULL, NULL, "gzip",
+	    "lighttpd/1.4.69" };
+	char cache[128], path[300], gzpath[300];
+	const char *name, *end;
+	struct stat st;
+
+	snprintf(cache, sizeof(cache), "%s/cache", dir);
+	serve_fini(&ctx);
+	conf.sendfile = SERVE_SENDFILE_XSENDFILE;
+	conf.cache_dir = cache;
+	ck_assert_int_eq(serve_init(&ctx, &conf, stats), 0);
+	put(tpath, file_a);
+	outlen = 0;
+	ck_assert_int_eq(serve_handle(&ctx, &r, 1e9, capture, NULL).status, 200);
+	ck_assert_ptr_nonnull(strstr(out, "Content-Encoding: gzip\r\n"));
+	ck_assert_ptr_nonnull(strstr(out, "Vary: Accept-Encoding\r\n"));
+	ck_assert_ptr_null(strstr(out, "Content-Length"));	/* the web server's */
+	name = strstr(out, "X-Sendfile: ");
+	ck_assert_ptr_nonnull(name);
+	name += strlen("X-Sendfile: ");
+	end = strstr(name, "\r\n");
+	ck_assert(end - name > 8 && strncmp(end - 8, ".json.gz", 8) == 0);
+	snprintf(gzpath, sizeof(gzpath), "%.*s", (int)(end - name), name);
+	ck_assert_int_eq(stat(gzpath, &st), 0);
+	snprintf(path, sizeof(path), "%.*s", (int)(end - name) - 3, name);
+	ck_assert_int_ne(stat(path, &st), 0);	/* the plain body is not written for a gzip client */
+	/* Apache's mod_xsendfile would drop the encoding: the gzip body goes in-band */
+	r.server_software = "Apache/2.4.71 (Debian)";
+	outlen = 0;
+	ck_assert_int_eq(serve_handle(&ctx, &r, 1e9, capture, NULL).status, 200);
+	ck_assert_ptr_null(strstr(out, "X-Sendfile"));
+	ck_assert_ptr_nonnull(strstr(out, "Content-Encoding: gzip\r\n"));
+	/* and a plain client behind Apache still gets the file */
+	r.accept_encoding = NULL;
+	outlen = 0;
+	ck_assert_int_eq(serve_handle(&ctx, &r, 1e9, capture, NULL).status, 200);
+	ck_assert_ptr_nonnull(strstr(out, "X-Sendfile: "));
+	ck_assert_ptr_null(strstr(out, "Content-Encoding"));
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(unlink(gzpath), 0);
+	ck_assert_int_eq(rmdir(cache), 0);
+	conf.sendfile = SERVE_SENDFILE_OFF;
+}
+END_TEST
+
 static void
 add_tests(TCase *tc)
 {
@@ -353,6 +583,10 @@ add_tests(TCase *tc)
 	tcase_add_test(tc, no_html_reflected);
 	tcase_add_test(tc, root_long_mount);
 	tcase_add_test(tc, contexts_are_independent);
+	tcase_add_test(tc, every_path_inflates_to_plain);
+	tcase_add_test(tc, head_errors_and_refusals);
+	tcase_add_test(tc, compressed_once_per_version);
+	tcase_add_test(tc, sendfile_names_the_gzip_file);
 }
 
 #include "check_main.h"

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "expo.h"
+#include "check_main.h"
 
 START_TEST(golden_bytes)
 {
@@ -209,14 +210,12 @@ START_TEST(grows)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
-	tcase_add_test(tc, golden_bytes);
-	tcase_add_test(tc, escaping);
-	tcase_add_test(tc, values);
-	tcase_add_test(tc, refusals);
-	tcase_add_test(tc, names);
-	tcase_add_test(tc, grows);
+	ADD(golden_bytes);
+	ADD(escaping);
+	ADD(values);
+	ADD(refusals);
+	ADD(names);
+	ADD(grows);
 }
-
-#include "check_main.h"

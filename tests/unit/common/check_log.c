@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "check_main.h"
 
 START_TEST(test_oneline_control_bytes)
 {
@@ -25,10 +26,8 @@ START_TEST(test_oneline_keeps_text)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
-	tcase_add_test(tc, test_oneline_control_bytes);
-	tcase_add_test(tc, test_oneline_keeps_text);
+	ADD(test_oneline_control_bytes);
+	ADD(test_oneline_keeps_text);
 }
-
-#include "check_main.h"

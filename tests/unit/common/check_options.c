@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "options.h"
+#include "check_main.h"
 
 static char conf_path[64];
 
@@ -141,14 +142,12 @@ START_TEST(unknown_config_key)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, defaults);
-	tcase_add_test(tc, precedence);
-	tcase_add_test(tc, config_from_env);
-	tcase_add_test(tc, bad_flags);
-	tcase_add_test(tc, unknown_config_key);
+	FIXTURE(setup, teardown);
+	ADD(defaults);
+	ADD(precedence);
+	ADD(config_from_env);
+	ADD(bad_flags);
+	ADD(unknown_config_key);
 }
-
-#include "check_main.h"

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "shrinkguard.h"
+#include "check_main.h"
 
 static int
 count(const char *s, size_t *n)
@@ -63,12 +64,10 @@ START_TEST(missing_file_is_empty)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
-	tcase_add_test(tc, counts_targets);
-	tcase_add_test(tc, rejects_what_is_not_a_target_list);
-	tcase_add_test(tc, rule);
-	tcase_add_test(tc, missing_file_is_empty);
+	ADD(counts_targets);
+	ADD(rejects_what_is_not_a_target_list);
+	ADD(rule);
+	ADD(missing_file_is_empty);
 }
-
-#include "check_main.h"

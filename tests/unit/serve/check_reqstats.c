@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "reqstats.h"
+#include "check_main.h"
 
 static char dir[64], path[128], err[256];
 
@@ -175,14 +176,12 @@ START_TEST(foreign_sigbus_still_kills)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, shared_across_processes_and_restarts);
-	tcase_add_test(tc, refuses_foreign_files);
-	tcase_add_test(tc, private_counters);
-	tcase_add_test(tc, survives_truncation);
-	tcase_add_test_raise_signal(tc, foreign_sigbus_still_kills, SIGBUS);
+	FIXTURE(setup, teardown);
+	ADD(shared_across_processes_and_restarts);
+	ADD(refuses_foreign_files);
+	ADD(private_counters);
+	ADD(survives_truncation);
+	ADD_SIGNAL(foreign_sigbus_still_kills, SIGBUS);
 }
-
-#include "check_main.h"

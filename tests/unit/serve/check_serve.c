@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "serve.h"
+#include "check_main.h"
 
 static char dir[64], tpath[128], mpath[128], out[65536];
 static size_t outlen;
@@ -229,16 +230,14 @@ START_TEST(root_long_mount)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, routes);
-	tcase_add_test(tc, targets_and_errors);
-	tcase_add_test(tc, health_states);
-	tcase_add_test(tc, metrics_are_one_exposition);
-	tcase_add_test(tc, root);
-	tcase_add_test(tc, no_html_reflected);
-	tcase_add_test(tc, root_long_mount);
+	FIXTURE(setup, teardown);
+	ADD(routes);
+	ADD(targets_and_errors);
+	ADD(health_states);
+	ADD(metrics_are_one_exposition);
+	ADD(root);
+	ADD(no_html_reflected);
+	ADD(root_long_mount);
 }
-
-#include "check_main.h"

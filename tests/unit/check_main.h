@@ -41,7 +41,7 @@ main(void)
 	SRunner *sr;
 	int failed;
 
-	check_suite = suite_create(__FILE__);
+	check_suite = suite_create(__BASE_FILE__);
 	add_tests();
 	sr = srunner_create(check_suite);
 	srunner_run_all(sr, CK_NORMAL);

@@ -78,8 +78,7 @@ assert_eq "no match" "[]" "$BODY"
 
 # --- HEAD: the headers of GET, no body ---
 expect 200 -I "$URL/targets.json?port=9100"
-# curl -I writes the headers where the body would go: there must be nothing else
-grep -q 'targets' "$TMP/body" && fail "HEAD has a body: $BODY"
+expect_head_without_body "$URL/targets.json?port=9100"	# the raw bytes: curl -I reads no body
 grep -qi '^Content-Length: 2[0-9][0-9]' "$TMP/headers" || fail "HEAD Content-Length: $(cat "$TMP/headers")"
 grep -qi '^Content-Type: application/json' "$TMP/headers" || fail "HEAD content type"
 
@@ -202,6 +201,22 @@ for f in b a b; do
 	cmp -s "$TMP/body" "$TMP/want-$f" || fail "the new file was not served at once: $BODY"
 done
 log "swap: $n requests, all whole"
+
+# --- mounted at / as the example says: every endpoint, and a mistyped path is 404 ---
+ROOT_PORT=$((PORT + 1))
+lighttpd_example "$BIN/sd-serve" "$ROOT_PORT" |
+	sed -e 's|^\t"/sd" => ((|\t"/" => ((|' -e 's|#"fix-root-scriptname"|"fix-root-scriptname"|' \
+	    -e 's|/sd-serve.sock"|/root.sock"|' > "$TMP/lighttpd-root.conf"
+grep -q '^	"/" => ((' "$TMP/lighttpd-root.conf" && grep -q '^		"fix-root-scriptname"' \
+	"$TMP/lighttpd-root.conf" || fail "the example no longer says how to mount at /"
+bg lighttpd -D -f "$TMP/lighttpd-root.conf"
+ROOT_LIGHTTPD=$BG_PID
+wait_http "http://127.0.0.1:$ROOT_PORT/health" 5 "$ROOT_LIGHTTPD" || fail "lighttpd at / did not start"
+serve_endpoint_checks "http://127.0.0.1:$ROOT_PORT" "$T"
+expect 404 "http://127.0.0.1:$ROOT_PORT/sd"
+stop_pid "$ROOT_LIGHTTPD"
+log "mounted at /: every endpoint; /target.json and /sd are 404"
+install_file "$TMP/a.json"
 
 # --- clean exit on SIGTERM under spawn-fcgi -n; exit 2 on bad configuration ---
 if command -v spawn-fcgi >/dev/null; then

@@ -4,7 +4,8 @@
 # Covers every endpoint, filter and error, HEAD, 405/404/400, 503 for a missing or corrupt
 # targets file, a file swap under way, counters shared by the processes and kept across
 # their restarts, a clean exit on SIGTERM (under spawn-fcgi -n), sd-serve's own log in the
-# example's breakagelog, and the default stats file (one per targets file, in /dev/shm).
+# example's breakagelog, and the default stats file (one per targets file, in /dev/shm; one
+# that another user made first is refused).
 . "$(dirname "$0")/../lib.sh"
 
 PORT=18405
@@ -236,15 +237,24 @@ assert_eq "exit status on a bad option" 2 "$rc"
 grep -q "bad -interval '5'" "$TMP/bad.log" || fail "bad option message: $(cat "$TMP/bad.log")"
 
 # --- no -stats-file: /dev/shm/sd-serve-UID-HASH.stats, one per targets file, shared by
-# the processes serving it. On a /dev/shm of its own (a mount namespace), so nothing stays.
+# the processes serving it. On a /dev/shm of its own (a mount namespace), so nothing stays;
+# not sticky, so that fs.protected_regular cannot be what refuses another user's file.
 cat > "$TMP/defstats.sh" <<'S'
-mount -t tmpfs sdt-shm /dev/shm || exit 1
+mount -t tmpfs -o mode=0777 sdt-shm /dev/shm || exit 1
 metrics() {	# metrics OUTPUT: /metrics from sd-serve as a CGI program, default stats file
 	env -i REQUEST_METHOD=GET REQUEST_URI=/metrics SCANNER_OUTPUT="$1" SCANNER_METRICS_FILE= \
 		"$2" </dev/null 2>/dev/null | grep '^scanner_http_requests_total{path="/metrics",status="200"}'
 }
 metrics "$2/a.json" "$1"; metrics "$2/a.json" "$1"; metrics "$2/b.json" "$1"
 ls /dev/shm
+# c.json's default file made first by nobody, mode 0666: sd-serve (root) must not use it
+before=$(ls /dev/shm)
+metrics "$2/c.json" "$1" >/dev/null
+f=/dev/shm/$(ls /dev/shm | grep -vxF "$before")
+rm -f "$f" && setpriv --reuid=nobody --regid=nogroup --clear-groups sh -c 'umask 0; : > "$1"' _ "$f"
+env -i REQUEST_METHOD=GET REQUEST_URI=/metrics SCANNER_OUTPUT="$2/c.json" SCANNER_METRICS_FILE= \
+	"$1" </dev/null 2>&1 >/dev/null | sed "s|$f|FOREIGN|; s/^/log: /"
+stat -c 'foreign: %U %a %s' "$f"
 S
 unshare -m bash "$TMP/defstats.sh" "$BIN/sd-serve" "$TMP" > "$TMP/defstats.out" 2>&1 ||
 	fail "default stats file: $(cat "$TMP/defstats.out")"
@@ -253,4 +263,9 @@ sed 's/^/    /' "$TMP/defstats.out" >&2
 assert_eq "default stats file: /metrics counts" "0 1 0" \
 	"$(sed -n 's/^scanner_http_requests_total{[^}]*} //p' "$TMP/defstats.out" | tr '\n' ' ' | sed 's/ $//')"
 assert_eq "default stats files" 2 "$(grep -c "^sd-serve-$(id -u)-[0-9a-f]\{8\}\.stats\$" "$TMP/defstats.out")"
+assert_eq "another user's 0666 file at the default path is left alone" "foreign: nobody 666 0" \
+	"$(grep '^foreign:' "$TMP/defstats.out")"
+grep -q "^log: .*stats file FOREIGN: owned by uid $(id -u nobody), not by sd-serve's uid 0: not used" \
+	"$TMP/defstats.out" || fail "no line says why another user's stats file was refused"
+assert_eq "log lines about the foreign stats file" 1 "$(grep -c '^log: .*FOREIGN' "$TMP/defstats.out")"
 log "ok"

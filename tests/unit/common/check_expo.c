@@ -85,6 +85,11 @@ START_TEST(values)
 	ck_assert_str_eq(expo_format_value(1763780940.25, b, sizeof(b)), "1763780940.25");
 	ck_assert_str_eq(expo_format_value(9007199254740992.0, b, sizeof(b)),
 	    "9007199254740992");
+	/* the examples expo.h gives */
+	ck_assert_str_eq(expo_format_value(300, b, sizeof(b)), "300");
+	ck_assert_str_eq(expo_format_value(1.7e9, b, sizeof(b)), "1700000000");
+	ck_assert_str_eq(expo_format_value(1e15, b, sizeof(b)), "1e+15");
+	ck_assert_str_eq(expo_format_value(0.1 + 0.2, b, sizeof(b)), "0.30000000000000004");
 	ck_assert_str_eq(expo_format_value(NAN, b, sizeof(b)), "NaN");
 	ck_assert_str_eq(expo_format_value(INFINITY, b, sizeof(b)), "+Inf");
 	ck_assert_str_eq(expo_format_value(-INFINITY, b, sizeof(b)), "-Inf");

@@ -49,7 +49,8 @@ if [ "$mode" != unit-only ]; then
 		out=$(bash "$t" 2>&1); rc=$?
 		took=$((SECONDS - start))
 		case $rc in
-		0) passed=$((passed + 1)); echo "PASS $t (${took}s)";;
+		0) passed=$((passed + 1)); echo "PASS $t (${took}s)"
+		   printf '%s\n' "$out" | grep -o 'SKIP: .*' | sed 's/^/    part /';;
 		77) skipped=$((skipped + 1)); echo "SKIP $t: $(printf '%s\n' "$out" | grep SKIP | tail -1)";;
 		*) failed=$((failed + 1)); failures+=("$t")
 		   printf '%s\n' "$out" | tail -40 | sed 's/^/    /'; echo "FAIL $t (${took}s)";;

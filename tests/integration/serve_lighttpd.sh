@@ -231,6 +231,8 @@ if command -v spawn-fcgi >/dev/null; then
 	rc=0; wait "$SP" || rc=$?
 	assert_eq "exit status after SIGTERM" 0 "$rc"
 	grep -q 'leaving on signal 15' "$TMP/spawn.log" || fail "no clean leave: $(cat "$TMP/spawn.log")"
+else
+	skip_part "SIGTERM under spawn-fcgi -n: spawn-fcgi is not installed"
 fi
 rc=0; "$BIN/sd-serve" -interval 5 </dev/null 2>"$TMP/bad.log" || rc=$?
 assert_eq "exit status on a bad option" 2 "$rc"

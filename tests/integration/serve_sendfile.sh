@@ -223,6 +223,8 @@ C
 	code=$(ns_exec curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$NPORT/sd-serve-cache/x.json")
 	assert_eq "the internal location from outside" 404 "$code"
 	log "nginx X-Accel-Redirect: ok"
+else
+	skip_part "nginx X-Accel-Redirect: nginx or /etc/nginx/fastcgi_params is missing"
 fi
 # --- Apache: mod_proxy_fcgi + mod_xsendfile, the example's send-file lines uncommented ---
 MODS=/usr/lib/apache2/modules
@@ -272,6 +274,8 @@ if command -v apache2 >/dev/null && [ -e "$MODS/mod_xsendfile.so" ] && [ -e "$MO
 	done
 	ls "$TMP/acache"/sd-*-all.json >/dev/null 2>&1 || fail "apache: nothing was sent from the cache"
 	log "apache mod_xsendfile: ok"
+else
+	skip_part "Apache mod_proxy_fcgi + mod_xsendfile: apache2 or a module is missing"
 fi
 rc=0; "$BIN/sd-serve" -sendfile yes </dev/null 2>"$TMP/bad.log" || rc=$?
 assert_eq "exit status on a bad -sendfile" 2 "$rc"

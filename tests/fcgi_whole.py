@@ -6,7 +6,9 @@ time with DELAY_MS between reads: the application blocks in its writes over and 
 response must be whole: FCGI_END_REQUEST received, a Status header, a Content-Length equal
 to the body's length (for HEAD: no body at all), and for /targets.json the same bytes each
 round (other answers carry counters or times). Prints one
-line and exits 0 when all were whole, 1 at the first that was not. Stdlib only."""
+line and exits 0 when all were whole, 1 at the first that was not. With FCGI_WHOLE_STARTED
+set, that file is created once the first bytes of an answer have arrived. Stdlib only."""
+import os
 import socket
 import struct
 import sys
@@ -56,6 +58,9 @@ def request(addr, method, uri, delay):
             if not chunk:
                 return out, 'connection closed before FCGI_END_REQUEST'
             buf += chunk
+            started = os.environ.get('FCGI_WHOLE_STARTED')
+            if started and not os.path.exists(started):
+                open(started, 'w').close()
             while len(buf) >= 8:
                 _, rtype, _, clen, plen = struct.unpack('!BBHHB', buf[:7])
                 if len(buf) < 8 + clen + plen:

@@ -50,7 +50,7 @@ if [ "$mode" != unit-only ]; then
 		took=$((SECONDS - start))
 		case $rc in
 		0) passed=$((passed + 1)); echo "PASS $t (${took}s)"
-		   printf '%s\n' "$out" | grep -o 'SKIP: .*' | sed 's/^/    part /';;
+		   printf '%s\n' "$out" | grep -o 'SKIP: .*' | sed 's/^/    /';;
 		77) skipped=$((skipped + 1)); echo "SKIP $t: $(printf '%s\n' "$out" | grep SKIP | tail -1)";;
 		*) failed=$((failed + 1)); failures+=("$t")
 		   printf '%s\n' "$out" | tail -40 | sed 's/^/    /'; echo "FAIL $t (${took}s)";;

@@ -51,9 +51,10 @@ wait "$CLIENT"; rc=$?
 log "$SENT SIGHUP while writing: $(cat "$TMP/storm.out")"
 
 # SIGTERM in the middle of a slowly read big body: the body is whole, then exit 0
-ns_exec python3 "$TOP/tests/fcgi_whole.py" "$ADDR" 1 2 /targets.json > "$TMP/term.out" 2>&1 &
+FCGI_WHOLE_STARTED="$TMP/started" ns_exec python3 "$TOP/tests/fcgi_whole.py" "$ADDR" 1 2 \
+	/targets.json > "$TMP/term.out" 2>&1 &
 CLIENT=$!
-sleep 0.3
+wait_for_file "$TMP/started" 10 || fail "the slow client got no answer: $(cat "$TMP/term.out")"
 kill -0 "$CLIENT" 2>/dev/null || fail "the slow client ended before the SIGTERM: $(cat "$TMP/term.out")"
 kill -TERM "$SD"
 wait "$CLIENT" || fail "the response in flight was cut by SIGTERM: $(cat "$TMP/term.out")"

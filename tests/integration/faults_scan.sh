@@ -2,7 +2,9 @@
 # faults_scan.sh: sd-scan under faults, in a network namespace of its own: SIGKILL in
 # mid-scan, a full disk, a read-only and a missing output directory, few file descriptors,
 # probes failing locally (EMFILE, EADDRNOTAVAIL, ENOBUFS from an LD_PRELOAD shim), and a
-# thread limit (ulimit -u) below -workers. The last good targets file always survives; a
+# thread limit (ulimit -u) below -workers, and a directory fsync that fails after the
+# rename (LD_PRELOAD shim: the file is written, sd-scan warns and exits 0). The last good
+# targets file always survives; a
 # scan that completes lists exactly the listeners; a local error is retried, counted, and
 # never reported as a closed port; a worker thread that cannot start stops the run before
 # any SYN is sent.
@@ -179,4 +181,25 @@ as_nobody "" "$TMP/nproc-ok.log" || fail "as nobody without a thread limit: exit
 check_exact "$TMP/nobody/targets.json" "as nobody"
 [ "$(syns)" -ge 124 ] || fail "the SYN counter counted $(syns) SYNs of a 124-probe scan"
 log "ulimit -u 4, -workers 32: exit 1 before any SYN ($(grep -o 'worker thread [0-9]* of 32' "$TMP/nproc.log")); unlimited: $(syns) SYNs"
+
+# 8. the directory fsync fails after each rename: the new files are live, so sd-scan says
+# "written, durability not confirmed" (never "the previous one is kept") and exits 0
+"${CC:-cc}" -shared -fPIC -O2 -o "$TMP/faildirsync.so" "$TOP/tests/shim/faildirsync.c" -ldl ||
+	fail "cannot build the faildirsync shim"
+rm -f "$OUT/targets.json" "$TMP/injected"
+rc=0
+ns_exec env LD_PRELOAD="$TMP/faildirsync.so" FAULT_REPORT="$TMP/injected" \
+	ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
+	"$BIN/sd-scan" "${ARGS[@]}" -rate-limit 0 -output "$OUT/targets.json" \
+	-metrics-file "$OUT/sd-scan.prom" 2> "$TMP/dirsync.log" || rc=$?
+assert_eq "exit status when only the directory fsync fails" 0 "$rc"
+check_exact "$OUT/targets.json" "directory fsync failing"
+[ "$(cat "$TMP/injected" 2>/dev/null)" -ge 2 ] || fail "the shim failed $(cat "$TMP/injected" 2>/dev/null) fsyncs"
+grep -q "warn: $OUT/targets.json written, durability not confirmed: fsync of its directory: Input/output error" \
+	"$TMP/dirsync.log" || fail "no warning for the targets file: $(cat "$TMP/dirsync.log")"
+grep -q "warn: $OUT/sd-scan.prom written, durability not confirmed" "$TMP/dirsync.log" ||
+	fail "no warning for the metrics file: $(cat "$TMP/dirsync.log")"
+grep -q 'previous one is kept\|error:' "$TMP/dirsync.log" && fail "directory fsync: $(grep -m1 'kept\|error:' "$TMP/dirsync.log")"
+no_temp_left "$OUT" "directory fsync failing"
+log "directory fsync failing: exit 0, both files written, $(grep -c 'durability not confirmed' "$TMP/dirsync.log") warnings"
 exit 0

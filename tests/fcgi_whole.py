@@ -5,74 +5,39 @@ or HOST:PORT -- each on a new connection whose receive buffer is 1 KiB, read 512
 time with DELAY_MS between reads: the application blocks in its writes over and over. Every
 response must be whole: FCGI_END_REQUEST received, a Status header, a Content-Length equal
 to the body's length (for HEAD: no body at all), and for /targets.json the same bytes each
-round (other answers carry counters or times). Prints one
-line and exits 0 when all were whole, 1 at the first that was not. With FCGI_WHOLE_STARTED
-set, that file is created once the first bytes of an answer have arrived. Stdlib only."""
+round (other answers carry counters or times). Prints one line and exits 0 when all were
+whole, 1 at the first that was not. With FCGI_WHOLE_STARTED set, that file is created once
+the first bytes of an answer have arrived. Stdlib only; tests/fcgi_get.py's client."""
 import os
-import socket
 import struct
 import sys
 import time
 
-BEGIN, END, PARAMS, STDIN, STDOUT = 1, 3, 4, 5, 6
-
-
-def record(rtype, content):
-    return struct.pack('!BBHHBx', 1, rtype, 1, len(content), 0) + content
-
-
-def pair(name, value):
-    def size(n):
-        return bytes([n]) if n < 128 else struct.pack('!I', n | 0x80000000)
-    return size(len(name)) + size(len(value)) + name + value
-
-
-def connect(addr):
-    if addr.startswith('/'):
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
-        s.connect(addr)
-    else:
-        host, port = addr.rsplit(':', 1)
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
-        s.connect((host, int(port)))
-    s.settimeout(10)
-    return s
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fcgi_get import END, STDOUT, connect, read_records, send_request  # noqa: E402
 
 
 def request(addr, method, uri, delay):
     """(stdout bytes, None) for a whole response, (partial bytes, why) otherwise."""
-    s = connect(addr)
-    path, _, query = uri.partition('?')
-    env = {b'REQUEST_METHOD': method.encode(), b'REQUEST_URI': uri.encode(),
-           b'SCRIPT_NAME': b'', b'QUERY_STRING': query.encode(),
-           b'SERVER_PROTOCOL': b'HTTP/1.1'}
-    params = b''.join(pair(k, v) for k, v in env.items())
-    s.sendall(record(BEGIN, struct.pack('!HB5x', 1, 0)) + record(PARAMS, params) +
-              record(PARAMS, b'') + record(STDIN, b''))
-    buf, out = b'', b''
+    started = os.environ.get('FCGI_WHOLE_STARTED')
+
+    def after_recv():
+        if started and not os.path.exists(started):
+            open(started, 'w').close()
+        if delay:
+            time.sleep(delay)
+
+    s = connect(addr, rcvbuf=1024)
+    send_request(s, method, uri)
+    out = b''
     try:
-        while True:
-            chunk = s.recv(512)
-            if not chunk:
-                return out, 'connection closed before FCGI_END_REQUEST'
-            buf += chunk
-            started = os.environ.get('FCGI_WHOLE_STARTED')
-            if started and not os.path.exists(started):
-                open(started, 'w').close()
-            while len(buf) >= 8:
-                _, rtype, _, clen, plen = struct.unpack('!BBHHB', buf[:7])
-                if len(buf) < 8 + clen + plen:
-                    break
-                if rtype == STDOUT:
-                    out += buf[8:8 + clen]
-                elif rtype == END:
-                    _, pstatus = struct.unpack('!IB', buf[8:13])
-                    return out, None if pstatus == 0 else 'protocol status %d' % pstatus
-                buf = buf[8 + clen + plen:]
-            if delay:
-                time.sleep(delay)
+        for rtype, content in read_records(s, 512, after_recv):
+            if rtype == STDOUT:
+                out += content
+            elif rtype == END:
+                pstatus = struct.unpack('!IB', content[:5])[1]
+                return out, None if pstatus == 0 else 'protocol status %d' % pstatus
+        return out, 'connection closed before FCGI_END_REQUEST'
     except OSError as e:
         return out, str(e)
     finally:

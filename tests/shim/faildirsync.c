@@ -7,13 +7,9 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-static unsigned long injected;
+#include "fault_report.h"
 
 int
 fsync(int fd)
@@ -24,23 +20,9 @@ fsync(int fd)
 	if (!real)
 		real = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		__atomic_add_fetch(&injected, 1, __ATOMIC_SEQ_CST);
+		fault_count();
 		errno = EIO;
 		return -1;
 	}
 	return real(fd);
-}
-
-__attribute__((destructor)) static void
-report(void)
-{
-	const char *path = getenv("FAULT_REPORT");
-	char buf[32];
-	int fd, n;
-
-	if (!path || (fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
-		return;
-	n = snprintf(buf, sizeof(buf), "%lu\n", __atomic_load_n(&injected, __ATOMIC_SEQ_CST));
-	if (write(fd, buf, (size_t)n) != n || close(fd) < 0)
-		unlink(path);
 }

@@ -1,8 +1,9 @@
 /*
  * check_prober.c: the probe engine on 127.0.0.1, without root: open and closed ports, local
  * failures retried (never reported as closed), the stop flag, and a worker thread that cannot
- * start (the run ends before any probe). socket, connect and pthread_create are interposed
- * here (this binary's definitions win over libc's) to count probes and inject failures.
+ * start (the run ends before any probe). socket and connect (tests/shim/failsocket.c) and
+ * pthread_create are interposed here (this binary's definitions win over libc's) to count
+ * probes and inject failures.
  */
 #define _GNU_SOURCE
 #include <check.h>
@@ -21,36 +22,13 @@
 #include "prober.h"
 #include "check_main.h"
 
-static atomic_int connects;		/* AF_INET connect() calls: probes sent */
-static atomic_int socket_failures;	/* the next N TCP sockets fail with EMFILE */
+/*
+ * The fault tests' shim, linked in: socket() fails with EMFILE every FAULT_SOCKET_EVERY-th
+ * time; n_connect counts AF_INET connect() calls (the probes sent), injected the faults.
+ */
+#include "../../shim/failsocket.c"
+
 static atomic_int creates_left = -1;	/* pthread_create calls that succeed; -1: all */
-
-int
-socket(int domain, int type, int protocol)
-{
-	static int (*real)(int, int, int);
-
-	if (!real)
-		real = (int (*)(int, int, int))dlsym(RTLD_NEXT, "socket");
-	if (domain == AF_INET && (type & 0xf) == SOCK_STREAM &&
-	    atomic_fetch_sub(&socket_failures, 1) > 0) {
-		errno = EMFILE;
-		return -1;
-	}
-	return real(domain, type, protocol);
-}
-
-int
-connect(int fd, const struct sockaddr *sa, socklen_t len)
-{
-	static int (*real)(int, const struct sockaddr *, socklen_t);
-
-	if (!real)
-		real = (int (*)(int, const struct sockaddr *, socklen_t))dlsym(RTLD_NEXT, "connect");
-	if (sa->sa_family == AF_INET)
-		atomic_fetch_add(&connects, 1);
-	return real(fd, sa, len);
-}
 
 int
 pthread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
@@ -90,6 +68,7 @@ struct lab {
 	struct probegen		gen;
 	struct prober_config	cfg;
 	volatile sig_atomic_t	stop;
+	int			fds[2];		/* listening and closed sockets, or -1 */
 };
 
 /* The probes of 127.0.0.1 x ports ("A,B" or "1-65535"), with workers threads. */
@@ -99,6 +78,7 @@ lab_init(struct lab *l, const char *ports, unsigned workers, double rate)
 	char err[256];
 
 	memset(l, 0, sizeof(*l));
+	l->fds[0] = l->fds[1] = -1;
 	ck_assert_msg(addrset_parse(&l->hosts, "127.0.0.1/32", 0, NULL, NULL, err,
 	    sizeof(err)) == 0, "%s", err);
 	ck_assert_msg(portlist_parse(&l->ports, ports, err, sizeof(err)) == 0, "%s", err);
@@ -112,19 +92,24 @@ lab_fini(struct lab *l)
 {
 	addrset_fini(&l->hosts);
 	portlist_fini(&l->ports);
+	for (int k = 0; k < 2; k++)
+		if (l->fds[k] >= 0)
+			close(l->fds[k]);
 }
 
 /* An open and a closed port (bound, not listening: the kernel answers RST). */
 static void
-open_closed(struct lab *l, int *fds, uint16_t *open_port, unsigned workers)
+open_closed(struct lab *l, uint16_t *open_port, unsigned workers)
 {
 	uint16_t closed_port;
 	char ports[32];
+	int fds[2];
 
 	fds[0] = bound_socket(1, open_port);
 	fds[1] = bound_socket(0, &closed_port);
 	snprintf(ports, sizeof(ports), "%u,%u", *open_port, closed_port);
 	lab_init(l, ports, workers, 0);
+	memcpy(l->fds, fds, sizeof(fds));
 }
 
 START_TEST(open_and_closed)
@@ -133,9 +118,8 @@ START_TEST(open_and_closed)
 	struct lab l;
 	char err[256];
 	uint16_t open_port;
-	int fds[2];
 
-	open_closed(&l, fds, &open_port, 2);
+	open_closed(&l, &open_port, 2);
 	ck_assert_msg(prober_run(&l.cfg, &r, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_uint_eq(r.done, 2);
 	ck_assert_uint_eq(r.outcome[PROBE_OPEN], 1);
@@ -144,35 +128,33 @@ START_TEST(open_and_closed)
 	ck_assert_uint_eq(r.open[0].addr, INADDR_LOOPBACK);
 	ck_assert_uint_eq(r.open[0].port, open_port);
 	ck_assert_int_eq(r.interrupted, 0);
-	ck_assert_int_eq(atomic_load(&connects), 2);
+	ck_assert_uint_eq(n_connect, 2);
 	prober_result_fini(&r);
 	lab_fini(&l);
-	close(fds[0]);
-	close(fds[1]);
 }
 END_TEST
 
-/* EMFILE from socket(): retried with backoff, then the real outcome; never "closed". */
+/* EMFILE from socket() (every 2nd): retried with backoff, then the real outcome; never
+ * "closed". */
 START_TEST(local_errors_are_retried)
 {
 	struct prober_result r;
 	struct lab l;
 	char err[256];
 	uint16_t open_port;
-	int fds[2];
 
-	open_closed(&l, fds, &open_port, 1);
-	atomic_store(&socket_failures, 5);
+	open_closed(&l, &open_port, 1);
+	setenv("FAULT_SOCKET_EVERY", "2", 1);
 	ck_assert_msg(prober_run(&l.cfg, &r, err, sizeof(err)) == 0, "%s", err);
-	ck_assert_uint_eq(r.retries, 5);
+	unsetenv("FAULT_SOCKET_EVERY");
+	ck_assert_uint_ge(injected, 1);
+	ck_assert_uint_eq(r.retries, injected);
 	ck_assert_uint_eq(r.outcome[PROBE_OPEN], 1);
 	ck_assert_uint_eq(r.outcome[PROBE_CLOSED], 1);
 	ck_assert_uint_eq(r.outcome[PROBE_ERROR], 0);
 	ck_assert_uint_eq(r.done, 2);
 	prober_result_fini(&r);
 	lab_fini(&l);
-	close(fds[0]);
-	close(fds[1]);
 }
 END_TEST
 
@@ -227,19 +209,16 @@ START_TEST(thread_failure_sends_nothing)
 	struct lab l;
 	char err[512];
 	uint16_t open_port;
-	int fds[2];
 
-	open_closed(&l, fds, &open_port, 2);	/* two probes: two workers */
+	open_closed(&l, &open_port, 2);	/* two probes: two workers */
 	atomic_store(&creates_left, 1);	/* thread 1 starts, 2 fails */
 	ck_assert_int_eq(prober_run(&l.cfg, &r, err, sizeof(err)), -1);
 	ck_assert_msg(strstr(err, "worker thread 2 of 2") && strstr(err, strerror(EAGAIN)) &&
 	    strstr(err, "no probe was sent"), "%s", err);
-	ck_assert_int_eq(atomic_load(&connects), 0);
+	ck_assert_uint_eq(n_connect, 0);
 	ck_assert_uint_eq(r.done, 0);
 	prober_result_fini(&r);
 	lab_fini(&l);
-	close(fds[0]);
-	close(fds[1]);
 }
 END_TEST
 

@@ -95,6 +95,10 @@ grep -q 'query string longer than' "$TMP/body" || fail "huge query message: $BOD
 expect 404 "$URL/nope"
 one_line_error 404
 expect 404 "$URL/x/targets.json"
+expect 404 "$URL/target.json"
+for p in sdx sd.json sdtargets.json sdx/health; do	# lighttpd's "/sd" is a string prefix: these reach sd-serve
+	expect 404 "http://127.0.0.1:$PORT/$p"
+done
 expect 405 -X POST -d x "$URL/targets.json"
 one_line_error 405
 grep -qi '^Allow: GET, HEAD' "$TMP/headers" || fail "405 without Allow"
@@ -206,10 +210,12 @@ log "swap: $n requests, all whole"
 # --- mounted at / as the example says: every endpoint, and a mistyped path is 404 ---
 ROOT_PORT=$((PORT + 1))
 lighttpd_example "$BIN/sd-serve" "$ROOT_PORT" |
-	sed -e 's|^\t"/sd" => ((|\t"/" => ((|' -e 's|#"fix-root-scriptname"|"fix-root-scriptname"|' \
-	    -e 's|/sd-serve.sock"|/root.sock"|' > "$TMP/lighttpd-root.conf"
-grep -q '^	"/" => ((' "$TMP/lighttpd-root.conf" && grep -q '^		"fix-root-scriptname"' \
-	"$TMP/lighttpd-root.conf" || fail "the example no longer says how to mount at /"
+	sed -e 's|^\t\t"/sd" => ((|\t\t"/" => ((|' -e '/^\$HTTP\["url"\]/d' -e '/^}\t# \$HTTP\["url"\]$/d' \
+	    -e 's|#"fix-root-scriptname"|"fix-root-scriptname"|' -e 's|/sd-serve.sock"|/root.sock"|' \
+	    > "$TMP/lighttpd-root.conf"
+grep -q '^		"/" => ((' "$TMP/lighttpd-root.conf" && grep -q '^			"fix-root-scriptname"' \
+	"$TMP/lighttpd-root.conf" && ! grep -q '^\$HTTP' "$TMP/lighttpd-root.conf" ||
+	fail "the example no longer says how to mount at /"
 bg lighttpd -D -f "$TMP/lighttpd-root.conf"
 ROOT_LIGHTTPD=$BG_PID
 wait_http "http://127.0.0.1:$ROOT_PORT/health" 5 "$ROOT_LIGHTTPD" || fail "lighttpd at / did not start"

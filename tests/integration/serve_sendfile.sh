@@ -22,8 +22,8 @@ example() {
 }
 {
 	example | sed -E 's/^([[:space:]]*)#("x-sendfile|"SCANNER_SENDFILE|"SCANNER_CACHE_DIR)/\1\2/'
-	example | sed -n '/^fastcgi.server = (/,/^)/p' |
-		sed -e 's/^fastcgi.server = (/fastcgi.server += (/' -e 's|"/sd" =>|"/plain" =>|' \
+	example | sed -n '/^\$HTTP\["url"\]/,/^}/p' |
+		sed -e 's#"\^/sd(/|\$)"#"^/plain(/|$)"#' -e 's|"/sd" =>|"/plain" =>|' \
 		    -e 's|/sd-serve.sock"|/plain.sock"|'
 } >"$TMP/lighttpd.conf"
 [ "$(grep -cE '^[[:space:]]*"(x-sendfile|x-sendfile-docroot|SCANNER_SENDFILE|SCANNER_CACHE_DIR)"' \

@@ -100,6 +100,8 @@ START_TEST(routes)
 	ck_assert_int_eq(serve_route("/sd/x/health", "/sd"), REQSTATS_OTHER);
 	ck_assert_int_eq(serve_route("/sdx/health", "/sd"), REQSTATS_OTHER);
 	ck_assert_int_eq(serve_route("/targets.json", ""), REQSTATS_TARGETS);
+	/* mounted at / with lighttpd's fix-root-scriptname: SCRIPT_NAME "", a typo is 404 */
+	ck_assert_int_eq(serve_route("/target.json", ""), REQSTATS_OTHER);
 	ck_assert_int_eq(serve_route("/targets.json", NULL), REQSTATS_TARGETS);
 	ck_assert_int_eq(serve_route("/", ""), REQSTATS_ROOT);
 	/* SCRIPT_NAME is the whole path (nginx without split, lighttpd mounted at /) */

@@ -45,12 +45,12 @@ example() {
 	example
 	echo 'mimetype.assign = ( ".json" => "application/json" )'
 	# the example's fastcgi.server block, send-file lines uncommented, mounted at /xs
-	example | sed -n '/^fastcgi.server = (/,/^)/p' |
-		sed -E -e 's/^fastcgi.server = \(/fastcgi.server += (/' -e 's|"/sd" =>|"/xs" =>|' \
+	example | sed -n '/^\$HTTP\["url"\]/,/^}/p' |
+		sed -E -e 's#"\^/sd\(/\|\$\)"#"^/xs(/|$)"#' -e 's|"/sd" =>|"/xs" =>|' \
 		    -e 's|/sd-serve.sock"|/sd-serve-xs.sock"|' \
 		    -e 's/^([[:space:]]*)#("x-sendfile|"SCANNER_SENDFILE|"SCANNER_CACHE_DIR)/\1\2/'
 	cat <<EOF
-fastcgi.server += ( "/floor" => ((
+fastcgi.server = ( "/floor" => ((
 	"socket" => "$TMP/run/floor.sock",
 	"bin-path" => "$FLOOR $TMP/a.json port=9100 $TMP/a.9100.json",
 	"max-procs" => 2,

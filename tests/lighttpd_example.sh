@@ -11,13 +11,12 @@ lighttpd_example() {
 	    -e "s|^server.bind .*|server.bind = \"127.0.0.1\"|" "$TOP/lighttpd.conf.example"
 }
 
-# lighttpd_example_sendfile SD_SERVE PORT MOUNT: the example's fastcgi.server block again,
-# appended with "+=", mounted at MOUNT ("/xs") with a socket and a stats file of its own
-# and its send-file lines uncommented. (A mount must not be a prefix of another: lighttpd
-# matches "/sd" on "/sdx/...".)
+# lighttpd_example_sendfile SD_SERVE PORT MOUNT: the example's $HTTP["url"] block with its
+# fastcgi.server again, mounted at MOUNT ("/xs") with a socket and a stats file of its own
+# and its send-file lines uncommented.
 lighttpd_example_sendfile() {
-	lighttpd_example "$1" "$2" | sed -n '/^fastcgi.server = (/,/^)/p' |
-		sed -E -e 's/^fastcgi.server = \(/fastcgi.server += (/' -e "s|\"/sd\" =>|\"$3\" =>|" \
+	lighttpd_example "$1" "$2" | sed -n '/^\$HTTP\["url"\]/,/^}/p' |
+		sed -E -e "s#\"\\^/sd\(/\|\\\$\)\"#\"^$3(/|\$)\"#" -e "s|\"/sd\" =>|\"$3\" =>|" \
 		    -e "s|/sd-serve.sock\"|/sd-serve${3//\//-}.sock\"|" \
 		    -e "s|/sd-serve.stats\"|/sd-serve${3//\//-}.stats\"|" \
 		    -e 's/^([[:space:]]*)#("x-sendfile|"SCANNER_SENDFILE|"SCANNER_CACHE_DIR)/\1\2/'

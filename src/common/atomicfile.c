@@ -1,5 +1,7 @@
 /*
  * atomicfile.c: temp file, fsync, rename, fsync of the directory (redis' rdbSave order).
+ * Every step before the rename fails cleanly (the old file stays); after it the new file is
+ * live, so a failed directory fsync is a warning, not a failure.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -104,9 +106,10 @@ atomicfile_write(const char *path, const void *data, size_t len, mode_t mode, ch
 	if (fsync_dir(path) < 0) {
 		/* the new file is in place; only its durability is in doubt */
 		e = errno;
-		snprintf(err, errlen, "fsync directory of %s: %s", path, strerror(e));
+		snprintf(err, errlen, "%s written, durability not confirmed: fsync of its "
+		    "directory: %s", path, strerror(e));
 		errno = e;
-		return -1;
+		return ATOMICFILE_UNSYNCED;
 	}
 	return 0;
 fail:
@@ -141,8 +144,9 @@ atomicfile_sweep(const char *path)
 		pid = strtol(de->d_name + strlen(prefix), &end, 10);
 		if (*end != '\0' || pid <= 0)
 			continue;
-		if (pid != (long)getpid() && kill((pid_t)pid, 0) == 0)
-			continue;	/* a live writer owns it */
+		/* a live writer owns it (EPERM: alive, another user's) */
+		if (pid != (long)getpid() && (kill((pid_t)pid, 0) == 0 || errno == EPERM))
+			continue;
 		if (temp_path(path, pid, tmp, sizeof(tmp)) == 0 && unlink(tmp) == 0)
 			removed++;
 	}

@@ -10,9 +10,14 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#define ATOMICFILE_UNSYNCED 1	/* atomicfile_write: written, durability not confirmed */
+
 /*
- * Write len bytes of data to path with mode (before umask). 0, or -1 with errno kept and a
- * message naming the path in err; the temp file is then removed and path is untouched.
+ * Write len bytes of data to path with mode (before umask). 0 when done; -1 with errno kept
+ * and a message naming the path in err: the temp file is then removed and path is
+ * untouched; ATOMICFILE_UNSYNCED when only the fsync of the directory failed, after the
+ * rename: path holds the new bytes (readers see them), but a crash may still bring the old
+ * file back; err says so.
  */
 int	atomicfile_write(const char *path, const void *data, size_t len, mode_t mode,
 	    char *err, size_t errlen);

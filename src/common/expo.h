@@ -62,8 +62,11 @@ int	expo_histogram(struct expo *e, const struct expo_label *labels, size_t n,
 	    const double *bounds, const uint64_t *cumulative, size_t nbounds, uint64_t count,
 	    double sum);
 
-/* Format v as the format wants it: "NaN", "+Inf", "-Inf", or the shortest decimal that
- * reads back as v ("0.1", "300", "1.7e+09"). buf needs 32 bytes; returns buf. */
+/*
+ * Format v as the format wants it: "NaN", "+Inf", "-Inf"; a whole number below 1e15 in plain
+ * digits ("300", "1700000000"); anything else as %.15g, or as %.17g when that does not read
+ * back as v ("0.1", "1e+15", "0.30000000000000004"). buf needs 32 bytes; returns buf.
+ */
 char   *expo_format_value(double v, char *buf, size_t len);
 /* 1 when s is a valid metric name ([a-zA-Z_:][a-zA-Z0-9_:]*, at most EXPO_NAME_MAX). */
 int	expo_valid_metric_name(const char *s);

@@ -51,8 +51,7 @@ is_name_char(char ch, int first, int colon)
 	    (colon && ch == ':') || (!first && ch >= '0' && ch <= '9');
 }
 
-/* A name at c->p, copied into a new string; NULL (errno EINVAL or ENOMEM) when none. */
-/* n bytes of s as a new string: s need not be NUL-terminated (strndup may read on). */
+/* n bytes of s as a new string (NULL when out of memory); s need not be NUL-terminated. */
 static char *
 copy_range(const char *s, size_t n)
 {
@@ -65,6 +64,10 @@ copy_range(const char *s, size_t n)
 	return out;
 }
 
+/*
+ * The name at c->p (a metric name when colon, else a label name), copied into a new string;
+ * NULL with errno EINVAL when there is none or it is longer than EXPO_NAME_MAX, ENOMEM.
+ */
 static char *
 take_name(struct cursor *c, int colon)
 {

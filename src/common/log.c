@@ -11,8 +11,6 @@
 
 #include "log.h"
 
-#define LOG_LINE_MAX 2048
-
 static const char *log_progname = "sd";
 static enum log_level log_threshold = LOG_INFO;
 static const char *const level_names[] = { "debug", "info", "warn", "error" };

@@ -1,10 +1,14 @@
 /*
  * log.h: leveled log lines on stderr, the same format in both programs:
  *   2026-11-22T03:09:00Z sd-scan[123] info: message
- * Thread-safe (one fprintf per line). The level and the program name are set once at start.
+ * Thread-safe: each line is formatted in one buffer and goes out in one write(2), so lines of
+ * threads never interleave; a longer line is cut to LOG_LINE_MAX - 1 bytes, ending in '\n'.
+ * The level and the program name are set once at start.
  */
 #ifndef SD_LOG_H
 #define SD_LOG_H
+
+#define LOG_LINE_MAX 2048	/* buffer of one line: at most 2047 bytes out, '\n' included */
 
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 

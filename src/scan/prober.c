@@ -10,7 +10,8 @@
  * halves the worker's concurrency (cap) and queues the probe for a retry after a backoff;
  * each completion adds one slot back, up to the configured share.
  * Workers share only the atomic index counter and the token bucket; results are merged
- * after the join.
+ * after the join. They wait at a start gate until every worker thread exists, so a thread
+ * that cannot be created costs no probe.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -64,10 +65,16 @@ struct retry {
 	double		 not_before;
 };
 
+/* The start gate: no worker probes before every worker thread exists. */
+enum gate { GATE_WAIT, GATE_GO, GATE_ABORT };
+
 struct shared {
 	const struct prober_config	*cfg;
 	struct ratelimit		*rl;
 	atomic_uint_fast64_t		 next_index;
+	pthread_mutex_t			 gate_mu;
+	pthread_cond_t			 gate_cv;
+	enum gate			 gate;		/* under gate_mu */
 };
 
 struct worker {
@@ -396,6 +403,29 @@ complete(struct worker *w, uint32_t i, double now)
 		w->cap++;
 }
 
+/* Wait until prober_run opens the gate; 1 to go, 0 when a sibling thread failed to start. */
+static int
+gate_wait(struct shared *sh)
+{
+	enum gate g;
+
+	(void)pthread_mutex_lock(&sh->gate_mu);
+	while (sh->gate == GATE_WAIT)
+		(void)pthread_cond_wait(&sh->gate_cv, &sh->gate_mu);
+	g = sh->gate;
+	(void)pthread_mutex_unlock(&sh->gate_mu);
+	return g == GATE_GO;
+}
+
+static void
+gate_open(struct shared *sh, enum gate g)
+{
+	(void)pthread_mutex_lock(&sh->gate_mu);
+	sh->gate = g;
+	(void)pthread_cond_broadcast(&sh->gate_cv);
+	(void)pthread_mutex_unlock(&sh->gate_mu);
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -403,6 +433,8 @@ worker_main(void *arg)
 	const struct prober_config *cfg = w->sh->cfg;
 	struct epoll_event ev[EVENTS_MAX];
 
+	if (!gate_wait(w->sh))
+		return NULL;
 	for (;;) {
 		double now = now_s(), wait;
 		int n, ms;
@@ -508,7 +540,8 @@ int
 prober_run(const struct prober_config *cfg, struct prober_result *res, char *err,
     size_t errlen)
 {
-	struct shared sh = { .cfg = cfg };
+	struct shared sh = { .cfg = cfg, .gate_mu = PTHREAD_MUTEX_INITIALIZER,
+	    .gate_cv = PTHREAD_COND_INITIALIZER, .gate = GATE_WAIT };
 	struct worker *ws = NULL;
 	unsigned nw = cfg->workers, started = 0, per;
 	double t0 = now_s(), burst;
@@ -542,24 +575,33 @@ prober_run(const struct prober_config *cfg, struct prober_result *res, char *err
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	/* workers never take signals: the caller's thread hears them and sets *stop */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	for (; started < nw; started++) {
-		if (worker_init(&ws[started], &sh, per, res->nports) < 0) {
+	for (unsigned k = 0; k < nw; k++) {
+		if (worker_init(&ws[k], &sh, per, res->nports) < 0) {
 			snprintf(err, errlen, "worker setup: %s", strerror(errno));
-			worker_fini(&ws[started]);
-			goto join;
-		}
-		if ((e = pthread_create(&ws[started].thread, NULL, worker_main, &ws[started])) != 0) {
-			snprintf(err, errlen, "pthread_create: %s", strerror(e));
-			worker_fini(&ws[started]);
-			goto join;
+			goto fini;
 		}
 	}
-	rc = 0;
-join:
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	/*
+	 * Every thread first, then the gate: a thread that cannot start (ulimit -u, TasksMax=)
+	 * ends the run before any probe is sent, rather than after a whole scan is thrown away.
+	 * Workers never take signals: the caller's thread hears them and sets *stop.
+	 */
+	sigfillset(&all);
+	if ((e = pthread_sigmask(SIG_BLOCK, &all, &old)) != 0) {
+		snprintf(err, errlen, "pthread_sigmask: %s", strerror(e));
+		goto fini;
+	}
+	for (; started < nw; started++) {
+		if ((e = pthread_create(&ws[started].thread, NULL, worker_main, &ws[started])) != 0) {
+			snprintf(err, errlen, "cannot start worker thread %u of %u: pthread_create: %s; "
+			    "no probe was sent (raise the task limit, ulimit -u or TasksMax=, or "
+			    "lower -workers)", started + 1, nw, strerror(e));
+			break;
+		}
+	}
+	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
+	rc = started == nw ? 0 : -1;
+	gate_open(&sh, rc == 0 ? GATE_GO : GATE_ABORT);
 	for (unsigned k = 0; k < started; k++) {
 		if ((e = pthread_join(ws[k].thread, NULL)) != 0 && rc == 0) {
 			snprintf(err, errlen, "pthread_join: %s", strerror(e));
@@ -575,7 +617,8 @@ join:
 		rc = -1;
 	}
 	res->interrupted = *cfg->stop != 0;
-	for (unsigned k = 0; k < started; k++)
+fini:
+	for (unsigned k = 0; k < nw; k++)
 		worker_fini(&ws[k]);
 out:
 	free(ws);

@@ -70,7 +70,10 @@ size_t	ptrcache_count(const struct ptrcache *);
  * (the latest to expire win). *out is malloc'd (caller frees). -1 on out of memory.
  */
 int	ptrcache_format(struct ptrcache *, int64_t now, char **out, size_t *len);
-/* ptrcache_format, then atomicfile_write to path (mode 0644). 0, or -1 with err. */
+/*
+ * ptrcache_format, then atomicfile_write to path (mode 0644): 0, ATOMICFILE_UNSYNCED (saved,
+ * durability not confirmed; err says so) or -1 with err.
+ */
 int	ptrcache_save(struct ptrcache *, const char *path, int64_t now, char *err,
 	    size_t errlen);
 

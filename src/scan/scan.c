@@ -88,7 +88,7 @@ resolve_names(const struct scan_config *c, struct scan_report *r, struct target 
 	uint32_t *addrs = NULL;
 	int64_t now = (int64_t)wall_now();
 	char err[512], ip[16];
-	int missing;
+	int missing, saved;
 
 	if (c->no_dns || n == 0)
 		return;
@@ -135,8 +135,10 @@ resolve_names(const struct scan_config *c, struct scan_report *r, struct target 
 	    (unsigned long long)names->outcome[RDNS_REJECTED],
 	    (unsigned long long)names->outcome[RDNS_UNVERIFIED],
 	    (unsigned long long)names->outcome[RDNS_UNFINISHED]);
-	if (ptrcache_save(cache, c->dns_cache, now, err, sizeof(err)) < 0)
+	if ((saved = ptrcache_save(cache, c->dns_cache, now, err, sizeof(err))) < 0)
 		log_warn("PTR cache not saved, the next run looks names up again: %s", err);
+	else if (saved == ATOMICFILE_UNSYNCED)
+		log_warn("%s", err);
 	else
 		log_debug("PTR cache %s: %zu entries saved", c->dns_cache, ptrcache_count(cache));
 out:
@@ -168,9 +170,13 @@ publish(const struct scan_config *c, struct scan_report *r)
 		st = SCAN_FAILED;
 		goto out;
 	}
-	if (atomicfile_write(c->output, json, len, 0644, err, sizeof(err)) < 0) {
+	switch (atomicfile_write(c->output, json, len, 0644, err, sizeof(err))) {
+	case -1:
 		log_error("targets file not written, the previous one is kept: %s", err);
 		goto out;
+	case ATOMICFILE_UNSYNCED:
+		log_warn("%s", err);
+		break;
 	}
 	r->targets = p->nopen;
 	log_info("wrote %zu targets to %s (%zu bytes)", p->nopen, c->output, len);

@@ -13,12 +13,13 @@
 #define WORKERS_MAX	1024
 #define INFLIGHT_MAX	1000000
 #define RATE_MAX	10000000.0
+#define PTR_CACHE_NAME	"ptr-cache.tsv"	/* default -dns-cache, next to -output */
 
 int
 scan_config_build(struct scan_config *c, const struct options *o, cidr_warn_fn warn,
     void *warn_ctx, char *err, size_t errlen)
 {
-	char why[256], dir[1100];
+	char why[256], dir[OPTVALUE_PATH_MAX + 1];
 	long ncpu;
 
 	memset(c, 0, sizeof(*c));
@@ -67,9 +68,12 @@ scan_config_build(struct scan_config *c, const struct options *o, cidr_warn_fn w
 			goto fail;
 		c->dns_cache = strdup(p);
 	} else {
-		snprintf(why, sizeof(why), "%s/ptr-cache.tsv",
-		    atomicfile_dirname(c->output, dir, sizeof(dir)));
-		c->dns_cache = strdup(why);
+		/* sized for any -output: a fixed buffer would cut the name off a long directory */
+		size_t n = strlen(atomicfile_dirname(c->output, dir, sizeof(dir))) +
+		    sizeof(PTR_CACHE_NAME) + 1;
+
+		if ((c->dns_cache = malloc(n)) != NULL)
+			snprintf(c->dns_cache, n, "%s/%s", dir, PTR_CACHE_NAME);
 	}
 	if (c->dns_cache == NULL) {
 		snprintf(err, errlen, "out of memory");

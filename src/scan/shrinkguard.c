@@ -81,9 +81,12 @@ shrinkguard_count_file(const char *path, size_t *count, char *err, size_t errlen
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) < 0 || st.st_size > SHRINKGUARD_MAX_BYTES) {
-		snprintf(err, errlen, "%s: %s", path, st.st_size > SHRINKGUARD_MAX_BYTES ?
-		    "too large" : strerror(errno));
+	if (fstat(fd, &st) < 0) {	/* st is undefined then: no look at st_size */
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (st.st_size > SHRINKGUARD_MAX_BYTES) {
+		snprintf(err, errlen, "%s: too large", path);
 		goto out;
 	}
 	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {

@@ -496,8 +496,13 @@ textfile_write(const struct scan_config *c, const struct scan_report *r, char *w
 		snprintf(warn, warnlen, "previous metrics file %s not trusted (%s); counters and "
 		    "the duration histogram start from zero", c->metrics_file, why);
 	(void)atomicfile_sweep(c->metrics_file);
-	if (atomicfile_write(c->metrics_file, e.buf, e.len, 0644, err, errlen) < 0)
+	if ((rc = atomicfile_write(c->metrics_file, e.buf, e.len, 0644, err, errlen)) < 0)
 		goto out;
+	if (rc == ATOMICFILE_UNSYNCED) {
+		size_t used = strlen(warn);
+
+		snprintf(warn + used, warnlen - used, "%s%s", used ? "; " : "", err);
+	}
 	rc = 0;
 out:
 	expo_fini(&e);

@@ -30,8 +30,9 @@ int	textfile_format(const struct scan_config *c, const struct scan_report *r,
 /*
  * Read the previous c->metrics_file, format, and replace the file atomically (mode 0644).
  * warn: a non-fatal note for the caller to log (an unreadable or untrusted previous file:
- * counters start from zero), "" when none; a previous file that does not exist (the first
- * run) is not one. 0, or -1 with err naming the path.
+ * counters start from zero; the file written, durability not confirmed), "" when none; a
+ * previous file that does not exist (the first run) is not one. 0, or -1 with err naming
+ * the path.
  */
 int	textfile_write(const struct scan_config *c, const struct scan_report *r, char *warn,
 	    size_t warnlen, char *err, size_t errlen);

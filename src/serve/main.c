@@ -77,6 +77,13 @@ usage(FILE *fp)
 	    "failure; 2 bad usage or configuration (also from -check). See sd-serve(1).\n");
 }
 
+/*
+ * SA_RESTART, so that no signal cuts a read or write of libfcgi's (it does not retry EINTR):
+ * a stop still ends a waiting accept(), which restarts on the non-listening spare socket
+ * (on_stop) and fails at once. While a request is answered the signals are blocked
+ * (quiet_signals) as well, which also covers libfcgi's lingering close (select(2) is never
+ * restarted).
+ */
 static int
 install_signals(void)
 {
@@ -84,7 +91,8 @@ install_signals(void)
 
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_stop;	/* no SA_RESTART: accept() returns EINTR */
+	sa.sa_flags = SA_RESTART;
+	sa.sa_handler = on_stop;
 	if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0 ||
 	    sigaction(SIGUSR1, &sa, NULL) < 0)
 		return -1;
@@ -94,6 +102,20 @@ install_signals(void)
 	/* SIG_IGN before FCGX_Init, so libfcgi keeps it: a gone client is EPIPE, not death */
 	sa.sa_handler = SIG_IGN;
 	return sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* Block (quiet) or unblock the signals sd-serve handles; pending ones land on unblock. */
+static void
+quiet_signals(int quiet)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGHUP);
+	(void)sigprocmask(quiet ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
 }
 
 static double
@@ -206,12 +228,16 @@ serve_fcgi(struct serve_ctx *ctx, struct reqstats *stats)
 		log_error("FCGX_InitRequest failed");
 		return EXIT_FAILED;
 	}
+	quiet_signals(1);
 	while (!stop_requested) {
 		struct serve_request req;
 		struct serve_result r;
 		double t0;
-		int a = FCGX_Accept_r(&fr);
+		int a;
 
+		quiet_signals(0);	/* only a wait for the next request may be interrupted */
+		a = FCGX_Accept_r(&fr);
+		quiet_signals(1);
 		if (a < 0) {
 			if (stop_requested)
 				break;
@@ -235,6 +261,7 @@ serve_fcgi(struct serve_ctx *ctx, struct reqstats *stats)
 		finish_fcgi(&fr);
 	}
 	FCGX_Free(&fr, 1);
+	quiet_signals(0);
 	return rc;
 }
 
@@ -356,6 +383,7 @@ main(int argc, char **argv)
 		goto out_stats;
 	}
 	if (cgi) {
+		quiet_signals(1);	/* the one answer is written whole */
 		rc = serve_cgi(&ctx, stats);
 		goto out_ctx;
 	}

@@ -26,7 +26,7 @@
 #include "log.h"
 #include "reqstats.h"
 
-#define REQSTATS_MAGIC	0x7364737276310002ull	/* "sdsrv1" + layout version 2 */
+#define REQSTATS_MAGIC	0x7364737276310003ull	/* "sdsrv1" + layout version 3 */
 
 static const int statuses[] = { 200, 400, 404, 405, 500, 503 };
 #define NSTATUS		(sizeof(statuses) / sizeof(statuses[0]) + 1)	/* + any other */
@@ -46,8 +46,7 @@ struct layout {
 	uint64_t	magic;
 	uint64_t	size;
 	uint64_t	requests[REQSTATS_NPATHS][NSTATUS];
-	uint64_t	buckets[REQSTATS_NPATHS][NBOUNDS + 1];	/* not cumulative */
-	uint64_t	count[REQSTATS_NPATHS];
+	uint64_t	buckets[REQSTATS_NPATHS][NBOUNDS + 1];	/* not cumulative; sum: _count */
 	uint64_t	sum_ns[REQSTATS_NPATHS];
 	uint64_t	gzip[REQSTATS_NPATHS];		/* answers sent gzip-compressed */
 	uint64_t	compressions[REQSTATS_NPATHS];	/* bodies or ranges compressed */
@@ -145,6 +144,19 @@ reqstats_open(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "stats file %s: not a regular file", path);
 		goto fail;
 	}
+	/* as OpenSSH with key files: in a shared directory (/dev/shm) another user may have
+	 * made it first, to read or forge the counters */
+	if (st.st_uid != geteuid()) {
+		snprintf(err, errlen, "stats file %s: owned by uid %ld, not by sd-serve's uid %ld: "
+		    "not used (remove it, or name another -stats-file)", path, (long)st.st_uid,
+		    (long)geteuid());
+		goto fail;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		snprintf(err, errlen, "stats file %s: mode %04o lets other users write it: not "
+		    "used (chmod go-w it, or remove it)", path, (unsigned)(st.st_mode & 07777));
+		goto fail;
+	}
 	if (st.st_size == 0 && ftruncate(fd, sizeof(struct layout)) < 0) {
 		snprintf(err, errlen, "stats file %s: ftruncate: %s", path, strerror(errno));
 		goto fail;
@@ -235,7 +247,6 @@ reqstats_record(struct reqstats *rs, enum reqstats_path path, int status, double
 	__atomic_fetch_add(&rs->m->requests[path][si], 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&rs->m->buckets[path][bi], 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&rs->m->sum_ns[path], ns, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&rs->m->count[path], 1, __ATOMIC_RELAXED);
 	if (rs->shared && rs->slot >= 0 && lost[rs->slot]) {
 		rs->shared = 0;
 		log_warn("stats file %s was truncated: this process counts for itself from now on "

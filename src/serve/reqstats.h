@@ -20,8 +20,10 @@ struct reqstats;
 
 /*
  * Map the counters file at path, creating it (mode 0600) when absent. NULL path: counters
- * private to this process. NULL and a one-line reason in err when the file cannot be used
- * (then the caller may fall back to reqstats_open(NULL, ...)). The caller closes.
+ * private to this process. NULL and a one-line reason in err when the file cannot be used:
+ * not a regular file, not owned by the effective uid, writable by group or others, or not
+ * of this layout (then the caller may fall back to reqstats_open(NULL, ...)). The caller
+ * closes.
  */
 struct reqstats *reqstats_open(const char *path, char *err, size_t errlen);
 void	reqstats_close(struct reqstats *);	/* NULL is fine */

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # faults_scan.sh: sd-scan under faults, in a network namespace of its own: SIGKILL in
 # mid-scan, a full disk, a read-only and a missing output directory, few file descriptors,
-# and probes failing locally (EMFILE, EADDRNOTAVAIL, ENOBUFS from an LD_PRELOAD shim). The
-# last good targets file always survives; a scan that completes lists exactly the listeners;
-# a local error is retried, counted, and never reported as a closed port.
+# probes failing locally (EMFILE, EADDRNOTAVAIL, ENOBUFS from an LD_PRELOAD shim), and a
+# thread limit (ulimit -u) below -workers, and a directory fsync that fails after the
+# rename (LD_PRELOAD shim: the file is written, sd-scan warns and exits 0). The last good
+# targets file always survives; a
+# scan that completes lists exactly the listeners; a local error is retried, counted, and
+# never reported as a closed port; a worker thread that cannot start stops the run before
+# any SYN is sent.
 . "$(dirname "$0")/../lib.sh"
 ns_create
 command -v unshare >/dev/null || skip "unshare (util-linux) is not installed"
@@ -151,4 +155,51 @@ for case in "7 0 0 1" "0 5 0 2" "0 0 4 2" "3 4 5 2"; do
 		fail "faults $case: $injected injected, but: $(grep 'scan done' "$TMP/shim.log")"
 	log "faults every socket/connect/SO_ERROR $se/$ce/$oe, $workers workers: $injected injected, $injected retries, exact result"
 done
+
+# 7. a thread limit below -workers (ulimit -u; systemd's TasksMax= alike), as nobody (root
+# is exempt): exit 1 at once, one line saying why, and not one SYN out (an iptables counter
+# in the namespace; the same run without the limit shows the counter counts)
+chmod 0755 "$TMP" && mkdir -p "$TMP/nobody" && chown nobody "$TMP/nobody" &&
+	install -m 0755 "$BIN/sd-scan" "$TMP/nobody/sd-scan" || fail "cannot set up $TMP/nobody"
+ns_exec iptables -I OUTPUT -p tcp --syn -j ACCEPT || fail "iptables SYN counter"
+syns() { ns_exec iptables -L OUTPUT -v -x -n | awk '$3 == "ACCEPT" && /flags:0x17\/0x02/ { print $1 }'; }
+as_nobody() {	# as_nobody NPROC LOG: sd-scan -workers 32 as nobody, with ulimit -u NPROC unless ""
+	ns_exec setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		bash -c '{ [ -z "$1" ] || ulimit -u "$1"; } && shift && exec "$@"' _ "$1" "$TMP/nobody/sd-scan" \
+		"${ARGS[@]}" -rate-limit 0 -workers 32 -output "$TMP/nobody/targets.json" \
+		-metrics-file "$TMP/nobody/sd-scan.prom" 2> "$2"
+}
+ns_exec iptables -Z OUTPUT || fail "iptables -Z"
+rc=0; as_nobody 4 "$TMP/nproc.log" || rc=$?
+assert_eq "exit status when a worker thread cannot start" 1 "$rc"
+grep -q 'scan failed: cannot start worker thread [0-9]* of 32: pthread_create: .*; no probe was sent' \
+	"$TMP/nproc.log" || fail "thread limit: no line saying why: $(cat "$TMP/nproc.log")"
+assert_eq "SYNs sent by a scan whose worker thread could not start" 0 "$(syns)"
+[ -e "$TMP/nobody/targets.json" ] && fail "thread limit: a targets file was written"
+ns_exec iptables -Z OUTPUT || fail "iptables -Z"
+as_nobody "" "$TMP/nproc-ok.log" || fail "as nobody without a thread limit: exit $?: $(tail -3 "$TMP/nproc-ok.log")"
+check_exact "$TMP/nobody/targets.json" "as nobody"
+[ "$(syns)" -ge 124 ] || fail "the SYN counter counted $(syns) SYNs of a 124-probe scan"
+log "ulimit -u 4, -workers 32: exit 1 before any SYN ($(grep -o 'worker thread [0-9]* of 32' "$TMP/nproc.log")); unlimited: $(syns) SYNs"
+
+# 8. the directory fsync fails after each rename: the new files are live, so sd-scan says
+# "written, durability not confirmed" (never "the previous one is kept") and exits 0
+"${CC:-cc}" -shared -fPIC -O2 -o "$TMP/faildirsync.so" "$TOP/tests/shim/faildirsync.c" -ldl ||
+	fail "cannot build the faildirsync shim"
+rm -f "$OUT/targets.json" "$TMP/injected"
+rc=0
+ns_exec env LD_PRELOAD="$TMP/faildirsync.so" FAULT_REPORT="$TMP/injected" \
+	ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
+	"$BIN/sd-scan" "${ARGS[@]}" -rate-limit 0 -output "$OUT/targets.json" \
+	-metrics-file "$OUT/sd-scan.prom" 2> "$TMP/dirsync.log" || rc=$?
+assert_eq "exit status when only the directory fsync fails" 0 "$rc"
+check_exact "$OUT/targets.json" "directory fsync failing"
+[ "$(cat "$TMP/injected" 2>/dev/null)" -ge 2 ] || fail "the shim failed $(cat "$TMP/injected" 2>/dev/null) fsyncs"
+grep -q "warn: $OUT/targets.json written, durability not confirmed: fsync of its directory: Input/output error" \
+	"$TMP/dirsync.log" || fail "no warning for the targets file: $(cat "$TMP/dirsync.log")"
+grep -q "warn: $OUT/sd-scan.prom written, durability not confirmed" "$TMP/dirsync.log" ||
+	fail "no warning for the metrics file: $(cat "$TMP/dirsync.log")"
+grep -q 'previous one is kept\|error:' "$TMP/dirsync.log" && fail "directory fsync: $(grep -m1 'kept\|error:' "$TMP/dirsync.log")"
+no_temp_left "$OUT" "directory fsync failing"
+log "directory fsync failing: exit 0, both files written, $(grep -c 'durability not confirmed' "$TMP/dirsync.log") warnings"
 exit 0

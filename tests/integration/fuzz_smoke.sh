@@ -19,7 +19,7 @@ done
 [ "$replayed" -gt 0 ] || fail "no corpus input replayed"
 log "replayed $replayed corpus inputs through $(ls "$TOP"/tests/fuzz/corpus | wc -l) targets"
 # a sanitizer build (make check-asan) replays the corpus under its sanitizers and stops here
-[ -z "${SD_SANITIZE:-}" ] || exit 0
+[ -z "${SD_SANITIZE:-}" ] || { skip_part "libFuzzer runs: a sanitizer build replays only"; exit 0; }
 
 # libFuzzer: clang alone is not enough, its runtime (libclang-rt-14-dev) must link
 printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n);\n%s\n' \

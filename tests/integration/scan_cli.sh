@@ -39,10 +39,14 @@ expect_exit 2 "line 2: unknown key SCANNER_RATELIMIT (did you mean SCANNER_RATE_
 printf 'SCANNER_NETWORKS=10.0.0.0/24 # the office\n' > "$TMP/conf"
 expect_exit 2 "line 1: inline '# comment' after a value" "$BIN/sd-scan" -config "$TMP/conf"
 
-# -log-level debug shows every value and where it came from
+# -log-level debug shows every value and where it came from. The lock cannot be taken
+# (/nonexistent), so no probe is sent; that path still writes the metrics file: in $TMP,
+# never the default /var/lib/sd-scan/sd-scan.prom of a host where sd-scan is installed
 printf 'SCANNER_PORTS=9100\nSCANNER_NETWORKS=127.0.0.1/32\n' > "$TMP/conf"
 SCANNER_RATE_LIMIT=7 "$BIN/sd-scan" -config "$TMP/conf" -timeout 2s -log-level debug \
-	-output /nonexistent/t.json 2> "$TMP/dbg"
+	-output /nonexistent/t.json -metrics-file "$TMP/lockfail.prom" 2> "$TMP/dbg"
+grep -q '^scanner_last_scan_success 0' "$TMP/lockfail.prom" ||
+	fail "the lock failure did not write its metrics to -metrics-file: $(cat "$TMP/dbg")"
 grep -q "config ports=\"9100\" (from config $TMP/conf:1)" "$TMP/dbg" || fail "origin of ports: $(cat "$TMP/dbg")"
 grep -q 'config timeout="2s" (from flag -timeout)' "$TMP/dbg" || fail "origin of timeout"
 grep -q 'config rate-limit="7" (from SCANNER_RATE_LIMIT)' "$TMP/dbg" || fail "origin of rate-limit"

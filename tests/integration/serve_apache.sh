@@ -85,7 +85,7 @@ if [ -e "$MODS/mod_fcgid.so" ]; then
 	pgrep -f "$TMP/cgi-bin/sd-serve" >/dev/null && fail "sd-serve outlived Apache"
 	log "part one (mod_fcgid): ok"
 else
-	log "part one skipped: $MODS/mod_fcgid.so is missing (libapache2-mod-fcgid)"
+	skip_part "part one: $MODS/mod_fcgid.so is missing (libapache2-mod-fcgid)"
 fi
 
 # --- part two: mod_proxy_fcgi to sd-serve -listen SOCKET ---
@@ -129,7 +129,7 @@ if [ -e "$MODS/mod_fcgid.so" ] && [ -e "$MODS/mod_xsendfile.so" ]; then
 		fail "mod_fcgid + send-file: nothing was sent from the cache: $(ls -l "$TMP/fcache")"
 	log "part three (mod_fcgid + mod_xsendfile): ok"
 else
-	log "part three skipped: mod_fcgid or mod_xsendfile is missing"
+	skip_part "part three: mod_fcgid or mod_xsendfile is missing"
 fi
 [ -e "$MODS/mod_fcgid.so" ] || skip "mod_fcgid is not installed (part one): run make deps"
 [ -e "$MODS/mod_xsendfile.so" ] || skip "mod_xsendfile is not installed (part three): run make deps"

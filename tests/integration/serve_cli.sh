@@ -116,6 +116,6 @@ if ns_exec ip -6 addr show dev lo | grep -q '::1/128'; then
 	fcgi_ok "[::1]:$PORT"
 	stop_sd "$TMP/v6.log"
 else
-	log "IPv6 is off on this host's loopback: [::1] not tried"
+	skip_part "-listen [::1]:$PORT: IPv6 is off on this host's loopback"
 fi
 log "ok"

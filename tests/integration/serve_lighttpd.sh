@@ -4,7 +4,8 @@
 # Covers every endpoint, filter and error, HEAD, 405/404/400, 503 for a missing or corrupt
 # targets file, a file swap under way, counters shared by the processes and kept across
 # their restarts, a clean exit on SIGTERM (under spawn-fcgi -n), sd-serve's own log in the
-# example's breakagelog, and the default stats file (one per targets file, in /dev/shm).
+# example's breakagelog, and the default stats file (one per targets file, in /dev/shm; one
+# that another user made first is refused).
 . "$(dirname "$0")/../lib.sh"
 
 PORT=18405
@@ -78,8 +79,7 @@ assert_eq "no match" "[]" "$BODY"
 
 # --- HEAD: the headers of GET, no body ---
 expect 200 -I "$URL/targets.json?port=9100"
-# curl -I writes the headers where the body would go: there must be nothing else
-grep -q 'targets' "$TMP/body" && fail "HEAD has a body: $BODY"
+expect_head_without_body "$URL/targets.json?port=9100"	# the raw bytes: curl -I reads no body
 grep -qi '^Content-Length: 2[0-9][0-9]' "$TMP/headers" || fail "HEAD Content-Length: $(cat "$TMP/headers")"
 grep -qi '^Content-Type: application/json' "$TMP/headers" || fail "HEAD content type"
 
@@ -95,6 +95,10 @@ grep -q 'query string longer than' "$TMP/body" || fail "huge query message: $BOD
 expect 404 "$URL/nope"
 one_line_error 404
 expect 404 "$URL/x/targets.json"
+expect 404 "$URL/target.json"
+for p in sdx sd.json sdtargets.json sdx/health; do	# lighttpd's "/sd" is a string prefix: these reach sd-serve
+	expect 404 "http://127.0.0.1:$PORT/$p"
+done
 expect 405 -X POST -d x "$URL/targets.json"
 one_line_error 405
 grep -qi '^Allow: GET, HEAD' "$TMP/headers" || fail "405 without Allow"
@@ -203,6 +207,24 @@ for f in b a b; do
 done
 log "swap: $n requests, all whole"
 
+# --- mounted at / as the example says: every endpoint, and a mistyped path is 404 ---
+ROOT_PORT=$((PORT + 1))
+lighttpd_example "$BIN/sd-serve" "$ROOT_PORT" |
+	sed -e 's|^\t\t"/sd" => ((|\t\t"/" => ((|' -e '/^\$HTTP\["url"\]/d' -e '/^}\t# \$HTTP\["url"\]$/d' \
+	    -e 's|#"fix-root-scriptname"|"fix-root-scriptname"|' -e 's|/sd-serve.sock"|/root.sock"|' \
+	    > "$TMP/lighttpd-root.conf"
+grep -q '^		"/" => ((' "$TMP/lighttpd-root.conf" && grep -q '^			"fix-root-scriptname"' \
+	"$TMP/lighttpd-root.conf" && ! grep -q '^\$HTTP' "$TMP/lighttpd-root.conf" ||
+	fail "the example no longer says how to mount at /"
+bg lighttpd -D -f "$TMP/lighttpd-root.conf"
+ROOT_LIGHTTPD=$BG_PID
+wait_http "http://127.0.0.1:$ROOT_PORT/health" 5 "$ROOT_LIGHTTPD" || fail "lighttpd at / did not start"
+serve_endpoint_checks "http://127.0.0.1:$ROOT_PORT" "$T"
+expect 404 "http://127.0.0.1:$ROOT_PORT/sd"
+stop_pid "$ROOT_LIGHTTPD"
+log "mounted at /: every endpoint; /target.json and /sd are 404"
+install_file "$TMP/a.json"
+
 # --- clean exit on SIGTERM under spawn-fcgi -n; exit 2 on bad configuration ---
 if command -v spawn-fcgi >/dev/null; then
 	SCANNER_OUTPUT="$T" SCANNER_STATS_FILE="$TMP/run/spawn.stats" \
@@ -215,21 +237,32 @@ if command -v spawn-fcgi >/dev/null; then
 	rc=0; wait "$SP" || rc=$?
 	assert_eq "exit status after SIGTERM" 0 "$rc"
 	grep -q 'leaving on signal 15' "$TMP/spawn.log" || fail "no clean leave: $(cat "$TMP/spawn.log")"
+else
+	skip_part "SIGTERM under spawn-fcgi -n: spawn-fcgi is not installed"
 fi
 rc=0; "$BIN/sd-serve" -interval 5 </dev/null 2>"$TMP/bad.log" || rc=$?
 assert_eq "exit status on a bad option" 2 "$rc"
 grep -q "bad -interval '5'" "$TMP/bad.log" || fail "bad option message: $(cat "$TMP/bad.log")"
 
 # --- no -stats-file: /dev/shm/sd-serve-UID-HASH.stats, one per targets file, shared by
-# the processes serving it. On a /dev/shm of its own (a mount namespace), so nothing stays.
+# the processes serving it. On a /dev/shm of its own (a mount namespace), so nothing stays;
+# not sticky, so that fs.protected_regular cannot be what refuses another user's file.
 cat > "$TMP/defstats.sh" <<'S'
-mount -t tmpfs sdt-shm /dev/shm || exit 1
+mount -t tmpfs -o mode=0777 sdt-shm /dev/shm || exit 1
 metrics() {	# metrics OUTPUT: /metrics from sd-serve as a CGI program, default stats file
 	env -i REQUEST_METHOD=GET REQUEST_URI=/metrics SCANNER_OUTPUT="$1" SCANNER_METRICS_FILE= \
 		"$2" </dev/null 2>/dev/null | grep '^scanner_http_requests_total{path="/metrics",status="200"}'
 }
 metrics "$2/a.json" "$1"; metrics "$2/a.json" "$1"; metrics "$2/b.json" "$1"
 ls /dev/shm
+# c.json's default file made first by nobody, mode 0666: sd-serve (root) must not use it
+before=$(ls /dev/shm)
+metrics "$2/c.json" "$1" >/dev/null
+f=/dev/shm/$(ls /dev/shm | grep -vxF "$before")
+rm -f "$f" && setpriv --reuid=nobody --regid=nogroup --clear-groups sh -c 'umask 0; : > "$1"' _ "$f"
+env -i REQUEST_METHOD=GET REQUEST_URI=/metrics SCANNER_OUTPUT="$2/c.json" SCANNER_METRICS_FILE= \
+	"$1" </dev/null 2>&1 >/dev/null | sed "s|$f|FOREIGN|; s/^/log: /"
+stat -c 'foreign: %U %a %s' "$f"
 S
 unshare -m bash "$TMP/defstats.sh" "$BIN/sd-serve" "$TMP" > "$TMP/defstats.out" 2>&1 ||
 	fail "default stats file: $(cat "$TMP/defstats.out")"
@@ -238,4 +271,9 @@ sed 's/^/    /' "$TMP/defstats.out" >&2
 assert_eq "default stats file: /metrics counts" "0 1 0" \
 	"$(sed -n 's/^scanner_http_requests_total{[^}]*} //p' "$TMP/defstats.out" | tr '\n' ' ' | sed 's/ $//')"
 assert_eq "default stats files" 2 "$(grep -c "^sd-serve-$(id -u)-[0-9a-f]\{8\}\.stats\$" "$TMP/defstats.out")"
+assert_eq "another user's 0666 file at the default path is left alone" "foreign: nobody 666 0" \
+	"$(grep '^foreign:' "$TMP/defstats.out")"
+grep -q "^log: .*stats file FOREIGN: owned by uid $(id -u nobody), not by sd-serve's uid 0: not used" \
+	"$TMP/defstats.out" || fail "no line says why another user's stats file was refused"
+assert_eq "log lines about the foreign stats file" 1 "$(grep -c '^log: .*FOREIGN' "$TMP/defstats.out")"
 log "ok"

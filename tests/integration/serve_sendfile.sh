@@ -23,8 +23,8 @@ example() {
 }
 {
 	example | sed -E 's/^([[:space:]]*)#("x-sendfile|"SCANNER_SENDFILE|"SCANNER_CACHE_DIR)/\1\2/'
-	example | sed -n '/^fastcgi.server = (/,/^)/p' |
-		sed -e 's/^fastcgi.server = (/fastcgi.server += (/' -e 's|"/sd" =>|"/plain" =>|' \
+	example | sed -n '/^\$HTTP\["url"\]/,/^}/p' |
+		sed -e 's#"\^/sd(/|\$)"#"^/plain(/|$)"#' -e 's|"/sd" =>|"/plain" =>|' \
 		    -e 's|/sd-serve.sock"|/plain.sock"|'
 } >"$TMP/lighttpd.conf"
 [ "$(grep -cE '^[[:space:]]*"(x-sendfile|x-sendfile-docroot|SCANNER_SENDFILE|SCANNER_CACHE_DIR)"' \
@@ -223,6 +223,8 @@ C
 	code=$(ns_exec curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$NPORT/sd-serve-cache/$name")
 	assert_eq "a gzip body in the internal location from outside" 404 "$code"
 	log "nginx X-Accel-Redirect: ok"
+else
+	skip_part "nginx X-Accel-Redirect: nginx or /etc/nginx/fastcgi_params is missing"
 fi
 # --- Apache: mod_proxy_fcgi + mod_xsendfile, the example's send-file lines uncommented ---
 MODS=/usr/lib/apache2/modules
@@ -278,6 +280,8 @@ if command -v apache2 >/dev/null && [ -e "$MODS/mod_xsendfile.so" ] && [ -e "$MO
 	ls "$TMP/acache"/sd-*.json.gz >/dev/null 2>&1 && fail "apache: gzip bodies in the cache"
 	ls "$TMP/acache"/sd-*-all.json >/dev/null 2>&1 || fail "apache: nothing was sent from the cache"
 	log "apache mod_xsendfile: ok"
+else
+	skip_part "Apache mod_proxy_fcgi + mod_xsendfile: apache2 or a module is missing"
 fi
 rc=0; "$BIN/sd-serve" -sendfile yes </dev/null 2>"$TMP/bad.log" || rc=$?
 assert_eq "exit status on a bad -sendfile" 2 "$rc"

@@ -4,7 +4,8 @@
  * fails with EMFILE, every FAULT_CONNECT_EVERY-th connect() with EADDRNOTAVAIL, and every
  * FAULT_SOERROR_EVERY-th getsockopt(SO_ERROR) reports ENOBUFS (0 or unset: never). At exit
  * the number of faults injected is written to FAULT_REPORT. Thread-safe (atomic counters).
- * Built by tests/integration/faults_scan.sh itself: cc -shared -fPIC ... -ldl.
+ * Built by tests/integration/faults_scan.sh itself (cc -shared -fPIC ... -ldl), and included
+ * by tests/unit/scan/check_prober.c, which reads its counters.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -16,7 +17,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static unsigned long n_socket, n_connect, n_soerror, injected;
+#include "fault_report.h"
+
+static unsigned long n_socket, n_connect, n_soerror;
 
 static unsigned long
 every(const char *name)
@@ -33,7 +36,7 @@ hit(unsigned long *counter, const char *name)
 
 	if (k == 0 || n % k != 0)
 		return 0;
-	__atomic_add_fetch(&injected, 1, __ATOMIC_SEQ_CST);
+	fault_count();
 	return 1;
 }
 
@@ -78,18 +81,4 @@ getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 	    hit(&n_soerror, "FAULT_SOERROR_EVERY"))
 		*(int *)val = ENOBUFS;
 	return rc;
-}
-
-__attribute__((destructor)) static void
-report(void)
-{
-	const char *path = getenv("FAULT_REPORT");
-	char buf[32];
-	int fd, n;
-
-	if (!path || (fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
-		return;
-	n = snprintf(buf, sizeof(buf), "%lu\n", __atomic_load_n(&injected, __ATOMIC_SEQ_CST));
-	if (write(fd, buf, (size_t)n) != n || close(fd) < 0)
-		unlink(path);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "configfile.h"
+#include "check_main.h"
 
 struct seen {
 	char	out[1024];
@@ -94,12 +95,10 @@ START_TEST(missing_file)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
-	tcase_add_test(tc, syntax);
-	tcase_add_test(tc, errors_name_the_line);
-	tcase_add_test(tc, long_line_rejected);
-	tcase_add_test(tc, missing_file);
+	ADD(syntax);
+	ADD(errors_name_the_line);
+	ADD(long_line_rejected);
+	ADD(missing_file);
 }
-
-#include "check_main.h"

@@ -4,6 +4,7 @@
 #include <check.h>
 
 #include "editdist.h"
+#include "check_main.h"
 
 START_TEST(distances)
 {
@@ -31,10 +32,8 @@ START_TEST(nearest)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
-	tcase_add_test(tc, distances);
-	tcase_add_test(tc, nearest);
+	ADD(distances);
+	ADD(nearest);
 }
-
-#include "check_main.h"

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "expo.h"
+#include "check_main.h"
 
 START_TEST(golden_bytes)
 {
@@ -84,6 +85,11 @@ START_TEST(values)
 	ck_assert_str_eq(expo_format_value(1763780940.25, b, sizeof(b)), "1763780940.25");
 	ck_assert_str_eq(expo_format_value(9007199254740992.0, b, sizeof(b)),
 	    "9007199254740992");
+	/* the examples expo.h gives */
+	ck_assert_str_eq(expo_format_value(300, b, sizeof(b)), "300");
+	ck_assert_str_eq(expo_format_value(1.7e9, b, sizeof(b)), "1700000000");
+	ck_assert_str_eq(expo_format_value(1e15, b, sizeof(b)), "1e+15");
+	ck_assert_str_eq(expo_format_value(0.1 + 0.2, b, sizeof(b)), "0.30000000000000004");
 	ck_assert_str_eq(expo_format_value(NAN, b, sizeof(b)), "NaN");
 	ck_assert_str_eq(expo_format_value(INFINITY, b, sizeof(b)), "+Inf");
 	ck_assert_str_eq(expo_format_value(-INFINITY, b, sizeof(b)), "-Inf");
@@ -209,14 +215,12 @@ START_TEST(grows)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
-	tcase_add_test(tc, golden_bytes);
-	tcase_add_test(tc, escaping);
-	tcase_add_test(tc, values);
-	tcase_add_test(tc, refusals);
-	tcase_add_test(tc, names);
-	tcase_add_test(tc, grows);
+	ADD(golden_bytes);
+	ADD(escaping);
+	ADD(values);
+	ADD(refusals);
+	ADD(names);
+	ADD(grows);
 }
-
-#include "check_main.h"

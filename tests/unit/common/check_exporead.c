@@ -11,6 +11,7 @@
 
 #include "expo.h"
 #include "exporead.h"
+#include "check_main.h"
 
 static int
 parse_str(const char *s, struct exporead *r, char *err, size_t errlen)
@@ -167,13 +168,11 @@ START_TEST(mangled_never_crash)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
-	tcase_add_test(tc, round_trip);
-	tcase_add_test(tc, lenient_where_the_format_is);
-	tcase_add_test(tc, damaged);
-	tcase_add_test(tc, nul_byte);
-	tcase_add_test(tc, mangled_never_crash);
+	ADD(round_trip);
+	ADD(lenient_where_the_format_is);
+	ADD(damaged);
+	ADD(nul_byte);
+	ADD(mangled_never_crash);
 }
-
-#include "check_main.h"

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "numparse.h"
+#include "check_main.h"
 
 START_TEST(uint_strict)
 {
@@ -95,13 +96,11 @@ START_TEST(format_duration)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
-	tcase_add_test(tc, uint_strict);
-	tcase_add_test(tc, udouble_strict);
-	tcase_add_test(tc, durations);
-	tcase_add_test(tc, booleans);
-	tcase_add_test(tc, format_duration);
+	ADD(uint_strict);
+	ADD(udouble_strict);
+	ADD(durations);
+	ADD(booleans);
+	ADD(format_duration);
 }
-
-#include "check_main.h"

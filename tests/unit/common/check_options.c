@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "options.h"
+#include "check_main.h"
 
 static char conf_path[64];
 
@@ -276,19 +277,17 @@ START_TEST(ids_name_their_rows)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, defaults);
-	tcase_add_test(tc, precedence);
-	tcase_add_test(tc, config_from_env);
-	tcase_add_test(tc, bad_flags);
-	tcase_add_test(tc, unknown_config_key);
-	tcase_add_test(tc, suggestions);
-	tcase_add_test(tc, actions);
-	tcase_add_test(tc, markdown_rows);
-	tcase_add_test(tc, table_complete);
-	tcase_add_test(tc, ids_name_their_rows);
+	FIXTURE(setup, teardown);
+	ADD(defaults);
+	ADD(precedence);
+	ADD(config_from_env);
+	ADD(bad_flags);
+	ADD(unknown_config_key);
+	ADD(suggestions);
+	ADD(actions);
+	ADD(markdown_rows);
+	ADD(table_complete);
+	ADD(ids_name_their_rows);
 }
-
-#include "check_main.h"

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "optvalue.h"
+#include "check_main.h"
 
 static struct options o;
 static char err[512];
@@ -118,13 +119,11 @@ START_TEST(log_level)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, decimal);
-	tcase_add_test(tc, decimal_syntax_keeps_its_reason);
-	tcase_add_test(tc, choice);
-	tcase_add_test(tc, log_level);
+	FIXTURE(setup, teardown);
+	ADD(decimal);
+	ADD(decimal_syntax_keeps_its_reason);
+	ADD(choice);
+	ADD(log_level);
 }
-
-#include "check_main.h"

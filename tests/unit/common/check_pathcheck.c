@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "pathcheck.h"
+#include "check_main.h"
 
 static char dir[64];
 
@@ -80,11 +81,9 @@ START_TEST(readable)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, writable);
-	tcase_add_test(tc, readable);
+	FIXTURE(setup, teardown);
+	ADD(writable);
+	ADD(readable);
 }
-
-#include "check_main.h"

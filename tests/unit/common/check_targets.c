@@ -11,6 +11,7 @@
 
 #include "atomicfile.h"
 #include "targets.h"
+#include "check_main.h"
 
 START_TEST(golden_bytes)
 {
@@ -117,12 +118,10 @@ START_TEST(failure_keeps_the_old_file)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
-	tcase_add_test(tc, golden_bytes);
-	tcase_add_test(tc, escapes_whatever_it_is_given);
-	tcase_add_test(tc, atomic_replace);
-	tcase_add_test(tc, failure_keeps_the_old_file);
+	ADD(golden_bytes);
+	ADD(escapes_whatever_it_is_given);
+	ADD(atomic_replace);
+	ADD(failure_keeps_the_old_file);
 }
-
-#include "check_main.h"

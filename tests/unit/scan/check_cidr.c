@@ -4,6 +4,7 @@
 #include <check.h>
 
 #include "cidr.h"
+#include "check_main.h"
 
 static int warnings;
 
@@ -148,14 +149,12 @@ START_TEST(set_errors_name_the_item)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
-	tcase_add_test(tc, addr_strict);
-	tcase_add_test(tc, network_masks_host_bits);
-	tcase_add_test(tc, set_skips_network_and_broadcast);
-	tcase_add_test(tc, set_rfc3021);
-	tcase_add_test(tc, set_overlaps_once);
-	tcase_add_test(tc, set_errors_name_the_item);
+	ADD(addr_strict);
+	ADD(network_masks_host_bits);
+	ADD(set_skips_network_and_broadcast);
+	ADD(set_rfc3021);
+	ADD(set_overlaps_once);
+	ADD(set_errors_name_the_item);
 }
-
-#include "check_main.h"

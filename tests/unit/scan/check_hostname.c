@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "hostname.h"
+#include "check_main.h"
 
 static int
 norm(const char *in, char *out)
@@ -106,12 +107,10 @@ START_TEST(escape_is_printable)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
-	tcase_add_test(tc, valid_names_normalised);
-	tcase_add_test(tc, hostile_names_rejected);
-	tcase_add_test(tc, length_limits);
-	tcase_add_test(tc, escape_is_printable);
+	ADD(valid_names_normalised);
+	ADD(hostile_names_rejected);
+	ADD(length_limits);
+	ADD(escape_is_printable);
 }
-
-#include "check_main.h"

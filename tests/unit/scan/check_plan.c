@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "plan.h"
+#include "check_main.h"
 
 START_TEST(estimate)
 {
@@ -83,11 +84,9 @@ START_TEST(limit_is_the_interval_when_set)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
-	tcase_add_test(tc, estimate);
-	tcase_add_test(tc, printed);
-	tcase_add_test(tc, limit_is_the_interval_when_set);
+	ADD(estimate);
+	ADD(printed);
+	ADD(limit_is_the_interval_when_set);
 }
-
-#include "check_main.h"

@@ -4,6 +4,7 @@
 #include <check.h>
 
 #include "portlist.h"
+#include "check_main.h"
 
 START_TEST(lists_and_ranges)
 {
@@ -51,10 +52,8 @@ START_TEST(errors)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
-	tcase_add_test(tc, lists_and_ranges);
-	tcase_add_test(tc, errors);
+	ADD(lists_and_ranges);
+	ADD(errors);
 }
-
-#include "check_main.h"

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "probegen.h"
+#include "check_main.h"
 
 START_TEST(covers_every_pair_once)
 {
@@ -75,10 +76,8 @@ START_TEST(huge_space_no_memory)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
-	tcase_add_test(tc, covers_every_pair_once);
-	tcase_add_test(tc, huge_space_no_memory);
+	ADD(covers_every_pair_once);
+	ADD(huge_space_no_memory);
 }
-
-#include "check_main.h"

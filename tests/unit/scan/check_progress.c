@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "progress.h"
+#include "check_main.h"
 
 START_TEST(format)
 {
@@ -51,10 +52,8 @@ START_TEST(draws_and_erases)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
-	tcase_add_test(tc, format);
-	tcase_add_test(tc, draws_and_erases);
+	ADD(format);
+	ADD(draws_and_erases);
 }
-
-#include "check_main.h"

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "ptrcache.h"
+#include "check_main.h"
 
 #define NOW 1700000000
 
@@ -248,15 +249,13 @@ START_TEST(bounded)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
-	tcase_add_test(tc, good_lines);
-	tcase_add_test(tc, bad_lines_skipped_and_counted);
-	tcase_add_test(tc, binary_garbage);
-	tcase_add_test(tc, expiry_and_duplicates);
-	tcase_add_test(tc, round_trip);
-	tcase_add_test(tc, save_and_load_file);
-	tcase_add_test(tc, bounded);
+	ADD(good_lines);
+	ADD(bad_lines_skipped_and_counted);
+	ADD(binary_garbage);
+	ADD(expiry_and_duplicates);
+	ADD(round_trip);
+	ADD(save_and_load_file);
+	ADD(bounded);
 }
-
-#include "check_main.h"

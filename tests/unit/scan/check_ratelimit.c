@@ -4,6 +4,7 @@
 #include <check.h>
 
 #include "ratelimit.h"
+#include "check_main.h"
 
 START_TEST(paces_at_the_rate)
 {
@@ -49,11 +50,9 @@ START_TEST(rejects_bad_rates)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
-	tcase_add_test(tc, paces_at_the_rate);
-	tcase_add_test(tc, burst_is_capped);
-	tcase_add_test(tc, rejects_bad_rates);
+	ADD(paces_at_the_rate);
+	ADD(burst_is_capped);
+	ADD(rejects_bad_rates);
 }
-
-#include "check_main.h"

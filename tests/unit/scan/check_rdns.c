@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "rdns.h"
+#include "check_main.h"
 
 #define NOW 1700000000
 #define NET 0x0a000000u
@@ -211,13 +212,11 @@ START_TEST(empty_and_no_threads_needed)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
-	tcase_add_test(tc, names_failures_and_counters);
-	tcase_add_test(tc, verify);
-	tcase_add_test(tc, lowered_ttl_applies_to_cached);
-	tcase_add_test(tc, stuck_lookup_falls_back);
-	tcase_add_test(tc, empty_and_no_threads_needed);
+	ADD(names_failures_and_counters);
+	ADD(verify);
+	ADD(lowered_ttl_applies_to_cached);
+	ADD(stuck_lookup_falls_back);
+	ADD(empty_and_no_threads_needed);
 }
-
-#include "check_main.h"

@@ -1,10 +1,34 @@
 /*
  * check_shrinkguard.c: counting the previous file's targets, and the keep-or-replace rule.
+ * fstat is interposed here (this binary's definition wins over libc's), so a test can make
+ * it fail the way a broken filesystem does.
  */
 #include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "shrinkguard.h"
+#include "check_main.h"
+
+static int fail_fstat;	/* fstat fails with EIO, leaving garbage in *st */
+
+int fstat(int fd, struct stat *st);
+
+int
+fstat(int fd, struct stat *st)
+{
+	if (fail_fstat) {
+		memset(st, 0x7f, sizeof(*st));	/* what a caller must not read */
+		errno = EIO;
+		return -1;
+	}
+	return (int)syscall(SYS_fstat, fd, st);
+}
 
 static int
 count(const char *s, size_t *n)
@@ -62,13 +86,30 @@ START_TEST(missing_file_is_empty)
 }
 END_TEST
 
-static void
-add_tests(TCase *tc)
+/* A failed fstat is reported as itself, not judged by st_size (was read regardless). */
+START_TEST(failed_fstat_is_reported)
 {
-	tcase_add_test(tc, counts_targets);
-	tcase_add_test(tc, rejects_what_is_not_a_target_list);
-	tcase_add_test(tc, rule);
-	tcase_add_test(tc, missing_file_is_empty);
-}
+	char path[] = "/tmp/check_shrinkguard.XXXXXX", err[256];
+	size_t n = 99;
+	int fd = mkstemp(path);
 
-#include "check_main.h"
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "[]", 2), 2);
+	close(fd);
+	fail_fstat = 1;
+	ck_assert_int_eq(shrinkguard_count_file(path, &n, err, sizeof(err)), -1);
+	fail_fstat = 0;
+	unlink(path);
+	ck_assert_msg(strstr(err, path) && strstr(err, strerror(EIO)), "%s", err);
+}
+END_TEST
+
+static void
+add_tests(void)
+{
+	ADD(counts_targets);
+	ADD(rejects_what_is_not_a_target_list);
+	ADD(rule);
+	ADD(missing_file_is_empty);
+	ADD(failed_fstat_is_reported);
+}

@@ -16,6 +16,7 @@
 #include "expo.h"
 #include "exporead.h"
 #include "textfile.h"
+#include "check_main.h"
 
 #define DATA	"tests/data/"
 
@@ -379,12 +380,10 @@ START_TEST(write_replaces_the_file)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
-	tcase_add_test(tc, golden_runs);
-	tcase_add_test(tc, untrusted_previous_starts_from_zero);
-	tcase_add_test(tc, run_without_probes);
-	tcase_add_test(tc, write_replaces_the_file);
+	ADD(golden_runs);
+	ADD(untrusted_previous_starts_from_zero);
+	ADD(run_without_probes);
+	ADD(write_replaces_the_file);
 }
-
-#include "check_main.h"

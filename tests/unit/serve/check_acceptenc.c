@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "acceptenc.h"
+#include "check_main.h"
 
 static int
 gz(const char *v)
@@ -84,12 +85,10 @@ START_TEST(malformed_elements_ignored)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
-	tcase_add_test(tc, plain_gzip);
-	tcase_add_test(tc, no_gzip);
-	tcase_add_test(tc, weights_against_identity);
-	tcase_add_test(tc, malformed_elements_ignored);
+	ADD(plain_gzip);
+	ADD(no_gzip);
+	ADD(weights_against_identity);
+	ADD(malformed_elements_ignored);
 }
-
-#include "check_main.h"

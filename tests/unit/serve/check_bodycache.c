@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "bodycache.h"
+#include "check_main.h"
 
 static char dir[] = "/tmp/check_bodycache.XXXXXX";
 static char err[512], name[BODYCACHE_NAME_MAX];
@@ -172,10 +173,8 @@ START_TEST(unwritable_directory_falls_back)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
-	tcase_add_test(tc, written_once_per_version_and_swept_after_grace);
-	tcase_add_test(tc, unwritable_directory_falls_back);
+	ADD(written_once_per_version_and_swept_after_grace);
+	ADD(unwritable_directory_falls_back);
 }
-
-#include "check_main.h"

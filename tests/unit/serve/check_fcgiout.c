@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "fcgiout.h"
+#include "check_main.h"
 
 /* Write len bytes through fcgiout into a temp file; read the records back and check them. */
 static void
@@ -88,11 +89,9 @@ START_TEST(bad_request_id_and_closed_peer)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
 	signal(SIGPIPE, SIG_IGN);
-	tcase_add_test(tc, records_carry_the_bytes);
-	tcase_add_test(tc, bad_request_id_and_closed_peer);
+	ADD(records_carry_the_bytes);
+	ADD(bad_request_id_and_closed_peer);
 }
-
-#include "check_main.h"

@@ -10,6 +10,7 @@
 #include <zlib.h>
 
 #include "gzipbody.h"
+#include "check_main.h"
 
 /* inflate a gzip member given as ranges; the plain bytes in a malloc'd buffer */
 static char *
@@ -199,12 +200,10 @@ START_TEST(one_shot)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
-	tcase_add_test(tc, any_combination_inflates_exactly);
-	tcase_add_test(tc, once_per_version);
-	tcase_add_test(tc, many_ranges_grow_the_table);
-	tcase_add_test(tc, one_shot);
+	ADD(any_combination_inflates_exactly);
+	ADD(once_per_version);
+	ADD(many_ranges_grow_the_table);
+	ADD(one_shot);
 }
-
-#include "check_main.h"

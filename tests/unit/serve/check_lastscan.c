@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "lastscan.h"
+#include "check_main.h"
 
 START_TEST(reads_the_gauges)
 {
@@ -100,12 +101,10 @@ START_TEST(fifo_is_refused)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
-	tcase_add_test(tc, reads_the_gauges);
-	tcase_add_test(tc, damaged_file_tells_nothing);
-	tcase_add_test(tc, filter_drops_own_families);
-	tcase_add_test(tc, fifo_is_refused);
+	ADD(reads_the_gauges);
+	ADD(damaged_file_tells_nothing);
+	ADD(filter_drops_own_families);
+	ADD(fifo_is_refused);
 }
-
-#include "check_main.h"

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "listenaddr.h"
+#include "check_main.h"
 
 static char dir[64], path[128], err[256];
 
@@ -145,13 +146,11 @@ START_TEST(other_files_are_left_alone)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, parses_paths_and_addresses);
-	tcase_add_test(tc, refuses_bad_values);
-	tcase_add_test(tc, unix_socket_mode_and_stale_socket);
-	tcase_add_test(tc, other_files_are_left_alone);
+	FIXTURE(setup, teardown);
+	ADD(parses_paths_and_addresses);
+	ADD(refuses_bad_values);
+	ADD(unix_socket_mode_and_stale_socket);
+	ADD(other_files_are_left_alone);
 }
-
-#include "check_main.h"

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "query.h"
+#include "check_main.h"
 
 static struct query q;
 static char err[256];
@@ -124,14 +125,12 @@ START_TEST(error_text_is_bounded)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
-	tcase_add_test(tc, no_filter);
-	tcase_add_test(tc, lists_sorted_distinct);
-	tcase_add_test(tc, percent_decoding);
-	tcase_add_test(tc, bad_ports);
-	tcase_add_test(tc, malformed);
-	tcase_add_test(tc, error_text_is_bounded);
+	ADD(no_filter);
+	ADD(lists_sorted_distinct);
+	ADD(percent_decoding);
+	ADD(bad_ports);
+	ADD(malformed);
+	ADD(error_text_is_bounded);
 }
-
-#include "check_main.h"

@@ -8,10 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "reqstats.h"
+#include "check_main.h"
 
 static char dir[64], path[128], err[256];
 
@@ -116,6 +118,33 @@ START_TEST(refuses_foreign_files)
 }
 END_TEST
 
+/* A file another user made first (or may write) in a shared directory is not used. */
+START_TEST(refuses_files_others_control)
+{
+	FILE *fp;
+
+	fp = fopen(path, "w");
+	fclose(fp);
+	ck_assert_int_eq(chmod(path, 0666), 0);
+	ck_assert_ptr_null(reqstats_open(path, err, sizeof(err)));
+	ck_assert_msg(strstr(err, path) && strstr(err, "mode 0666 lets other users write it"),
+	    "%s", err);
+	ck_assert_int_eq(chmod(path, 0620), 0);
+	ck_assert_ptr_null(reqstats_open(path, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "mode 0620"), "%s", err);
+	ck_assert_int_eq(chmod(path, 0600), 0);
+	if (geteuid() == 0) {	/* only root can give a file away */
+		struct stat st;
+
+		ck_assert_int_eq(chown(path, 65534, 65534), 0);
+		ck_assert_ptr_null(reqstats_open(path, err, sizeof(err)));
+		ck_assert_msg(strstr(err, "owned by uid 65534, not by sd-serve's uid 0"), "%s", err);
+		ck_assert_int_eq(stat(path, &st), 0);
+		ck_assert_int_eq(st.st_size, 0);	/* not extended, not written */
+	}
+}
+END_TEST
+
 START_TEST(private_counters)
 {
 	struct reqstats *rs = reqstats_open(NULL, err, sizeof(err));
@@ -175,14 +204,13 @@ START_TEST(foreign_sigbus_still_kills)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, shared_across_processes_and_restarts);
-	tcase_add_test(tc, refuses_foreign_files);
-	tcase_add_test(tc, private_counters);
-	tcase_add_test(tc, survives_truncation);
-	tcase_add_test_raise_signal(tc, foreign_sigbus_still_kills, SIGBUS);
+	FIXTURE(setup, teardown);
+	ADD(shared_across_processes_and_restarts);
+	ADD(refuses_foreign_files);
+	ADD(refuses_files_others_control);
+	ADD(private_counters);
+	ADD(survives_truncation);
+	ADD_SIGNAL(foreign_sigbus_still_kills, SIGBUS);
 }
-
-#include "check_main.h"

@@ -14,6 +14,7 @@
 #include <zlib.h>
 
 #include "serve.h"
+#include "check_main.h"
 
 static char dir[64], tpath[128], mpath[128], out[65536];
 static size_t outlen;
@@ -103,6 +104,8 @@ START_TEST(routes)
 	ck_assert_int_eq(serve_route("/sd/x/health", "/sd"), REQSTATS_OTHER);
 	ck_assert_int_eq(serve_route("/sdx/health", "/sd"), REQSTATS_OTHER);
 	ck_assert_int_eq(serve_route("/targets.json", ""), REQSTATS_TARGETS);
+	/* mounted at / with lighttpd's fix-root-scriptname: SCRIPT_NAME "", a typo is 404 */
+	ck_assert_int_eq(serve_route("/target.json", ""), REQSTATS_OTHER);
 	ck_assert_int_eq(serve_route("/targets.json", NULL), REQSTATS_TARGETS);
 	ck_assert_int_eq(serve_route("/", ""), REQSTATS_ROOT);
 	/* SCRIPT_NAME is the whole path (nginx without split, lighttpd mounted at /) */
@@ -572,21 +575,19 @@ START_TEST(sendfile_names_the_gzip_file)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, routes);
-	tcase_add_test(tc, targets_and_errors);
-	tcase_add_test(tc, health_states);
-	tcase_add_test(tc, metrics_are_one_exposition);
-	tcase_add_test(tc, root);
-	tcase_add_test(tc, no_html_reflected);
-	tcase_add_test(tc, root_long_mount);
-	tcase_add_test(tc, contexts_are_independent);
-	tcase_add_test(tc, every_path_inflates_to_plain);
-	tcase_add_test(tc, head_errors_and_refusals);
-	tcase_add_test(tc, compressed_once_per_version);
-	tcase_add_test(tc, sendfile_names_the_gzip_file);
+	FIXTURE(setup, teardown);
+	ADD(routes);
+	ADD(targets_and_errors);
+	ADD(health_states);
+	ADD(metrics_are_one_exposition);
+	ADD(root);
+	ADD(no_html_reflected);
+	ADD(root_long_mount);
+	ADD(contexts_are_independent);
+	ADD(every_path_inflates_to_plain);
+	ADD(head_errors_and_refusals);
+	ADD(compressed_once_per_version);
+	ADD(sendfile_names_the_gzip_file);
 }
-
-#include "check_main.h"

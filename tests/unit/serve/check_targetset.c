@@ -12,6 +12,7 @@
 #include "query.h"
 #include "targets.h"
 #include "targetset.h"
+#include "check_main.h"
 
 static char err[512];
 
@@ -317,15 +318,13 @@ START_TEST(paced_cache_keeps_up_with_a_swap_storm)
 END_TEST
 
 static void
-add_tests(TCase *tc)
+add_tests(void)
 {
-	tcase_add_test(tc, sd_scan_file_served_byte_for_byte);
-	tcase_add_test(tc, hand_written_groups);
-	tcase_add_test(tc, escapes_survive);
-	tcase_add_test(tc, invalid_files_are_refused);
-	tcase_add_test(tc, nul_inside_buffer);
-	tcase_add_test(tc, cache_reloads_only_on_change);
-	tcase_add_test(tc, paced_cache_keeps_up_with_a_swap_storm);
+	ADD(sd_scan_file_served_byte_for_byte);
+	ADD(hand_written_groups);
+	ADD(escapes_survive);
+	ADD(invalid_files_are_refused);
+	ADD(nul_inside_buffer);
+	ADD(cache_reloads_only_on_change);
+	ADD(paced_cache_keeps_up_with_a_swap_storm);
 }
-
-#include "check_main.h"

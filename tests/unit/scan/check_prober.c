@@ -1,0 +1,232 @@
+/*
+ * check_prober.c: the probe engine on 127.0.0.1, without root: open and closed ports, local
+ * failures retried (never reported as closed), the stop flag, and a worker thread that cannot
+ * start (the run ends before any probe). socket and connect (tests/shim/failsocket.c) and
+ * pthread_create are interposed here (this binary's definitions win over libc's) to count
+ * probes and inject failures.
+ */
+#define _GNU_SOURCE
+#include <check.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "prober.h"
+#include "check_main.h"
+
+/*
+ * The fault tests' shim, linked in: socket() fails with EMFILE every FAULT_SOCKET_EVERY-th
+ * time; n_connect counts AF_INET connect() calls (the probes sent), injected the faults.
+ */
+#include "../../shim/failsocket.c"
+
+static atomic_int creates_left = -1;	/* pthread_create calls that succeed; -1: all */
+
+int
+pthread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
+{
+	static int (*real)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+
+	if (!real)
+		real = (int (*)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *))
+		    dlsym(RTLD_NEXT, "pthread_create");
+	if (atomic_load(&creates_left) == 0)
+		return EAGAIN;
+	if (atomic_load(&creates_left) > 0)
+		atomic_fetch_sub(&creates_left, 1);
+	return real(t, attr, fn, arg);
+}
+
+/* A TCP socket bound to 127.0.0.1 on a free port, listening when listening; sets *port. */
+static int
+bound_socket(int listening, uint16_t *port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sin);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	if (listening)
+		ck_assert_int_eq(listen(fd, 64), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+	*port = ntohs(sin.sin_port);
+	return fd;
+}
+
+struct lab {
+	struct addrset		hosts;
+	struct portlist		ports;
+	struct probegen		gen;
+	struct prober_config	cfg;
+	volatile sig_atomic_t	stop;
+	int			fds[2];		/* listening and closed sockets, or -1 */
+};
+
+/* The probes of 127.0.0.1 x ports ("A,B" or "1-65535"), with workers threads. */
+static void
+lab_init(struct lab *l, const char *ports, unsigned workers, double rate)
+{
+	char err[256];
+
+	memset(l, 0, sizeof(*l));
+	l->fds[0] = l->fds[1] = -1;
+	ck_assert_msg(addrset_parse(&l->hosts, "127.0.0.1/32", 0, NULL, NULL, err,
+	    sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(portlist_parse(&l->ports, ports, err, sizeof(err)) == 0, "%s", err);
+	probegen_init(&l->gen, &l->hosts, &l->ports);
+	l->cfg = (struct prober_config){ .gen = &l->gen, .workers = workers,
+	    .inflight = workers * 8, .timeout = 2, .rate = rate, .stop = &l->stop };
+}
+
+static void
+lab_fini(struct lab *l)
+{
+	addrset_fini(&l->hosts);
+	portlist_fini(&l->ports);
+	for (int k = 0; k < 2; k++)
+		if (l->fds[k] >= 0)
+			close(l->fds[k]);
+}
+
+/* An open and a closed port (bound, not listening: the kernel answers RST). */
+static void
+open_closed(struct lab *l, uint16_t *open_port, unsigned workers)
+{
+	uint16_t closed_port;
+	char ports[32];
+	int fds[2];
+
+	fds[0] = bound_socket(1, open_port);
+	fds[1] = bound_socket(0, &closed_port);
+	snprintf(ports, sizeof(ports), "%u,%u", *open_port, closed_port);
+	lab_init(l, ports, workers, 0);
+	memcpy(l->fds, fds, sizeof(fds));
+}
+
+START_TEST(open_and_closed)
+{
+	struct prober_result r;
+	struct lab l;
+	char err[256];
+	uint16_t open_port;
+
+	open_closed(&l, &open_port, 2);
+	ck_assert_msg(prober_run(&l.cfg, &r, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(r.done, 2);
+	ck_assert_uint_eq(r.outcome[PROBE_OPEN], 1);
+	ck_assert_uint_eq(r.outcome[PROBE_CLOSED], 1);
+	ck_assert_uint_eq(r.nopen, 1);
+	ck_assert_uint_eq(r.open[0].addr, INADDR_LOOPBACK);
+	ck_assert_uint_eq(r.open[0].port, open_port);
+	ck_assert_int_eq(r.interrupted, 0);
+	ck_assert_uint_eq(n_connect, 2);
+	prober_result_fini(&r);
+	lab_fini(&l);
+}
+END_TEST
+
+/* EMFILE from socket() (every 2nd): retried with backoff, then the real outcome; never
+ * "closed". */
+START_TEST(local_errors_are_retried)
+{
+	struct prober_result r;
+	struct lab l;
+	char err[256];
+	uint16_t open_port;
+
+	open_closed(&l, &open_port, 1);
+	setenv("FAULT_SOCKET_EVERY", "2", 1);
+	ck_assert_msg(prober_run(&l.cfg, &r, err, sizeof(err)) == 0, "%s", err);
+	unsetenv("FAULT_SOCKET_EVERY");
+	ck_assert_uint_ge(injected, 1);
+	ck_assert_uint_eq(r.retries, injected);
+	ck_assert_uint_eq(r.outcome[PROBE_OPEN], 1);
+	ck_assert_uint_eq(r.outcome[PROBE_CLOSED], 1);
+	ck_assert_uint_eq(r.outcome[PROBE_ERROR], 0);
+	ck_assert_uint_eq(r.done, 2);
+	prober_result_fini(&r);
+	lab_fini(&l);
+}
+END_TEST
+
+struct stopper {
+	volatile sig_atomic_t	*stop;
+	unsigned		 after_ms;
+};
+
+static void *
+stop_later(void *arg)
+{
+	struct stopper *s = arg;
+	struct timespec ts = { 0, (long)s->after_ms * 1000000 };
+
+	nanosleep(&ts, NULL);
+	*s->stop = 1;
+	return NULL;
+}
+
+/* *stop ends a long scan within a poll period: interrupted, part of the probes done. */
+START_TEST(stop_flag_ends_the_scan)
+{
+	struct prober_result r;
+	struct lab l;
+	struct stopper s;
+	struct timespec t0, t1;
+	pthread_t t;
+	char err[256];
+	double took;
+
+	lab_init(&l, "1-65535", 2, 2000);	/* 33 s at 2000/s */
+	s = (struct stopper){ .stop = &l.stop, .after_ms = 300 };
+	ck_assert_int_eq(pthread_create(&t, NULL, stop_later, &s), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_msg(prober_run(&l.cfg, &r, err, sizeof(err)) == 0, "%s", err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	ck_assert_int_eq(r.interrupted, 1);
+	ck_assert_uint_gt(r.done, 0);
+	ck_assert_uint_lt(r.done, l.gen.total);
+	ck_assert_msg(took < 2.0, "stopped after %.2f s", took);
+	prober_result_fini(&r);
+	lab_fini(&l);
+}
+END_TEST
+
+/* A worker thread that cannot start ends the run at once: -1 saying why, no probe sent. */
+START_TEST(thread_failure_sends_nothing)
+{
+	struct prober_result r;
+	struct lab l;
+	char err[512];
+	uint16_t open_port;
+
+	open_closed(&l, &open_port, 2);	/* two probes: two workers */
+	atomic_store(&creates_left, 1);	/* thread 1 starts, 2 fails */
+	ck_assert_int_eq(prober_run(&l.cfg, &r, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "worker thread 2 of 2") && strstr(err, strerror(EAGAIN)) &&
+	    strstr(err, "no probe was sent"), "%s", err);
+	ck_assert_uint_eq(n_connect, 0);
+	ck_assert_uint_eq(r.done, 0);
+	prober_result_fini(&r);
+	lab_fini(&l);
+}
+END_TEST
+
+static void
+add_tests(void)
+{
+	ADD(open_and_closed);
+	ADD(local_errors_are_retried);
+	ADD(stop_flag_ends_the_scan);
+	ADD(thread_failure_sends_nothing);
+}

@@ -22,7 +22,7 @@ same_version(const struct stat *a, const struct stat *b)
 
 /* Read fd to its end into rf->data, at most max + 1 bytes; -1 with errno. */
 static int
-read_all(int fd, size_t max, struct readfile *rf)
+read_all(int fd, size_t max, int flags, struct readfile *rf)
 {
 	size_t cap = (uint64_t)rf->st.st_size < max ? (size_t)rf->st.st_size : max;
 
@@ -36,10 +36,8 @@ read_all(int fd, size_t max, struct readfile *rf)
 		if (rf->len == cap) {
 			char *p;
 
-			if (cap > max) {
-				errno = EFBIG;
-				return -1;
-			}
+			if (cap > max)
+				break;	/* max + 1 bytes read: over the cap */
 			cap = cap > max / 2 ? max + 1 : cap * 2;
 			if ((p = realloc(rf->data, cap + 1)) == NULL)
 				return -1;
@@ -55,15 +53,20 @@ read_all(int fd, size_t max, struct readfile *rf)
 		rf->len += (size_t)r;
 	}
 	if (rf->len > max) {
-		errno = EFBIG;
-		return -1;
+		if (!(flags & READFILE_PREFIX)) {
+			errno = EFBIG;
+			return -1;
+		}
+		rf->len = max;
+		rf->truncated = 1;
 	}
 	rf->data[rf->len] = '\0';
 	return 0;
 }
 
 int
-readfile_load(const char *path, size_t max, struct readfile *rf, char *err, size_t errlen)
+readfile_load(const char *path, size_t max, int flags, struct readfile *rf, char *err,
+    size_t errlen)
 {
 	struct stat after;
 	int fd, e;
@@ -86,12 +89,12 @@ readfile_load(const char *path, size_t max, struct readfile *rf, char *err, size
 		snprintf(err, errlen, "%s: not a regular file", path);
 		goto fail;
 	}
-	if ((uint64_t)rf->st.st_size > max) {
+	if ((uint64_t)rf->st.st_size > max && !(flags & READFILE_PREFIX)) {
 		e = EFBIG;
 		snprintf(err, errlen, "%s: larger than %zu bytes", path, max);
 		goto fail;
 	}
-	if (read_all(fd, max, rf) < 0) {
+	if (read_all(fd, max, flags, rf) < 0) {
 		e = errno;
 		if (e == EFBIG)
 			snprintf(err, errlen, "%s: larger than %zu bytes", path, max);

@@ -18,7 +18,7 @@ shrinkguard_count_file(const char *path, size_t *count, char *err, size_t errlen
 	int rc = 0;
 
 	*count = 0;
-	if (readfile_load(path, SHRINKGUARD_MAX_BYTES, &rf, err, errlen) < 0)
+	if (readfile_load(path, SHRINKGUARD_MAX_BYTES, 0, &rf, err, errlen) < 0)
 		return errno == ENOENT ? 1 : -1;
 	if (httpsd_count(rf.data, rf.len, count, why, sizeof(why)) < 0) {
 		snprintf(err, errlen, "%s: %s", path, why);

@@ -22,6 +22,7 @@
 #include "atomicfile.h"
 #include "exporead.h"
 #include "numparse.h"
+#include "readfile.h"
 #include "textfile.h"
 
 #define NPORTS		65536
@@ -423,49 +424,14 @@ textfile_format(const struct scan_config *c, const struct scan_report *r,
 static int
 read_prev(const char *path, char **buf, size_t *len, char *warn, size_t warnlen)
 {
-	struct stat st;
-	ssize_t n;
-	int fd;
+	struct readfile rf;
 
 	*buf = NULL;
 	*len = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
-		if (errno == ENOENT)
-			return 1;
-		snprintf(warn, warnlen, "%s", strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) < 0)
-		snprintf(warn, warnlen, "%s", strerror(errno));
-	else if (!S_ISREG(st.st_mode))
-		snprintf(warn, warnlen, "not a regular file");
-	else if (st.st_size > SCANMETRICS_PREV_MAX)
-		snprintf(warn, warnlen, "larger than %u bytes", SCANMETRICS_PREV_MAX);
-	else
-		warn[0] = '\0';
-	if (warn[0] != '\0') {
-		close(fd);
-		return -1;
-	}
-	if ((*buf = malloc((size_t)st.st_size + 1)) == NULL) {
-		snprintf(warn, warnlen, "out of memory");
-		close(fd);
-		return -1;
-	}
-	while (*len < (size_t)st.st_size + 1 &&
-	    (n = read(fd, *buf + *len, (size_t)st.st_size + 1 - *len)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			snprintf(warn, warnlen, "%s", strerror(errno));
-			close(fd);
-			free(*buf);
-			*buf = NULL;
-			return -1;
-		}
-		*len += (size_t)n;
-	}
-	close(fd);	/* read-only: nothing to lose */
+	if (readfile_load(path, SCANMETRICS_PREV_MAX, 0, &rf, warn, warnlen) < 0)
+		return errno == ENOENT ? 1 : -1;
+	*buf = rf.data;
+	*len = rf.len;
 	return 0;
 }
 
@@ -485,8 +451,8 @@ textfile_write(const struct scan_config *c, const struct scan_report *r, char *w
 		    c->metrics_file);
 		break;
 	case -1:
-		snprintf(warn, warnlen, "cannot read the previous metrics file %s: %s; counters "
-		    "start from zero", c->metrics_file, why);
+		snprintf(warn, warnlen, "cannot read the previous metrics file %s; counters "
+		    "start from zero", why);
 		break;
 	}
 	expo_init(&e);

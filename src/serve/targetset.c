@@ -358,7 +358,7 @@ load(struct targetset_cache *c, struct targetset_key *key, struct targetset **ou
 	char why[256];
 	int rc;
 
-	if (readfile_load(c->path, TARGETSET_MAX_BYTES, &rf, why, sizeof(why)) < 0) {
+	if (readfile_load(c->path, TARGETSET_MAX_BYTES, 0, &rf, why, sizeof(why)) < 0) {
 		*kind = TARGETSET_MISSING;
 		snprintf(err, errlen, "targets file %s", why);
 		return -1;

@@ -2,12 +2,9 @@
  * configfile.c: KEY=value line parser for the shared config / EnvironmentFile.
  * Every line is copied into a bounded scratch buffer, so no input can overrun anything.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "configfile.h"
 #include "readfile.h"

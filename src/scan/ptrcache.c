@@ -5,13 +5,11 @@
  * NUL-terminated, and a bad line only costs that line.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "atomicfile.h"
 #include "cidr.h"

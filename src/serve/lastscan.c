@@ -4,14 +4,12 @@
  * exporead parser: a damaged file yields none.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "exporead.h"
 #include "lastscan.h"
@@ -25,11 +23,11 @@ lastscan_parse(const char *buf, size_t len, struct lastscan_state *st)
 		int		*has;
 		double		*val;
 	} gauges[] = {
-		{ "scanner_last_scan_start_timestamp_seconds", &st->has_start, &st->start },
-		{ "scanner_last_scan_end_timestamp_seconds", &st->has_end, &st->end },
-		{ "scanner_last_scan_success", &st->has_success, &st->success },
-		{ "scanner_last_scan_duration_seconds", &st->has_duration, &st->duration },
-		{ "scanner_scan_interval_seconds", &st->has_interval, &st->interval },
+		{ METRIC_LAST_SCAN_START, &st->has_start, &st->start },
+		{ METRIC_LAST_SCAN_END, &st->has_end, &st->end },
+		{ METRIC_LAST_SCAN_SUCCESS, &st->has_success, &st->success },
+		{ METRIC_LAST_SCAN_DURATION, &st->has_duration, &st->duration },
+		{ METRIC_SCAN_INTERVAL, &st->has_interval, &st->interval },
 	};
 	struct exporead r;
 	char err[128];

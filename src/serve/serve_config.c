@@ -7,24 +7,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hash.h"
 #include "numparse.h"
 #include "optvalue.h"
 #include "serve_config.h"
 
 #define STATS_DIR	"/dev/shm"
-
-/* FNV-1a: a stable short name for the counters of one targets file. */
-static uint32_t
-fnv1a(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 16777619u;
-	}
-	return h;
-}
 
 int
 serve_config_build(struct serve_config *c, const struct options *o, char *err, size_t errlen)
@@ -74,7 +62,8 @@ serve_config_build(struct serve_config *c, const struct options *o, char *err, s
 		n = snprintf(buf, sizeof(buf), "%s", v);
 	else
 		n = snprintf(buf, sizeof(buf), STATS_DIR "/sd-serve-%lu-%08x.stats",
-		    (unsigned long)getuid(), (unsigned)fnv1a(c->output));
+		    (unsigned long)getuid(),
+		    (unsigned)hash_add(HASH_INIT, c->output, strlen(c->output)));
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		return optvalue_bad(o, "stats-file", "path too long", err, errlen);
 	if ((c->stats_file = strdup(buf)) == NULL) {

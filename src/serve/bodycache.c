@@ -18,6 +18,7 @@
 #include "atomicfile.h"
 #include "bodycache.h"
 #include "hash.h"
+#include "readfile.h"
 
 #define BOOT_ID_PATH	"/proc/sys/kernel/random/boot_id"
 #define TEMP_MAX_AGE_S	3600.0	/* a temp file this old was left by a dead writer */
@@ -25,20 +26,18 @@
 int
 bodycache_init(struct bodycache *c, const char *dir, const char *target_path)
 {
-	char boot[64] = "";
+	struct readfile boot;
+	char why[128];
 	uint32_t h;
-	int fd;
 
 	memset(c, 0, sizeof(*c));
 	c->dirfd = -1;
-	if ((fd = open(BOOT_ID_PATH, O_RDONLY | O_CLOEXEC)) >= 0) {
-		ssize_t r = read(fd, boot, sizeof(boot) - 1);
-
-		boot[r > 0 ? r : 0] = '\0';
-		close(fd);	/* read-only */
-	}
 	h = hash_add(HASH_INIT, target_path, strlen(target_path));
-	h = hash_add(h, boot, strlen(boot));
+	/* no boot id (no /proc): the names then do not change at a reboot */
+	if (readfile_load(BOOT_ID_PATH, 64, READFILE_PREFIX, &boot, why, sizeof(why)) == 0) {
+		h = hash_add(h, boot.data, strlen(boot.data));
+		free(boot.data);
+	}
 	snprintf(c->prefix, sizeof(c->prefix), "sd-%08" PRIx32, h);
 	return (c->dir = strdup(dir)) == NULL ? -1 : 0;
 }

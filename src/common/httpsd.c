@@ -45,8 +45,8 @@ grow(void **v, size_t *cap, size_t used, size_t n, size_t sz)
 	size_t c = *cap ? *cap : 64;
 	void *p;
 
-	if (used + n <= *cap)
-		return 0;
+	if (used + n <= *cap && *v != NULL)
+		return 0;	/* never NULL once asked for: offsets into it are then valid */
 	while (c < used + n)
 		c *= 2;
 	if ((p = reallocarray(*v, c, sz)) == NULL)
@@ -116,10 +116,14 @@ push_target(struct httpsd_list *l, struct httpsd_str s)
 static void
 share_name(struct httpsd_list *l, struct httpsd_str *name)
 {
-	const struct httpsd_group *g = &l->groups[l->ngroups - 1], *prev = g - 1;
+	const struct httpsd_group *g, *prev;
 	struct httpsd_str pn;
 
-	if (l->ngroups < 2 || g->nlabels >= prev->nlabels)
+	if (l->ngroups < 2)
+		return;
+	g = &l->groups[l->ngroups - 1];
+	prev = g - 1;
+	if (g->nlabels >= prev->nlabels)
 		return;
 	pn = l->labels[prev->label0 + g->nlabels].name;
 	if (pn.len == name->len && memcmp(l->arena + pn.off, l->arena + name->off, pn.len) == 0) {
@@ -692,12 +696,13 @@ label_ix_cmp(const void *a, const void *b)
 static int
 dedup_labels(struct httpsd_list *l, struct httpsd_group *g)
 {
-	struct httpsd_label *v = l->labels + g->label0;
+	struct httpsd_label *v;
 	uint32_t n = g->nlabels, keep = 0;
 	unsigned char *gone;
 
 	if (n < 2)
 		return 0;
+	v = l->labels + g->label0;
 	if ((gone = calloc(n, 1)) == NULL)
 		return -1;
 	if (n <= DEDUP_QUADRATIC_MAX) {

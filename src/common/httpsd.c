@@ -16,7 +16,7 @@
 
 #include "httpsd.h"
 
-#define ARENA_MAX	UINT32_MAX
+#define ARENA_MAX	(HTTPSD_IN_INPUT - 1)
 #define NOT_A_STRING	UINT32_MAX	/* value.len of a label whose value is not a string */
 #define SHOWN_MAX	64		/* bytes of a name an error message shows */
 
@@ -71,7 +71,15 @@ arena_add(struct httpsd_list *l, const char *s, size_t n)
 const char *
 httpsd_bytes(const struct httpsd_list *l, struct httpsd_str s)
 {
+	if (s.off & HTTPSD_IN_INPUT)
+		return l->input + (s.off & ~HTTPSD_IN_INPUT);
 	return l->arena + s.off;
+}
+
+static int
+in_arena(struct httpsd_str s)
+{
+	return !(s.off & HTTPSD_IN_INPUT);
 }
 
 int
@@ -119,14 +127,15 @@ share_name(struct httpsd_list *l, struct httpsd_str *name)
 	const struct httpsd_group *g, *prev;
 	struct httpsd_str pn;
 
-	if (l->ngroups < 2)
+	if (l->ngroups < 2 || !in_arena(*name))
 		return;
 	g = &l->groups[l->ngroups - 1];
 	prev = g - 1;
 	if (g->nlabels >= prev->nlabels)
 		return;
 	pn = l->labels[prev->label0 + g->nlabels].name;
-	if (pn.len == name->len && memcmp(l->arena + pn.off, l->arena + name->off, pn.len) == 0) {
+	if (pn.len == name->len &&
+	    memcmp(httpsd_bytes(l, pn), l->arena + name->off, pn.len) == 0) {
 		l->arena_len = name->off;
 		*name = pn;
 	}
@@ -341,14 +350,16 @@ escape(struct parser *ps, char *out, size_t *n)
 }
 
 /*
- * The string at p (on its opening quote): decoded into the arena as *out when out is not
- * NULL, else only checked.
+ * The string at p (on its opening quote) as *out when out is not NULL, else only checked:
+ * its bytes in the input while it has no escape, decoded into the arena from its first.
  */
 static int
 string(struct parser *ps, struct httpsd_str *out)
 {
 	struct httpsd_list *l = ps->l;
-	size_t start = l->arena_len;
+	const char *s0 = ps->p + 1;
+	size_t start = 0;
+	int copying = 0;
 
 	ps->p++;
 	for (;;) {
@@ -360,13 +371,19 @@ string(struct parser *ps, struct httpsd_str *out)
 		while (ps->p < ps->end && *ps->p != '\0' && (unsigned char)*ps->p < 0x80 &&
 		    *ps->p != '"' && *ps->p != '\\')
 			ps->p++;
-		if (out && arena_add(l, run, (size_t)(ps->p - run)) < 0)
+		if (out && copying && arena_add(l, run, (size_t)(ps->p - run)) < 0)
 			return nomem(ps);
 		if (ps->p >= ps->end)
 			return syntax(ps, "");
 		if (*ps->p == '"')
 			break;
 		if (*ps->p == '\\') {
+			if (out && !copying) {
+				copying = 1;
+				start = l->arena_len;
+				if (arena_add(l, s0, (size_t)(ps->p - s0)) < 0)
+					return nomem(ps);
+			}
 			ps->p++;
 			if (escape(ps, dec, &n) < 0)
 				return -1;
@@ -378,15 +395,18 @@ string(struct parser *ps, struct httpsd_str *out)
 			return syntax(ps, "unexpected end of data");
 		if ((n = utf8_len((const unsigned char *)ps->p, (size_t)(ps->end - ps->p))) == 0)
 			return syntax(ps, "invalid utf-8 string");
-		if (out && arena_add(l, ps->p, n) < 0)
+		if (out && copying && arena_add(l, ps->p, n) < 0)
 			return nomem(ps);
 		ps->p += n;
 	}
-	ps->p++;
-	if (out) {
+	if (out && copying) {
 		out->off = (uint32_t)start;
 		out->len = (uint32_t)(l->arena_len - start);
+	} else if (out) {
+		out->off = (uint32_t)(s0 - ps->buf) | HTTPSD_IN_INPUT;
+		out->len = (uint32_t)(ps->p - s0);
 	}
+	ps->p++;
 	return 0;
 }
 
@@ -665,7 +685,7 @@ label_name_ok(const char *s, size_t n)
 static int
 str_eq(const struct httpsd_list *l, struct httpsd_str a, struct httpsd_str b)
 {
-	return a.len == b.len && memcmp(l->arena + a.off, l->arena + b.off, a.len) == 0;
+	return a.len == b.len && memcmp(httpsd_bytes(l, a), httpsd_bytes(l, b), a.len) == 0;
 }
 
 /* A label's name and place, to sort a large group's labels by name. */
@@ -721,7 +741,7 @@ dedup_labels(struct httpsd_list *l, struct httpsd_group *g)
 			return -1;
 		}
 		for (uint32_t i = 0; i < n; i++) {
-			ix[i].name = l->arena + v[i].name.off;
+			ix[i].name = httpsd_bytes(l, v[i].name);
 			ix[i].len = v[i].name.len;
 			ix[i].ix = i;
 		}
@@ -783,7 +803,7 @@ check_group(struct parser *ps, size_t gi, const struct group_errs *ge)
 		return nomem(ps);
 	for (uint32_t i = 0; i < g->nlabels; i++) {
 		const struct httpsd_label *lb = &l->labels[g->label0 + i];
-		const char *s = l->arena + lb->name.off;
+		const char *s = httpsd_bytes(l, lb->name);
 
 		shown(name, s, lb->name.len);
 		if (!label_name_ok(s, lb->name.len)) {
@@ -802,7 +822,7 @@ check_group(struct parser *ps, size_t gi, const struct group_errs *ge)
 static int
 is_key(const struct parser *ps, struct httpsd_str k, const char *word)
 {
-	return k.len == strlen(word) && memcmp(ps->l->arena + k.off, word, k.len) == 0;
+	return k.len == strlen(word) && memcmp(httpsd_bytes(ps->l, k), word, k.len) == 0;
 }
 
 /* Group gi (from 0) at p: an object with targets and labels. */
@@ -833,7 +853,8 @@ group(struct parser *ps, size_t gi)
 
 		if (key(ps, &k) < 0)
 			return -1;
-		l->arena_len = k.off;	/* the key is not kept */
+		if (in_arena(k))
+			l->arena_len = k.off;	/* the key is not kept */
 		if (is_key(ps, k, "targets")) {
 			/* a repeated key: the last value counts */
 			l->ntargets = g->target0;
@@ -848,7 +869,7 @@ group(struct parser *ps, size_t gi)
 		} else {
 			if (!ge.has_unknown) {
 				ge.has_unknown = 1;
-				shown(ge.unknown, l->arena + k.off, k.len);
+				shown(ge.unknown, httpsd_bytes(l, k), k.len);
 			}
 			r = value(ps);
 		}
@@ -913,6 +934,7 @@ httpsd_parse(const char *buf, size_t len, struct httpsd_list *out, char *err, si
 {
 	struct parser ps = { buf, buf, buf + len, out, err, errlen, 0, 0 };
 
+	out->input = buf;
 	if (len > HTTPSD_MAX_BYTES) {
 		snprintf(err, errlen, "larger than %u bytes", HTTPSD_MAX_BYTES);
 		return -1;
@@ -975,7 +997,7 @@ quote(struct strbuf *b, const char *s, size_t n)
 static int
 quote_str(struct strbuf *b, const struct httpsd_list *l, struct httpsd_str s)
 {
-	return quote(b, l->arena + s.off, s.len);
+	return quote(b, httpsd_bytes(l, s), s.len);
 }
 
 int
@@ -1032,4 +1054,39 @@ fail:
 	free(b.p);
 	free(o);
 	return -1;
+}
+
+int
+httpsd_format_is(const struct httpsd_list *l, const char *buf, size_t len, size_t *offs)
+{
+	struct strbuf b = { 0 };
+	size_t at;
+	int rc = 0;
+
+	if (l->ngroups == 0)
+		return len == 3 && memcmp(buf, "[]\n", 3) == 0;
+	if (len < 4 || buf[0] != '[')
+		return 0;
+	at = 1;
+	for (size_t gi = 0; gi < l->ngroups; gi++) {
+		const char *sep = gi ? ",\n" : "\n";
+		size_t seplen = gi ? 2 : 1;
+
+		if (len - at < seplen || memcmp(buf + at, sep, seplen) != 0)
+			goto out;
+		at += seplen;
+		offs[gi] = at;
+		b.len = 0;
+		if (httpsd_group_format(&b, l, gi, NULL, 0) < 0) {
+			rc = -1;
+			goto out;
+		}
+		if (len - at < b.len || memcmp(buf + at, b.p, b.len) != 0)
+			goto out;
+		at += b.len;
+	}
+	rc = len - at == 3 && memcmp(buf + at, "\n]\n", 3) == 0;
+out:
+	free(b.p);
+	return rc;
 }

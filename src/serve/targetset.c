@@ -165,16 +165,44 @@ port_fragment(struct targetset *ts, const struct httpsd_list *l, const size_t *o
 	return 0;
 }
 
-/* Every body of ts from the parsed list. */
+/*
+ * The whole body into ts, and where each group starts in it: the file itself when it is
+ * already in that form and ours to keep (*kept = 1), else rendered.
+ */
 static int
-render(struct targetset *ts, const struct httpsd_list *l)
+whole_body(struct targetset *ts, const struct httpsd_list *l, char *file, size_t len,
+    size_t **offs, int *kept)
+{
+	int r;
+
+	*kept = 0;
+	if (file != NULL) {
+		if (l->ngroups && (*offs = calloc(l->ngroups, sizeof(**offs))) == NULL)
+			return -1;
+		if ((r = httpsd_format_is(l, file, len, *offs)) < 0)
+			return -1;
+		if (r == 1) {
+			ts->all = file;
+			ts->all_len = len;
+			*kept = 1;
+			return 0;
+		}
+		free(*offs);
+		*offs = NULL;
+	}
+	return httpsd_format(l, &ts->all, &ts->all_len, offs);
+}
+
+/* Every body of ts from the parsed list (and the file, see whole_body). */
+static int
+render(struct targetset *ts, const struct httpsd_list *l, char *file, size_t len, int *kept)
 {
 	struct entry *e = NULL;
 	size_t *offs = NULL, ne = 0, nports = 0;
 	uint32_t *only = NULL;
 	int rc = -1;
 
-	if (httpsd_format(l, &ts->all, &ts->all_len, &offs) < 0 || entries(l, &e, &ne) < 0)
+	if (whole_body(ts, l, file, len, &offs, kept) < 0 || entries(l, &e, &ne) < 0)
 		goto out;
 	for (size_t i = 0; i < ne; i++)
 		if (i == 0 || e[i].port != e[i - 1].port)
@@ -199,13 +227,21 @@ out:
 	return rc;
 }
 
-/* The set of a parsed list; -1 and err on out of memory. */
+/*
+ * The set of a parsed list; -1 and err on out of memory. file (malloc'd, len bytes, or
+ * NULL) is what was parsed, given to the set when it serves it as it is (*kept = 1).
+ */
 static int
-build(const struct httpsd_list *l, struct targetset **out, char *err, size_t errlen)
+build(const struct httpsd_list *l, char *file, size_t len, int *kept, struct targetset **out,
+    char *err, size_t errlen)
 {
 	struct targetset *ts = calloc(1, sizeof(*ts));
 
-	if (ts == NULL || render(ts, l) < 0) {
+	*kept = 0;
+	if (ts == NULL || render(ts, l, file, len, kept) < 0) {
+		if (*kept)
+			ts->all = NULL;	/* the caller still owns file */
+		*kept = 0;
 		targetset_free(ts);
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -220,13 +256,13 @@ int
 targetset_parse(const char *buf, size_t len, struct targetset **out, char *err, size_t errlen)
 {
 	struct httpsd_list l;
-	int rc;
+	int rc, kept;
 
 	*out = NULL;
 	httpsd_init(&l);
 	rc = httpsd_parse(buf, len, &l, err, errlen);
 	if (rc == 0)
-		rc = build(&l, out, err, errlen);
+		rc = build(&l, NULL, 0, &kept, out, err, errlen);
 	httpsd_fini(&l);
 	return rc;
 }
@@ -346,8 +382,8 @@ targetset_cache_fini(struct targetset_cache *c)
 
 /*
  * Read, parse and render the file: 0 and *out, 1 when it changed while read (try again),
- * -1 with *kind. The file's bytes are freed before the bodies are rendered, so a reload
- * holds the old set, the parsed list and the new bodies at most, never the file as well.
+ * -1 with *kind. A file in sd-scan's form is its own whole body: a reload then holds the
+ * old set, the file and the parsed list (about half the file) at most.
  */
 static int
 load(struct targetset_cache *c, struct targetset_key *key, struct targetset **out,
@@ -356,7 +392,7 @@ load(struct targetset_cache *c, struct targetset_key *key, struct targetset **ou
 	struct readfile rf;
 	struct httpsd_list l;
 	char why[256];
-	int rc;
+	int rc, kept = 0;
 
 	if (readfile_load(c->path, TARGETSET_MAX_BYTES, 0, &rf, why, sizeof(why)) < 0) {
 		*kind = TARGETSET_MISSING;
@@ -370,10 +406,11 @@ load(struct targetset_cache *c, struct targetset_key *key, struct targetset **ou
 	}
 	httpsd_init(&l);
 	rc = httpsd_parse(rf.data, rf.len, &l, err, errlen);
-	free(rf.data);
 	if (rc == 0)
-		rc = build(&l, out, err, errlen);
+		rc = build(&l, rf.data, rf.len, &kept, out, err, errlen);
 	httpsd_fini(&l);
+	if (!kept)
+		free(rf.data);
 	*kind = rc == 0 ? TARGETSET_OK : TARGETSET_CORRUPT;
 	return rc;
 }

@@ -35,13 +35,22 @@ check_body(const struct targetset *ts, const char *qs)
 	    "body for '%s' is not a target list: %s", qs, err);
 	if (!q.has_ports) {
 		struct targetset *again;
-		size_t len2;
+		struct httpsd_list l;
+		size_t len2, *offs;
 
 		FUZZ_ASSERT(targetset_parse(body, len, &again, err, sizeof(err)) == 0, "%s", err);
 		n = targetset_body(again, &q, iov, &len2);
 		FUZZ_ASSERT(n == 1 && len2 == len && memcmp(iov[0].iov_base, body, len) == 0,
 		    "rendering the rendered body changes it");
 		targetset_free(again);
+		/* and it is recognised as such, so sd-serve serves such a file as it is */
+		httpsd_init(&l);
+		FUZZ_ASSERT(httpsd_parse(body, len, &l, err, sizeof(err)) == 0, "%s", err);
+		offs = l.ngroups ? calloc(l.ngroups, sizeof(*offs)) : NULL;
+		FUZZ_ASSERT(l.ngroups == 0 || offs, "out of memory");
+		FUZZ_ASSERT(httpsd_format_is(&l, body, len, offs) == 1, "rendered body not known");
+		free(offs);
+		httpsd_fini(&l);
 	}
 	free(body);
 	return count;

@@ -280,28 +280,47 @@ END_TEST
 START_TEST(compact_form)
 {
 	struct httpsd_list l;
-	size_t count;
+	size_t count, offs[2];
 	const char *two =
 	    "[{\"targets\":[\"a:1\"],\"labels\":{\"__meta_sd_hostname\":\"a\",\"__meta_sd_ip\":\"b\"}},"
 	    "{\"targets\":[\"c:1\",\"d:2\"],\"labels\":{\"__meta_sd_hostname\":\"c\","
 	    "\"__meta_sd_ip\":\"d\"}}]";
+	const char *escaped =
+	    "[{\"labels\":{\"\\u0061\":\"1\"}},{\"labels\":{\"\\u0061\":\"2\",\"b\":\"\\n\"}}]";
+	char *canon;
+	size_t len;
 
+	/* strings without escapes are not copied: the list points into the input */
 	ck_assert_int_eq(parse(two, &l), 0);
 	ck_assert_uint_eq(l.ngroups, 2);
 	ck_assert_uint_eq(l.ntargets, 3);
 	ck_assert_uint_eq(l.nlabels, 4);
-	/* the second group's names share the first group's bytes */
-	ck_assert_uint_eq(l.labels[2].name.off, l.labels[0].name.off);
-	ck_assert_uint_eq(l.labels[3].name.off, l.labels[1].name.off);
-	ck_assert_uint_eq(l.arena_len, strlen("a:1__meta_sd_hostnamea__meta_sd_ipbc:1d:2cd"));
-	ck_assert_int_eq(memcmp(httpsd_bytes(&l, l.targets[2]), "d:2", 3), 0);
+	ck_assert_uint_eq(l.arena_len, 0);
+	ck_assert_ptr_eq(httpsd_bytes(&l, l.targets[2]), strstr(two, "d:2"));
+	/* the input is not in the form httpsd_format gives; the form itself is */
+	ck_assert_int_eq(httpsd_format_is(&l, two, strlen(two), offs), 0);
+	ck_assert_int_eq(httpsd_format(&l, &canon, &len, NULL), 0);
+	ck_assert_int_eq(httpsd_format_is(&l, canon, len, offs), 1);
+	ck_assert_int_eq(canon[offs[1]], '{');
+	ck_assert_int_eq(httpsd_format_is(&l, canon, len - 1, offs), 0);
+	free(canon);
 	httpsd_fini(&l);
+	/* decoded names are copied once: the next group's equal name shares the bytes */
+	ck_assert_int_eq(parse(escaped, &l), 0);
+	ck_assert_uint_eq(l.nlabels, 3);
+	ck_assert_uint_eq(l.labels[1].name.off, l.labels[0].name.off);
+	ck_assert_uint_eq(l.arena_len, 2);	/* "a" and "\n" */
+	httpsd_fini(&l);
+
 	ck_assert_int_eq(httpsd_count(two, strlen(two), &count, err, sizeof(err)), 0);
 	ck_assert_uint_eq(count, 3);
 	ck_assert_int_eq(httpsd_count("[5]", 3, &count, err, sizeof(err)), -1);
 	ck_assert_uint_eq(count, 0);
 	ck_assert_int_eq(httpsd_parse("[]", (size_t)HTTPSD_MAX_BYTES + 1, &l, err, sizeof(err)), -1);
 	ck_assert_str_eq(err, "larger than 268435456 bytes");
+	httpsd_init(&l);
+	ck_assert_int_eq(httpsd_format_is(&l, "[]\n", 3, offs), 1);
+	ck_assert_int_eq(httpsd_format_is(&l, "[]", 2, offs), 0);
 }
 END_TEST
 

@@ -458,15 +458,24 @@ number(struct parser *ps)
 
 static int value(struct parser *ps);
 
-/* Enter a container at p ('[' or '{'); its first element or its end follows, after ws. */
+/*
+ * Enter the container at p ('[' or '{', closed by close): 0 when it is empty (p past it),
+ * 1 with p on its first element, -1.
+ */
 static int
-open_container(struct parser *ps)
+enter(struct parser *ps, char close)
 {
 	if (++ps->depth > HTTPSD_MAX_DEPTH)
 		return syntax(ps, "nesting too deep");
 	ps->p++;
 	ws(ps);
-	return ps->p >= ps->end ? syntax(ps, "") : 0;
+	if (ps->p >= ps->end)
+		return syntax(ps, "");
+	if (*ps->p != close)
+		return 1;
+	ps->p++;
+	ps->depth--;
+	return 0;
 }
 
 /* After an element: 1 for another one (p on it), 0 at the end (p past close), -1. */
@@ -525,26 +534,16 @@ value(struct parser *ps)
 	case 'n':
 		return literal(ps, "null", "null expected");
 	case '[':
-		if (open_container(ps) < 0)
-			return -1;
-		if (*ps->p == ']') {
-			ps->p++;
-			ps->depth--;
-			return 0;
-		}
+		if ((r = enter(ps, ']')) <= 0)
+			return r;
 		do {
 			if (value(ps) < 0)
 				return -1;
 		} while ((r = next_element(ps, ']', ARRAY_SEP)) == 1);
 		return r;
 	case '{':
-		if (open_container(ps) < 0)
-			return -1;
-		if (*ps->p == '}') {
-			ps->p++;
-			ps->depth--;
-			return 0;
-		}
+		if ((r = enter(ps, '}')) <= 0)
+			return r;
 		do {
 			if (key(ps, NULL) < 0 || value(ps) < 0)
 				return -1;
@@ -580,13 +579,8 @@ targets(struct parser *ps, struct group_errs *ge)
 			ge->targets = T_NOT_ARRAY;
 		return value(ps);
 	}
-	if (open_container(ps) < 0)
-		return -1;
-	if (*ps->p == ']') {
-		ps->p++;
-		ps->depth--;
-		return 0;
-	}
+	if ((r = enter(ps, ']')) <= 0)
+		return r;
 	do {
 		struct httpsd_str t;
 
@@ -623,13 +617,8 @@ labels(struct parser *ps, struct group_errs *ge)
 			ge->labels_not_object = 1;
 		return value(ps);
 	}
-	if (open_container(ps) < 0)
-		return -1;
-	if (*ps->p == '}') {
-		ps->p++;
-		ps->depth--;
-		return 0;
-	}
+	if ((r = enter(ps, '}')) <= 0)
+		return r;
 	do {
 		struct httpsd_label lb = { { 0, 0 }, { 0, NOT_A_STRING } };
 
@@ -840,13 +829,10 @@ group(struct parser *ps, size_t gi)
 	memset(&ge, 0, sizeof(ge));
 	if (httpsd_group_add(l) < 0)
 		return nomem(ps);
-	if (open_container(ps) < 0)
+	if ((r = enter(ps, '}')) < 0)
 		return -1;
-	if (*ps->p == '}') {
-		ps->p++;
-		ps->depth--;
+	if (r == 0)
 		return check_group(ps, gi, &ge);
-	}
 	do {
 		struct httpsd_str k;
 		struct httpsd_group *g = &l->groups[l->ngroups - 1];
@@ -911,12 +897,9 @@ parse(struct parser *ps)
 		    "not a JSON array of target groups");
 		return -1;
 	}
-	if (open_container(ps) < 0)
+	if ((r = enter(ps, ']')) < 0)
 		return -1;
-	if (*ps->p == ']') {
-		ps->p++;
-		ps->depth--;
-	} else {
+	if (r == 1) {
 		do {
 			if (group(ps, gi++) < 0)
 				return -1;

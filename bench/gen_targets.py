@@ -2,7 +2,8 @@
 # bench/gen_targets.py: a targets file of N targets exactly as sd-scan writes it (one group
 # per line, sorted by port then address, the three __meta_sd_ labels), for the size
 # benchmark of issue 14: N hosts in 10.0.0.0/8 named nodeNNNNNNN.lab.example, spread
-# over ports 8080, 9100 and 9256. Usage: bench/gen_targets.py N > FILE
+# over ports 8080, 9100 and 9256. Usage: bench/gen_targets.py N > FILE; then
+#   make bin/bench/targetset_load && /usr/bin/time -v bin/bench/targetset_load FILE
 import sys
 
 n = int(sys.argv[1])

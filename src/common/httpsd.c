@@ -350,6 +350,17 @@ escape(struct parser *ps, char *out, size_t *n)
 }
 
 /*
+ * A byte that stands for itself in a string: all but NUL, '"', '\\' and the bytes of
+ * multi-byte UTF-8 (checked apart). Raw control characters pass, as json-c let them: they
+ * are rendered escaped.
+ */
+static inline int
+plain(unsigned char c)
+{
+	return (unsigned char)(c - 1) < 0x7f && c != '"' && c != '\\';
+}
+
+/*
  * The string at p (on its opening quote) as *out when out is not NULL, else only checked:
  * its bytes in the input while it has no escape, decoded into the arena from its first.
  */
@@ -367,9 +378,7 @@ string(struct parser *ps, struct httpsd_str *out)
 		char dec[4];
 		size_t n = 0;
 
-		/* raw control characters pass, as json-c let them: they are rendered escaped */
-		while (ps->p < ps->end && *ps->p != '\0' && (unsigned char)*ps->p < 0x80 &&
-		    *ps->p != '"' && *ps->p != '\\')
+		while (ps->p < ps->end && plain((unsigned char)*ps->p))
 			ps->p++;
 		if (out && copying && arena_add(l, run, (size_t)(ps->p - run)) < 0)
 			return nomem(ps);
@@ -707,12 +716,14 @@ dedup_labels(struct httpsd_list *l, struct httpsd_group *g)
 {
 	struct httpsd_label *v;
 	uint32_t n = g->nlabels, keep = 0;
-	unsigned char *gone;
+	unsigned char few[DEDUP_QUADRATIC_MAX], *gone = few;
 
 	if (n < 2)
 		return 0;
 	v = l->labels + g->label0;
-	if ((gone = calloc(n, 1)) == NULL)
+	if (n <= DEDUP_QUADRATIC_MAX)
+		memset(few, 0, n);
+	else if ((gone = calloc(n, 1)) == NULL)
 		return -1;
 	if (n <= DEDUP_QUADRATIC_MAX) {
 		for (uint32_t i = 1; i < n; i++)
@@ -726,7 +737,7 @@ dedup_labels(struct httpsd_list *l, struct httpsd_group *g)
 		struct label_ix *ix = calloc(n, sizeof(*ix));
 
 		if (ix == NULL) {
-			free(gone);
+			free(gone);	/* not few: n is over DEDUP_QUADRATIC_MAX here */
 			return -1;
 		}
 		for (uint32_t i = 0; i < n; i++) {
@@ -750,7 +761,8 @@ dedup_labels(struct httpsd_list *l, struct httpsd_group *g)
 	for (uint32_t i = 0; i < n; i++)
 		if (!gone[i])
 			v[keep++] = v[i];
-	free(gone);
+	if (gone != few)
+		free(gone);
 	l->nlabels -= n - keep;
 	g->nlabels = keep;
 	return 0;
@@ -794,13 +806,14 @@ check_group(struct parser *ps, size_t gi, const struct group_errs *ge)
 		const struct httpsd_label *lb = &l->labels[g->label0 + i];
 		const char *s = httpsd_bytes(l, lb->name);
 
-		shown(name, s, lb->name.len);
 		if (!label_name_ok(s, lb->name.len)) {
+			shown(name, s, lb->name.len);
 			contract(ps, "group %zu: label name '%s' is not [a-zA-Z_][a-zA-Z0-9_]*",
 			    gi + 1, name);
 			return 0;
 		}
 		if (lb->value.len == NOT_A_STRING) {
+			shown(name, s, lb->name.len);
 			contract(ps, "group %zu: label %s is not a string", gi + 1, name);
 			return 0;
 		}

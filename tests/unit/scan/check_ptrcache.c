@@ -3,6 +3,7 @@
  * bounds, and the format/parse round trip.
  */
 #include <check.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,9 +248,51 @@ START_TEST(bounded)
 }
 END_TEST
 
+/* Bytes this process has read so far, from /proc/self/io; 0 when there is none. */
+static unsigned long long
+rchar(void)
+{
+	unsigned long long n = 0;
+	FILE *fp = fopen("/proc/self/io", "r");
+
+	if (fp == NULL)
+		return 0;
+	if (fscanf(fp, "rchar: %llu", &n) != 1)
+		n = 0;
+	fclose(fp);
+	return n;
+}
+
+START_TEST(oversized_file_read_only_to_its_cap)
+{
+	/* 128 MiB (sparse): only the first 64 MiB + 1 byte are read (the old loop read 128) */
+	char path[] = "/tmp/check_ptrcache.XXXXXX", err[300];
+	struct ptrcache *pc = ptrcache_new();
+	struct ptrcache_stats st;
+	unsigned long long before;
+	int fd = mkstemp(path), missing;
+	const char line[] = "10.0.0.1\t1700000600\ta.example\n";
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, line, strlen(line)), (ssize_t)strlen(line));
+	ck_assert_int_eq(ftruncate(fd, (off_t)128 << 20), 0);
+	ck_assert_int_eq(close(fd), 0);
+	before = rchar();
+	ck_assert_int_eq(ptrcache_load(pc, path, 1700000000, &st, &missing, err, sizeof(err)), 0);
+	if (before > 0)
+		ck_assert_uint_le(rchar() - before, ((unsigned long long)PTRCACHE_FILE_MAX + 1) + 4096);
+	ck_assert_uint_eq(st.loaded, 1);
+	ck_assert_uint_ge(st.bad, 1);
+	ck_assert_ptr_nonnull(strstr(st.first_bad, "larger than 64 MiB"));
+	ck_assert_int_eq(unlink(path), 0);
+	ptrcache_free(pc);
+}
+END_TEST
+
 static void
 add_tests(TCase *tc)
 {
+	tcase_add_test(tc, oversized_file_read_only_to_its_cap);
 	tcase_add_test(tc, good_lines);
 	tcase_add_test(tc, bad_lines_skipped_and_counted);
 	tcase_add_test(tc, binary_garbage);

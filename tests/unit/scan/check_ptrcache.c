@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "procio.h"
 #include "ptrcache.h"
 
 #define NOW 1700000000
@@ -248,21 +249,6 @@ START_TEST(bounded)
 }
 END_TEST
 
-/* Bytes this process has read so far, from /proc/self/io; 0 when there is none. */
-static unsigned long long
-rchar(void)
-{
-	unsigned long long n = 0;
-	FILE *fp = fopen("/proc/self/io", "r");
-
-	if (fp == NULL)
-		return 0;
-	if (fscanf(fp, "rchar: %llu", &n) != 1)
-		n = 0;
-	fclose(fp);
-	return n;
-}
-
 START_TEST(oversized_file_read_only_to_its_cap)
 {
 	/* 128 MiB (sparse): only the first 64 MiB + 1 byte are read (the old loop read 128) */
@@ -277,10 +263,11 @@ START_TEST(oversized_file_read_only_to_its_cap)
 	ck_assert_int_eq(write(fd, line, strlen(line)), (ssize_t)strlen(line));
 	ck_assert_int_eq(ftruncate(fd, (off_t)128 << 20), 0);
 	ck_assert_int_eq(close(fd), 0);
-	before = rchar();
+	before = procio_rchar();
 	ck_assert_int_eq(ptrcache_load(pc, path, 1700000000, &st, &missing, err, sizeof(err)), 0);
 	if (before > 0)
-		ck_assert_uint_le(rchar() - before, ((unsigned long long)PTRCACHE_FILE_MAX + 1) + 4096);
+		ck_assert_uint_le(procio_rchar() - before,
+		    (unsigned long long)PTRCACHE_FILE_MAX + 1 + 4096);
 	ck_assert_uint_eq(st.loaded, 1);
 	ck_assert_uint_ge(st.bad, 1);
 	ck_assert_ptr_nonnull(strstr(st.first_bad, "larger than 64 MiB"));

@@ -1,10 +1,10 @@
 /*
  * httpsd.c: the http_sd list in compact form, its strict one-pass parser and its renderer
- * (see httpsd.h). Invariant: every arena offset and length fits in 32 bits.
+ * (see httpsd.h). Invariant: every offset fits in 31 bits (the 32nd says "in the input").
  *
  * DESIGN: the parser reads the buffer once, recursing only into the containers it meets
- * (at most HTTPSD_MAX_DEPTH deep), and decodes strings straight into the arena; nothing is
- * allocated per value. A syntax error anywhere wins over a contract error ("group 2: ..."),
+ * (at most HTTPSD_MAX_DEPTH deep). A string without escapes stays where it is in the input;
+ * one with escapes is decoded into the arena; nothing is allocated per value. A syntax error anywhere wins over a contract error ("group 2: ..."),
  * as with a parser that builds the whole tree first, so the first contract error is kept
  * aside while the rest of the input is still checked. Within a group the errors come in
  * the order json-c's checks gave them: an unknown key, then targets, then labels.

@@ -7,12 +7,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "atomicfile.h"
+#include "fdwrite.h"
 
 char *
 atomicfile_dirname(const char *path, char *buf, size_t len)
@@ -52,13 +54,13 @@ temp_path(const char *path, long pid, char *buf, size_t len)
 }
 
 static int
-fsync_dir(const char *path)
+fsync_dir(int dirfd, const char *path)
 {
 	char dir[4096];
 	int fd, rc, e;
 
-	if ((fd = open(atomicfile_dirname(path, dir, sizeof(dir)), O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC)) < 0)
+	if ((fd = openat(dirfd, atomicfile_dirname(path, dir, sizeof(dir)), O_RDONLY |
+	    O_DIRECTORY | O_CLOEXEC)) < 0)
 		return -1;
 	rc = fsync(fd);
 	e = errno;
@@ -71,28 +73,30 @@ int
 atomicfile_write(const char *path, const void *data, size_t len, mode_t mode, char *err,
     size_t errlen)
 {
-	const char *p = data, *step = "create";
+	/* iovec wants void *; writev does not write through it */
+	struct iovec iov = { (void *)(uintptr_t)data, len };
+
+	return atomicfile_writev(AT_FDCWD, path, &iov, 1, mode, 0, err, errlen);
+}
+
+int
+atomicfile_writev(int dirfd, const char *path, const struct iovec *iov, size_t n,
+    mode_t mode, int flags, char *err, size_t errlen)
+{
+	const char *step = "create";
 	char tmp[4200];
 	int fd = -1, e;
 
 	if (temp_path(path, (long)getpid(), tmp, sizeof(tmp)) < 0)
 		goto fail;
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode)) < 0)
+	if ((fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+	    mode)) < 0)
 		goto fail;
 	step = "write";
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
+	if (fdwrite_iov(fd, iov, n) < 0)
+		goto fail;
 	step = "fsync";
-	if (fsync(fd) < 0)
+	if (!(flags & ATOMICFILE_NOSYNC) && fsync(fd) < 0)
 		goto fail;
 	step = "close";
 	e = close(fd);
@@ -100,10 +104,12 @@ atomicfile_write(const char *path, const void *data, size_t len, mode_t mode, ch
 	if (e < 0)
 		goto fail;
 	step = "rename";
-	if (rename(tmp, path) < 0)
+	if (renameat(dirfd, tmp, dirfd, path) < 0)
 		goto fail;
+	if (flags & ATOMICFILE_NOSYNC)
+		return 0;
 	step = "fsync directory of";
-	if (fsync_dir(path) < 0) {
+	if (fsync_dir(dirfd, path) < 0) {
 		/* the new file is in place; only its durability is in doubt */
 		e = errno;
 		snprintf(err, errlen, "%s written, durability not confirmed: fsync of its "
@@ -117,7 +123,7 @@ fail:
 	if (fd >= 0)
 		close(fd);
 	if (strcmp(step, "create") != 0)
-		unlink(tmp);
+		unlinkat(dirfd, tmp, 0);
 	snprintf(err, errlen, "%s %s: %s", step, strcmp(step, "create") == 0 ? tmp : path,
 	    strerror(e));
 	errno = e;

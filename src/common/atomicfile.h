@@ -9,6 +9,9 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include <sys/uio.h>
+
+#define ATOMICFILE_NOSYNC	1	/* no fsync of the file or its directory: for a cache */
 
 #define ATOMICFILE_UNSYNCED 1	/* atomicfile_write: written, durability not confirmed */
 
@@ -21,6 +24,12 @@
  */
 int	atomicfile_write(const char *path, const void *data, size_t len, mode_t mode,
 	    char *err, size_t errlen);
+/*
+ * The same for the n ranges of iov, with path relative to the open directory dirfd
+ * (AT_FDCWD: to the working directory); flags 0 or ATOMICFILE_NOSYNC.
+ */
+int	atomicfile_writev(int dirfd, const char *path, const struct iovec *iov, size_t n,
+	    mode_t mode, int flags, char *err, size_t errlen);
 /* Remove temp files of path left by processes that no longer exist; returns how many. */
 int	atomicfile_sweep(const char *path);
 /* The directory part of path into buf ("." when none); returns buf. */

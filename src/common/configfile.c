@@ -2,14 +2,12 @@
  * configfile.c: KEY=value line parser for the shared config / EnvironmentFile.
  * Every line is copied into a bounded scratch buffer, so no input can overrun anything.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "configfile.h"
+#include "readfile.h"
 
 #define LINE_MAX_BYTES 8192
 
@@ -144,36 +142,17 @@ configfile_parse(const char *buf, size_t len, configfile_cb cb, void *ctx, char 
 int
 configfile_load(const char *path, configfile_cb cb, void *ctx, char *err, size_t errlen)
 {
-	char *buf = NULL, sub[256];
-	size_t len = 0;
-	ssize_t r;
-	int fd, rc = -1;
+	struct readfile rf;
+	char sub[256];
+	int rc;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		snprintf(err, errlen, "config file %s: %s", path, strerror(errno));
+	if (readfile_load(path, CONFIGFILE_MAX_BYTES, 0, &rf, sub, sizeof(sub)) < 0) {
+		snprintf(err, errlen, "config file %s", sub);
 		return -1;
 	}
-	if ((buf = malloc(CONFIGFILE_MAX_BYTES + 1)) == NULL) {
-		snprintf(err, errlen, "config file %s: out of memory", path);
-		goto out;
-	}
-	while ((r = read(fd, buf + len, CONFIGFILE_MAX_BYTES + 1 - len)) > 0)
-		if ((len += (size_t)r) > CONFIGFILE_MAX_BYTES)
-			break;
-	if (r < 0) {
-		snprintf(err, errlen, "config file %s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (len > CONFIGFILE_MAX_BYTES) {
-		snprintf(err, errlen, "config file %s: larger than %d bytes", path,
-		    CONFIGFILE_MAX_BYTES);
-		goto out;
-	}
-	rc = configfile_parse(buf, len, cb, ctx, sub, sizeof(sub));
+	rc = configfile_parse(rf.data, rf.len, cb, ctx, sub, sizeof(sub));
 	if (rc == -1)
 		snprintf(err, errlen, "config file %s: %s", path, sub);
-out:
-	free(buf);
-	close(fd);
+	free(rf.data);
 	return rc;
 }

@@ -17,8 +17,9 @@ struct target {
 };
 
 /*
- * Render n targets as a JSON array, one group per line, ending in "]\n" ("[]\n" when n is
- * 0). *out is malloc'd (caller frees), *len its length. -1 on out of memory.
+ * Render n targets as a JSON array (httpsd_format: one group per line, "[]\n" when n is
+ * 0). *out is malloc'd (caller frees), *len its length. -1 on out of memory or a host
+ * name of over 290 bytes (DNS names have at most 253).
  */
 int	targets_format(const struct target *v, size_t n, char **out, size_t *len);
 

@@ -5,18 +5,17 @@
  * NUL-terminated, and a bad line only costs that line.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "atomicfile.h"
 #include "cidr.h"
 #include "numparse.h"
 #include "ptrcache.h"
+#include "readfile.h"
 
 #define HEADER "# sd-scan PTR cache: ip<TAB>expiry-unix-seconds<TAB>name (empty: no name)\n"
 
@@ -245,65 +244,35 @@ int
 ptrcache_load(struct ptrcache *pc, const char *path, int64_t now, struct ptrcache_stats *st,
     int *missing, char *err, size_t errlen)
 {
-	char *buf = NULL, *p;
-	size_t len = 0, cap = 0;
-	ssize_t got;
-	int fd, rc = -1, saved, oversized = 0;
+	struct readfile rf;
+	char why[256];
+	size_t len;
 
 	memset(st, 0, sizeof(*st));
 	*missing = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
+	if (readfile_load(path, PTRCACHE_FILE_MAX, READFILE_PREFIX, &rf, why, sizeof(why)) < 0) {
 		if (errno == ENOENT) {
 			*missing = 1;
 			return 0;
 		}
-		snprintf(err, errlen, "cannot open the PTR cache %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "cannot read the PTR cache %s", why);
 		return -1;
 	}
-	for (;;) {
-		if (len == cap) {
-			if (cap > PTRCACHE_FILE_MAX) {
-				oversized = 1;
-				break;
-			}
-			cap = cap ? cap * 2 : 65536;
-			if ((p = realloc(buf, cap + 1)) == NULL) {
-				snprintf(err, errlen, "out of memory reading the PTR cache %s", path);
-				goto out;
-			}
-			buf = p;
-		}
-		if ((got = read(fd, buf + len, cap - len)) == 0)
-			break;
-		if (got < 0) {
-			if (errno == EINTR)
-				continue;
-			snprintf(err, errlen, "cannot read the PTR cache %s: %s", path,
-			    strerror(errno));
-			goto out;
-		}
-		len += (size_t)got;
-	}
-	if (oversized || len > PTRCACHE_FILE_MAX) {
+	len = rf.len;
+	if (rf.truncated) {
 		/* keep what fits, up to its last complete line */
-		oversized = 1;
-		len = PTRCACHE_FILE_MAX;
-		while (len > 0 && buf[len - 1] != '\n')
+		while (len > 0 && rf.data[len - 1] != '\n')
 			len--;
 	}
-	if (ptrcache_parse(pc, buf, len, now, st) < 0) {
+	if (ptrcache_parse(pc, rf.data, len, now, st) < 0) {
 		snprintf(err, errlen, "out of memory loading the PTR cache %s", path);
-		goto out;
+		free(rf.data);
+		return -1;
 	}
-	if (oversized)
+	if (rf.truncated)
 		bad_line(st, 0, "file larger than 64 MiB: the rest is ignored");
-	rc = 0;
-out:
-	saved = errno;
-	free(buf);
-	close(fd);	/* read-only: nothing to lose */
-	errno = saved;
-	return rc;
+	free(rf.data);
+	return 0;
 }
 
 /* Expiry order, latest first: who stays when the cache is over its bound. */

@@ -1,117 +1,30 @@
 /*
- * shrinkguard.c: target counting with json-c's position-aware tokener, and the decision.
+ * shrinkguard.c: the previous file's targets, counted by httpsd.c's strict parser (the one
+ * sd-serve serves with), and the keep-or-replace decision.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <json.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "httpsd.h"
+#include "readfile.h"
 #include "shrinkguard.h"
-
-int
-shrinkguard_count(const char *buf, size_t len, size_t *count, char *err, size_t errlen)
-{
-	struct json_tokener *tok;
-	struct json_object *root;
-	size_t n = 0, groups;
-	int rc = -1;
-
-	if (len > (size_t)INT32_MAX) {
-		snprintf(err, errlen, "file too large");
-		return -1;
-	}
-	if ((tok = json_tokener_new()) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	root = json_tokener_parse_ex(tok, buf, (int)len);
-	if (root == NULL || json_tokener_get_parse_end(tok) < len) {
-		enum json_tokener_error e = json_tokener_get_error(tok);
-
-		snprintf(err, errlen, "not JSON at byte %zu: %s", json_tokener_get_parse_end(tok),
-		    e == json_tokener_success ? "trailing data" :
-		    e == json_tokener_continue ? "truncated" : json_tokener_error_desc(e));
-		goto out;
-	}
-	if (!json_object_is_type(root, json_type_array)) {
-		snprintf(err, errlen, "not a JSON array");
-		goto out;
-	}
-	groups = json_object_array_length(root);
-	for (size_t i = 0; i < groups; i++) {
-		struct json_object *g = json_object_array_get_idx(root, i), *t;
-
-		if (!json_object_is_type(g, json_type_object)) {
-			snprintf(err, errlen, "group %zu is not an object", i);
-			goto out;
-		}
-		/* Prometheus reads a group without "targets" as one with none */
-		if (!json_object_object_get_ex(g, "targets", &t))
-			continue;
-		if (!json_object_is_type(t, json_type_array)) {
-			snprintf(err, errlen, "group %zu: targets is not an array", i);
-			goto out;
-		}
-		n += json_object_array_length(t);
-	}
-	*count = n;
-	rc = 0;
-out:
-	json_object_put(root);
-	json_tokener_free(tok);
-	return rc;
-}
 
 int
 shrinkguard_count_file(const char *path, size_t *count, char *err, size_t errlen)
 {
-	struct stat st;
-	char *buf = NULL, why[200];
-	size_t got = 0;
-	int fd, rc = -1;
+	struct readfile rf;
+	char why[400];
+	int rc = 0;
 
 	*count = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		if (errno == ENOENT)
-			return 1;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) < 0) {	/* st is undefined then: no look at st_size */
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (st.st_size > SHRINKGUARD_MAX_BYTES) {
-		snprintf(err, errlen, "%s: too large", path);
-		goto out;
-	}
-	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		goto out;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			snprintf(err, errlen, "%s: %s", path, r < 0 ? strerror(errno) : "shrank while read");
-			goto out;
-		}
-		got += (size_t)r;
-	}
-	if (shrinkguard_count(buf, got, count, why, sizeof(why)) < 0) {
+	if (readfile_load(path, SHRINKGUARD_MAX_BYTES, 0, &rf, err, errlen) < 0)
+		return errno == ENOENT ? 1 : -1;
+	if (httpsd_count(rf.data, rf.len, count, why, sizeof(why)) < 0) {
 		snprintf(err, errlen, "%s: %s", path, why);
-		goto out;
+		rc = -1;
 	}
-	rc = 0;
-out:
-	free(buf);
-	close(fd);
+	free(rf.data);
 	return rc;
 }
 

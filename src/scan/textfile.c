@@ -10,18 +10,17 @@
  * and the ports found in the previous file, so no counter series ever goes down.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "atomicfile.h"
 #include "exporead.h"
+#include "metricnames.h"
 #include "numparse.h"
+#include "readfile.h"
 #include "textfile.h"
 
 #define NPORTS		65536
@@ -92,46 +91,53 @@ bucket_of(const char *le, size_t *i)
 	return -1;
 }
 
+/* The per-port counters: their names, and their fields in a portstat, in the same order. */
+#define PERPORT_COUNTERS	3
+static const char *const perport_names[PERPORT_COUNTERS] = {
+	METRIC_CONNECTION_ATTEMPTS, METRIC_CONNECTION_SUCCESSES, METRIC_CONNECTION_TIMEOUTS,
+};
+
+static uint64_t *
+portstat_field(struct portstat *ps, size_t i)
+{
+	uint64_t *const field[PERPORT_COUNTERS] = { &ps->attempts, &ps->successes, &ps->timeouts };
+
+	return field[i];
+}
+
 /* Take one sample of the previous file into cr; NULL, or why the file is not trusted. */
 static const char *
 take(struct carried *cr, const struct exporead_sample *s, unsigned char *hseen)
 {
-	static const struct { const char *name; size_t off; } plain[] = {
-		{ "scanner_scans_total", offsetof(struct carried, scans) },
-		{ "scanner_scan_errors_total", offsetof(struct carried, errors) },
-		{ "scanner_dns_lookups_total", offsetof(struct carried, dns_lookups) },
-		{ "scanner_dns_cache_hits_total", offsetof(struct carried, dns_hits) },
-		{ "scanner_dns_lookup_errors_total", offsetof(struct carried, dns_errors) },
-		{ "scanner_scan_duration_seconds_count", offsetof(struct carried, count) },
-	};
-	static const struct { const char *name; size_t off; } perport[] = {
-		{ "scanner_connection_attempts_total", offsetof(struct portstat, attempts) },
-		{ "scanner_connection_successes_total", offsetof(struct portstat, successes) },
-		{ "scanner_connection_timeouts_total", offsetof(struct portstat, timeouts) },
+	const struct { const char *name; uint64_t *field; } plain[] = {
+		{ METRIC_SCANS, &cr->scans },
+		{ METRIC_SCAN_ERRORS, &cr->errors },
+		{ METRIC_DNS_LOOKUPS, &cr->dns_lookups },
+		{ METRIC_DNS_CACHE_HITS, &cr->dns_hits },
+		{ METRIC_DNS_LOOKUP_ERRORS, &cr->dns_errors },
+		{ METRIC_SCAN_DURATION_COUNT, &cr->count },
 	};
 	uint16_t port;
 	size_t b;
 
 	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
 		if (strcmp(s->name, plain[i].name) == 0) {
-			if (s->nlabels != 0 ||
-			    counter_value(s->value, (uint64_t *)((char *)cr + plain[i].off)) < 0)
+			if (s->nlabels != 0 || counter_value(s->value, plain[i].field) < 0)
 				return "a counter is not a whole number >= 0";
-			if (i == 5)
+			if (plain[i].field == &cr->count)
 				hseen[NBUCKETS + 1] = 1;
 			return NULL;
 		}
-	for (size_t i = 0; i < sizeof(perport) / sizeof(perport[0]); i++)
-		if (strcmp(s->name, perport[i].name) == 0) {
+	for (size_t i = 0; i < PERPORT_COUNTERS; i++)
+		if (strcmp(s->name, perport_names[i]) == 0) {
 			if (port_of(s, &port) < 0)
 				return "a per-port counter without a valid port label";
 			cr->ports[port].seen = 1;
-			if (counter_value(s->value,
-			    (uint64_t *)((char *)&cr->ports[port] + perport[i].off)) < 0)
+			if (counter_value(s->value, portstat_field(&cr->ports[port], i)) < 0)
 				return "a counter is not a whole number >= 0";
 			return NULL;
 		}
-	if (strcmp(s->name, "scanner_scan_duration_seconds_bucket") == 0) {
+	if (strcmp(s->name, METRIC_SCAN_DURATION_BUCKET) == 0) {
 		if (s->nlabels != 1 || bucket_of(exporead_label(s, "le"), &b) < 0)
 			return "scanner_scan_duration_seconds has other buckets than this version";
 		if (b < NBUCKETS && counter_value(s->value, &cr->cum[b]) < 0)
@@ -141,24 +147,24 @@ take(struct carried *cr, const struct exporead_sample *s, unsigned char *hseen)
 		hseen[b] = 1;
 		return NULL;
 	}
-	if (strcmp(s->name, "scanner_scan_duration_seconds_sum") == 0) {
+	if (strcmp(s->name, METRIC_SCAN_DURATION_SUM) == 0) {
 		if (s->nlabels != 0 || !(s->value >= 0 && isfinite(s->value)))
 			return "the histogram sum is not a number >= 0";
 		cr->sum = s->value;
 		return NULL;
 	}
-	if (strcmp(s->name, "scanner_targets_total") == 0) {
+	if (strcmp(s->name, METRIC_TARGETS) == 0) {
 		if (port_of(s, &port) < 0 || !(s->value >= 0 && isfinite(s->value)))
 			return "scanner_targets_total without a valid port or value";
 		cr->ports[port].has_targets = 1;
 		cr->ports[port].targets = s->value;
 		return NULL;
 	}
-	if (strcmp(s->name, "scanner_targets_discovered") == 0 ||
-	    strcmp(s->name, "scanner_last_success_timestamp_seconds") == 0) {
+	if (strcmp(s->name, METRIC_TARGETS_DISCOVERED) == 0 ||
+	    strcmp(s->name, METRIC_LAST_SUCCESS) == 0) {
 		if (s->nlabels != 0 || !(s->value >= 0 && isfinite(s->value)))
 			return "a carried gauge is not a number >= 0";
-		if (strcmp(s->name, "scanner_targets_discovered") == 0) {
+		if (strcmp(s->name, METRIC_TARGETS_DISCOVERED) == 0) {
 			cr->has_discovered = 1;
 			cr->discovered = s->value;
 		} else
@@ -183,11 +189,11 @@ load_prev(struct carried *cr, const char *prev, size_t prevlen, char *warn, size
 	}
 	for (size_t i = 0; i < r.nsamples && why == NULL; i++) {
 		why = take(cr, &r.samples[i], hseen);
-		if (strcmp(r.samples[i].name, "scanner_scan_duration_seconds_bucket") == 0 &&
+		if (strcmp(r.samples[i].name, METRIC_SCAN_DURATION_BUCKET) == 0 &&
 		    why == NULL && strcmp(exporead_label(&r.samples[i], "le"), "+Inf") == 0)
 			inf = r.samples[i].value;
 	}
-	if (why == NULL && exporead_get(&r, "scanner_scans_total", NULL, 0, &(double){ 0 }) < 0)
+	if (why == NULL && exporead_get(&r, METRIC_SCANS, NULL, 0, &(double){ 0 }) < 0)
 		why = "no scanner_scans_total in it";
 	for (size_t i = 0; i < NBUCKETS + 2; i++)
 		any |= hseen[i];
@@ -224,13 +230,13 @@ one(struct expo *e, const char *name, enum expo_type type, const char *help, dou
 	return 0;
 }
 
+/* Per-port counter i (see perport_names) of every port seen. */
 static int
-per_port(struct expo *e, const struct carried *cr, const char *name, const char *help,
-    size_t off)
+per_port(struct expo *e, struct carried *cr, size_t i, const char *help)
 {
 	char num[8];
 
-	if (expo_family(e, name, EXPO_COUNTER, help) < 0)
+	if (expo_family(e, perport_names[i], EXPO_COUNTER, help) < 0)
 		return -1;
 	for (size_t p = 1; p < NPORTS; p++) {
 		const struct expo_label l = { "port", num };
@@ -238,8 +244,7 @@ per_port(struct expo *e, const struct carried *cr, const char *name, const char 
 		if (!cr->ports[p].seen)
 			continue;
 		snprintf(num, sizeof(num), "%zu", p);
-		if (expo_sample(e, &l, 1,
-		    (double)*(const uint64_t *)((const char *)&cr->ports[p] + off)) < 0)
+		if (expo_sample(e, &l, 1, (double)*portstat_field(&cr->ports[p], i)) < 0)
 			return -1;
 	}
 	return 0;
@@ -294,7 +299,7 @@ add_run(struct carried *cr, const struct scan_config *c, const struct scan_repor
 }
 
 static int
-emit(struct expo *e, const struct carried *cr, const struct scan_config *c,
+emit(struct expo *e, struct carried *cr, const struct scan_config *c,
     const struct scan_report *r)
 {
 	const struct prober_result *p = &r->probes;
@@ -302,13 +307,13 @@ emit(struct expo *e, const struct carried *cr, const struct scan_config *c,
 	char num[8];
 	int any_targets = 0;
 
-	if (one(e, "scanner_scans_total", EXPO_COUNTER,
+	if (one(e, METRIC_SCANS, EXPO_COUNTER,
 	    "Runs of sd-scan that wrote this file, whatever their outcome.",
 	    (double)cr->scans) < 0 ||
-	    one(e, "scanner_scan_errors_total", EXPO_COUNTER,
+	    one(e, METRIC_SCAN_ERRORS, EXPO_COUNTER,
 	    "Runs of sd-scan that did not publish a new targets file (failed, interrupted, "
 	    "output not writable, shrink guard).", (double)cr->errors) < 0 ||
-	    expo_family(e, "scanner_scan_duration_seconds", EXPO_HISTOGRAM,
+	    expo_family(e, METRIC_SCAN_DURATION, EXPO_HISTOGRAM,
 	    "Wall time of the runs that probed every target, from start to end (interrupted "
 	    "runs and runs that failed before probing are not observed).") < 0 ||
 	    expo_histogram(e, none, 0, bounds, cr->cum, NBUCKETS, cr->count, cr->sum) < 0)
@@ -319,7 +324,7 @@ emit(struct expo *e, const struct carried *cr, const struct scan_config *c,
 	if (any_targets) {
 		/* untyped, not gauge: the seed's name ends in _total, which promtool reserves
 		 * for counters; PromQL treats both alike */
-		if (expo_family(e, "scanner_targets_total", EXPO_UNTYPED,
+		if (expo_family(e, METRIC_TARGETS, EXPO_UNTYPED,
 		    "Targets by port in the published targets file (a gauge, set by the last run "
 		    "that published the file).") < 0)
 			return -1;
@@ -333,49 +338,47 @@ emit(struct expo *e, const struct carried *cr, const struct scan_config *c,
 				return -1;
 		}
 	}
-	if (cr->has_discovered && one(e, "scanner_targets_discovered", EXPO_GAUGE,
+	if (cr->has_discovered && one(e, METRIC_TARGETS_DISCOVERED, EXPO_GAUGE,
 	    "Unique address:port targets in the published targets file.", cr->discovered) < 0)
 		return -1;
-	if (per_port(e, cr, "scanner_connection_attempts_total",
+	if (per_port(e, cr, 0,
 	    "TCP connect probes finished, by port (a probe retried after local failures "
-	    "counts once).", offsetof(struct portstat, attempts)) < 0 ||
-	    per_port(e, cr, "scanner_connection_successes_total",
-	    "TCP connect probes that completed the handshake (port open), by port.",
-	    offsetof(struct portstat, successes)) < 0 ||
-	    per_port(e, cr, "scanner_connection_timeouts_total",
-	    "TCP connect probes that got no answer within the timeout, by port.",
-	    offsetof(struct portstat, timeouts)) < 0 ||
-	    one(e, "scanner_dns_lookups_total", EXPO_COUNTER,
+	    "counts once).") < 0 ||
+	    per_port(e, cr, 1,
+	    "TCP connect probes that completed the handshake (port open), by port.") < 0 ||
+	    per_port(e, cr, 2,
+	    "TCP connect probes that got no answer within the timeout, by port.") < 0 ||
+	    one(e, METRIC_DNS_LOOKUPS, EXPO_COUNTER,
 	    "Reverse DNS (PTR) lookups sent to the resolver.", (double)cr->dns_lookups) < 0 ||
-	    one(e, "scanner_dns_cache_hits_total", EXPO_COUNTER,
+	    one(e, METRIC_DNS_CACHE_HITS, EXPO_COUNTER,
 	    "Host names taken from the PTR cache instead of a lookup.",
 	    (double)cr->dns_hits) < 0 ||
-	    one(e, "scanner_dns_lookup_errors_total", EXPO_COUNTER,
+	    one(e, METRIC_DNS_LOOKUP_ERRORS, EXPO_COUNTER,
 	    "Reverse DNS lookups that failed or returned a rejected name.",
 	    (double)cr->dns_errors) < 0)
 		return -1;
 
-	if (one(e, "scanner_last_scan_start_timestamp_seconds", EXPO_GAUGE,
+	if (one(e, METRIC_LAST_SCAN_START, EXPO_GAUGE,
 	    "Start of the last run, seconds since the epoch.", ms(r->started)) < 0 ||
-	    one(e, "scanner_last_scan_end_timestamp_seconds", EXPO_GAUGE,
+	    one(e, METRIC_LAST_SCAN_END, EXPO_GAUGE,
 	    "End of the last run, seconds since the epoch.", ms(r->finished)) < 0 ||
-	    one(e, "scanner_last_scan_duration_seconds", EXPO_GAUGE,
+	    one(e, METRIC_LAST_SCAN_DURATION, EXPO_GAUGE,
 	    "Wall time of the last run, from start to end.",
 	    r->finished > r->started ? ms(r->finished - r->started) : 0) < 0 ||
-	    one(e, "scanner_last_scan_success", EXPO_GAUGE,
+	    one(e, METRIC_LAST_SCAN_SUCCESS, EXPO_GAUGE,
 	    "1 when the last run published a new targets file, 0 when it failed or was "
 	    "interrupted (the previous targets file is then still served).",
 	    r->status == SCAN_OK) < 0 ||
-	    one(e, "scanner_last_scan_exit_status", EXPO_GAUGE,
+	    one(e, METRIC_LAST_SCAN_EXIT_STATUS, EXPO_GAUGE,
 	    "Exit status of the last run: 0 ok, 1 scan failed, 4 interrupted, 5 shrink guard "
 	    "kept the old targets, 6 targets file not writable (see sd-scan(1)).",
 	    (double)r->status) < 0 ||
-	    one(e, "scanner_last_success_timestamp_seconds", EXPO_GAUGE,
+	    one(e, METRIC_LAST_SUCCESS, EXPO_GAUGE,
 	    "End of the last run that published the targets file, seconds since the epoch "
 	    "(0: none known).", cr->last_success) < 0 ||
-	    one(e, "scanner_scan_interval_seconds", EXPO_GAUGE,
+	    one(e, METRIC_SCAN_INTERVAL, EXPO_GAUGE,
 	    "The configured interval between runs (-interval).", c->interval) < 0 ||
-	    expo_family(e, "scanner_last_scan_probes", EXPO_GAUGE,
+	    expo_family(e, METRIC_LAST_SCAN_PROBES, EXPO_GAUGE,
 	    "Probes of the last run by outcome: open, closed (refused), unreachable (ICMP), "
 	    "timeout, error (local failure after retries).") < 0)
 		return -1;
@@ -385,7 +388,7 @@ emit(struct expo *e, const struct carried *cr, const struct scan_config *c,
 		if (expo_sample(e, &l, 1, (double)p->outcome[k]) < 0)
 			return -1;
 	}
-	return one(e, "scanner_last_scan_probe_rate", EXPO_GAUGE,
+	return one(e, METRIC_LAST_SCAN_PROBE_RATE, EXPO_GAUGE,
 	    "Probes per second the last run achieved while probing.",
 	    p->seconds > 0 ? ms((double)p->done / p->seconds) : 0);
 }
@@ -423,49 +426,14 @@ textfile_format(const struct scan_config *c, const struct scan_report *r,
 static int
 read_prev(const char *path, char **buf, size_t *len, char *warn, size_t warnlen)
 {
-	struct stat st;
-	ssize_t n;
-	int fd;
+	struct readfile rf;
 
 	*buf = NULL;
 	*len = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
-		if (errno == ENOENT)
-			return 1;
-		snprintf(warn, warnlen, "%s", strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) < 0)
-		snprintf(warn, warnlen, "%s", strerror(errno));
-	else if (!S_ISREG(st.st_mode))
-		snprintf(warn, warnlen, "not a regular file");
-	else if (st.st_size > SCANMETRICS_PREV_MAX)
-		snprintf(warn, warnlen, "larger than %u bytes", SCANMETRICS_PREV_MAX);
-	else
-		warn[0] = '\0';
-	if (warn[0] != '\0') {
-		close(fd);
-		return -1;
-	}
-	if ((*buf = malloc((size_t)st.st_size + 1)) == NULL) {
-		snprintf(warn, warnlen, "out of memory");
-		close(fd);
-		return -1;
-	}
-	while (*len < (size_t)st.st_size + 1 &&
-	    (n = read(fd, *buf + *len, (size_t)st.st_size + 1 - *len)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			snprintf(warn, warnlen, "%s", strerror(errno));
-			close(fd);
-			free(*buf);
-			*buf = NULL;
-			return -1;
-		}
-		*len += (size_t)n;
-	}
-	close(fd);	/* read-only: nothing to lose */
+	if (readfile_load(path, SCANMETRICS_PREV_MAX, 0, &rf, warn, warnlen) < 0)
+		return errno == ENOENT ? 1 : -1;
+	*buf = rf.data;
+	*len = rf.len;
 	return 0;
 }
 
@@ -483,8 +451,8 @@ textfile_write(const struct scan_config *c, const struct scan_report *r, char *w
 	case 1:		/* the first run: nothing to warn about (sd-scan logs it as info) */
 		break;
 	case -1:
-		snprintf(warn, warnlen, "cannot read the previous metrics file %s: %s; counters "
-		    "start from zero", c->metrics_file, why);
+		snprintf(warn, warnlen, "cannot read the previous metrics file %s; counters "
+		    "start from zero", why);
 		break;
 	}
 	expo_init(&e);

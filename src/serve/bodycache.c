@@ -15,38 +15,29 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomicfile.h"
 #include "bodycache.h"
+#include "hash.h"
+#include "readfile.h"
 
 #define BOOT_ID_PATH	"/proc/sys/kernel/random/boot_id"
 #define TEMP_MAX_AGE_S	3600.0	/* a temp file this old was left by a dead writer */
 
-static uint32_t
-fnv1a(uint32_t h, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
 int
 bodycache_init(struct bodycache *c, const char *dir, const char *target_path)
 {
-	char boot[64] = "";
+	struct readfile boot;
+	char why[128];
 	uint32_t h;
-	int fd;
 
 	memset(c, 0, sizeof(*c));
 	c->dirfd = -1;
-	if ((fd = open(BOOT_ID_PATH, O_RDONLY | O_CLOEXEC)) >= 0) {
-		ssize_t r = read(fd, boot, sizeof(boot) - 1);
-
-		boot[r > 0 ? r : 0] = '\0';
-		close(fd);	/* read-only */
+	h = hash_add(HASH_INIT, target_path, strlen(target_path));
+	/* no boot id (no /proc): the names then do not change at a reboot */
+	if (readfile_load(BOOT_ID_PATH, 64, READFILE_PREFIX, &boot, why, sizeof(why)) == 0) {
+		h = hash_add(h, boot.data, strlen(boot.data));
+		free(boot.data);
 	}
-	h = fnv1a(2166136261u, target_path, strlen(target_path));
-	h = fnv1a(h, boot, strlen(boot));
 	snprintf(c->prefix, sizeof(c->prefix), "sd-%08" PRIx32, h);
 	return (c->dir = strdup(dir)) == NULL ? -1 : 0;
 }
@@ -169,43 +160,14 @@ set_version(struct bodycache *c, const struct targetset_key *key, double now)
 	c->version_seen = now;
 }
 
-static int
-write_all(int fd, const struct iovec *iov, size_t n)
-{
-	struct iovec v[64];
-
-	while (n > 0) {
-		size_t cnt = n < 64 ? n : 64;
-		ssize_t w;
-
-		memcpy(v, iov, cnt * sizeof(v[0]));
-		iov += cnt;
-		n -= cnt;
-		for (size_t i = 0; i < cnt;) {
-			if ((w = writev(fd, v + i, (int)(cnt - i))) < 0) {
-				if (errno == EINTR)
-					continue;
-				return -1;
-			}
-			while (i < cnt && (size_t)w >= v[i].iov_len)
-				w -= (ssize_t)v[i++].iov_len;
-			if (i < cnt) {
-				v[i].iov_base = (char *)v[i].iov_base + w;
-				v[i].iov_len -= (size_t)w;
-			}
-		}
-	}
-	return 0;
-}
-
 const char *
 bodycache_file(struct bodycache *c, const struct targetset_key *key, const char *body,
     const struct iovec *iov, size_t n, size_t len, double now, char *name, size_t namelen,
     char *err, size_t errlen)
 {
-	char tmp[BODYCACHE_NAME_MAX + 32];
+	char why[BODYCACHE_NAME_MAX + 256];
 	struct stat st;
-	int fd, m, rc, saved;
+	int m;
 
 	err[0] = '\0';
 	if (c->failed_at > 0 && now - c->failed_at < BODYCACHE_RETRY_S && now >= c->failed_at)
@@ -226,31 +188,10 @@ bodycache_file(struct bodycache *c, const struct targetset_key *key, const char 
 	if (fstatat(c->dirfd, name, &st, 0) == 0 && S_ISREG(st.st_mode) &&
 	    (size_t)st.st_size == len)
 		return name;
-	snprintf(tmp, sizeof(tmp), ".%s.tmp.%ld", name, (long)getpid());
-	if ((fd = openat(c->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-	    0644)) < 0) {
-		snprintf(err, errlen, "cache directory %s: cannot create %s: %s", c->dir, tmp,
-		    strerror(errno));
-		goto fail;
-	}
 	/* no fsync: a crash loses the cache, and the boot id in the names forgets it */
-	rc = write_all(fd, iov, n);
-	saved = errno;
-	if (close(fd) < 0 && rc == 0) {
-		rc = -1;
-		saved = errno;
-	}
-	if (rc < 0) {
-		unlinkat(c->dirfd, tmp, 0);
-		snprintf(err, errlen, "cache directory %s: writing %s: %s", c->dir, tmp,
-		    strerror(saved));
-		goto fail;
-	}
-	if (renameat(c->dirfd, tmp, c->dirfd, name) < 0) {
-		saved = errno;
-		unlinkat(c->dirfd, tmp, 0);
-		snprintf(err, errlen, "cache directory %s: rename to %s: %s", c->dir, name,
-		    strerror(saved));
+	if (atomicfile_writev(c->dirfd, name, iov, n, 0644, ATOMICFILE_NOSYNC, why,
+	    sizeof(why)) < 0) {
+		snprintf(err, errlen, "cache directory %s: %s", c->dir, why);
 		goto fail;
 	}
 	c->writes++;

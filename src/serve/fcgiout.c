@@ -8,34 +8,10 @@
 #include <sys/uio.h>
 
 #include "fcgiout.h"
+#include "fdwrite.h"
 
 #define FCGI_VERSION_1	1
 #define FCGI_STDOUT	6
-
-/* Write every byte of iov[0..n), retrying short writes; iov is consumed. */
-static int
-writev_all(int fd, struct iovec *iov, int n)
-{
-	while (n > 0) {
-		ssize_t w = writev(fd, iov, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		while (n > 0 && (size_t)w >= iov->iov_len) {
-			w -= (ssize_t)iov->iov_len;
-			iov++;
-			n--;
-		}
-		if (n > 0) {
-			iov->iov_base = (char *)iov->iov_base + w;
-			iov->iov_len -= (size_t)w;
-		}
-	}
-	return 0;
-}
 
 int
 fcgiout_write(int fd, unsigned request_id, const void *buf, size_t len)
@@ -69,7 +45,7 @@ fcgiout_write(int fd, unsigned request_id, const void *buf, size_t len)
 			p += c;
 			len -= c;
 		}
-		if (writev_all(fd, iov, n) < 0)
+		if (fdwrite_iov(fd, iov, (size_t)n) < 0)
 			return -1;
 	}
 	return 0;

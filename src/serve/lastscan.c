@@ -4,17 +4,16 @@
  * exporead parser: a damaged file yields none.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "exporead.h"
 #include "lastscan.h"
+#include "readfile.h"
 
 void
 lastscan_parse(const char *buf, size_t len, struct lastscan_state *st)
@@ -24,11 +23,11 @@ lastscan_parse(const char *buf, size_t len, struct lastscan_state *st)
 		int		*has;
 		double		*val;
 	} gauges[] = {
-		{ "scanner_last_scan_start_timestamp_seconds", &st->has_start, &st->start },
-		{ "scanner_last_scan_end_timestamp_seconds", &st->has_end, &st->end },
-		{ "scanner_last_scan_success", &st->has_success, &st->success },
-		{ "scanner_last_scan_duration_seconds", &st->has_duration, &st->duration },
-		{ "scanner_scan_interval_seconds", &st->has_interval, &st->interval },
+		{ METRIC_LAST_SCAN_START, &st->has_start, &st->start },
+		{ METRIC_LAST_SCAN_END, &st->has_end, &st->end },
+		{ METRIC_LAST_SCAN_SUCCESS, &st->has_success, &st->success },
+		{ METRIC_LAST_SCAN_DURATION, &st->has_duration, &st->duration },
+		{ METRIC_SCAN_INTERVAL, &st->has_interval, &st->interval },
 	};
 	struct exporead r;
 	char err[128];
@@ -113,10 +112,10 @@ forget(struct lastscan_cache *c)
 int
 lastscan_cache_refresh(struct lastscan_cache *c, char *err, size_t errlen)
 {
+	struct readfile rf;
 	struct stat st;
-	char *buf = NULL, *text;
+	char *buf = NULL, *text, why[256];
 	size_t len = 0, textlen;
-	int fd;
 
 	err[0] = '\0';
 	if (c->path == NULL) {
@@ -133,31 +132,13 @@ lastscan_cache_refresh(struct lastscan_cache *c, char *err, size_t errlen)
 	    st.st_mtim.tv_sec == c->mtime.tv_sec && st.st_mtim.tv_nsec == c->mtime.tv_nsec)
 		return 1;
 	forget(c);
-	/* O_NONBLOCK: a FIFO put in the file's place must not hang us in open() */
-	if ((fd = open(c->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
-		snprintf(err, errlen, "metrics file %s: %s", c->path, strerror(errno));
+	if (readfile_load(c->path, SCANFILE_MAX_BYTES, 0, &rf, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "metrics file %s", why);
 		return 0;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    (uint64_t)st.st_size > SCANFILE_MAX_BYTES ||
-	    (buf = malloc((size_t)st.st_size + 1)) == NULL) {
-		snprintf(err, errlen, "metrics file %s: not a regular file of at most %u bytes",
-		    c->path, SCANFILE_MAX_BYTES);
-		goto fail;
-	}
-	while (len < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + len, (size_t)st.st_size - len);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			snprintf(err, errlen, "metrics file %s: read: %s", c->path, strerror(errno));
-			goto fail;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
+	buf = rf.data;
+	len = rf.len;
+	st = rf.st;
 	if (lastscan_filter(buf, len, &text, &textlen) < 0) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
@@ -171,10 +152,8 @@ lastscan_cache_refresh(struct lastscan_cache *c, char *err, size_t errlen)
 	c->size = st.st_size;
 	c->mtime = st.st_mtim;
 	free(buf);
-	close(fd);	/* read-only */
 	return 1;
 fail:
 	free(buf);
-	close(fd);
 	return 0;
 }

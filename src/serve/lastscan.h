@@ -12,9 +12,11 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "metricnames.h"
+
 #define SCANFILE_MAX_BYTES	(4u * 1024 * 1024)
 /* Metric names starting so are sd-serve's own and dropped from the passed-on text. */
-#define SCANFILE_OWN_PREFIX	"scanner_http_"
+#define SCANFILE_OWN_PREFIX	METRIC_HTTP_PREFIX
 
 struct lastscan_state {
 	int	has_start, has_end, has_success, has_duration, has_interval;

@@ -7,23 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hash.h"
 #include "optvalue.h"
 #include "serve_config.h"
 
 #define STATS_DIR	"/dev/shm"
-
-/* FNV-1a: a stable short name for the counters of one targets file. */
-static uint32_t
-fnv1a(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 16777619u;
-	}
-	return h;
-}
 
 /* The first spelling of each mode is the one errors list. */
 static const struct optvalue_choice sendfile_modes[] = {
@@ -75,7 +63,8 @@ serve_config_build(struct serve_config *c, const struct options *o, char *err, s
 		n = snprintf(buf, sizeof(buf), "%s", v);
 	else
 		n = snprintf(buf, sizeof(buf), STATS_DIR "/sd-serve-%lu-%08x.stats",
-		    (unsigned long)getuid(), (unsigned)fnv1a(c->output));
+		    (unsigned long)getuid(),
+		    (unsigned)hash_add(HASH_INIT, c->output, strlen(c->output)));
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		return optvalue_bad(o, OPT_STATS_FILE, "path too long", err, errlen);
 	if ((c->stats_file = strdup(buf)) == NULL) {

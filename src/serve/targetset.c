@@ -1,29 +1,29 @@
 /*
- * targetset.c: load, validate and pre-render a targets file (see targetset.h). Validation
- * follows Prometheus's http_sd decoder: an array of objects with only "targets" (strings)
- * and "labels" (string values under legacy label names); null for either means absent.
- * Rendering writes each group the way sd-scan does, so its files are served byte for byte.
+ * targetset.c: load and pre-render a targets file (see targetset.h). httpsd.c validates
+ * (Prometheus's http_sd contract) and renders each group, the same code sd-scan writes
+ * with, so its files are served byte for byte; this file cuts the bodies per port.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "httpsd.h"
+#include "readfile.h"
 #include "strbuf.h"
 #include "targetset.h"
 
 struct portfrag {
 	uint16_t	 port;
-	size_t		 off, len;	/* into frags */
+	int		 in_all;	/* a range of the whole body, not of frags */
+	size_t		 off, len;
 };
 
 struct targetset {
 	size_t		 ngroups, ntargets;
 	double		 mtime;
-	struct strbuf	 all;		/* the whole body */
+	char		*all;		/* the whole body */
+	size_t		 all_len;
 	struct strbuf	 frags;		/* per port: "\n{group}" joined by "," */
 	struct portfrag	*ports;		/* ascending */
 	size_t		 nports;
@@ -31,173 +31,43 @@ struct targetset {
 
 /* One (port, group, target) triple, sorted to build the per-port fragments. */
 struct entry {
-	unsigned	 port;
-	size_t		 group, target;
+	uint16_t	 port;
+	uint32_t	 group, target;	/* target: index within the group */
 };
 
-static int
-label_name_ok(const char *s)
-{
-	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
-		return 0;
-	for (s++; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_' ||
-		    (*s >= '0' && *s <= '9')))
-			return 0;
-	return 1;
-}
-
-/* How many bytes of name k an error message shows: at most 64, never half a UTF-8 character
- * (the message is sent in a JSON body, which must stay valid UTF-8). */
-static int
-shown_len(const char *k)
-{
-	size_t n = strnlen(k, 65);
-
-	if (n > 64) {
-		n = 64;
-		while (n > 0 && ((unsigned char)k[n] & 0xc0) == 0x80)
-			n--;
-	}
-	return (int)n;
-}
-
-/* The port of "host:port" or "[v6]:port"; 0 when the address names none. */
+/* The port of "host:port" or "[v6]:port" (n bytes); 0 when the address names none. */
 static unsigned
-target_port(const char *s)
+target_port(const char *s, size_t n)
 {
-	const char *colon, *p;
+	const char *colon = NULL;
 	unsigned long v = 0;
+	size_t i;
 
-	if (*s == '[') {
-		const char *close = strchr(s, ']');
+	if (n > 0 && s[0] == '[') {
+		const char *close = memchr(s, ']', n);
 
-		if (close == NULL || close[1] != ':')
+		if (close == NULL || (size_t)(close - s) + 1 >= n || close[1] != ':')
 			return 0;
 		colon = close + 1;
 	} else {
-		colon = strrchr(s, ':');
-		if (colon == NULL || memchr(s, ':', (size_t)(colon - s)) != NULL)
-			return 0;	/* none, or a bare IPv6 address */
-	}
-	p = colon + 1;
-	if (*p == '\0' || strlen(p) > 5)
-		return 0;
-	for (; *p; p++) {
-		if (*p < '0' || *p > '9')
+		for (i = 0; i < n; i++)
+			if (s[i] == ':') {
+				if (colon != NULL)
+					return 0;	/* a bare IPv6 address */
+				colon = s + i;
+			}
+		if (colon == NULL)
 			return 0;
-		v = v * 10 + (unsigned long)(*p - '0');
+	}
+	i = (size_t)(colon + 1 - s);
+	if (i == n || n - i > 5)
+		return 0;
+	for (; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		v = v * 10 + (unsigned long)(s[i] - '0');
 	}
 	return v >= 1 && v <= 65535 ? (unsigned)v : 0;
-}
-
-/* Check one group; counts its targets into *ntargets. */
-static int
-check_group(struct json_object *g, size_t gi, size_t *ntargets, char *err, size_t errlen)
-{
-	struct json_object_iterator it, end;
-	struct json_object *targets = NULL, *labels = NULL;
-
-	if (!json_object_is_type(g, json_type_object)) {
-		snprintf(err, errlen, "group %zu is not an object", gi + 1);
-		return -1;
-	}
-	it = json_object_iter_begin(g);
-	end = json_object_iter_end(g);
-	for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
-		const char *k = json_object_iter_peek_name(&it);
-
-		if (strcmp(k, "targets") == 0) {
-			targets = json_object_iter_peek_value(&it);
-		} else if (strcmp(k, "labels") == 0) {
-			labels = json_object_iter_peek_value(&it);
-		} else {
-			snprintf(err, errlen, "group %zu: unknown key '%.*s' (only targets and labels)",
-			    gi + 1, shown_len(k), k);
-			return -1;
-		}
-	}
-	if (targets != NULL) {
-		size_t n;
-
-		if (!json_object_is_type(targets, json_type_array)) {
-			snprintf(err, errlen, "group %zu: targets is not an array", gi + 1);
-			return -1;
-		}
-		n = json_object_array_length(targets);
-		for (size_t i = 0; i < n; i++) {
-			struct json_object *t = json_object_array_get_idx(targets, i);
-
-			if (!json_object_is_type(t, json_type_string)) {
-				snprintf(err, errlen, "group %zu: target %zu is not a string", gi + 1,
-				    i + 1);
-				return -1;
-			}
-			if (json_object_get_string_len(t) == 0) {
-				snprintf(err, errlen, "group %zu: target %zu is empty", gi + 1, i + 1);
-				return -1;
-			}
-		}
-		*ntargets += n;
-	}
-	if (labels != NULL) {
-		if (!json_object_is_type(labels, json_type_object)) {
-			snprintf(err, errlen, "group %zu: labels is not an object", gi + 1);
-			return -1;
-		}
-		it = json_object_iter_begin(labels);
-		end = json_object_iter_end(labels);
-		for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
-			const char *k = json_object_iter_peek_name(&it);
-
-			if (!label_name_ok(k)) {
-				snprintf(err, errlen,
-				    "group %zu: label name '%.*s' is not [a-zA-Z_][a-zA-Z0-9_]*",
-				    gi + 1, shown_len(k), k);
-				return -1;
-			}
-			if (!json_object_is_type(json_object_iter_peek_value(&it), json_type_string)) {
-				snprintf(err, errlen, "group %zu: label %.*s is not a string", gi + 1,
-				    shown_len(k), k);
-				return -1;
-			}
-		}
-	}
-	return 0;
-}
-
-static const char *
-jstr(struct json_object *o)
-{
-	return json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE);
-}
-
-/*
- * Append group g as {"targets":[...],"labels":{...}}, with only the targets whose index is
- * listed in idx[0..n) (all of them when idx is NULL).
- */
-static int
-render_group(struct strbuf *b, struct json_object *g, const struct entry *idx, size_t n)
-{
-	struct json_object *targets = NULL, *labels = NULL;
-	size_t count;
-
-	json_object_object_get_ex(g, "targets", &targets);
-	json_object_object_get_ex(g, "labels", &labels);
-	count = idx ? n : (targets ? json_object_array_length(targets) : 0);
-	if (strbuf_str(b, "{\"targets\":[") < 0)
-		return -1;
-	for (size_t i = 0; i < count; i++) {
-		struct json_object *t = json_object_array_get_idx(targets, idx ? idx[i].target : i);
-
-		if ((i > 0 && strbuf_str(b, ",") < 0) || strbuf_str(b, jstr(t)) < 0)
-			return -1;
-	}
-	if (strbuf_str(b, "],\"labels\":") < 0 ||
-	    strbuf_str(b, labels ? jstr(labels) : "{}") < 0 || strbuf_str(b, "}") < 0)
-		return -1;
-	return 0;
 }
 
 static int
@@ -212,148 +82,188 @@ entry_cmp(const void *a, const void *b)
 	return x->target < y->target ? -1 : x->target > y->target;
 }
 
-/* Every body of ts from the validated array root. */
+/*
+ * Every targeted (port, group, target) of l in that order, in *out; -1 on out of memory.
+ * Files sorted by port (sd-scan's) come out in order and skip the sort.
+ */
 static int
-render(struct targetset *ts, struct json_object *root)
+entries(const struct httpsd_list *l, struct entry **out, size_t *n)
 {
-	size_t ng = json_object_array_length(root), ne = 0, nports = 0;
 	struct entry *e = NULL;
-	int rc = -1;
+	size_t ne = 0;
+	int sorted = 1;
 
-	if (strbuf_str(&ts->all, ng ? "[" : "[]\n") < 0)
-		goto out;
-	for (size_t gi = 0; gi < ng; gi++) {
-		if (strbuf_str(&ts->all, gi ? ",\n" : "\n") < 0 ||
-		    render_group(&ts->all, json_object_array_get_idx(root, gi), NULL, 0) < 0)
-			goto out;
-	}
-	if (ng && strbuf_str(&ts->all, "\n]\n") < 0)
-		goto out;
+	if (l->ntargets && (e = calloc(l->ntargets, sizeof(*e))) == NULL)
+		return -1;
+	for (size_t gi = 0; gi < l->ngroups; gi++) {
+		const struct httpsd_group *g = &l->groups[gi];
 
-	if (ts->ntargets && (e = calloc(ts->ntargets, sizeof(*e))) == NULL)
-		goto out;
-	for (size_t gi = 0; gi < ng; gi++) {
-		struct json_object *t = NULL;
-
-		if (!json_object_object_get_ex(json_object_array_get_idx(root, gi), "targets", &t) ||
-		    t == NULL)
-			continue;
-		for (size_t ti = 0; ti < json_object_array_length(t); ti++) {
-			unsigned p = target_port(json_object_get_string(json_object_array_get_idx(t, ti)));
+		for (uint32_t ti = 0; ti < g->ntargets; ti++) {
+			struct httpsd_str t = l->targets[g->target0 + ti];
+			unsigned p = target_port(httpsd_bytes(l, t), t.len);
 
 			if (p == 0)
 				continue;	/* no port: only in the unfiltered body */
-			e[ne].port = p;
-			e[ne].group = gi;
+			e[ne].port = (uint16_t)p;
+			e[ne].group = (uint32_t)gi;
 			e[ne].target = ti;
+			if (ne > 0 && e[ne].port < e[ne - 1].port)
+				sorted = 0;
 			ne++;
 		}
 	}
-	if (ne)
+	if (!sorted)
 		qsort(e, ne, sizeof(*e), entry_cmp);
+	*out = e;
+	*n = ne;
+	return 0;
+}
+
+/*
+ * The fragment of one port, entries e[0..n): when its groups follow each other in the whole
+ * body and hold no target on another port (every file sd-scan writes), it is a range of that
+ * body and costs no memory; otherwise its groups are rendered into frags.
+ */
+static int
+port_fragment(struct targetset *ts, const struct httpsd_list *l, const size_t *offs,
+    const struct entry *e, size_t n, struct portfrag *pf, uint32_t *only)
+{
+	size_t first = e[0].group, last = e[n - 1].group;
+	int whole = last - first + 1 <= n;
+
+	for (size_t i = 0, gi = first; whole && i < n; gi++) {
+		size_t j = i;
+
+		while (j < n && e[j].group == gi)
+			j++;
+		whole = j > i && j - i == l->groups[gi].ntargets;
+		i = j;
+	}
+	pf->port = e[0].port;
+	if (whole) {
+		size_t end = last + 1 < l->ngroups ? offs[last + 1] - 2 : ts->all_len - 3;
+
+		pf->in_all = 1;
+		pf->off = offs[first] - 1;	/* from the "\n" before the first group */
+		pf->len = end - pf->off;
+		return 0;
+	}
+	pf->off = ts->frags.len;
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+
+		while (j < n && e[j].group == e[i].group) {
+			only[j - i] = e[j].target;
+			j++;
+		}
+		if (strbuf_str(&ts->frags, i ? ",\n" : "\n") < 0 ||
+		    httpsd_group_format(&ts->frags, l, e[i].group, only, j - i) < 0)
+			return -1;
+		i = j;
+	}
+	pf->len = ts->frags.len - pf->off;
+	return 0;
+}
+
+/*
+ * The whole body into ts, and where each group starts in it: the file itself when it is
+ * already in that form and ours to keep (*kept = 1), else rendered.
+ */
+static int
+whole_body(struct targetset *ts, const struct httpsd_list *l, char *file, size_t len,
+    size_t **offs, int *kept)
+{
+	int r;
+
+	*kept = 0;
+	if (file != NULL) {
+		if (l->ngroups && (*offs = calloc(l->ngroups, sizeof(**offs))) == NULL)
+			return -1;
+		if ((r = httpsd_format_is(l, file, len, *offs)) < 0)
+			return -1;
+		if (r == 1) {
+			ts->all = file;
+			ts->all_len = len;
+			*kept = 1;
+			return 0;
+		}
+		free(*offs);
+		*offs = NULL;
+	}
+	return httpsd_format(l, &ts->all, &ts->all_len, offs);
+}
+
+/* Every body of ts from the parsed list (and the file, see whole_body). */
+static int
+render(struct targetset *ts, const struct httpsd_list *l, char *file, size_t len, int *kept)
+{
+	struct entry *e = NULL;
+	size_t *offs = NULL, ne = 0, nports = 0;
+	uint32_t *only = NULL;
+	int rc = -1;
+
+	if (whole_body(ts, l, file, len, &offs, kept) < 0 || entries(l, &e, &ne) < 0)
+		goto out;
 	for (size_t i = 0; i < ne; i++)
 		if (i == 0 || e[i].port != e[i - 1].port)
 			nports++;
-	if (nports && (ts->ports = calloc(nports, sizeof(*ts->ports))) == NULL)
+	if (nports && ((ts->ports = calloc(nports, sizeof(*ts->ports))) == NULL ||
+	    (only = calloc(ne, sizeof(*only))) == NULL))
 		goto out;
 	for (size_t i = 0; i < ne;) {
-		struct portfrag *pf = &ts->ports[ts->nports++];
-		int first = 1;
+		size_t j = i;
 
-		pf->port = (uint16_t)e[i].port;
-		pf->off = ts->frags.len;
-		while (i < ne && e[i].port == pf->port) {
-			size_t j = i;
-
-			while (j < ne && e[j].port == e[i].port && e[j].group == e[i].group)
-				j++;
-			if (strbuf_str(&ts->frags, first ? "\n" : ",\n") < 0 ||
-			    render_group(&ts->frags, json_object_array_get_idx(root, e[i].group),
-			    &e[i], j - i) < 0)
-				goto out;
-			first = 0;
-			i = j;
-		}
-		pf->len = ts->frags.len - pf->off;
+		while (j < ne && e[j].port == e[i].port)
+			j++;
+		if (port_fragment(ts, l, offs, e + i, j - i, &ts->ports[ts->nports++], only) < 0)
+			goto out;
+		i = j;
 	}
 	rc = 0;
 out:
 	free(e);
+	free(offs);
+	free(only);
 	return rc;
+}
+
+/*
+ * The set of a parsed list; -1 and err on out of memory. file (malloc'd, len bytes, or
+ * NULL) is what was parsed, given to the set when it serves it as it is (*kept = 1).
+ */
+static int
+build(const struct httpsd_list *l, char *file, size_t len, int *kept, struct targetset **out,
+    char *err, size_t errlen)
+{
+	struct targetset *ts = calloc(1, sizeof(*ts));
+
+	*kept = 0;
+	if (ts == NULL || render(ts, l, file, len, kept) < 0) {
+		if (*kept)
+			ts->all = NULL;	/* the caller still owns file */
+		*kept = 0;
+		targetset_free(ts);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	ts->ngroups = l->ngroups;
+	ts->ntargets = l->ntargets;
+	*out = ts;
+	return 0;
 }
 
 int
 targetset_parse(const char *buf, size_t len, struct targetset **out, char *err, size_t errlen)
 {
-	struct json_tokener *tok = NULL;
-	struct json_object *root = NULL;
-	struct targetset *ts = NULL;
-	enum json_tokener_error je;
-	size_t end, ng;
-	int rc = -1;
+	struct httpsd_list l;
+	int rc, kept;
 
 	*out = NULL;
-	if (len > TARGETSET_MAX_BYTES) {
-		snprintf(err, errlen, "larger than %u bytes", TARGETSET_MAX_BYTES);
-		return -1;
-	}
-	if (len > INT32_MAX || (tok = json_tokener_new()) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-	root = json_tokener_parse_ex(tok, buf, (int)len);
-	je = json_tokener_get_error(tok);
-	end = json_tokener_get_parse_end(tok);
-	if (root == NULL && je == json_tokener_continue && len > 0) {
-		/* a top-level literal ("null", "12") ends only at the end of input: say so */
-		root = json_tokener_parse_ex(tok, "", 1);
-		je = json_tokener_get_error(tok);
-		end = len;
-		if (root == NULL && je != json_tokener_success)
-			je = json_tokener_continue;
-	}
-	if (root == NULL) {
-		if (je == json_tokener_continue || len == 0)
-			snprintf(err, errlen, "JSON ends early at byte %zu (truncated or empty file)",
-			    len);
-		else if (je == json_tokener_success)
-			snprintf(err, errlen, "null instead of a list of groups");
-		else
-			snprintf(err, errlen, "JSON syntax error at byte %zu: %s", end,
-			    json_tokener_error_desc(je));
-		goto out;
-	}
-	for (; end < len; end++)
-		if (buf[end] != ' ' && buf[end] != '\n' && buf[end] != '\r' && buf[end] != '\t') {
-			snprintf(err, errlen, "JSON syntax error at byte %zu: data after the list", end);
-			goto out;
-		}
-	if (!json_object_is_type(root, json_type_array)) {
-		snprintf(err, errlen, "not a JSON array of target groups");
-		goto out;
-	}
-	if ((ts = calloc(1, sizeof(*ts))) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		goto out;
-	}
-	ng = json_object_array_length(root);
-	for (size_t gi = 0; gi < ng; gi++)
-		if (check_group(json_object_array_get_idx(root, gi), gi, &ts->ntargets, err,
-		    errlen) < 0)
-			goto out;
-	ts->ngroups = ng;
-	if (render(ts, root) < 0) {
-		snprintf(err, errlen, "out of memory");
-		goto out;
-	}
-	*out = ts;
-	ts = NULL;
-	rc = 0;
-out:
-	targetset_free(ts);
-	json_object_put(root);
-	json_tokener_free(tok);
+	httpsd_init(&l);
+	rc = httpsd_parse(buf, len, &l, err, errlen);
+	if (rc == 0)
+		rc = build(&l, NULL, 0, &kept, out, err, errlen);
+	httpsd_fini(&l);
 	return rc;
 }
 
@@ -362,7 +272,7 @@ targetset_free(struct targetset *ts)
 {
 	if (ts == NULL)
 		return;
-	free(ts->all.p);
+	free(ts->all);
 	free(ts->frags.p);
 	free(ts->ports);
 	free(ts);
@@ -413,9 +323,9 @@ targetset_body(const struct targetset *ts, const struct query *q, struct iovec *
 	size_t n = 0, total = 0;
 
 	if (!q->has_ports) {
-		iov[0].iov_base = ts->all.p;
-		iov[0].iov_len = ts->all.len;
-		*len = ts->all.len;
+		iov[0].iov_base = ts->all;
+		iov[0].iov_len = ts->all_len;
+		*len = ts->all_len;
 		return 1;
 	}
 	for (size_t i = 0; i < q->nports; i++) {
@@ -425,7 +335,7 @@ targetset_body(const struct targetset *ts, const struct query *q, struct iovec *
 			continue;
 		iov[n].iov_base = n ? comma_s : open_s;
 		iov[n++].iov_len = 1;
-		iov[n].iov_base = ts->frags.p + pf->off;
+		iov[n].iov_base = (pf->in_all ? ts->all : ts->frags.p) + pf->off;
 		iov[n++].iov_len = pf->len;
 	}
 	iov[n].iov_base = n ? close_s : empty_s;
@@ -471,63 +381,38 @@ targetset_cache_fini(struct targetset_cache *c)
 }
 
 /*
- * Read the open file into a new buffer; *key from fstat before, checked again after, so
- * a file rewritten in place while read is noticed (1: changed, try again).
+ * Read, parse and render the file: 0 and *out, 1 when it changed while read (try again),
+ * -1 with *kind. A file in sd-scan's form is its own whole body: a reload then holds the
+ * old set, the file and the parsed list (about half the file) at most.
  */
 static int
-read_whole(int fd, struct targetset_key *key, char **out, size_t *outlen, char *err,
-    size_t errlen, const char *path)
+load(struct targetset_cache *c, struct targetset_key *key, struct targetset **out,
+    enum targetset_error *kind, char *err, size_t errlen)
 {
-	struct stat st;
-	struct targetset_key after;
-	size_t cap, len = 0;
-	char *p;
+	struct readfile rf;
+	struct httpsd_list l;
+	char why[256];
+	int rc, kept = 0;
 
-	if (fstat(fd, &st) < 0) {
-		snprintf(err, errlen, "targets file %s: %s", path, strerror(errno));
+	if (readfile_load(c->path, TARGETSET_MAX_BYTES, 0, &rf, why, sizeof(why)) < 0) {
+		*kind = TARGETSET_MISSING;
+		snprintf(err, errlen, "targets file %s", why);
 		return -1;
 	}
-	key_of(&st, key);
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "targets file %s: not a regular file", path);
-		return -1;
-	}
-	if ((uint64_t)st.st_size > TARGETSET_MAX_BYTES) {
-		snprintf(err, errlen, "targets file %s: larger than %u bytes", path,
-		    TARGETSET_MAX_BYTES);
-		return -1;
-	}
-	cap = (size_t)st.st_size + 1;
-	if ((p = malloc(cap)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	for (;;) {
-		ssize_t r = read(fd, p + len, cap - len);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			snprintf(err, errlen, "targets file %s: read: %s", path, strerror(errno));
-			free(p);
-			return -1;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-		if (len == cap) {	/* grew while we read */
-			free(p);
-			return 1;
-		}
-	}
-	if (fstat(fd, &st) < 0 || (key_of(&st, &after), !key_eq(key, &after)) ||
-	    len != (size_t)st.st_size) {
-		free(p);
+	key_of(&rf.st, key);
+	if (rf.changed) {
+		free(rf.data);
 		return 1;
 	}
-	*out = p;
-	*outlen = len;
-	return 0;
+	httpsd_init(&l);
+	rc = httpsd_parse(rf.data, rf.len, &l, err, errlen);
+	if (rc == 0)
+		rc = build(&l, rf.data, rf.len, &kept, out, err, errlen);
+	httpsd_fini(&l);
+	if (!kept)
+		free(rf.data);
+	*kind = rc == 0 ? TARGETSET_OK : TARGETSET_CORRUPT;
+	return rc;
 }
 
 const struct targetset *
@@ -557,35 +442,23 @@ targetset_cache_get(struct targetset_cache *c, enum targetset_error *kind, char 
 		return NULL;
 	}
 	for (attempt = 0; attempt < 3; attempt++) {
-		char *buf = NULL;
-		size_t len = 0;
-		int fd, r;
+		int r;
 
-		/* O_NONBLOCK: a FIFO put in the file's place must not hang us in open() */
-		if ((fd = open(c->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
-			*kind = TARGETSET_MISSING;
-			snprintf(err, errlen, "targets file %s: %s", c->path, strerror(errno));
-			return NULL;
-		}
-		r = read_whole(fd, &key, &buf, &len, err, errlen, c->path);
-		close(fd);	/* read-only: nothing to lose on close */
-		if (r < 0) {
-			*kind = TARGETSET_MISSING;
-			return NULL;
-		}
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		r = load(c, &key, &ts, kind, why, sizeof(why));
+		clock_gettime(CLOCK_MONOTONIC, &t1);
 		if (r == 1)
 			continue;
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		r = targetset_parse(buf, len, &ts, why, sizeof(why));
-		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (r < 0 && *kind == TARGETSET_MISSING) {
+			snprintf(err, errlen, "%s", why);
+			return NULL;
+		}
 		c->load_cost = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-		free(buf);
 		if (r < 0) {
 			c->failed = 1;
 			c->failures++;
 			c->failed_key = key;
 			snprintf(c->failed_err, sizeof(c->failed_err), "%s", why);
-			*kind = TARGETSET_CORRUPT;
 			snprintf(err, errlen, "%s", why);
 			return NULL;
 		}

@@ -7,6 +7,9 @@
  *
  * DESIGN: bodies are plain byte ranges ("[", fragments joined by ",", "\n]\n"), described by
  * an iovec list, so they could as well be files on disk sent by the web server (X-Sendfile).
+ * httpsd.c parses and renders. A file already in rendered form (every file sd-scan writes)
+ * is kept as the whole body, and a port whose groups follow each other there is a range of
+ * it, so a set of such a file costs about the file's size and nothing per port.
  */
 #ifndef SD_TARGETSET_H
 #define SD_TARGETSET_H
@@ -17,9 +20,10 @@
 #include <sys/uio.h>
 #include <time.h>
 
+#include "httpsd.h"
 #include "query.h"
 
-#define TARGETSET_MAX_BYTES	(256u * 1024 * 1024)	/* larger files are refused */
+#define TARGETSET_MAX_BYTES	HTTPSD_MAX_BYTES	/* larger files are refused */
 /* Room for the iovec list of any body: "[" + fragment and "," per port + "\n]\n". */
 #define TARGETSET_IOV_MAX	(2 * QUERY_PORTS_MAX + 2)
 

@@ -3,11 +3,13 @@
  * bounds, and the format/parse round trip.
  */
 #include <check.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "procio.h"
 #include "ptrcache.h"
 #include "check_main.h"
 
@@ -248,9 +250,37 @@ START_TEST(bounded)
 }
 END_TEST
 
+START_TEST(oversized_file_read_only_to_its_cap)
+{
+	/* 128 MiB (sparse): only the first 64 MiB + 1 byte are read (the old loop read 128) */
+	char path[] = "/tmp/check_ptrcache.XXXXXX", err[300];
+	struct ptrcache *pc = ptrcache_new();
+	struct ptrcache_stats st;
+	unsigned long long before;
+	int fd = mkstemp(path), missing;
+	const char line[] = "10.0.0.1\t1700000600\ta.example\n";
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, line, strlen(line)), (ssize_t)strlen(line));
+	ck_assert_int_eq(ftruncate(fd, (off_t)128 << 20), 0);
+	ck_assert_int_eq(close(fd), 0);
+	before = procio_rchar();
+	ck_assert_int_eq(ptrcache_load(pc, path, 1700000000, &st, &missing, err, sizeof(err)), 0);
+	if (before > 0)
+		ck_assert_uint_le(procio_rchar() - before,
+		    (unsigned long long)PTRCACHE_FILE_MAX + 1 + 4096);
+	ck_assert_uint_eq(st.loaded, 1);
+	ck_assert_uint_ge(st.bad, 1);
+	ck_assert_ptr_nonnull(strstr(st.first_bad, "larger than 64 MiB"));
+	ck_assert_int_eq(unlink(path), 0);
+	ptrcache_free(pc);
+}
+END_TEST
+
 static void
 add_tests(void)
 {
+	ADD(oversized_file_read_only_to_its_cap);
 	ADD(good_lines);
 	ADD(bad_lines_skipped_and_counted);
 	ADD(binary_garbage);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -30,12 +31,21 @@ fstat(int fd, struct stat *st)
 	return (int)syscall(SYS_fstat, fd, st);
 }
 
+/* Count the targets of a file holding s. */
 static int
 count(const char *s, size_t *n)
 {
-	char err[200];
+	char path[] = "/tmp/check_shrinkguard.XXXXXX", err[400];
+	int fd = mkstemp(path), rc;
 
-	return shrinkguard_count(s, strlen(s), n, err, sizeof(err));
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, s, strlen(s)), (ssize_t)strlen(s));
+	ck_assert_int_eq(close(fd), 0);
+	rc = shrinkguard_count_file(path, n, err, sizeof(err));
+	if (rc < 0)
+		ck_assert_ptr_nonnull(strstr(err, path));
+	ck_assert_int_eq(unlink(path), 0);
+	return rc;
 }
 
 START_TEST(counts_targets)
@@ -56,7 +66,10 @@ END_TEST
 START_TEST(rejects_what_is_not_a_target_list)
 {
 	static const char *const bad[] = { "", "[", "{}", "[1]", "[{\"targets\":3}]", "[] x",
-	    "\"str\"", "[null]" };
+	    "\"str\"", "[null]",
+	    /* what sd-serve refuses is no target list for the guard either */
+	    "[{\"targets\":[\"a:1\"],\"labels\":{\"a-b\":\"x\"}}]",
+	    "[{\"targets\":[\"a:1\"],\"extra\":1}]", "[{\"targets\":[\"\"]}]" };
 	size_t n;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)

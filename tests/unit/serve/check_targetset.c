@@ -134,6 +134,27 @@ START_TEST(hand_written_groups)
 }
 END_TEST
 
+START_TEST(unsorted_file_filters_like_a_sorted_one)
+{
+	/* ports out of order: a port's groups apart (rendered apart) or together (a range of
+	 * the whole body), and a group with two ports split per port */
+	struct targetset *ts = parse_ok(
+	    "[{\"targets\":[\"a:9100\"]},{\"targets\":[\"b:8080\"]},{\"targets\":[\"c:8080\"]},"
+	    "{\"targets\":[\"d:9100\",\"d:22\"]},{\"targets\":[\"e:9100\"]}]");
+
+	BODY_EQ(ts, "port=8080",
+	    "[\n{\"targets\":[\"b:8080\"],\"labels\":{}},\n{\"targets\":[\"c:8080\"],\"labels\":{}}\n]\n");
+	BODY_EQ(ts, "port=9100",
+	    "[\n{\"targets\":[\"a:9100\"],\"labels\":{}},\n{\"targets\":[\"d:9100\"],\"labels\":{}},"
+	    "\n{\"targets\":[\"e:9100\"],\"labels\":{}}\n]\n");
+	BODY_EQ(ts, "port=22", "[\n{\"targets\":[\"d:22\"],\"labels\":{}}\n]\n");
+	BODY_EQ(ts, "port=22,8080",
+	    "[\n{\"targets\":[\"d:22\"],\"labels\":{}},\n{\"targets\":[\"b:8080\"],\"labels\":{}},"
+	    "\n{\"targets\":[\"c:8080\"],\"labels\":{}}\n]\n");
+	targetset_free(ts);
+}
+END_TEST
+
 START_TEST(escapes_survive)
 {
 	struct targetset *ts = parse_ok(
@@ -322,6 +343,7 @@ add_tests(void)
 {
 	ADD(sd_scan_file_served_byte_for_byte);
 	ADD(hand_written_groups);
+	ADD(unsorted_file_filters_like_a_sorted_one);
 	ADD(escapes_survive);
 	ADD(invalid_files_are_refused);
 	ADD(nul_inside_buffer);

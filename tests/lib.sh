@@ -125,7 +125,7 @@ expect_405_after_big_body() {
 }
 
 # serve_endpoint_checks URL TARGETS-FILE: sd-serve mounted at URL (e.g. http://H:P/sd), serving
-# TARGETS-FILE, answers every endpoint as sd-serve(1) says: the list byte for byte, ?port=
+# TARGETS-FILE, answers every endpoint as sd-serve(8) says: the list byte for byte, ?port=
 # filters, /health, /metrics, /, 404, 405, 400, and 503 for a corrupt file. Leaves
 # tests/data/serve-targets.json installed.
 serve_endpoint_checks() {

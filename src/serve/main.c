@@ -73,7 +73,7 @@ usage(FILE *fp)
 	    "  -help, -version\n"
 	    "\n"
 	    "Exit status: 0 clean shutdown (SIGTERM); 1 runtime failure; 2 bad usage or\n"
-	    "configuration. See sd-serve(1).\n");
+	    "configuration. See sd-serve(8).\n");
 }
 
 static int

@@ -3,7 +3,8 @@
 # its unit tests (tests/prometheus/sd-scanner.rules.test.yml: each alert fires when it should
 # and not before); every metric a rule reads is one sd-scan writes (tests/data/textfile-*.prom)
 # or sd-serve serves (src/serve/reqstats.c), but connection_status_up (the listed sockets'
-# metric). The unit tests can fail: a rule with a changed threshold makes them fail.
+# metric) and node_exporter's node_textfile_scrape_error. The unit tests can fail: a rule
+# with a changed threshold makes them fail.
 # Needs no root and no network.
 . "$(dirname "$0")/../lib.sh"
 
@@ -16,14 +17,14 @@ out=$(promtool test rules "$TESTS" 2>&1) || fail "promtool test rules: $out"
 # metric names in the expressions, against what the programs write
 known=$( { sed -n 's/^# TYPE \([a-z_]*\) .*/\1/p' "$TOP"/tests/data/textfile-*.prom
 	grep -o 'expo_family(&e, "[a-z_]*"' "$TOP/src/serve/reqstats.c" | sed 's/.*"\(.*\)"/\1/'
-	echo connection_status_up; } | sort -u)
+	echo connection_status_up; echo node_textfile_scrape_error; } | sort -u)
 used=$(python3 - "$RULES" <<'PY'
 import re, sys
 names = set()
 for line in open(sys.argv[1]):
     m = re.match(r'\s*expr:\s*(.*)', line)
     if m:
-        names |= set(re.findall(r'\b(scanner_[a-z_]+|connection_[a-z_]+)\b', m.group(1)))
+        names |= set(re.findall(r'\b(scanner_[a-z_]+|connection_[a-z_]+|node_[a-z_]+)\b', m.group(1)))
 print("\n".join(sorted(names)))
 PY
 )

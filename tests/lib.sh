@@ -226,3 +226,26 @@ stop_pid() {
 	for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
 	fail "PID $1 did not stop on SIGTERM"
 }
+
+# poll_until WANT TRIES CMD...: runs CMD every 0.5 s, at most TRIES times, until it prints
+# exactly WANT; GOT holds its last output either way
+poll_until() {
+	local want=$1 tries=$2
+	shift 2
+	GOT=""
+	for _ in $(seq "$tries"); do
+		GOT=$("$@" 2>/dev/null) && [ "$GOT" = "$want" ] && return 0
+		sleep 0.5
+	done
+	return 1
+}
+
+# targets_of_port FILE PORT: "target node_type hostname ip port" for each group of PORT in a
+# targets file, sorted; node_type as the seed's relabel rule makes it from the host name
+# ('([a-zA-Z]+)\d+.*'), "-" where it does not match
+targets_of_port() {
+	jq -r --arg port "$2" '.[] | select(.labels.__meta_sd_port == $port) | [.targets[0],
+		(.labels.__meta_sd_hostname | capture("^(?<t>[a-zA-Z]+)[0-9]") // {t: "-"} | .t),
+		.labels.__meta_sd_hostname, .labels.__meta_sd_ip, .labels.__meta_sd_port] | join(" ")' \
+		"$1" | sort
+}

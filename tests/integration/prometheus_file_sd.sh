@@ -33,34 +33,28 @@ bg prometheus --config.file="$TMP/prom/prometheus.yml" --storage.tsdb.path="$TMP
 prom_pid=$BG_PID
 wait_http "http://127.0.0.1:$PPORT/-/ready" 30 "$prom_pid" || fail "Prometheus did not start: $(tail -5 "$TMP/prometheus.log")"
 
+# listed: "instance node_type hostname ip port" per target Prometheus lists from the file
 listed() {
 	ns_exec curl -s "http://127.0.0.1:$PPORT/api/v1/targets?state=active" >"$TMP/api.json" || return 1
-	jq -r '.data.activeTargets[] | [.labels.instance, (.labels.node_type // "-"),
-		.discoveredLabels.__meta_sd_ip, .discoveredLabels.__meta_sd_port,
-		(.discoveredLabels.__meta_filepath | sub(".*/"; ""))] | join(" ")' "$TMP/api.json" | sort
+	jq -r --arg f "$TMP/state/targets.json" '.data.activeTargets[] |
+		select(.discoveredLabels.__meta_filepath == $f) | [.labels.instance,
+		(.labels.node_type // "-"), .discoveredLabels.__meta_sd_hostname,
+		.discoveredLabels.__meta_sd_ip, .discoveredLabels.__meta_sd_port] | join(" ")' \
+		"$TMP/api.json" | sort
 }
-expected() {
-	jq -r '.[] | select(.labels.__meta_sd_port == "9100") | [.targets[0],
-		(.labels.__meta_sd_hostname | capture("^(?<t>[a-zA-Z]+)[0-9]") // {t: "-"} | .t),
-		.labels.__meta_sd_ip, .labels.__meta_sd_port, "targets.json"] | join(" ")' \
-		"$TMP/state/targets.json" | sort
-}
+# wait_listed N: Prometheus lists the N 9100 targets of the targets file sd-scan wrote
 wait_listed() {
-	local want got=""
-	want=$(expected)
+	local want
+	want=$(targets_of_port "$TMP/state/targets.json" 9100)
 	[ "$(wc -l <<<"$want")" = "$1" ] || fail "the scan wrote $(wc -l <<<"$want") 9100 targets, not $1: $want"
-	for _ in $(seq 60); do
-		got=$(listed 2>/dev/null) && [ "$got" = "$want" ] && return 0
-		sleep 0.5
-	done
-	fail "Prometheus lists
-$got
+	poll_until "$want" 60 listed || fail "Prometheus lists
+$GOT
 expected
 $want
 log: $(tail -5 "$TMP/prometheus.log")"
 }
 wait_listed 2
-grep -q '^web01.example:9100 web 127.0.11.1 9100 targets.json$' <<<"$(listed)" ||
+grep -q '^web01.example:9100 web web01.example 127.0.11.1 9100$' <<<"$(listed)" ||
 	fail "web01 not named and typed: $(listed)"
 log "Prometheus file_sd lists the 2 scanned 9100 targets"
 stop_pid "$listeners"

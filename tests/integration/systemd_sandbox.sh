@@ -117,22 +117,24 @@ log "sd-scan.service's ExecStart scans and names 3 targets in its sandbox"
 scan_in_sandbox sd-scan.service "$SCAN_UID" - /usr/bin/python3 -c \
 	'import socket; socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); socket.socket(socket.AF_UNIX)'
 assert_eq "sockets of the allowed families" 0 "$RC"
-scan_in_sandbox sd-scan.service "$SCAN_UID" - /usr/bin/python3 -c \
+# refused WHAT CMD...: CMD fails in sd-scan.service's sandbox
+refused() {
+	local what=$1
+	shift
+	scan_in_sandbox sd-scan.service "$SCAN_UID" - "$@"
+	[ "$RC" -ne 0 ] || fail "$what was allowed"
+}
+refused "RestrictAddressFamilies=: an AF_NETLINK socket" /usr/bin/python3 -c \
 	'import socket; socket.socket(socket.AF_NETLINK, socket.SOCK_RAW)'
-[ "$RC" -ne 0 ] || fail "RestrictAddressFamilies=: an AF_NETLINK socket was allowed"
 # ptrace(PTRACE_TRACEME) needs no privilege; only the filter (@debug is not allowed) refuses it
-scan_in_sandbox sd-scan.service "$SCAN_UID" - /usr/bin/python3 -c \
-	'import ctypes, sys; sys.exit(ctypes.CDLL(None).ptrace(0, 0, 0, 0) != -1)'
-[ "$RC" -eq 0 ] || fail "SystemCallFilter=: ptrace was allowed"
+refused "SystemCallFilter=: ptrace" /usr/bin/python3 -c \
+	'import ctypes, sys; sys.exit(ctypes.CDLL(None).ptrace(0, 0, 0, 0) == -1)'
 # (the environment outranks a flag, as EnvironmentFile= would)
-scan_in_sandbox sd-scan.service "$SCAN_UID" - /usr/bin/env SCANNER_OUTPUT=/usr/local/bin/t.json /usr/local/bin/sd-scan
-[ "$RC" -ne 0 ] || fail "sd-scan wrote outside its state directory"
-scan_in_sandbox sd-scan.service "$SCAN_UID" - /usr/bin/python3 -c \
+refused "ProtectSystem=strict: a targets file outside the state directory" \
+	/usr/bin/env SCANNER_OUTPUT=/usr/local/bin/t.json /usr/local/bin/sd-scan
+refused "MemoryDenyWriteExecute=: a W+X mapping" /usr/bin/python3 -c \
 	'import mmap; mmap.mmap(-1, 4096, prot=mmap.PROT_READ | mmap.PROT_WRITE | mmap.PROT_EXEC)'
-[ "$RC" -ne 0 ] || fail "MemoryDenyWriteExecute=: a W+X mapping was allowed"
-scan_in_sandbox sd-scan.service "$SCAN_UID" - /usr/bin/python3 -c \
-	'import os; os.setresuid(0, 0, 0)'
-[ "$RC" -ne 0 ] || fail "the sandbox let its user become root"
+refused "becoming root" /usr/bin/python3 -c 'import os; os.setresuid(0, 0, 0)'
 
 # 3. the socket families sd-scan really opens (a scan with DNS, traced) are all allowed
 ns_exec strace -f -qq -e trace=socket -o "$TMP/socket.trace" "$BIN/sd-scan" \

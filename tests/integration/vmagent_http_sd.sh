@@ -55,36 +55,28 @@ bg vmagent -promscrape.config="$TMP/vm/scrape.yml" -promscrape.httpSDCheckInterv
 vm_pid=$BG_PID
 wait_http "http://127.0.0.1:$VPORT/health" 20 "$vm_pid" || fail "vmagent did not start: $(tail -5 "$TMP/vmagent.log")"
 
-# discovered: "instance node_type hostname ip port" per target vmagent lists, sorted
+# discovered: "instance node_type hostname ip port" per target vmagent lists (job
+# node_exporter), sorted
 discovered() {
 	ns_exec curl -s "http://127.0.0.1:$VPORT/api/v1/targets" >"$TMP/api.json" || return 1
-	jq -r '.data.activeTargets[] | [.labels.instance, (.labels.node_type // "-"),
-		.discoveredLabels.__meta_sd_hostname, .discoveredLabels.__meta_sd_ip,
-		.discoveredLabels.__meta_sd_port, .labels.job] | join(" ")' "$TMP/api.json" | sort
+	jq -r '.data.activeTargets[] | select(.labels.job == "node_exporter") | [.labels.instance,
+		(.labels.node_type // "-"), .discoveredLabels.__meta_sd_hostname,
+		.discoveredLabels.__meta_sd_ip, .discoveredLabels.__meta_sd_port] | join(" ")' \
+		"$TMP/api.json" | sort
 }
-# expected: the 9100 groups of the targets file sd-scan wrote
-expected() {
-	jq -r '.[] | select(.labels.__meta_sd_port == "9100") | [.targets[0],
-		(.labels.__meta_sd_hostname | capture("^(?<t>[a-zA-Z]+)[0-9]") // {t: "-"} | .t),
-		.labels.__meta_sd_hostname, .labels.__meta_sd_ip, .labels.__meta_sd_port, "node_exporter"] |
-		join(" ")' "$TMP/state/targets.json" | sort
-}
+# wait_discovered N: vmagent lists the N 9100 targets of the targets file sd-scan wrote
 wait_discovered() {
-	local want got=""
-	want=$(expected)
+	local want
+	want=$(targets_of_port "$TMP/state/targets.json" 9100)
 	[ "$(wc -l <<<"$want")" = "$1" ] || fail "the scan wrote $(wc -l <<<"$want") 9100 targets, not $1: $want"
-	for _ in $(seq 60); do
-		got=$(discovered 2>/dev/null) && [ "$got" = "$want" ] && return 0
-		sleep 0.5
-	done
-	fail "vmagent discovered
-$got
+	poll_until "$want" 60 discovered || fail "vmagent discovered
+$GOT
 expected
 $want
 vmagent log: $(tail -5 "$TMP/vmagent.log")"
 }
 wait_discovered 2
-grep -q '^app01.example:9100 app app01.example 127.0.10.1 9100 node_exporter$' <<<"$(discovered)" ||
+grep -q '^app01.example:9100 app app01.example 127.0.10.1 9100$' <<<"$(discovered)" ||
 	fail "app01 not named and typed: $(discovered)"
 log "vmagent discovers the 2 scanned 9100 targets with their labels"
 

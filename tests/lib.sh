@@ -249,3 +249,16 @@ targets_of_port() {
 		.labels.__meta_sd_hostname, .labels.__meta_sd_ip, .labels.__meta_sd_port] | join(" ")' \
 		"$1" | sort
 }
+
+# wait_listing WHO N FILE PORT CMD...: the targets file FILE holds N groups of PORT, and CMD
+# (a client's list, as targets_of_port prints it) comes to print exactly them
+wait_listing() {
+	local who=$1 n=$2 want
+	want=$(targets_of_port "$3" "$4")
+	shift 4
+	[ "$(grep -c . <<<"$want")" = "$n" ] || fail "the scan wrote not $n targets but: $want"
+	poll_until "$want" 60 "$@" || fail "$who lists
+$GOT
+expected
+$want"
+}

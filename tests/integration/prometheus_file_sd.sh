@@ -42,16 +42,8 @@ listed() {
 		.discoveredLabels.__meta_sd_ip, .discoveredLabels.__meta_sd_port] | join(" ")' \
 		"$TMP/api.json" | sort
 }
-# wait_listed N: Prometheus lists the N 9100 targets of the targets file sd-scan wrote
 wait_listed() {
-	local want
-	want=$(targets_of_port "$TMP/state/targets.json" 9100)
-	[ "$(wc -l <<<"$want")" = "$1" ] || fail "the scan wrote $(wc -l <<<"$want") 9100 targets, not $1: $want"
-	poll_until "$want" 60 listed || fail "Prometheus lists
-$GOT
-expected
-$want
-log: $(tail -5 "$TMP/prometheus.log")"
+	wait_listing "Prometheus (log: $(tail -3 "$TMP/prometheus.log"))" "$1" "$TMP/state/targets.json" 9100 listed
 }
 wait_listed 2
 grep -q '^web01.example:9100 web web01.example 127.0.11.1 9100$' <<<"$(listed)" ||

@@ -64,16 +64,8 @@ discovered() {
 		.discoveredLabels.__meta_sd_ip, .discoveredLabels.__meta_sd_port] | join(" ")' \
 		"$TMP/api.json" | sort
 }
-# wait_discovered N: vmagent lists the N 9100 targets of the targets file sd-scan wrote
 wait_discovered() {
-	local want
-	want=$(targets_of_port "$TMP/state/targets.json" 9100)
-	[ "$(wc -l <<<"$want")" = "$1" ] || fail "the scan wrote $(wc -l <<<"$want") 9100 targets, not $1: $want"
-	poll_until "$want" 60 discovered || fail "vmagent discovered
-$GOT
-expected
-$want
-vmagent log: $(tail -5 "$TMP/vmagent.log")"
+	wait_listing "vmagent (log: $(tail -3 "$TMP/vmagent.log"))" "$1" "$TMP/state/targets.json" 9100 discovered
 }
 wait_discovered 2
 grep -q '^app01.example:9100 app app01.example 127.0.10.1 9100$' <<<"$(discovered)" ||

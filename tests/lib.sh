@@ -262,3 +262,12 @@ $GOT
 expected
 $want"
 }
+
+# api_targets URL SELECT: the active targets at URL (a Prometheus-compatible /api/v1/targets,
+# fetched inside the namespace) that pass the jq filter SELECT, printed as targets_of_port does
+api_targets() {
+	ns_exec curl -s "$1" >"$TMP/api.json" || return 1
+	jq -r ".data.activeTargets[] | $2 | "'[.labels.instance, (.labels.node_type // "-"),
+		.discoveredLabels.__meta_sd_hostname, .discoveredLabels.__meta_sd_ip,
+		.discoveredLabels.__meta_sd_port] | join(" ")' "$TMP/api.json" | sort
+}

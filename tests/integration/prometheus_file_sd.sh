@@ -35,12 +35,8 @@ wait_http "http://127.0.0.1:$PPORT/-/ready" 30 "$prom_pid" || fail "Prometheus d
 
 # listed: "instance node_type hostname ip port" per target Prometheus lists from the file
 listed() {
-	ns_exec curl -s "http://127.0.0.1:$PPORT/api/v1/targets?state=active" >"$TMP/api.json" || return 1
-	jq -r --arg f "$TMP/state/targets.json" '.data.activeTargets[] |
-		select(.discoveredLabels.__meta_filepath == $f) | [.labels.instance,
-		(.labels.node_type // "-"), .discoveredLabels.__meta_sd_hostname,
-		.discoveredLabels.__meta_sd_ip, .discoveredLabels.__meta_sd_port] | join(" ")' \
-		"$TMP/api.json" | sort
+	api_targets "http://127.0.0.1:$PPORT/api/v1/targets?state=active" \
+		"select(.discoveredLabels.__meta_filepath == \"$TMP/state/targets.json\")"
 }
 wait_listed() {
 	wait_listing "Prometheus (log: $(tail -3 "$TMP/prometheus.log"))" "$1" "$TMP/state/targets.json" 9100 listed

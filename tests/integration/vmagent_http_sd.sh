@@ -58,11 +58,7 @@ wait_http "http://127.0.0.1:$VPORT/health" 20 "$vm_pid" || fail "vmagent did not
 # discovered: "instance node_type hostname ip port" per target vmagent lists (job
 # node_exporter), sorted
 discovered() {
-	ns_exec curl -s "http://127.0.0.1:$VPORT/api/v1/targets" >"$TMP/api.json" || return 1
-	jq -r '.data.activeTargets[] | select(.labels.job == "node_exporter") | [.labels.instance,
-		(.labels.node_type // "-"), .discoveredLabels.__meta_sd_hostname,
-		.discoveredLabels.__meta_sd_ip, .discoveredLabels.__meta_sd_port] | join(" ")' \
-		"$TMP/api.json" | sort
+	api_targets "http://127.0.0.1:$VPORT/api/v1/targets" 'select(.labels.job == "node_exporter")'
 }
 wait_discovered() {
 	wait_listing "vmagent (log: $(tail -3 "$TMP/vmagent.log"))" "$1" "$TMP/state/targets.json" 9100 discovered

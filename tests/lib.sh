@@ -170,7 +170,7 @@ PY
 }
 
 # serve_endpoint_checks URL TARGETS-FILE: sd-serve mounted at URL (e.g. http://H:P/sd), serving
-# TARGETS-FILE, answers every endpoint as sd-serve(1) says: the list byte for byte, ?port=
+# TARGETS-FILE, answers every endpoint as sd-serve(8) says: the list byte for byte, ?port=
 # filters, /health, /metrics, /, 404, 405, 400, and 503 for a corrupt file. Leaves
 # tests/data/serve-targets.json installed.
 serve_endpoint_checks() {
@@ -273,4 +273,49 @@ stop_pid() {
 	kill -TERM "$1" 2>/dev/null
 	for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
 	fail "PID $1 did not stop on SIGTERM"
+}
+
+# poll_until WANT TRIES CMD...: runs CMD every 0.5 s, at most TRIES times, until it prints
+# exactly WANT; GOT holds its last output either way
+poll_until() {
+	local want=$1 tries=$2
+	shift 2
+	GOT=""
+	for _ in $(seq "$tries"); do
+		GOT=$("$@" 2>/dev/null) && [ "$GOT" = "$want" ] && return 0
+		sleep 0.5
+	done
+	return 1
+}
+
+# targets_of_port FILE PORT: "target node_type hostname ip port" for each group of PORT in a
+# targets file, sorted; node_type as the seed's relabel rule makes it from the host name
+# ('([a-zA-Z]+)\d+.*'), "-" where it does not match
+targets_of_port() {
+	jq -r --arg port "$2" '.[] | select(.labels.__meta_sd_port == $port) | [.targets[0],
+		(.labels.__meta_sd_hostname | capture("^(?<t>[a-zA-Z]+)[0-9]") // {t: "-"} | .t),
+		.labels.__meta_sd_hostname, .labels.__meta_sd_ip, .labels.__meta_sd_port] | join(" ")' \
+		"$1" | sort
+}
+
+# wait_listing WHO N FILE PORT CMD...: the targets file FILE holds N groups of PORT, and CMD
+# (a client's list, as targets_of_port prints it) comes to print exactly them
+wait_listing() {
+	local who=$1 n=$2 want
+	want=$(targets_of_port "$3" "$4")
+	shift 4
+	[ "$(grep -c . <<<"$want")" = "$n" ] || fail "the scan wrote not $n targets but: $want"
+	poll_until "$want" 60 "$@" || fail "$who lists
+$GOT
+expected
+$want"
+}
+
+# api_targets URL SELECT: the active targets at URL (a Prometheus-compatible /api/v1/targets,
+# fetched inside the namespace) that pass the jq filter SELECT, printed as targets_of_port does
+api_targets() {
+	ns_exec curl -s "$1" >"$TMP/api.json" || return 1
+	jq -r ".data.activeTargets[] | $2 | "'[.labels.instance, (.labels.node_type // "-"),
+		.discoveredLabels.__meta_sd_hostname, .discoveredLabels.__meta_sd_ip,
+		.discoveredLabels.__meta_sd_port] | join(" ")' "$TMP/api.json" | sort
 }

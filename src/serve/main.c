@@ -74,7 +74,7 @@ usage(FILE *fp)
 	    "  -help, -version\n"
 	    "\n"
 	    "Exit status: 0 clean shutdown (SIGTERM), or -check found no error; 1 runtime\n"
-	    "failure; 2 bad usage or configuration (also from -check). See sd-serve(1).\n");
+	    "failure; 2 bad usage or configuration (also from -check). See sd-serve(8).\n");
 }
 
 /*

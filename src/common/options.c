@@ -22,6 +22,8 @@ const struct option_spec options_table[] = {
 	  "comma-separated IPv4 networks to scan, e.g. 10.174.70.0/23,192.168.1.0/24" },
 	{ "ports", "SCANNER_PORTS", "PORTS", "9100,8080,8081,4999,9090", S,
 	  "comma-separated TCP ports or ranges to probe, e.g. 9100,9200-9205" },
+	{ "sockets", "SCANNER_SOCKETS", "FILE", "", S,
+	  "connection-status-exporter's YAML list of sockets to check into the metrics file" },
 	{ "interval", "SCANNER_INTERVAL", "DURATION", "5m", S | V,
 	  "how often cron/systemd runs the scan; recorded for health and staleness" },
 	{ "workers", "SCANNER_WORKERS", "N", "0", S,

@@ -36,16 +36,18 @@ warn_note(void *ctx, const char *msg)
 	log_warn("%s", msg);
 }
 
-/* After every run that held or failed to take the lock, so that failures show. */
-static void
+/* After every run that held or failed to take the lock, so that failures show. 0 or -1. */
+static int
 write_metrics(const struct scan_config *conf, const struct scan_report *report)
 {
 	char warn[1400], err[1400];
+	int rc = textfile_write(conf, report, warn, sizeof(warn), err, sizeof(err));
 
-	if (textfile_write(conf, report, warn, sizeof(warn), err, sizeof(err)) < 0)
+	if (rc < 0)
 		log_error("metrics textfile not written: %s", err);
 	if (warn[0] != '\0')
 		log_warn("%s", warn);
+	return rc;
 }
 
 static void
@@ -56,10 +58,11 @@ usage(FILE *fp)
 	    "               [...]\n"
 	    "\n"
 	    "Probe every (address, port) of the networks with a TCP connect, and publish the\n"
-	    "open ones as a Prometheus http_sd / file_sd targets file. Run it from cron or a\n"
-	    "systemd timer. Options (each also -name=value, --name=value, or an environment\n"
-	    "variable that overrides the flag; the config file holds the same variables as\n"
-	    "KEY=value lines):\n"
+	    "open ones as a Prometheus http_sd / file_sd targets file; with -sockets FILE, also\n"
+	    "check the sockets of connection-status-exporter's config.yaml into the metrics\n"
+	    "textfile (-sockets alone: only that). Run it from cron or a systemd timer.\n"
+	    "Options (each also -name=value, --name=value, or an environment variable that\n"
+	    "overrides the flag; the config file holds the same variables as KEY=value lines):\n"
 	    "\n");
 	options_usage(fp, OPTION_SCAN);
 	fprintf(fp,
@@ -67,7 +70,8 @@ usage(FILE *fp)
 	    "\n"
 	    "Exit status: 0 targets written; 1 scan failed; 2 bad usage or configuration;\n"
 	    "3 another run holds the lock; 4 interrupted; 5 the shrink guard kept the old\n"
-	    "targets; 6 targets file not writable. See sd-scan(1).\n");
+	    "targets; 6 targets file (-sockets alone: the metrics file) not writable.\n"
+	    "See sd-scan(1).\n");
 }
 
 static int
@@ -121,7 +125,9 @@ main(int argc, char **argv)
 		rc = SCAN_FAILED;
 		goto out;
 	}
-	snprintf(lockpath, sizeof(lockpath), "%s.lock", conf.output);
+	/* -sockets alone writes only the metrics file: the lock goes beside it */
+	snprintf(lockpath, sizeof(lockpath), "%s.lock",
+	    conf.sockets_only ? conf.metrics_file : conf.output);
 	switch (lockfile_acquire(lockpath, &lockfd, err, sizeof(err))) {
 	case 1:
 		log_error("%s; not starting a second scan", err);
@@ -137,7 +143,8 @@ main(int argc, char **argv)
 		goto out;
 	}
 	rc = scan_run(&conf, &stop_requested, &report);
-	write_metrics(&conf, &report);
+	if (write_metrics(&conf, &report) < 0 && conf.sockets_only && rc == SCAN_OK)
+		rc = SCAN_OUTPUT;
 	scan_report_fini(&report);
 out:
 	lockfile_release(lockfd);

@@ -19,7 +19,7 @@ int
 scan_config_build(struct scan_config *c, const struct options *o, cidr_warn_fn warn,
     void *warn_ctx, char *err, size_t errlen)
 {
-	char why[256], dir[1100];
+	char why[768], dir[1100];
 	long ncpu;
 
 	memset(c, 0, sizeof(*c));
@@ -84,6 +84,18 @@ scan_config_build(struct scan_config *c, const struct options *o, cidr_warn_fn w
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
+	/* -sockets alone checks only the sockets: -networks then keeps its default unused */
+	if (*options_get(o, "sockets")) {
+		if (optvalue_path(o, "sockets", 0, &c->sockets_path, err, errlen) < 0)
+			goto fail;
+		if (sockets_load(c->sockets_path, &c->sockets, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "bad -sockets file %s", why);
+			goto fail;
+		}
+		c->check_sockets = 1;
+		c->sockets_only = strcmp(options_origin(o, "networks", dir, sizeof(dir)),
+		    "default") == 0;
+	}
 	return 0;
 bad_ports:
 	optvalue_bad(o, "ports", why, err, errlen);
@@ -97,6 +109,7 @@ scan_config_fini(struct scan_config *c)
 {
 	addrset_fini(&c->hosts);
 	portlist_fini(&c->ports);
+	sockets_fini(&c->sockets);
 	free(c->dns_cache);
 	memset(c, 0, sizeof(*c));
 }

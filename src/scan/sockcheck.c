@@ -30,7 +30,7 @@
 #define ICMP_REPLY_V6	129
 
 static const char *const status_names[SOCKCHECK_STATUSES] = {
-	"up", "refused", "timeout", "unreachable", "resolve", "local_error"
+	"up", "refused", "timeout", "unreachable", "resolve", "local_error", "unchecked"
 };
 
 union addr {
@@ -571,7 +571,7 @@ sockcheck_run(const struct sockcheck_config *cfg, struct sockcheck_result *res, 
 		snprintf(err, errlen, "out of memory for %zu sockets", l->n);
 		goto out;
 	}
-	memset(res->status, SOCKCHECK_LOCAL, n);
+	memset(res->status, SOCKCHECK_UNCHECKED, n);
 	if (resolve_all(&c, cfg, err, errlen) < 0)
 		goto out;
 	if (order_by_timeout(&c, &nprobe) < 0) {
@@ -587,12 +587,11 @@ sockcheck_run(const struct sockcheck_config *cfg, struct sockcheck_result *res, 
 		goto out;
 	res->interrupted = pr.interrupted;
 	res->retries = pr.retries;
-	res->checked = pr.done;
 	rc = 0;
 out:
 	for (size_t i = 0; i < l->n && res->status; i++) {
 		res->count[res->status[i]]++;
-		res->checked += res->status[i] == SOCKCHECK_RESOLVE;
+		res->checked += res->status[i] != SOCKCHECK_UNCHECKED;
 	}
 	res->ping_denied = atomic_load(&c.ping_denied);
 	res->seconds_total = now_s() - t0;

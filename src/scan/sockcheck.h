@@ -19,7 +19,9 @@
 /* A socket's status after a run: up, or why it is down. */
 enum sockcheck_status {
 	SOCKCHECK_UP, SOCKCHECK_REFUSED, SOCKCHECK_TIMEOUT, SOCKCHECK_UNREACHABLE,
-	SOCKCHECK_RESOLVE, SOCKCHECK_LOCAL, SOCKCHECK_STATUSES
+	SOCKCHECK_RESOLVE, SOCKCHECK_LOCAL,
+	SOCKCHECK_UNCHECKED,	/* the run was interrupted before this socket's check ended */
+	SOCKCHECK_STATUSES
 };
 
 /*
@@ -54,14 +56,13 @@ struct sockcheck_result {
 	double			 seconds_total;	/* wall time: resolving and checking */
 };
 
-/* "up", "refused", "timeout", "unreachable", "resolve", "local_error" */
+/* "up", "refused", "timeout", "unreachable", "resolve", "local_error", "unchecked" */
 const char *sockcheck_status_name(enum sockcheck_status s);
 /* The in-flight count the engine needs for cfg's list and rate, before fd limits. */
 unsigned sockcheck_default_inflight(const struct sockets_list *l, double rate);
 /*
  * Check every socket of cfg->list. 0 when the checks ran (completely, or until *stop: see
- * interrupted; a socket never checked has status SOCKCHECK_LOCAL and checked counts the
- * others); -1 with err set when they could not run (memory, threads). Free the result with
+ * interrupted; a socket never checked has status SOCKCHECK_UNCHECKED); -1 with err set when they could not run (memory, threads). Free the result with
  * sockcheck_result_fini, also after -1.
  */
 int	sockcheck_run(const struct sockcheck_config *cfg, struct sockcheck_result *res, char *err,

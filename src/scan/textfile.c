@@ -22,6 +22,7 @@
 #include "atomicfile.h"
 #include "exporead.h"
 #include "numparse.h"
+#include "sockmetrics.h"
 #include "textfile.h"
 
 #define NPORTS		65536
@@ -390,6 +391,23 @@ emit(struct expo *e, const struct carried *cr, const struct scan_config *c,
 	    p->seconds > 0 ? ms((double)p->done / p->seconds) : 0);
 }
 
+/* The -sockets families after the scan's (alone with -sockets alone). */
+static int
+format_sockets(const struct scan_config *c, const struct scan_report *r, const char *prev,
+    size_t prevlen, struct expo *out, char *warn, size_t warnlen)
+{
+	char why[256];
+
+	if (!c->check_sockets || !r->sockets_checked)
+		return 0;
+	if (sockmetrics_format(&c->sockets, &r->sockets, r->finished, prev, prevlen, out, why,
+	    sizeof(why)) < 0)
+		return -1;
+	if (why[0] != '\0' && warn[0] == '\0')
+		snprintf(warn, warnlen, "%s", why);
+	return 0;
+}
+
 int
 textfile_format(const struct scan_config *c, const struct scan_report *r,
     const char *prev, size_t prevlen, struct expo *out, char *warn, size_t warnlen)
@@ -399,6 +417,8 @@ textfile_format(const struct scan_config *c, const struct scan_report *r,
 
 	memset(&cr, 0, sizeof(cr));
 	warn[0] = '\0';
+	if (c->sockets_only)
+		return format_sockets(c, r, prev, prevlen, out, warn, warnlen);
 	if ((cr.ports = calloc(NPORTS, sizeof(*cr.ports))) == NULL) {
 		snprintf(out->error, sizeof(out->error), "out of memory");
 		errno = ENOMEM;
@@ -416,6 +436,8 @@ textfile_format(const struct scan_config *c, const struct scan_report *r,
 	add_run(&cr, c, r);
 	rc = emit(out, &cr, c, r);
 	free(cr.ports);
+	if (rc == 0)
+		rc = format_sockets(c, r, prev, prevlen, out, warn, warnlen);
 	return rc;
 }
 

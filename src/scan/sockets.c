@@ -51,11 +51,34 @@ sockets_proto_is_ip(enum sockets_proto p)
 	return p == SOCKETS_IP || p == SOCKETS_IP4 || p == SOCKETS_IP6;
 }
 
+#define SHOWN_MAX 40	/* bytes of a bad value quoted in an error */
+
+/* s as an error may quote it: at most SHOWN_MAX bytes, never cut inside a UTF-8 character,
+ * control characters as '?', so that the message stays one line. */
+static const char *
+shown(const char *s, char *buf)
+{
+	size_t n = strlen(s);
+
+	if (n > SHOWN_MAX) {
+		n = SHOWN_MAX;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	for (size_t i = 0; i < n; i++)
+		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+	buf[n] = '\0';
+	return buf;
+}
+
 static int
 line_of(const struct reader *r)
 {
 	return (int)r->ev.start_mark.line + 1;
 }
+
+static int fail(struct reader *r, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static int
 fail(struct reader *r, int line, const char *fmt, ...)
@@ -74,6 +97,8 @@ fail(struct reader *r, int line, const char *fmt, ...)
 static int
 next(struct reader *r)
 {
+	char buf[SHOWN_MAX + 1];
+
 	if (r->have)
 		yaml_event_delete(&r->ev);
 	r->have = 0;
@@ -89,8 +114,8 @@ next(struct reader *r)
 	}
 	r->have = 1;
 	if (r->ev.type == YAML_ALIAS_EVENT)
-		return fail(r, line_of(r), "YAML aliases (*%.40s) are not supported",
-		    (const char *)r->ev.data.alias.anchor);
+		return fail(r, line_of(r), "YAML aliases (*%s) are not supported",
+		    shown((const char *)r->ev.data.alias.anchor, buf));
 	return 0;
 }
 
@@ -127,7 +152,7 @@ static int
 build_entry(struct reader *r, int line, char *val[FIELDS], const int vline[FIELDS],
     struct sockets_entry *e)
 {
-	char why[128];
+	char why[128], buf[SHOWN_MAX + 1];
 	uint64_t port;
 
 	for (int f = F_NAME; f <= F_PORT; f++)
@@ -136,11 +161,11 @@ build_entry(struct reader *r, int line, char *val[FIELDS], const int vline[FIELD
 			    val[f] ? "a value for" : "the key", field_names[f]);
 	e->proto = SOCKETS_TCP;
 	if (val[F_PROTOCOL] && parse_proto(val[F_PROTOCOL], &e->proto) < 0)
-		return fail(r, vline[F_PROTOCOL], "unknown protocol '%.40s' (expected tcp, tcp4, "
+		return fail(r, vline[F_PROTOCOL], "unknown protocol '%s' (expected tcp, tcp4, "
 		    "tcp6, udp, udp4, udp6, ip, ip4, ip6, unix, unixgram or unixpacket)",
-		    val[F_PROTOCOL]);
+		    shown(val[F_PROTOCOL], buf));
 	if (numparse_uint(val[F_PORT], 65535, &port, why, sizeof(why)) < 0)
-		return fail(r, vline[F_PORT], "port '%.40s': %s", val[F_PORT], why);
+		return fail(r, vline[F_PORT], "port '%s': %s", shown(val[F_PORT], buf), why);
 	if (port == 0 && !sockets_proto_is_unix(e->proto) && !sockets_proto_is_ip(e->proto))
 		return fail(r, vline[F_PORT], "port 0: ports are 1 to 65535");
 	e->port = (uint16_t)port;
@@ -148,8 +173,8 @@ build_entry(struct reader *r, int line, char *val[FIELDS], const int vline[FIELD
 	if (val[F_TIMEOUT]) {
 		if (numparse_udouble(val[F_TIMEOUT], SOCKETS_TIMEOUT_MAX_S, &e->timeout, why,
 		    sizeof(why)) < 0)
-			return fail(r, vline[F_TIMEOUT], "timeout '%.40s': %s (seconds, e.g. 2)",
-			    val[F_TIMEOUT], why);
+			return fail(r, vline[F_TIMEOUT], "timeout '%s': %s (seconds, e.g. 2)",
+			    shown(val[F_TIMEOUT], buf), why);
 		if (e->timeout == 0)	/* the seed's zero value: its default */
 			e->timeout = SOCKETS_TIMEOUT_S;
 	}
@@ -166,7 +191,7 @@ build_entry(struct reader *r, int line, char *val[FIELDS], const int vline[FIELD
 static int
 parse_item(struct reader *r, struct sockets_entry *e)
 {
-	char *val[FIELDS] = { NULL };
+	char *val[FIELDS] = { NULL }, buf[SHOWN_MAX + 1];
 	int vline[FIELDS] = { 0 }, line = line_of(r), rc = -1, f;
 
 	for (;;) {
@@ -182,8 +207,8 @@ parse_item(struct reader *r, struct sockets_entry *e)
 		for (f = 0; f < FIELDS && strcmp(scalar(r), field_names[f]) != 0; f++)
 			;
 		if (f == FIELDS) {
-			fail(r, line_of(r), "unknown key '%.40s' (expected name, host, port, protocol "
-			    "or timeout)", scalar(r));
+			fail(r, line_of(r), "unknown key '%s' (expected name, host, port, protocol "
+			    "or timeout)", shown(scalar(r), buf));
 			goto out;
 		}
 		if (vline[f]) {
@@ -314,6 +339,7 @@ check_duplicates(struct reader *r, const struct sockets_list *l)
 static int
 parse_document(struct reader *r, struct sockets_list *l)
 {
+	char buf[SHOWN_MAX + 1];
 	int seen = 0;
 
 	if (next(r) < 0)
@@ -332,9 +358,9 @@ parse_document(struct reader *r, struct sockets_list *l)
 		if (r->ev.type == YAML_MAPPING_END_EVENT)
 			break;
 		if (r->ev.type != YAML_SCALAR_EVENT || strcmp(scalar(r), "sockets") != 0)
-			return fail(r, line_of(r), "unknown key%s%.40s%s (expected sockets)",
+			return fail(r, line_of(r), "unknown key%s%s%s (expected sockets)",
 			    r->ev.type == YAML_SCALAR_EVENT ? " '" : "",
-			    r->ev.type == YAML_SCALAR_EVENT ? scalar(r) : "",
+			    r->ev.type == YAML_SCALAR_EVENT ? shown(scalar(r), buf) : "",
 			    r->ev.type == YAML_SCALAR_EVENT ? "'" : "");
 		if (seen)
 			return fail(r, line_of(r), "key 'sockets' given twice");

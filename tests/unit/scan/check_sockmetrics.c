@@ -1,8 +1,10 @@
 /*
  * check_sockmetrics.c: the connection_status_* families: the seed's metric and labels,
- * escaping, failure counters carried over by labels, unchecked sockets left out.
+ * escaping, failure counters carried over by labels, unchecked sockets left out; a second
+ * run byte for byte against tests/data/textfile-sockets.prom (SD_UPDATE_GOLDEN=1 rewrites it).
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +32,29 @@ format(const struct sockcheck_result *r, const char *prev, size_t n)
 	out = strdup(e.buf);
 	expo_fini(&e);
 	return out;
+}
+
+static void
+assert_golden(const char *got, const char *path)
+{
+	FILE *fp;
+	char *want;
+	long n;
+
+	if (getenv("SD_UPDATE_GOLDEN")) {
+		ck_assert_ptr_nonnull(fp = fopen(path, "w"));
+		fputs(got, fp);
+		ck_assert_int_eq(fclose(fp), 0);
+	}
+	ck_assert_ptr_nonnull(fp = fopen(path, "r"));
+	ck_assert_int_eq(fseek(fp, 0, SEEK_END), 0);
+	n = ftell(fp);
+	rewind(fp);
+	ck_assert_ptr_nonnull(want = calloc(1, (size_t)n + 1));
+	ck_assert_uint_eq(fread(want, 1, (size_t)n, fp), (size_t)n);
+	fclose(fp);
+	ck_assert_msg(strcmp(got, want) == 0, "%s differs from the output:\n%s", path, got);
+	free(want);
 }
 
 START_TEST(families_and_carry)
@@ -60,6 +85,7 @@ START_TEST(families_and_carry)
 	second = format(&r, first, 2);
 	ck_assert_ptr_nonnull(strstr(second, "reason=\"refused\"} 2\n"));
 	ck_assert_ptr_nonnull(strstr(second, "\nconnection_status_sockets 2\n"));
+	assert_golden(second, "tests/data/textfile-sockets.prom");
 	free(first);
 	free(second);
 }

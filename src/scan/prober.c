@@ -270,18 +270,23 @@ enqueue(struct worker *w, uint32_t i)
 	w->busy++;
 }
 
-/* Watch fd of probe index in a free slot; -1 (errno) when epoll refuses it. */
+/* Watch fd of probe index in a free slot; -1 (errno kept, fd closed) when epoll refuses it. */
 static int
 watch(struct worker *w, int fd, uint32_t events, uint64_t index, unsigned tries, double now,
     double timeout)
 {
 	struct epoll_event ev;
 	uint32_t i = w->free_list;
+	int e;
 
 	ev.events = events;
 	ev.data.u32 = i;
-	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
+	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		e = errno;
+		close(fd);
+		errno = e;
 		return -1;
+	}
 	w->free_list = w->slots[i].next;
 	w->slots[i] = (struct slot){ .fd = fd, .index = index, .started = now,
 	    .deadline = now + timeout, .tries = tries };
@@ -296,7 +301,7 @@ start_ops_probe(struct worker *w, uint64_t index, unsigned tries, double now)
 	const struct prober_ops *ops = w->sh->cfg->ops;
 	uint32_t events = 0;
 	double timeout = 0;
-	int fd = -1, rc, e;
+	int fd = -1, rc;
 
 	rc = ops->start(ops->ctx, index, &fd, &events, &timeout);
 	if (rc == PROBER_LOCAL)
@@ -305,12 +310,8 @@ start_ops_probe(struct worker *w, uint64_t index, unsigned tries, double now)
 		record(w, index, (enum probe_outcome)rc, now_s() - now);
 		return 0;
 	}
-	if (watch(w, fd, events, index, tries, now, timeout) < 0) {
-		e = errno;
-		close(fd);
-		errno = e;
+	if (watch(w, fd, events, index, tries, now, timeout) < 0)
 		goto local;
-	}
 	return 0;
 local:
 	queue_retry(w, index, tries, now);
@@ -348,12 +349,8 @@ start_probe(struct worker *w, uint64_t index, unsigned tries, double now)
 		record(w, index, prober_classify(e), 0);
 		return 0;
 	}
-	if (watch(w, fd, EPOLLOUT, index, tries, now, w->sh->cfg->timeout) < 0) {
-		e = errno;
-		close(fd);
-		errno = e;
+	if (watch(w, fd, EPOLLOUT, index, tries, now, w->sh->cfg->timeout) < 0)
 		goto local;
-	}
 	return 0;
 local:
 	queue_retry(w, index, tries, now);

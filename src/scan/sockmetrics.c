@@ -115,6 +115,27 @@ one(struct expo *e, const char *name, const char *help, double v)
 	return 0;
 }
 
+/* A gauge of every checked socket: its status (1/0), or with duration its check's seconds. */
+static int
+per_socket(struct expo *out, const struct sockets_list *l, const struct sockcheck_result *r,
+    const char *name, const char *help, int duration)
+{
+	struct expo_label lb[4];
+	char port[8];
+
+	if (expo_family(out, name, EXPO_GAUGE, help) < 0)
+		return -1;
+	for (size_t i = 0; i < l->n; i++) {
+		if (r->status[i] == SOCKCHECK_UNCHECKED)
+			continue;
+		labels_of(&l->v[i], port, sizeof(port), lb);
+		if (expo_sample(out, lb, 4, duration ? round(r->seconds[i] * 1e6) / 1e6 :
+		    r->status[i] == SOCKCHECK_UP) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 emit(const struct sockets_list *l, const struct sockcheck_result *r, double finished,
     const uint64_t *fails, struct expo *out)
@@ -123,26 +144,11 @@ emit(const struct sockets_list *l, const struct sockcheck_result *r, double fini
 	char port[8];
 
 	/* the seed's HELP, so that both can be compared in one Prometheus */
-	if (expo_family(out, "connection_status_up", EXPO_GAUGE,
-	    "Connection status of the socket.") < 0)
+	if (per_socket(out, l, r, "connection_status_up", "Connection status of the socket.",
+	    0) < 0 || per_socket(out, l, r, "connection_status_check_duration_seconds",
+	    "Duration of the socket's last check: until it answered, refused or timed out.",
+	    1) < 0)
 		return -1;
-	for (size_t i = 0; i < l->n; i++) {
-		if (r->status[i] == SOCKCHECK_UNCHECKED)
-			continue;
-		labels_of(&l->v[i], port, sizeof(port), lb);
-		if (expo_sample(out, lb, 4, r->status[i] == SOCKCHECK_UP) < 0)
-			return -1;
-	}
-	if (expo_family(out, "connection_status_check_duration_seconds", EXPO_GAUGE,
-	    "Duration of the socket's last check: until it answered, refused or timed out.") < 0)
-		return -1;
-	for (size_t i = 0; i < l->n; i++) {
-		if (r->status[i] == SOCKCHECK_UNCHECKED)
-			continue;
-		labels_of(&l->v[i], port, sizeof(port), lb);
-		if (expo_sample(out, lb, 4, round(r->seconds[i] * 1e6) / 1e6) < 0)
-			return -1;
-	}
 	if (expo_family(out, FAILURES, EXPO_COUNTER,
 	    "Checks of the socket that found it down, by reason: refused, timeout, unreachable, "
 	    "resolve (host name not found), local_error (local failure, or ICMP echo not "

@@ -11,9 +11,7 @@
 # Addresses 127.0.6.0/24 and ::1, ports 19601-19609 and 19690 (node_exporter).
 . "$(dirname "$0")/../lib.sh"
 
-NODE_EXPORTER=/usr/bin/prometheus-node-exporter
 command -v promtool >/dev/null || fail "promtool is not installed: run make deps"
-[ -x "$NODE_EXPORTER" ] || fail "prometheus-node-exporter is not installed: run make deps"
 ns_create
 dns_start 'host-record=meter.test,127.0.6.1' 'address=/nowhere.test/'
 
@@ -239,34 +237,8 @@ assert_eq "tcp open, both" 1 "$(up tcp-open $A 19601 tcp)"
 assert_eq "family order" "scanner_scans_total connection_status_up" \
 	"$(awk '/^# TYPE (scanner_scans_total|connection_status_up) /{ printf "%s%s", s, $3; s=" " }' "$PROM")"
 
-# 6. a real node_exporter serves every series of the file, and no scrape error
-bg "$NODE_EXPORTER" --collector.textfile.directory="$PROMDIR" \
-	--web.listen-address=127.0.0.1:19690 --collector.disable-defaults --collector.textfile \
-	2>"$TMP/node_exporter.log"
-for _ in $(seq 50); do
-	ns_exec curl -sf -o "$TMP/scrape.txt" http://127.0.0.1:19690/metrics && break
-	sleep 0.2
-done
-[ -s "$TMP/scrape.txt" ] || fail "node_exporter did not answer: $(tail -5 "$TMP/node_exporter.log")"
-grep -qx 'node_textfile_scrape_error 0' "$TMP/scrape.txt" ||
-	fail "node_textfile_scrape_error: $(grep node_textfile_scrape_error "$TMP/scrape.txt")"
+# 6. a real node_exporter serves every series of the file, the escaped name too
+node_exporter_serves "$PROMDIR" 19690 "$PROM"
 grep -qF 'connection_status_up{host="127.0.6.1",name="say \"hi\"\nthere",port="19601",protocol="tcp"} 1' \
 	"$TMP/scrape.txt" || fail "node_exporter does not serve the escaped name"
-python3 - "$PROM" "$TMP/scrape.txt" <<'PY' || fail "node_exporter does not serve the textfile as written"
-import re, sys
-def load(path):
-    vals = {}
-    for line in open(path):
-        if line.strip() and not line.startswith('#'):
-            key, v = line.rsplit(' ', 1)
-            name, _, labels = key.partition('{')
-            pairs = tuple(sorted(re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"', labels)))
-            vals[(name, pairs)] = float(v)
-    return vals
-want, got = load(sys.argv[1]), load(sys.argv[2])
-for k, v in want.items():
-    if got.get(k) != v:
-        sys.exit("%s: %s served as %s" % (k, v, got.get(k)))
-print("%d series served" % len(want), file=sys.stderr)
-PY
 log "17 sockets of every protocol, the seed's file, $n bad files; node_exporter serves them"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # scan_sockets.sh: sd-scan -sockets (connection-status-exporter's config.yaml), in a
 # namespace of its own: listeners for tcp, tcp6, udp and the three unix kinds are up; a
-# closed tcp (RST) and udp (ICMP port unreachable) are down at once; a dropped tcp ends at
+# closed tcp (RST) and udp (ICMP port or host unreachable) are down at once; a dropped tcp ends at
 # its timeout down, a dropped udp at its timeout up ("not refused"); ICMP echo to loopback
 # is up and to a dropped address down, and with ping sockets not allowed every ip socket is
 # down with one log line; a dnsmasq name resolves, another does not; the seed's own example
@@ -53,6 +53,9 @@ wait_for_file "$TMP/kinds.ready" 10 || fail "udp/unix listeners did not start"
 for p in tcp udp icmp; do
 	ns_exec iptables -A INPUT -d 127.0.6.9 -p $p -j DROP || fail "iptables DROP $p"
 done
+# and a host whose udp comes back as ICMP host unreachable
+ns_exec iptables -A INPUT -d 127.0.6.8 -p udp -j REJECT --reject-with icmp-host-unreachable ||
+	fail "iptables REJECT"
 ns_exec sysctl -qw net.ipv4.ping_group_range="0 2147483647" || fail "ping_group_range"
 
 cat > "$TMP/config.yaml" <<YAML
@@ -87,6 +90,10 @@ sockets:
     port: 19602
     protocol: udp
     timeout: 1
+  - name: udp-host-unreachable
+    host: 127.0.6.8
+    port: 19602
+    protocol: udp
   - name: unix-stream
     host: $U/stream
     port: 0
@@ -166,6 +173,8 @@ assert_eq "tcp6 open" 1 "$(up tcp6-open ::1 19605 tcp6)"
 assert_eq "udp open (silent, not refused)" 1 "$(up udp-open $A 19602 udp)"
 assert_eq "udp closed" 0 "$(up udp-closed $A 19604 udp4)"
 assert_eq "udp dropped (not refused)" 1 "$(up udp-dropped 127.0.6.9 19602 udp)"
+assert_eq "udp host unreachable" 0 "$(up udp-host-unreachable 127.0.6.8 19602 udp)"
+assert_eq "udp host unreachable reason" 1 "$(val 'connection_status_check_failures_total{host="127.0.6.8",name="udp-host-unreachable",port="19602",protocol="udp",reason="unreachable"}')"
 assert_eq "unix stream" 1 "$(up unix-stream "$U/stream" 0 unix)"
 assert_eq "unix seqpacket" 1 "$(up unix-seq "$U/seq" 0 unixpacket)"
 assert_eq "unix dgram" 1 "$(up unix-dgram "$U/dgram" 0 unixgram)"
@@ -184,12 +193,12 @@ between 0 0.5 "$(dur tcp-closed $A 19603 tcp4)" "refused tcp check"
 between 0 0.9 "$(dur udp-closed $A 19604 udp4)" "refused udp check"
 # concurrently: the three 1 s timeouts overlap, the seed would take their sum
 between 0.9 2.5 "$took" "whole run"
-assert_eq "sockets" 17 "$(val connection_status_sockets)"
+assert_eq "sockets" 18 "$(val connection_status_sockets)"
 assert_eq "sockets up" 11 "$(val connection_status_sockets_up)"
 assert_eq "refused count" 1 "$(val 'connection_status_check_failures_total{host="127.0.6.1",name="tcp-closed",port="19603",protocol="tcp4",reason="refused"}')"
 assert_eq "timeout count" 1 "$(val 'connection_status_check_failures_total{host="127.0.6.9",name="tcp-dropped",port="19601",protocol="tcp",reason="timeout"}')"
 assert_eq "resolve count" 1 "$(val 'connection_status_check_failures_total{host="nowhere.test",name="no-name",port="19601",protocol="tcp",reason="resolve"}')"
-grep -q 'warn: socket no-name (line 64): host nowhere.test does not resolve' "$TMP/run.log" ||
+grep -q 'warn: socket no-name (line 68): host nowhere.test does not resolve' "$TMP/run.log" ||
 	fail "no warning for the unresolvable name: $(cat "$TMP/run.log")"
 grep -q 'nowhere.test' "$TMP/dns.log" || fail "the name was not asked of the test's dnsmasq"
 
@@ -241,4 +250,4 @@ assert_eq "family order" "scanner_scans_total connection_status_up" \
 node_exporter_serves "$PROMDIR" 19690 "$PROM"
 grep -qF 'connection_status_up{host="127.0.6.1",name="say \"hi\"\nthere",port="19601",protocol="tcp"} 1' \
 	"$TMP/scrape.txt" || fail "node_exporter does not serve the escaped name"
-log "17 sockets of every protocol, the seed's file, $n bad files; node_exporter serves them"
+log "18 sockets of every protocol, the seed's file, $n bad files; node_exporter serves them"

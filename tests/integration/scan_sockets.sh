@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # scan_sockets.sh: sd-scan -sockets (connection-status-exporter's config.yaml), in a
 # namespace of its own: listeners for tcp, tcp6, udp and the three unix kinds are up; a
-# closed tcp (RST) and udp (ICMP port or host unreachable) are down at once; a dropped tcp ends at
-# its timeout down, a dropped udp at its timeout up ("not refused"); ICMP echo to loopback
-# is up and to a dropped address down, and with ping sockets not allowed every ip socket is
-# down with one log line; a dnsmasq name resolves, another does not; the seed's own example
-# file works unchanged; every bad file exits 2 with one line naming the file and line and
-# writes nothing; -sockets alone leaves the targets file alone, -networks with -sockets
-# writes both; promtool is silent; a real node_exporter serves the file.
+# closed tcp (RST) and udp (ICMP port or host unreachable) are down at once; a dropped tcp
+# ends at its timeout down, a dropped udp at its timeout up ("not refused"); ICMP echo to
+# loopback is up and to a dropped address down, and with ping sockets not allowed every ip
+# socket is down with one log line; a dnsmasq name resolves, another does not; the seed's own
+# example file works unchanged; every bad file exits 2 with one line naming the file and the
+# line and writes nothing; SIGINT exits 4 leaving out what was not checked; -sockets alone
+# leaves the targets file alone, -networks with -sockets writes both; promtool is silent; a
+# real node_exporter serves the file.
 # Addresses 127.0.6.0/24 and ::1, ports 19601-19609 and 19690 (node_exporter).
 . "$(dirname "$0")/../lib.sh"
 
@@ -213,6 +214,19 @@ assert_eq "ping6 loopback, not allowed" 0 "$(up ping6-lo ::1 0 ip6)"
 assert_eq "not-allowed reason" 1 "$(val 'connection_status_check_failures_total{host="127.0.6.1",name="ping-lo",port="0",protocol="ip4",reason="local_error"}')"
 assert_eq "ping warnings" 1 "$(grep -c 'ICMP echo is not allowed.*ping_group_range.*3 ip/ip4/ip6 sockets' "$TMP/run.log")"
 ns_exec sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+
+# 2b. SIGINT: exit 4 within the stop poll; the socket not checked yet has no sample
+printf 'sockets:\n  - {name: quick, host: 127.0.6.1, port: 19603}\n  - {name: slow, host: 127.0.6.1, port: 19602, protocol: udp, timeout: 5}\n' \
+	> "$TMP/slow.yaml"
+bg "$BIN/sd-scan" -no-dns -metrics-file "$PROM" -sockets "$TMP/slow.yaml" 2>>"$TMP/all.log"
+pid=$BG_PID
+sleep 0.5
+kill -INT "$pid"
+wait "$pid"
+assert_eq "interrupted exit" 4 "$?"
+lint "interrupted"
+assert_eq "interrupted: checked socket" 0 "$(up quick $A 19603 tcp)"
+grep -q 'name="slow"' "$PROM" && fail "the unchecked socket has a sample"
 
 # 3. the seed's own example file, unchanged (127.0.0.1:80 listens; localhost:8080 does not)
 run -sockets "$TOP/tests/data/sockets/seed-config.yaml"

@@ -436,6 +436,17 @@ start_probes(struct worker *w, double now)
 	return wait < 0 ? 0 : wait;
 }
 
+/* End the attempt in slot i and start its probe again (prober_ops' PROBER_AGAIN). */
+static void
+restart(struct worker *w, uint32_t i, int rst, double now)
+{
+	uint64_t index = w->slots[i].index;
+	unsigned tries = w->slots[i].tries;
+
+	release(w, i, rst);
+	(void)start_ops_probe(w, index, tries, now);
+}
+
 static void
 complete(struct worker *w, uint32_t i, uint32_t revents, double now)
 {
@@ -447,6 +458,10 @@ complete(struct worker *w, uint32_t i, uint32_t revents, double now)
 	if (ops != NULL) {
 		if ((o = ops->ready(ops->ctx, s->index, s->fd, revents)) == PROBER_PENDING)
 			return;
+		if (o == PROBER_AGAIN) {
+			restart(w, i, 0, now);
+			return;
+		}
 		e = o == PROBER_LOCAL ? EAGAIN : 0;
 	} else {
 		if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &e, &len) < 0)
@@ -480,9 +495,13 @@ worker_main(void *arg)
 
 		while (w->head != NIL && w->slots[w->head].deadline <= now) {
 			const struct slot *s = &w->slots[w->head];
+			int o = cfg->ops ? cfg->ops->expired(cfg->ops->ctx, s->index) : PROBE_TIMEOUT;
 
-			record(w, s->index, cfg->ops ? cfg->ops->expired(cfg->ops->ctx, s->index) :
-			    PROBE_TIMEOUT, now - s->started);
+			if (o == PROBER_AGAIN) {	/* its deadline is later than now */
+				restart(w, w->head, 1, now);
+				continue;
+			}
+			record(w, s->index, (enum probe_outcome)o, now - s->started);
 			release(w, w->head, 1);
 			if (w->cap < w->max)
 				w->cap++;

@@ -28,6 +28,7 @@ enum probe_outcome {
 
 #define PROBER_PENDING	(-2)	/* prober_ops: the probe waits for an event or its timeout */
 #define PROBER_LOCAL	(-1)	/* prober_ops: a local failure (errno set): retried */
+#define PROBER_AGAIN	(-3)	/* prober_ops: end this attempt, start the probe over now */
 
 /* "open", "closed", "unreachable", "timeout", "error" */
 const char *prober_outcome_name(enum probe_outcome);
@@ -49,11 +50,15 @@ struct prober_ops {
 	 * outcome when it is known at once (no fd left open); or PROBER_LOCAL.
 	 */
 	int	(*start)(void *ctx, uint64_t index, int *fd, uint32_t *events, double *timeout);
-	/* fd of index has revents: PROBER_PENDING to wait on, an outcome, or PROBER_LOCAL. The
-	 * engine closes fd. */
+	/*
+	 * fd of index has revents: PROBER_PENDING to wait on, an outcome, PROBER_LOCAL, or
+	 * PROBER_AGAIN to have start called again at once (another address of a name; no token
+	 * is taken for it). The engine closes fd.
+	 */
 	int	(*ready)(void *ctx, uint64_t index, int fd, uint32_t revents);
-	/* What a probe without an answer within its timeout is (PROBE_TIMEOUT; UDP: open). */
-	enum probe_outcome (*expired)(void *ctx, uint64_t index);
+	/* What a probe without an answer within its timeout is (PROBE_TIMEOUT; UDP: open), or
+	 * PROBER_AGAIN as from ready. */
+	int	(*expired)(void *ctx, uint64_t index);
 	/* Probe index ended with o after seconds of its last attempt. */
 	void	(*done)(void *ctx, uint64_t index, enum probe_outcome o, double seconds);
 };

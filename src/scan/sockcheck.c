@@ -3,7 +3,9 @@
  * struct prober_ops. Names are looked up first (literals parsed in place, each distinct
  * name once, several at a time); then the engine starts the checks in ascending timeout
  * order (its deadline FIFO stays O(1)) and each callback touches only its own socket's
- * slots of the result, so the workers share nothing but the engine's own state.
+ * slots of the result, so the workers share nothing but the engine's own state. A name's
+ * next address is tried (PROBER_AGAIN) when one refuses or is unreachable, or when its
+ * share of the timeout (what is left, split evenly over the addresses left) runs out.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -39,18 +41,11 @@ union addr {
 	struct sockaddr_in6	in6;
 };
 
-struct ctx {
-	const struct sockets_list	*l;
-	union addr			*addr;		/* [n] resolved, port set */
-	uint32_t			*order;		/* probe index -> entry, by timeout */
-	struct sockcheck_result		*res;
-	atomic_uint_fast64_t		 ping_denied;
-};
-
 struct lookup {
 	const char		*host;
 	int			 family;
-	union addr		 a;
+	union addr		 a[SOCKCHECK_ADDRS_MAX];
+	unsigned		 na;
 	int			 rc;
 };
 
@@ -60,6 +55,19 @@ struct lookups {
 	atomic_size_t		 next;
 	sockcheck_resolve_fn	 fn;
 	void			*fn_ctx;
+};
+
+/* Per entry i: addr[i] (a literal), or via[i]->a[attempt[i]] (a name). */
+struct ctx {
+	const struct sockets_list	*l;
+	union addr			*addr;		/* [n] literals */
+	const struct lookup		**via;		/* [n] the name's lookup, NULL for a literal */
+	unsigned char			*attempt;	/* [n] which of the name's addresses */
+	double				*began;		/* [n] start of the first attempt, 0: none */
+	uint32_t			*order;		/* probe index -> entry, by timeout */
+	struct sockcheck_result		*res;
+	struct lookups			 ls;
+	atomic_uint_fast64_t		 ping_denied;
 };
 
 const char *
@@ -99,10 +107,10 @@ family_of(enum sockets_proto p)
 }
 
 static int
-resolve_getaddrinfo(void *ctx, const char *host, int family, struct sockaddr_storage *addr,
-    socklen_t *len)
+resolve_getaddrinfo(void *ctx, const char *host, int family, struct sockaddr_storage *addrs,
+    unsigned max, unsigned *n)
 {
-	struct addrinfo hints, *ai;
+	struct addrinfo hints, *ai, *p;
 	int rc;
 
 	(void)ctx;
@@ -111,9 +119,10 @@ resolve_getaddrinfo(void *ctx, const char *host, int family, struct sockaddr_sto
 	hints.ai_socktype = SOCK_STREAM;	/* one answer per address */
 	if ((rc = getaddrinfo(host, NULL, &hints, &ai)) != 0)
 		return rc;
-	/* the first in RFC 6724 order, as a client would try first */
-	memcpy(addr, ai->ai_addr, ai->ai_addrlen);
-	*len = ai->ai_addrlen;
+	/* in RFC 6724 order, as a client tries them */
+	for (*n = 0, p = ai; p != NULL && *n < max; p = p->ai_next)
+		if (p->ai_addrlen <= sizeof(*addrs))
+			memcpy(&addrs[(*n)++], p->ai_addr, p->ai_addrlen);
 	freeaddrinfo(ai);
 	return 0;
 }
@@ -158,16 +167,20 @@ lookup_main(void *arg)
 
 	while ((i = atomic_fetch_add(&ls->next, 1)) < ls->n) {
 		struct lookup *lk = &ls->v[i];
-		struct sockaddr_storage ss;
-		socklen_t len = sizeof(ss);
+		struct sockaddr_storage ss[SOCKCHECK_ADDRS_MAX];
 		char buf[SOCKETS_STRING_MAX + 1];
 		const char *h = unbracket(lk->host, buf, sizeof(buf));
+		unsigned n = 0;
 
-		lk->rc = h ? ls->fn(ls->fn_ctx, h, lk->family, &ss, &len) : EAI_NONAME;
-		if (lk->rc == 0 && (ss.ss_family == AF_INET || ss.ss_family == AF_INET6) &&
-		    len <= sizeof(lk->a))
-			memcpy(&lk->a, &ss, len);
-		else if (lk->rc == 0)
+		lk->rc = h ? ls->fn(ls->fn_ctx, h, lk->family, ss, SOCKCHECK_ADDRS_MAX, &n) :
+		    EAI_NONAME;
+		for (unsigned k = 0; lk->rc == 0 && k < n && k < SOCKCHECK_ADDRS_MAX; k++) {
+			if (ss[k].ss_family == AF_INET)
+				memcpy(&lk->a[lk->na++], &ss[k], sizeof(struct sockaddr_in));
+			else if (ss[k].ss_family == AF_INET6)
+				memcpy(&lk->a[lk->na++], &ss[k], sizeof(struct sockaddr_in6));
+		}
+		if (lk->rc == 0 && lk->na == 0)
 			lk->rc = EAI_FAMILY;
 	}
 	return NULL;
@@ -214,66 +227,66 @@ run_lookups(struct lookups *ls, unsigned nthreads, char *err, size_t errlen)
 	return 0;
 }
 
-/* Every entry's address into c->addr: literals here, names by lookup; failures recorded. */
+static int
+needs_lookup(const struct sockets_entry *e, union addr *a)
+{
+	char buf[SOCKETS_STRING_MAX + 1];
+	const char *h = unbracket(e->host, buf, sizeof(buf));
+
+	return !sockets_proto_is_unix(e->proto) &&
+	    (h == NULL || parse_literal(h, family_of(e->proto), a) < 0);
+}
+
+/* Literals into c->addr, names looked up into c->ls and c->via; failures recorded. */
 static int
 resolve_all(struct ctx *c, const struct sockcheck_config *cfg, char *err, size_t errlen)
 {
 	const struct sockets_list *l = c->l;
-	struct lookups ls = { .fn = cfg->resolve ? cfg->resolve : resolve_getaddrinfo,
-	    .fn_ctx = cfg->resolve_ctx };
-	size_t *need = NULL, nneed = 0;
-	int rc = -1;
+	struct lookups *ls = &c->ls;
+	size_t nneed = 0;
 
-	if ((need = calloc(l->n ? l->n : 1, sizeof(*need))) == NULL ||
-	    (ls.v = calloc(l->n ? l->n : 1, sizeof(*ls.v))) == NULL) {
+	ls->fn = cfg->resolve ? cfg->resolve : resolve_getaddrinfo;
+	ls->fn_ctx = cfg->resolve_ctx;
+	for (size_t i = 0; i < l->n; i++)
+		nneed += needs_lookup(&l->v[i], &c->addr[i]);
+	if (nneed == 0)
+		return 0;
+	if ((ls->v = calloc(nneed, sizeof(*ls->v))) == NULL) {
 		snprintf(err, errlen, "out of memory");
-		goto out;
+		return -1;
 	}
-	for (size_t i = 0; i < l->n; i++) {
-		const struct sockets_entry *e = &l->v[i];
-		char buf[SOCKETS_STRING_MAX + 1];
-		const char *h = unbracket(e->host, buf, sizeof(buf));
-
-		if (sockets_proto_is_unix(e->proto))
-			continue;
-		if (h && parse_literal(h, family_of(e->proto), &c->addr[i]) == 0)
-			continue;
-		need[nneed++] = i;
-		ls.v[ls.n].host = e->host;
-		ls.v[ls.n].family = family_of(e->proto);
-		ls.n++;
-	}
+	for (size_t i = 0; i < l->n; i++)
+		if (needs_lookup(&l->v[i], &c->addr[i]))
+			ls->v[ls->n++] = (struct lookup){ .host = l->v[i].host,
+			    .family = family_of(l->v[i].proto) };
 	/* each distinct (name, family) once */
-	if (ls.n > 1)
-		qsort(ls.v, ls.n, sizeof(*ls.v), lookup_cmp);
-	if (ls.n > 0) {
-		size_t j = 1;
-
-		for (size_t i = 1; i < ls.n; i++)
-			if (lookup_cmp(&ls.v[i], &ls.v[j - 1]) != 0)
-				ls.v[j++] = ls.v[i];
-		ls.n = j;
+	qsort(ls->v, ls->n, sizeof(*ls->v), lookup_cmp);
+	for (size_t i = 1, j = 1; i <= ls->n; i++) {
+		if (i == ls->n) {
+			ls->n = j;
+			break;
+		}
+		if (lookup_cmp(&ls->v[i], &ls->v[j - 1]) != 0)
+			ls->v[j++] = ls->v[i];
 	}
-	c->res->names = ls.n;
-	if (run_lookups(&ls, cfg->resolvers ? cfg->resolvers : 1, err, errlen) < 0)
-		goto out;
-	for (size_t k = 0; k < nneed; k++) {
-		size_t i = need[k];
+	c->res->names = ls->n;
+	if (run_lookups(ls, cfg->resolvers ? cfg->resolvers : 1, err, errlen) < 0)
+		return -1;
+	for (size_t i = 0; i < l->n; i++) {
 		struct lookup key = { .host = l->v[i].host, .family = family_of(l->v[i].proto) };
-		const struct lookup *lk = bsearch(&key, ls.v, ls.n, sizeof(*ls.v), lookup_cmp);
+		const struct lookup *lk;
 
+		if (!needs_lookup(&l->v[i], &c->addr[i]))
+			continue;
+		lk = bsearch(&key, ls->v, ls->n, sizeof(*ls->v), lookup_cmp);
 		if (lk == NULL || lk->rc != 0) {
 			c->res->status[i] = SOCKCHECK_RESOLVE;
 			c->res->detail[i] = lk ? lk->rc : EAI_FAIL;
 			continue;
 		}
-		c->addr[i] = lk->a;
+		c->via[i] = lk;
 	}
-	rc = 0;
-out:
-	free(need);
-	free(ls.v);
-	return rc;
+	return 0;
 }
 
 static void
@@ -392,20 +405,32 @@ start_ping(const union addr *a, uint64_t index, int *fdp, int *denied)
 	return PROBER_PENDING;
 }
 
-static int
-ops_start(void *vctx, uint64_t index, int *fd, uint32_t *events, double *timeout)
+/* The address entry i tries now. */
+static const union addr *
+current(const struct ctx *c, uint32_t i)
 {
-	struct ctx *c = vctx;
-	uint32_t i = c->order[index];
+	return c->via[i] ? &c->via[i]->a[c->attempt[i]] : &c->addr[i];
+}
+
+/* 1 when entry i, down as o, has another address to try: attempt moves on to it. */
+static int
+next_address(struct ctx *c, uint32_t i, int o)
+{
+	if (o != PROBE_CLOSED && o != PROBE_UNREACHABLE && o != PROBE_TIMEOUT)
+		return 0;
+	if (c->via[i] == NULL || c->attempt[i] + 1u >= c->via[i]->na)
+		return 0;
+	c->attempt[i]++;
+	return 1;
+}
+
+static int
+start_one(struct ctx *c, uint32_t i, uint64_t index, int *fd, uint32_t *events)
+{
 	const struct sockets_entry *e = &c->l->v[i];
-	union addr a = c->addr[i];
+	union addr a = *current(c, i);
 	int denied = 0, rc;
 
-	*fd = -1;
-	*timeout = e->timeout;
-	*events = EPOLLIN;
-	if (sockets_proto_is_unix(e->proto))
-		return start_unix(e, fd);
 	set_port(&a, e->port);
 	switch (e->proto) {
 	case SOCKETS_TCP: case SOCKETS_TCP4: case SOCKETS_TCP6:
@@ -421,6 +446,32 @@ ops_start(void *vctx, uint64_t index, int *fd, uint32_t *events, double *timeout
 		}
 		return rc;
 	}
+}
+
+static int
+ops_start(void *vctx, uint64_t index, int *fd, uint32_t *events, double *timeout)
+{
+	struct ctx *c = vctx;
+	uint32_t i = c->order[index];
+	const struct sockets_entry *e = &c->l->v[i];
+	double now = now_s(), left;
+	int rc;
+
+	*fd = -1;
+	*events = EPOLLIN;
+	*timeout = e->timeout;
+	if (c->began[i] == 0)
+		c->began[i] = now;
+	if (sockets_proto_is_unix(e->proto))
+		return start_unix(e, fd);
+	do {
+		/* what is left of the timeout, shared by the addresses left */
+		if ((left = e->timeout - (now - c->began[i])) <= 0)
+			return PROBE_TIMEOUT;
+		*timeout = left / (c->via[i] ? c->via[i]->na - c->attempt[i] : 1);
+		rc = start_one(c, i, index, fd, events);
+	} while (next_address(c, i, rc));
+	return rc;
 }
 
 /* The pending error of fd as an outcome; PROBER_PENDING when there is none. */
@@ -456,14 +507,13 @@ read_answers(int fd, int want_type)
 	}
 }
 
+/* The outcome of the attempt on fd, or PROBER_PENDING. */
 static int
-ops_ready(void *vctx, uint64_t index, int fd, uint32_t revents)
+attempt_ready(const struct ctx *c, uint32_t i, int fd, uint32_t revents)
 {
-	struct ctx *c = vctx;
-	const struct sockets_entry *e = &c->l->v[c->order[index]];
 	int rc;
 
-	switch (e->proto) {
+	switch (c->l->v[i].proto) {
 	case SOCKETS_TCP: case SOCKETS_TCP4: case SOCKETS_TCP6:
 		rc = socket_error(fd);
 		return rc == PROBER_PENDING ? PROBE_OPEN : rc;
@@ -476,20 +526,32 @@ ops_ready(void *vctx, uint64_t index, int fd, uint32_t revents)
 			return rc;
 		if (!(revents & EPOLLIN))
 			return PROBER_PENDING;
-		return read_answers(fd, c->addr[c->order[index]].sa.sa_family == AF_INET ?
-		    ICMP_REPLY_V4 : ICMP_REPLY_V6);
+		return read_answers(fd, current(c, i)->sa.sa_family == AF_INET ? ICMP_REPLY_V4 :
+		    ICMP_REPLY_V6);
 	}
 }
 
-static enum probe_outcome
+static int
+ops_ready(void *vctx, uint64_t index, int fd, uint32_t revents)
+{
+	struct ctx *c = vctx;
+	uint32_t i = c->order[index];
+	int rc = attempt_ready(c, i, fd, revents);
+
+	return next_address(c, i, rc) ? PROBER_AGAIN : rc;
+}
+
+static int
 ops_expired(void *vctx, uint64_t index)
 {
 	struct ctx *c = vctx;
-	enum sockets_proto p = c->l->v[c->order[index]].proto;
+	uint32_t i = c->order[index];
+	enum sockets_proto p = c->l->v[i].proto;
 
 	/* no refusal within the timeout is all UDP can tell without a protocol */
-	return p == SOCKETS_UDP || p == SOCKETS_UDP4 || p == SOCKETS_UDP6 ? PROBE_OPEN :
-	    PROBE_TIMEOUT;
+	if (p == SOCKETS_UDP || p == SOCKETS_UDP4 || p == SOCKETS_UDP6)
+		return PROBE_OPEN;
+	return next_address(c, i, PROBE_TIMEOUT) ? PROBER_AGAIN : PROBE_TIMEOUT;
 }
 
 static void
@@ -503,6 +565,9 @@ ops_done(void *vctx, uint64_t index, enum probe_outcome o, double seconds)
 	struct ctx *c = vctx;
 	uint32_t i = c->order[index];
 
+	/* from the first attempt: a name's addresses tried in turn make one check */
+	if (c->began[i] > 0)
+		seconds = now_s() - c->began[i];
 	c->res->status[i] = status_of[o];
 	c->res->seconds[i] = seconds > 0 ? seconds : 0;
 }
@@ -566,8 +631,12 @@ sockcheck_run(const struct sockcheck_config *cfg, struct sockcheck_result *res, 
 	res->seconds = calloc(n, sizeof(*res->seconds));
 	res->detail = calloc(n, sizeof(*res->detail));
 	c.addr = calloc(n, sizeof(*c.addr));
+	c.via = calloc(n, sizeof(*c.via));
+	c.attempt = calloc(n, sizeof(*c.attempt));
+	c.began = calloc(n, sizeof(*c.began));
 	c.order = calloc(n, sizeof(*c.order));
-	if (!res->status || !res->seconds || !res->detail || !c.addr || !c.order) {
+	if (!res->status || !res->seconds || !res->detail || !c.addr || !c.via || !c.attempt ||
+	    !c.began || !c.order) {
 		snprintf(err, errlen, "out of memory for %zu sockets", l->n);
 		goto out;
 	}
@@ -597,7 +666,11 @@ out:
 	res->seconds_total = now_s() - t0;
 	prober_result_fini(&pr);
 	free(c.addr);
+	free(c.via);
+	free(c.attempt);
+	free(c.began);
 	free(c.order);
+	free(c.ls.v);
 	return rc;
 }
 

@@ -4,7 +4,9 @@
  * its own timeout. What "up" means per protocol: tcp* the handshake completes; udp* one
  * empty datagram is not refused (no ICMP unreachable within the timeout); unix* connect to
  * the path succeeds; ip* an ICMP echo reply through an unprivileged ping socket. Names are
- * resolved (A/AAAA) at each run. sockcheck_run is called from one thread.
+ * resolved (A/AAAA) at each run; a name's addresses are tried in turn while they refuse or
+ * are unreachable, all within the socket's one timeout. sockcheck_run is called from one
+ * thread.
  */
 #ifndef SD_SOCKCHECK_H
 #define SD_SOCKCHECK_H
@@ -24,12 +26,14 @@ enum sockcheck_status {
 	SOCKCHECK_STATUSES
 };
 
+#define SOCKCHECK_ADDRS_MAX	4	/* addresses of one name tried in turn, as Go's Dial does */
+
 /*
- * Resolve host for family (AF_INET, AF_INET6 or AF_UNSPEC) into *addr (*len bytes, port 0).
- * 0, or a getaddrinfo EAI_* code. Called from several threads at once.
+ * Resolve host for family (AF_INET, AF_INET6 or AF_UNSPEC) into addrs[0..*n), at most max,
+ * in the order to try them. 0, or a getaddrinfo EAI_* code. Called from several threads.
  */
 typedef int (*sockcheck_resolve_fn)(void *ctx, const char *host, int family,
-    struct sockaddr_storage *addr, socklen_t *len);
+    struct sockaddr_storage *addrs, unsigned max, unsigned *n);
 
 struct sockcheck_config {
 	const struct sockets_list	*list;		/* borrowed */

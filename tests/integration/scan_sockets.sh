@@ -4,7 +4,8 @@
 # closed tcp (RST) and udp (ICMP port or host unreachable) are down at once; a dropped tcp
 # ends at its timeout down, a dropped udp at its timeout up ("not refused"); ICMP echo to
 # loopback is up and to a dropped address down, and with ping sockets not allowed every ip
-# socket is down with one log line; a dnsmasq name resolves, another does not; the seed's own
+# socket is down with one log line; a dnsmasq name resolves, another does not, a third has a
+# silent and an open address (tried in turn within the timeout); the seed's own
 # example file works unchanged; every bad file exits 2 with one line naming the file and the
 # line and writes nothing; SIGINT exits 4 leaving out what was not checked; -sockets alone
 # leaves the targets file alone, -networks with -sockets writes both; promtool is silent; a
@@ -14,7 +15,8 @@
 
 command -v promtool >/dev/null || fail "promtool is not installed: run make deps"
 ns_create
-dns_start 'host-record=meter.test,127.0.6.1' 'address=/nowhere.test/'
+dns_start 'host-record=meter.test,127.0.6.1' 'address=/nowhere.test/' \
+	'host-record=dual.test,127.0.6.9' 'host-record=dual.test,127.0.6.1'
 
 OUT="$TMP/out" PROMDIR="$TMP/textfile" U="$TMP/unix"
 PROM="$PROMDIR/sd-scan.prom"
@@ -127,6 +129,10 @@ sockets:
   - name: by-name
     host: meter.test
     port: 19601
+  - name: dual
+    host: dual.test
+    port: 19601
+    timeout: 1
   - name: no-name
     host: nowhere.test
     port: 19601
@@ -184,6 +190,8 @@ assert_eq "ping loopback" 1 "$(up ping-lo $A 0 ip4)"
 assert_eq "ping6 loopback" 1 "$(up ping6-lo ::1 0 ip6)"
 assert_eq "ping dropped" 0 "$(up ping-dropped 127.0.6.9 0 ip)"
 assert_eq "dnsmasq name" 1 "$(up by-name meter.test 19601 tcp)"
+assert_eq "a name with a silent and an open address" 1 "$(up dual dual.test 19601 tcp)"
+between 0 0.9 "$(dur dual dual.test 19601 tcp)" "two addresses in one timeout"
 assert_eq "unresolvable name" 0 "$(up no-name nowhere.test 19601 tcp)"
 grep -qxF 'connection_status_up{host="127.0.6.1",name="say \"hi\"\nthere",port="19601",protocol="tcp"} 1' \
 	"$PROM" || fail "the name with quotes and a newline is not one escaped line"
@@ -194,12 +202,12 @@ between 0 0.5 "$(dur tcp-closed $A 19603 tcp4)" "refused tcp check"
 between 0 0.9 "$(dur udp-closed $A 19604 udp4)" "refused udp check"
 # concurrently: the three 1 s timeouts overlap, the seed would take their sum
 between 0.9 2.5 "$took" "whole run"
-assert_eq "sockets" 18 "$(val connection_status_sockets)"
-assert_eq "sockets up" 11 "$(val connection_status_sockets_up)"
+assert_eq "sockets" 19 "$(val connection_status_sockets)"
+assert_eq "sockets up" 12 "$(val connection_status_sockets_up)"
 assert_eq "refused count" 1 "$(val 'connection_status_check_failures_total{host="127.0.6.1",name="tcp-closed",port="19603",protocol="tcp4",reason="refused"}')"
 assert_eq "timeout count" 1 "$(val 'connection_status_check_failures_total{host="127.0.6.9",name="tcp-dropped",port="19601",protocol="tcp",reason="timeout"}')"
 assert_eq "resolve count" 1 "$(val 'connection_status_check_failures_total{host="nowhere.test",name="no-name",port="19601",protocol="tcp",reason="resolve"}')"
-grep -q 'warn: socket no-name (line 68): host nowhere.test does not resolve' "$TMP/run.log" ||
+grep -q 'warn: socket no-name (line 72): host nowhere.test does not resolve' "$TMP/run.log" ||
 	fail "no warning for the unresolvable name: $(cat "$TMP/run.log")"
 grep -q 'nowhere.test' "$TMP/dns.log" || fail "the name was not asked of the test's dnsmasq"
 
@@ -264,4 +272,4 @@ assert_eq "family order" "scanner_scans_total connection_status_up" \
 node_exporter_serves "$PROMDIR" 19690 "$PROM"
 grep -qF 'connection_status_up{host="127.0.6.1",name="say \"hi\"\nthere",port="19601",protocol="tcp"} 1' \
 	"$TMP/scrape.txt" || fail "node_exporter does not serve the escaped name"
-log "18 sockets of every protocol, the seed's file, $n bad files; node_exporter serves them"
+log "19 sockets of every protocol, the seed's file, $n bad files; node_exporter serves them"

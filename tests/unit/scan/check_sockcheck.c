@@ -1,7 +1,8 @@
 /*
  * check_sockcheck.c: the per-protocol checks against real sockets of this process on
  * loopback and in /tmp (tcp open and refused, udp answered, refused and silent, the three
- * unix kinds), with an injected resolver for names: one maps to 127.0.0.1, one fails.
+ * unix kinds), with an injected resolver for names: one maps to 127.0.0.1, one to
+ * 127.0.0.2 (refused) and then 127.0.0.1, one fails.
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -17,18 +18,25 @@
 #include "sockcheck.h"
 
 static int
-fake_resolve(void *ctx, const char *host, int family, struct sockaddr_storage *addr,
-    socklen_t *len)
+fake_resolve(void *ctx, const char *host, int family, struct sockaddr_storage *addrs,
+    unsigned max, unsigned *n)
 {
-	struct sockaddr_in *sin = (struct sockaddr_in *)addr;
+	static const uint32_t good[] = { INADDR_LOOPBACK }, two[] = { 0x7f000002, INADDR_LOOPBACK };
+	const uint32_t *a = strcmp(host, "good.test") == 0 ? good : strcmp(host, "two.test") == 0 ?
+	    two : NULL;
 
 	(*(int *)ctx)++;
-	if (strcmp(host, "good.test") != 0 || family == AF_INET6)
+	if (a == NULL || family == AF_INET6)
 		return EAI_NONAME;
-	memset(sin, 0, sizeof(*sin));
-	sin->sin_family = AF_INET;
-	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	*len = sizeof(*sin);
+	*n = a == good ? 1 : 2;
+	ck_assert_uint_ge(max, *n);
+	for (unsigned k = 0; k < *n; k++) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&addrs[k];
+
+		memset(sin, 0, sizeof(*sin));
+		sin->sin_family = AF_INET;
+		sin->sin_addr.s_addr = htonl(a[k]);
+	}
 	return 0;
 }
 
@@ -105,7 +113,8 @@ START_TEST(each_protocol)
 	static const unsigned char want[] = {
 		SOCKCHECK_UP, SOCKCHECK_REFUSED, SOCKCHECK_UP, SOCKCHECK_REFUSED, SOCKCHECK_UP,
 		SOCKCHECK_UP, SOCKCHECK_UP, SOCKCHECK_UP, SOCKCHECK_REFUSED, SOCKCHECK_REFUSED,
-		SOCKCHECK_UP, SOCKCHECK_RESOLVE, SOCKCHECK_RESOLVE, SOCKCHECK_UP,
+		SOCKCHECK_UP, SOCKCHECK_RESOLVE, SOCKCHECK_RESOLVE, SOCKCHECK_UP, SOCKCHECK_UP,
+		SOCKCHECK_REFUSED,
 	};
 
 	cfg.resolve_ctx = &lookups;
@@ -133,15 +142,17 @@ START_TEST(each_protocol)
 	add(&l, "bad.test", tport, SOCKETS_TCP, 1);
 	add(&l, "good.test", tport, SOCKETS_TCP6, 1);	/* no AAAA */
 	add(&l, "good.test", tport, SOCKETS_TCP, 2);	/* same name: looked up once */
+	add(&l, "two.test", tport, SOCKETS_TCP, 1);	/* 127.0.0.2 refuses: 127.0.0.1 is up */
+	add(&l, "two.test", free_port(SOCK_STREAM), SOCKETS_TCP, 1);	/* both refuse */
 	ck_assert_int_eq(sockcheck_run(&cfg, &r, err, sizeof(err)), 0);
 	ck_assert_uint_eq(r.n, l.n);
 	for (size_t i = 0; i < l.n; i++)
 		ck_assert_msg(r.status[i] == want[i], "socket %zu: %s, want %s", i,
 		    sockcheck_status_name(r.status[i]), sockcheck_status_name(want[i]));
-	ck_assert_int_eq(lookups, 3);	/* good.test x2 families, bad.test */
-	ck_assert_uint_eq(r.names, 3);
+	ck_assert_int_eq(lookups, 4);	/* good.test x2 families, bad.test, two.test */
+	ck_assert_uint_eq(r.names, 4);
 	ck_assert_uint_eq(r.checked, l.n);
-	ck_assert_uint_eq(r.count[SOCKCHECK_UP], 8);
+	ck_assert_uint_eq(r.count[SOCKCHECK_UP], 9);
 	ck_assert_uint_eq(r.count[SOCKCHECK_RESOLVE], 2);
 	ck_assert_int_eq(r.detail[11], EAI_NONAME);
 	ck_assert(r.seconds[4] >= 0.19 && r.seconds[4] < 1);	/* the silent one waited */

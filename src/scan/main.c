@@ -139,11 +139,14 @@ main(int argc, char **argv)
 		memset(&report, 0, sizeof(report));
 		report.status = SCAN_OUTPUT;
 		report.started = report.finished = (double)time(NULL);
-		write_metrics(&conf, &report);
+		if (!conf.sockets_only)	/* no checks: nothing to replace the last ones with */
+			write_metrics(&conf, &report);
 		goto out;
 	}
 	rc = scan_run(&conf, &stop_requested, &report);
-	if (write_metrics(&conf, &report) < 0 && conf.sockets_only && rc == SCAN_OK)
+	if (conf.sockets_only && !report.sockets_checked)
+		log_warn("no socket was checked; the metrics textfile is kept as it was");
+	else if (write_metrics(&conf, &report) < 0 && conf.sockets_only && rc == SCAN_OK)
 		rc = SCAN_OUTPUT;
 	scan_report_fini(&report);
 out:

@@ -9,7 +9,7 @@ export BENCH_BIN=${BENCH_BIN:-$TOP/bin/bench}
 export BENCH_OUT=${BENCH_OUT:-$TOP/bin/bench/out}
 export BENCH_RUNS=${BENCH_RUNS:-3}
 parts=("$@")
-[ ${#parts[@]} -gt 0 ] || parts=(scan serve gzip)
+[ ${#parts[@]} -gt 0 ] || parts=(scan serve gzip sockets)
 rc=0 ran=()
 
 rm -rf "$BENCH_OUT"

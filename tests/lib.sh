@@ -49,6 +49,50 @@ dns_start() {
 	fail "dnsmasq did not start: $(cat "$TMP/dns.log" 2>/dev/null)"
 }
 
+# node_exporter_serves DIR PORT PROMFILE: a real node_exporter (textfile collector only) on
+# 127.0.0.1:PORT inside the namespace serves every series of PROMFILE (in DIR) with its value
+# and its family's type, with node_textfile_scrape_error 0; the scrape is left in
+# $TMP/scrape.txt.
+node_exporter_serves() {
+	local exporter=/usr/bin/prometheus-node-exporter
+	[ -x "$exporter" ] || fail "prometheus-node-exporter is not installed: run make deps"
+	bg "$exporter" --collector.textfile.directory="$1" --web.listen-address="127.0.0.1:$2" \
+		--collector.disable-defaults --collector.textfile 2>"$TMP/node_exporter.log"
+	for _ in $(seq 50); do
+		ns_exec curl -sf -o "$TMP/scrape.txt" "http://127.0.0.1:$2/metrics" && break
+		sleep 0.2
+	done
+	[ -s "$TMP/scrape.txt" ] || fail "node_exporter did not answer: $(tail -5 "$TMP/node_exporter.log")"
+	grep -qx 'node_textfile_scrape_error 0' "$TMP/scrape.txt" ||
+		fail "node_textfile_scrape_error: $(grep node_textfile_scrape_error "$TMP/scrape.txt")"
+	python3 - "$3" "$TMP/scrape.txt" <<'PY' || fail "node_exporter does not serve $3 as written"
+import re, sys
+def load(path):
+    vals, types = {}, {}
+    for line in open(path):
+        m = re.match(r'# TYPE (\S+) (\S+)$', line)
+        if m:
+            types[m.group(1)] = m.group(2)
+        elif line.strip() and not line.startswith('#'):
+            key, v = line.rsplit(' ', 1)
+            name, _, labels = key.partition('{')
+            pairs = tuple(sorted(re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"', labels)))
+            vals[(name, pairs)] = float(v)
+    return vals, types
+want, wtypes = load(sys.argv[1])
+got, gtypes = load(sys.argv[2])
+for fam, t in wtypes.items():
+    if gtypes.get(fam) != t:
+        sys.exit("family %s: type %s served as %s" % (fam, t, gtypes.get(fam)))
+for k, v in want.items():
+    if k not in got:
+        sys.exit("%s not served" % (k,))
+    if got[k] != v:
+        sys.exit("%s: %s served as %s" % (k, v, got[k]))
+print("%d series in %d families served" % (len(want), len(wtypes)), file=sys.stderr)
+PY
+}
+
 # assert_eq WHAT EXPECTED ACTUAL
 assert_eq() {
 	[ "$2" = "$3" ] || fail "$1: expected '$2', got '$3'"

@@ -24,6 +24,8 @@ const struct option_spec options_table[OPT_COUNT] = {
 	  "comma-separated IPv4 networks to scan, e.g. 10.174.70.0/23,192.168.1.0/24" },
 	[OPT_PORTS] = { "ports", "SCANNER_PORTS", "PORTS", "9100,8080,8081,4999,9090", S,
 	  "comma-separated TCP ports or ranges to probe, e.g. 9100,9200-9205" },
+	[OPT_SOCKETS] = { "sockets", "SCANNER_SOCKETS", "FILE", "", S,
+	  "connection-status-exporter YAML file of sockets to check (metrics file)" },
 	[OPT_INTERVAL] = { "interval", "SCANNER_INTERVAL", "DURATION", "5m", S | V,
 	  "how often cron/systemd runs the scan: for staleness and too-long scans" },
 	[OPT_WORKERS] = { "workers", "SCANNER_WORKERS", "N", "0", S,

@@ -161,10 +161,11 @@ usage(FILE *fp)
 	    "               [...]\n"
 	    "\n"
 	    "Probe every (address, port) of the networks with a TCP connect, and publish the\n"
-	    "open ones as a Prometheus http_sd / file_sd targets file. Run it from cron or a\n"
-	    "systemd timer. Options (each also -name=value, --name=value, or an environment\n"
-	    "variable that overrides the flag; the config file holds the same variables as\n"
-	    "KEY=value lines):\n"
+	    "open ones as a Prometheus http_sd / file_sd targets file; with -sockets FILE, also\n"
+	    "check the sockets of connection-status-exporter's config.yaml into the metrics\n"
+	    "textfile (-sockets alone: only that). Run it from cron or a systemd timer.\n"
+	    "Options (each also -name=value, --name=value, or an environment variable that\n"
+	    "overrides the flag; the config file holds the same variables as KEY=value lines):\n"
 	    "\n");
 	options_usage(fp, OPTION_SCAN);
 	fprintf(fp,
@@ -246,13 +247,15 @@ main(int argc, char **argv)
 		/* the metrics show the failure, when they can be written */
 		report.status = SCAN_OUTPUT;
 		rc = bad & (1u << OPT_OUTPUT) ? SCAN_OUTPUT : EXIT_METRICS;
-		if (!(bad & (1u << OPT_METRICS_FILE)))
+		if (!(bad & (1u << OPT_METRICS_FILE)) && !conf.sockets_only)
 			(void)write_metrics(&conf, &report);
 		goto out;
 	}
 	warn_if_long(&opts, &conf);
 	conf.progress = isatty(STDERR_FILENO);
-	snprintf(lockpath, sizeof(lockpath), "%s.lock", conf.output);
+	/* -sockets alone writes only the metrics file: the lock goes beside it */
+	snprintf(lockpath, sizeof(lockpath), "%s.lock",
+	    conf.sockets_only ? conf.metrics_file : conf.output);
 	switch (lockfile_acquire(lockpath, &lockfd, err, sizeof(err))) {
 	case 1:
 		log_error("%s; not starting a second scan", err);
@@ -262,11 +265,15 @@ main(int argc, char **argv)
 		log_error("%s", err);
 		rc = SCAN_OUTPUT;
 		report.status = SCAN_OUTPUT;
-		(void)write_metrics(&conf, &report);
+		if (!conf.sockets_only)	/* no checks: nothing to replace the last ones with */
+			(void)write_metrics(&conf, &report);
 		goto out;
 	}
 	rc = scan_run(&conf, &stop_requested, &report);
-	rc = with_metrics(rc, write_metrics(&conf, &report));
+	if (conf.sockets_only && !report.sockets_checked)
+		log_warn("no socket was checked; the metrics textfile is kept as it was");
+	else
+		rc = with_metrics(rc, write_metrics(&conf, &report));
 	scan_report_fini(&report);
 out:
 	lockfile_release(lockfd);

@@ -34,9 +34,13 @@ preflight_run(const struct scan_config *c, const struct options *o, preflight_fn
 {
 	int fatal = 0;
 
-	fatal += check_one(o, OPT_OUTPUT, c->output, CONFCHECK_ERROR, fn, ctx);
+	/* -sockets alone neither writes the targets file nor looks up names */
+	if (!c->sockets_only)
+		fatal += check_one(o, OPT_OUTPUT, c->output, CONFCHECK_ERROR, fn, ctx);
 	fatal += check_one(o, OPT_METRICS_FILE, c->metrics_file, CONFCHECK_ERROR, fn, ctx);
-	if (c->no_dns)
+	if (c->sockets_only)
+		;
+	else if (c->no_dns)
 		fn(ctx, OPT_DNS_CACHE, CONFCHECK_NOTE, "-dns-cache: not used (-no-dns)");
 	else
 		(void)check_one(o, OPT_DNS_CACHE, c->dns_cache, CONFCHECK_WARN, fn, ctx);

@@ -1,9 +1,11 @@
 /*
  * prober.c: the probe engine.
  *
- * DESIGN. Every probe has the same timeout, so probes expire in the order they started:
- * each worker keeps its in-flight probes in a FIFO of slots and only ever looks at the head
- * for timeouts, which makes start, completion and expiry O(1). A worker loop: expire the
+ * DESIGN. Every probe of a scan has the same timeout, so probes expire in the order they
+ * started: each worker keeps its in-flight probes in a FIFO of slots and only ever looks at
+ * the head for timeouts, which makes start, completion and expiry O(1). A probe list with a
+ * timeout per probe (prober_ops) keeps the FIFO in deadline order by inserting from the tail,
+ * still O(1) when its probes come in ascending timeout order (sockcheck.c sorts them). A worker loop: expire the
  * head, start as many probes as it has free slots and tokens (retries first), wait in
  * epoll_wait until the next event, token or deadline (at most STOP_POLL_MS, so a stop
  * request is seen quickly), and classify completions by SO_ERROR. A local failure
@@ -55,7 +57,7 @@ struct slot {
 	int		 fd;		/* -1 when free */
 	uint32_t	 next, prev;	/* FIFO of busy slots, or free list (next) */
 	uint64_t	 index;
-	double		 deadline;
+	double		 started, deadline;
 	unsigned	 tries;
 };
 
@@ -138,15 +140,21 @@ prober_fit_fd_limit(unsigned inflight, unsigned reserve)
 	return rl.rlim_cur >= 4 ? (unsigned)(rl.rlim_cur / 2) : 1;
 }
 
-static int
-is_local_error(int e)
+static uint64_t
+total_of(const struct prober_config *cfg)
+{
+	return cfg->ops ? cfg->ops->total : cfg->gen->total;
+}
+
+int
+prober_is_local_error(int e)
 {
 	return e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM ||
 	    e == EADDRNOTAVAIL || e == EAGAIN || e == EADDRINUSE || e == EINTR;
 }
 
-static enum probe_outcome
-classify(int e)
+enum probe_outcome
+prober_classify(int e)
 {
 	switch (e) {
 	case 0:
@@ -168,12 +176,20 @@ classify(int e)
 	}
 }
 
+/* Probe index ended with o after took seconds. */
 static void
-record(struct worker *w, uint64_t index, enum probe_outcome o)
+record(struct worker *w, uint64_t index, enum probe_outcome o, double took)
 {
+	const struct prober_ops *ops = w->sh->cfg->ops;
 	const struct probegen *g = w->sh->cfg->gen;
-	size_t port_index = (size_t)(index / g->hosts->total);
+	size_t port_index;
 
+	if (ops != NULL) {
+		w->port_outcome[o]++;
+		ops->done(ops->ctx, index, o, took);
+		return;
+	}
+	port_index = (size_t)(index / g->hosts->total);
 	w->port_outcome[port_index * PROBE_OUTCOMES + o]++;
 	if (w->sh->cfg->counters) {
 		atomic_fetch_add_explicit(&w->sh->cfg->counters->done, 1, memory_order_relaxed);
@@ -205,7 +221,7 @@ queue_retry(struct worker *w, uint64_t index, unsigned tries, double now)
 
 	w->nretried++;
 	if (tries + 1 >= PROBER_RETRY_MAX || w->nretries == w->max) {
-		record(w, index, PROBE_ERROR);
+		record(w, index, PROBE_ERROR, 0);
 		return;
 	}
 	/* fewer probes at once until completions show the resource is back */
@@ -245,16 +261,87 @@ release(struct worker *w, uint32_t i, int rst)
 	w->busy--;
 }
 
+/* Put busy slot i into the FIFO, in deadline order (from the tail: usually at it). */
+static void
+enqueue(struct worker *w, uint32_t i)
+{
+	struct slot *s = &w->slots[i];
+	uint32_t after = w->tail;
+
+	while (after != NIL && w->slots[after].deadline > s->deadline)
+		after = w->slots[after].prev;
+	s->prev = after;
+	s->next = after != NIL ? w->slots[after].next : w->head;
+	if (s->next != NIL)
+		w->slots[s->next].prev = i;
+	else
+		w->tail = i;
+	if (after != NIL)
+		w->slots[after].next = i;
+	else
+		w->head = i;
+	w->busy++;
+}
+
+/* Watch fd of probe index in a free slot; -1 (errno kept, fd closed) when epoll refuses it. */
+static int
+watch(struct worker *w, int fd, uint32_t events, uint64_t index, unsigned tries, double now,
+    double timeout)
+{
+	struct epoll_event ev;
+	uint32_t i = w->free_list;
+	int e;
+
+	ev.events = events;
+	ev.data.u32 = i;
+	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	w->free_list = w->slots[i].next;
+	w->slots[i] = (struct slot){ .fd = fd, .index = index, .started = now,
+	    .deadline = now + timeout, .tries = tries };
+	enqueue(w, i);
+	return 0;
+}
+
+/* Start probe index of a prober_ops list: as start_probe. */
+static int
+start_ops_probe(struct worker *w, uint64_t index, unsigned tries, double now)
+{
+	const struct prober_ops *ops = w->sh->cfg->ops;
+	uint32_t events = 0;
+	double timeout = 0;
+	int fd = -1, rc;
+
+	rc = ops->start(ops->ctx, index, &fd, &events, &timeout);
+	if (rc == PROBER_LOCAL)
+		goto local;
+	if (rc != PROBER_PENDING) {
+		record(w, index, (enum probe_outcome)rc, now_s() - now);
+		return 0;
+	}
+	if (watch(w, fd, events, index, tries, now, timeout) < 0)
+		goto local;
+	return 0;
+local:
+	queue_retry(w, index, tries, now);
+	return -1;
+}
+
 /* Start probe index; 0 when it is in flight or finished, -1 when it failed locally. */
 static int
 start_probe(struct worker *w, uint64_t index, unsigned tries, double now)
 {
 	struct sockaddr_in sin;
-	struct epoll_event ev;
-	uint32_t addr, i;
+	uint32_t addr;
 	uint16_t port;
 	int fd, e;
 
+	if (w->sh->cfg->ops != NULL)
+		return start_ops_probe(w, index, tries, now);
 	probegen_get(w->sh->cfg->gen, index, &addr, &port);
 	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0)
 		goto local;
@@ -264,7 +351,7 @@ start_probe(struct worker *w, uint64_t index, unsigned tries, double now)
 	sin.sin_port = htons(port);
 	e = connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0 ? 0 : errno;
 	if (e != EINPROGRESS) {
-		if (is_local_error(e)) {
+		if (prober_is_local_error(e)) {
 			close(fd);
 			errno = e;
 			goto local;
@@ -272,29 +359,11 @@ start_probe(struct worker *w, uint64_t index, unsigned tries, double now)
 		if (e == 0)	/* connected at once: close with RST, as release does */
 			(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger_rst, sizeof(linger_rst));
 		close(fd);
-		record(w, index, classify(e));
+		record(w, index, prober_classify(e), 0);
 		return 0;
 	}
-	i = w->free_list;
-	w->free_list = w->slots[i].next;
-	ev.events = EPOLLOUT;
-	ev.data.u32 = i;
-	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
-		e = errno;
-		close(fd);
-		w->slots[i].next = w->free_list;
-		w->free_list = i;
-		errno = e;
+	if (watch(w, fd, EPOLLOUT, index, tries, now, w->sh->cfg->timeout) < 0)
 		goto local;
-	}
-	w->slots[i] = (struct slot){ .fd = fd, .next = NIL, .prev = w->tail, .index = index,
-	    .deadline = now + w->sh->cfg->timeout, .tries = tries };
-	if (w->tail != NIL)
-		w->slots[w->tail].next = i;
-	else
-		w->head = i;
-	w->tail = i;
-	w->busy++;
 	return 0;
 local:
 	queue_retry(w, index, tries, now);
@@ -310,7 +379,7 @@ local:
 static int
 next_probe(struct worker *w, double now, unsigned room, uint64_t *index, unsigned *tries)
 {
-	const struct probegen *g = w->sh->cfg->gen;
+	uint64_t total = total_of(w->sh->cfg);
 
 	for (size_t r = 0; r < w->nretries; r++) {
 		if (w->retries[r].not_before <= now) {
@@ -326,12 +395,12 @@ next_probe(struct worker *w, double now, unsigned room, uint64_t *index, unsigne
 		unsigned n = room < INDEX_CHUNK ? (room ? room : 1) : INDEX_CHUNK;
 		uint64_t start = atomic_fetch_add(&w->sh->next_index, n);
 
-		if (start >= g->total) {
+		if (start >= total) {
 			w->exhausted = 1;
 			return 0;
 		}
 		w->chunk_next = start;
-		w->chunk_end = start + n < g->total ? start + n : g->total;
+		w->chunk_end = start + n < total ? start + n : total;
 	}
 	*index = w->chunk_next++;
 	*tries = 0;
@@ -380,16 +449,39 @@ start_probes(struct worker *w, double now)
 	return wait < 0 ? 0 : wait;
 }
 
+/* End the attempt in slot i and start its probe again (prober_ops' PROBER_AGAIN). */
 static void
-complete(struct worker *w, uint32_t i, double now)
+restart(struct worker *w, uint32_t i, int rst, double now)
 {
+	uint64_t index = w->slots[i].index;
+	unsigned tries = w->slots[i].tries;
+
+	release(w, i, rst);
+	(void)start_ops_probe(w, index, tries, now);
+}
+
+static void
+complete(struct worker *w, uint32_t i, uint32_t revents, double now)
+{
+	const struct prober_ops *ops = w->sh->cfg->ops;
 	struct slot *s = &w->slots[i];
 	socklen_t len = sizeof(int);
-	int e = 0;
+	int e = 0, o;
 
-	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &e, &len) < 0)
-		e = errno;
-	if (is_local_error(e)) {
+	if (ops != NULL) {
+		if ((o = ops->ready(ops->ctx, s->index, s->fd, revents)) == PROBER_PENDING)
+			return;
+		if (o == PROBER_AGAIN) {
+			restart(w, i, 0, now);
+			return;
+		}
+		e = o == PROBER_LOCAL ? EAGAIN : 0;
+	} else {
+		if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &e, &len) < 0)
+			e = errno;
+		o = prober_classify(e);
+	}
+	if (prober_is_local_error(e)) {
 		uint64_t index = s->index;
 		unsigned tries = s->tries;
 
@@ -397,8 +489,8 @@ complete(struct worker *w, uint32_t i, double now)
 		queue_retry(w, index, tries, now);
 		return;
 	}
-	record(w, s->index, classify(e));
-	release(w, i, e == 0);
+	record(w, s->index, (enum probe_outcome)o, now - s->started);
+	release(w, i, o == PROBE_OPEN);
 	if (w->cap < w->max)
 		w->cap++;
 }
@@ -440,7 +532,14 @@ worker_main(void *arg)
 		int n, ms;
 
 		while (w->head != NIL && w->slots[w->head].deadline <= now) {
-			record(w, w->slots[w->head].index, PROBE_TIMEOUT);
+			const struct slot *s = &w->slots[w->head];
+			int o = cfg->ops ? cfg->ops->expired(cfg->ops->ctx, s->index) : PROBE_TIMEOUT;
+
+			if (o == PROBER_AGAIN) {	/* its deadline is later than now */
+				restart(w, w->head, 1, now);
+				continue;
+			}
+			record(w, s->index, (enum probe_outcome)o, now - s->started);
 			release(w, w->head, 1);
 			if (w->cap < w->max)
 				w->cap++;
@@ -460,7 +559,7 @@ worker_main(void *arg)
 		n = epoll_wait(w->epfd, ev, EVENTS_MAX, ms < 0 ? 0 : ms);
 		now = now_s();
 		for (int k = 0; k < n; k++)
-			complete(w, ev[k].data.u32, now);
+			complete(w, ev[k].data.u32, ev[k].events, now);
 	}
 	while (w->head != NIL)
 		release(w, w->head, 1);
@@ -549,17 +648,17 @@ prober_run(const struct prober_config *cfg, struct prober_result *res, char *err
 	int rc = -1, e;
 
 	memset(res, 0, sizeof(*res));
-	res->nports = cfg->gen->ports->n;
+	res->nports = cfg->ops ? 1 : cfg->gen->ports->n;
 	if ((res->port_outcome = calloc(res->nports * PROBE_OUTCOMES, sizeof(uint64_t))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (cfg->gen->total == 0)
+	if (total_of(cfg) == 0)
 		return 0;
 	if (nw == 0)
 		nw = 1;
-	if ((uint64_t)nw > cfg->gen->total)
-		nw = (unsigned)cfg->gen->total;
+	if ((uint64_t)nw > total_of(cfg))
+		nw = (unsigned)total_of(cfg);
 	per = (cfg->inflight + nw - 1) / nw;
 	if (per == 0)
 		per = 1;

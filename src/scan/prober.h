@@ -6,6 +6,8 @@
  * closed (refused), unreachable (ICMP), timeout, or error: a local failure (EMFILE,
  * EADDRNOTAVAIL, ENOBUFS, ...) is retried with backoff at lower concurrency and is never
  * reported as closed; it ends as error only after PROBER_RETRY_MAX attempts.
+ * Other socket kinds (sd-scan -sockets: UDP, unix, ICMP echo, IPv6, a timeout per probe) run
+ * through the same workers, limiter and retries with a struct prober_ops instead of a probegen.
  * prober_run is called from one thread; it blocks until the scan ends or *stop is set.
  */
 #ifndef SD_PROBER_H
@@ -24,8 +26,42 @@ enum probe_outcome {
 	PROBE_OPEN, PROBE_CLOSED, PROBE_UNREACHABLE, PROBE_TIMEOUT, PROBE_ERROR, PROBE_OUTCOMES
 };
 
+#define PROBER_PENDING	(-2)	/* prober_ops: the probe waits for an event or its timeout */
+#define PROBER_LOCAL	(-1)	/* prober_ops: a local failure (errno set): retried */
+#define PROBER_AGAIN	(-3)	/* prober_ops: end this attempt, start the probe over now */
+
 /* "open", "closed", "unreachable", "timeout", "error" */
 const char *prober_outcome_name(enum probe_outcome);
+/* The outcome of a connect that ended with errno e (0: open); PROBE_ERROR when e is local. */
+enum probe_outcome prober_classify(int e);
+/* 1 when e is a local failure (EMFILE, EADDRNOTAVAIL, ENOBUFS, ...): retry, never "closed". */
+int	prober_is_local_error(int e);
+
+/*
+ * A list of probes other than a probegen's TCP connects. The callbacks run on the worker
+ * threads, each probe index on one worker at a time, so per-index state needs no lock.
+ */
+struct prober_ops {
+	void	*ctx;
+	uint64_t total;		/* probes: indices 0..total-1 */
+	/*
+	 * Begin probe index: open a non-blocking, close-on-exec socket and return PROBER_PENDING
+	 * with *fd, *events (EPOLLIN/EPOLLOUT) and *timeout (seconds, > 0) set; or return the
+	 * outcome when it is known at once (no fd left open); or PROBER_LOCAL.
+	 */
+	int	(*start)(void *ctx, uint64_t index, int *fd, uint32_t *events, double *timeout);
+	/*
+	 * fd of index has revents: PROBER_PENDING to wait on, an outcome, PROBER_LOCAL, or
+	 * PROBER_AGAIN to have start called again at once (another address of a name; no token
+	 * is taken for it). The engine closes fd.
+	 */
+	int	(*ready)(void *ctx, uint64_t index, int fd, uint32_t revents);
+	/* What a probe without an answer within its timeout is (PROBE_TIMEOUT; UDP: open), or
+	 * PROBER_AGAIN as from ready. */
+	int	(*expired)(void *ctx, uint64_t index);
+	/* Probe index ended with o after seconds of its last attempt. */
+	void	(*done)(void *ctx, uint64_t index, enum probe_outcome o, double seconds);
+};
 
 /* Live totals for a progress display, updated as probes end (relaxed atomics). */
 struct prober_counters {
@@ -34,10 +70,11 @@ struct prober_counters {
 };
 
 struct prober_config {
-	const struct probegen		*gen;		/* borrowed */
+	const struct probegen		*gen;		/* borrowed; ignored with ops */
+	const struct prober_ops		*ops;		/* borrowed; NULL: TCP connects of gen */
 	unsigned			 workers;	/* >= 1 */
 	unsigned			 inflight;	/* >= workers: probes in flight in all */
-	double				 timeout;	/* seconds, > 0 */
+	double				 timeout;	/* seconds, > 0; ignored with ops */
 	double				 rate;		/* connects per second; 0: unlimited */
 	const volatile sig_atomic_t	*stop;		/* set non-zero to end early */
 	struct prober_counters		*counters;	/* NULL, or counted live */
@@ -49,11 +86,11 @@ struct probe_hit {
 };
 
 struct prober_result {
-	struct probe_hit *open;		/* sorted by port, then address */
+	struct probe_hit *open;		/* sorted by port, then address; NULL with ops */
 	size_t		 nopen;
 	uint64_t	 outcome[PROBE_OUTCOMES];
 	uint64_t	*port_outcome;	/* [port index * PROBE_OUTCOMES + outcome] */
-	size_t		 nports;	/* as in the probegen's portlist */
+	size_t		 nports;	/* as in the probegen's portlist; 1 with ops */
 	uint64_t	 retries;	/* local failures retried */
 	uint64_t	 done;		/* probes finished (sum of outcome) */
 	int		 interrupted;	/* *stop ended the scan early */

@@ -4,6 +4,7 @@
  * scan_main.c, the metrics textfile: each replaced atomically.
  */
 #include <errno.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,8 +243,18 @@ log_summary(const struct scan_report *r)
 	    p->seconds > 0 ? (double)p->done / p->seconds : 0.0);
 }
 
-enum scan_status
-scan_run(const struct scan_config *c, const volatile sig_atomic_t *stop,
+static void
+format_rate(double per_sec, char *buf, size_t len)
+{
+	if (per_sec > 0)
+		snprintf(buf, len, "%g/s", per_sec);
+	else
+		snprintf(buf, len, "unlimited");
+}
+
+/* The network scan and the targets file: the status of the run. */
+static enum scan_status
+scan_networks(const struct scan_config *c, const volatile sig_atomic_t *stop,
     struct scan_report *r)
 {
 	struct probegen gen;
@@ -253,8 +264,6 @@ scan_run(const struct scan_config *c, const volatile sig_atomic_t *stop,
 	char err[256], rate[32];
 	int swept, ran;
 
-	memset(r, 0, sizeof(*r));
-	r->started = wall_now();
 	r->status = SCAN_OUTPUT;
 	if (!output_writable(c->output))
 		goto done;
@@ -266,10 +275,7 @@ scan_run(const struct scan_config *c, const volatile sig_atomic_t *stop,
 	r->workers = c->workers < r->inflight ? c->workers : r->inflight;
 	pc = (struct prober_config){ .gen = &gen, .workers = r->workers, .inflight = r->inflight,
 	    .timeout = c->timeout, .rate = c->rate, .stop = stop };
-	if (c->rate > 0)
-		snprintf(rate, sizeof(rate), "%g/s", c->rate);
-	else
-		snprintf(rate, sizeof(rate), "unlimited");
+	format_rate(c->rate, rate, sizeof(rate));
 	log_info("scanning %llu address%s x %zu port%s = %llu probes: %u workers, %u in flight, "
 	    "rate %s, timeout %gs", (unsigned long long)c->hosts.total,
 	    c->hosts.total == 1 ? "" : "es", c->ports.n, c->ports.n == 1 ? "" : "s",
@@ -305,8 +311,96 @@ scan_run(const struct scan_config *c, const volatile sig_atomic_t *stop,
 	}
 	r->status = publish(c, r);
 done:
-	r->finished = wall_now();
 	log_summary(r);
+	return r->status;
+}
+
+#define RESOLVE_WARN_MAX 10	/* unresolved names logged one by one; the rest are counted */
+
+static void
+log_sockets(const struct scan_config *c, const struct sockcheck_result *s)
+{
+	const struct sockets_list *l = &c->sockets;
+	size_t warned = 0;
+	char took[32];
+
+	for (size_t i = 0; i < l->n; i++) {
+		const struct sockets_entry *e = &l->v[i];
+
+		if (s->status[i] == SOCKCHECK_RESOLVE && warned++ < RESOLVE_WARN_MAX)
+			log_warn("socket %s (line %d): host %s does not resolve: %s; reported down",
+			    e->name, e->line, e->host, gai_strerror(s->detail[i]));
+		else if (s->status[i] != SOCKCHECK_UP)
+			log_debug("socket %s %s port %u %s: %s", e->name, e->host, e->port,
+			    sockets_proto_name(e->proto),
+			    sockcheck_status_name((enum sockcheck_status)s->status[i]));
+	}
+	if (warned > RESOLVE_WARN_MAX)
+		log_warn("%zu more socket hosts do not resolve", warned - RESOLVE_WARN_MAX);
+	if (s->ping_denied > 0)
+		log_warn("ICMP echo is not allowed for this process's group (sysctl "
+		    "net.ipv4.ping_group_range): %llu ip/ip4/ip6 socket%s reported down",
+		    (unsigned long long)s->ping_denied, s->ping_denied == 1 ? "" : "s");
+	log_info("sockets %s: %llu of %zu checked, %llu up, %llu refused, %llu timeouts, "
+	    "%llu unreachable, %llu unresolved, %llu local errors (%llu retries), %s",
+	    s->interrupted ? "interrupted" : "done", (unsigned long long)s->checked, l->n,
+	    (unsigned long long)s->count[SOCKCHECK_UP],
+	    (unsigned long long)s->count[SOCKCHECK_REFUSED],
+	    (unsigned long long)s->count[SOCKCHECK_TIMEOUT],
+	    (unsigned long long)s->count[SOCKCHECK_UNREACHABLE],
+	    (unsigned long long)s->count[SOCKCHECK_RESOLVE],
+	    (unsigned long long)s->count[SOCKCHECK_LOCAL], (unsigned long long)s->retries,
+	    numparse_format_duration(s->seconds_total, took, sizeof(took)));
+}
+
+/* The -sockets checks into r->sockets: SCAN_OK, SCAN_INTERRUPTED or SCAN_FAILED. */
+static enum scan_status
+check_sockets(const struct scan_config *c, const volatile sig_atomic_t *stop,
+    struct scan_report *r)
+{
+	struct sockcheck_config sc = { .list = &c->sockets, .rate = c->rate,
+	    .resolvers = c->dns_workers, .stop = stop };
+	unsigned want = c->inflight ? c->inflight : sockcheck_default_inflight(&c->sockets, c->rate);
+	char err[256], rate[32];
+
+	sc.inflight = prober_fit_fd_limit(want, FD_RESERVE);
+	if (sc.inflight < want)
+		log_warn("file descriptor limit allows %u socket checks in flight, not %u",
+		    sc.inflight, want);
+	sc.workers = c->workers < sc.inflight ? c->workers : sc.inflight;
+	format_rate(c->rate, rate, sizeof(rate));
+	log_info("checking %zu socket%s of %s: %u workers, %u in flight, rate %s, timeouts up "
+	    "to %gs", c->sockets.n, c->sockets.n == 1 ? "" : "s", c->sockets_path,
+	    sc.workers, sc.inflight, rate, c->sockets.max_timeout);
+	r->sockets_checked = 1;
+	if (sockcheck_run(&sc, &r->sockets, err, sizeof(err)) < 0) {
+		log_error("socket checks failed: %s", err);
+		r->sockets_checked = 0;
+		return SCAN_FAILED;
+	}
+	log_sockets(c, &r->sockets);
+	return r->sockets.interrupted ? SCAN_INTERRUPTED : SCAN_OK;
+}
+
+enum scan_status
+scan_run(const struct scan_config *c, const volatile sig_atomic_t *stop,
+    struct scan_report *r)
+{
+	enum scan_status st = SCAN_OK;
+
+	memset(r, 0, sizeof(*r));
+	r->started = wall_now();
+	r->status = SCAN_OK;
+	if (!c->sockets_only)
+		r->status = scan_networks(c, stop, r);
+	/* the sockets are checked whatever the scan found: their status is data of its own */
+	if (c->check_sockets && !*stop)
+		st = check_sockets(c, stop, r);
+	if (c->sockets_only)
+		r->status = st;
+	else if (r->status == SCAN_OK && st == SCAN_INTERRUPTED)
+		r->status = SCAN_INTERRUPTED;
+	r->finished = wall_now();
 	return r->status;
 }
 
@@ -314,4 +408,5 @@ void
 scan_report_fini(struct scan_report *r)
 {
 	prober_result_fini(&r->probes);
+	sockcheck_result_fini(&r->sockets);
 }

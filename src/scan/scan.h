@@ -2,6 +2,8 @@
  * scan.h: one sd-scan run from configuration to published files: probe every (host, port),
  * name the open hosts, publish the targets file atomically. Nothing is published unless the
  * probing completed without local failures: the previous targets file stays as it was.
+ * With -sockets, the status of each listed socket too (for the metrics textfile); with
+ * -sockets alone, only that, and the targets file is not touched.
  * Called once from the main thread.
  */
 #ifndef SD_SCAN_H
@@ -12,10 +14,11 @@
 
 #include "prober.h"
 #include "scan_config.h"
+#include "sockcheck.h"
 
 /* How a run ended; sd-scan's exit status. */
 enum scan_status {
-	SCAN_OK		 = 0,	/* targets file written */
+	SCAN_OK		 = 0,	/* targets file written (-sockets alone: sockets checked) */
 	SCAN_FAILED	 = 1,	/* probing could not run or probes failed locally */
 	SCAN_INTERRUPTED = 4,	/* SIGINT/SIGTERM: stopped early */
 	SCAN_SHRUNK	 = 5,	/* shrink guard kept the previous file */
@@ -32,6 +35,8 @@ struct scan_report {
 	uint64_t		 dns_lookups;		/* PTR lookups sent to the resolver */
 	uint64_t		 dns_cache_hits;	/* names taken from the PTR cache file */
 	uint64_t		 dns_errors;		/* failed lookups and rejected names */
+	int			 sockets_checked;	/* sockets holds this run's -sockets checks */
+	struct sockcheck_result	 sockets;
 };
 
 /* Run the scan; always fills report (free with scan_report_fini). Returns report->status. */

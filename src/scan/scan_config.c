@@ -19,7 +19,7 @@ int
 scan_config_build(struct scan_config *c, const struct options *o, cidr_warn_fn warn,
     void *warn_ctx, char *err, size_t errlen)
 {
-	char why[256], dir[OPTVALUE_PATH_MAX + 1];
+	char why[768], dir[OPTVALUE_PATH_MAX + 1];
 	long ncpu;
 
 	memset(c, 0, sizeof(*c));
@@ -79,6 +79,18 @@ scan_config_build(struct scan_config *c, const struct options *o, cidr_warn_fn w
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
+	/* -sockets alone checks only the sockets: -networks then keeps its default unused */
+	if (*options_get(o, OPT_SOCKETS)) {
+		if (optvalue_path(o, OPT_SOCKETS, 0, &c->sockets_path, err, errlen) < 0)
+			goto fail;
+		if (sockets_load(c->sockets_path, &c->sockets, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "bad -sockets file %s", why);
+			goto fail;
+		}
+		c->check_sockets = 1;
+		c->sockets_only = strcmp(options_origin(o, OPT_NETWORKS, dir, sizeof(dir)),
+		    "default") == 0;
+	}
 	return 0;
 bad_ports:
 	optvalue_bad(o, OPT_PORTS, why, err, errlen);
@@ -92,6 +104,7 @@ scan_config_fini(struct scan_config *c)
 {
 	addrset_fini(&c->hosts);
 	portlist_fini(&c->ports);
+	sockets_fini(&c->sockets);
 	free(c->dns_cache);
 	memset(c, 0, sizeof(*c));
 }

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "options.h"
 #include "portlist.h"
+#include "sockets.h"
 
 struct scan_config {
 	struct addrset	 hosts;
@@ -31,6 +32,10 @@ struct scan_config {
 	double		 shrink_limit;	/* share 0..1; 0: guard off */
 	int		 force;
 	int		 progress;	/* draw a progress line on stderr (main: a TTY) */
+	int		 sockets_only;	/* -sockets alone: no scan, no targets file written */
+	int		 check_sockets;	/* -sockets given: sockets holds its list */
+	const char	*sockets_path;	/* borrowed */
+	struct sockets_list sockets;
 };
 
 /* Build c from o; 0, or -1 with one line in err. warn hears non-fatal notes (masked bases). */

@@ -21,6 +21,7 @@
 #include "metricnames.h"
 #include "numparse.h"
 #include "readfile.h"
+#include "sockmetrics.h"
 #include "textfile.h"
 
 #define NPORTS		65536
@@ -393,6 +394,23 @@ emit(struct expo *e, struct carried *cr, const struct scan_config *c,
 	    p->seconds > 0 ? ms((double)p->done / p->seconds) : 0);
 }
 
+/* The -sockets families after the scan's (alone with -sockets alone). */
+static int
+format_sockets(const struct scan_config *c, const struct scan_report *r, const char *prev,
+    size_t prevlen, struct expo *out, char *warn, size_t warnlen)
+{
+	char why[256];
+
+	if (!c->check_sockets || !r->sockets_checked)
+		return 0;
+	if (sockmetrics_format(&c->sockets, &r->sockets, r->finished, prev, prevlen, out, why,
+	    sizeof(why)) < 0)
+		return -1;
+	if (why[0] != '\0' && warn[0] == '\0')
+		snprintf(warn, warnlen, "%s", why);
+	return 0;
+}
+
 int
 textfile_format(const struct scan_config *c, const struct scan_report *r,
     const char *prev, size_t prevlen, struct expo *out, char *warn, size_t warnlen)
@@ -402,6 +420,8 @@ textfile_format(const struct scan_config *c, const struct scan_report *r,
 
 	memset(&cr, 0, sizeof(cr));
 	warn[0] = '\0';
+	if (c->sockets_only)
+		return format_sockets(c, r, prev, prevlen, out, warn, warnlen);
 	if ((cr.ports = calloc(NPORTS, sizeof(*cr.ports))) == NULL) {
 		snprintf(out->error, sizeof(out->error), "out of memory");
 		errno = ENOMEM;
@@ -419,6 +439,8 @@ textfile_format(const struct scan_config *c, const struct scan_report *r,
 	add_run(&cr, c, r);
 	rc = emit(out, &cr, c, r);
 	free(cr.ports);
+	if (rc == 0)
+		rc = format_sockets(c, r, prev, prevlen, out, warn, warnlen);
 	return rc;
 }
 

@@ -3,7 +3,8 @@
  * (also a failed or interrupted one). Batch semantics: counters and the duration histogram
  * are the previous file's values plus this run's; per-scan figures are gauges of the last
  * run; the published-targets gauges and the last success time are carried over from the
- * previous file while a run publishes nothing. Called from the main thread only.
+ * previous file while a run publishes nothing. With -sockets the sockets' families follow
+ * (sockmetrics.h); with -sockets alone they are the whole file. Called from the main thread.
  */
 #ifndef SD_TEXTFILE_H
 #define SD_TEXTFILE_H

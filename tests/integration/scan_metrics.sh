@@ -8,9 +8,7 @@
 # Addresses 127.0.4.0/29 and 127.0.5.1, ports 19101-19102 and 19190 (node_exporter).
 . "$(dirname "$0")/../lib.sh"
 
-NODE_EXPORTER=/usr/bin/prometheus-node-exporter
 command -v promtool >/dev/null || fail "promtool is not installed: run make deps"
-[ -x "$NODE_EXPORTER" ] || fail "prometheus-node-exporter is not installed: run make deps"
 ns_create
 
 OUT="$TMP/out" PROMDIR="$TMP/textfile"
@@ -146,40 +144,5 @@ grep -q "warn: previous metrics file $PROM not trusted" "$TMP/scan.log" || fail 
 assert_eq "run 5 scans" 1 "$(val scanner_scans_total)"
 
 # 6. a real node_exporter serves every series of the file, and no scrape error
-bg "$NODE_EXPORTER" --collector.textfile.directory="$PROMDIR" \
-	--web.listen-address=127.0.0.1:19190 --collector.disable-defaults --collector.textfile \
-	2>"$TMP/node_exporter.log"
-for _ in $(seq 50); do
-	ns_exec curl -sf -o "$TMP/scrape.txt" http://127.0.0.1:19190/metrics && break
-	sleep 0.2
-done
-[ -s "$TMP/scrape.txt" ] || fail "node_exporter did not answer: $(tail -5 "$TMP/node_exporter.log")"
-grep -qx 'node_textfile_scrape_error 0' "$TMP/scrape.txt" ||
-	fail "node_textfile_scrape_error: $(grep node_textfile_scrape_error "$TMP/scrape.txt")"
-python3 - "$PROM" "$TMP/scrape.txt" <<'PY' || fail "node_exporter does not serve the textfile as written"
-import re, sys
-def load(path):
-    vals, types = {}, {}
-    for line in open(path):
-        m = re.match(r'# TYPE (\S+) (\S+)$', line)
-        if m:
-            types[m.group(1)] = m.group(2)
-        elif line.strip() and not line.startswith('#'):
-            key, v = line.rsplit(' ', 1)
-            name, _, labels = key.partition('{')
-            pairs = tuple(sorted(re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"', labels)))
-            vals[(name, pairs)] = float(v)
-    return vals, types
-want, wtypes = load(sys.argv[1])
-got, gtypes = load(sys.argv[2])
-for fam, t in wtypes.items():
-    if gtypes.get(fam) != t:
-        sys.exit("family %s: type %s served as %s" % (fam, t, gtypes.get(fam)))
-for k, v in want.items():
-    if k not in got:
-        sys.exit("%s not served" % (k,))
-    if got[k] != v:
-        sys.exit("%s: %s served as %s" % (k, v, got[k]))
-print("%d series in %d families served" % (len(want), len(wtypes)), file=sys.stderr)
-PY
+node_exporter_serves "$PROMDIR" 19190 "$PROM"
 log "5 runs checked; node_exporter serves the textfile"

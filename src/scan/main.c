@@ -1,5 +1,5 @@
 /*
- * scan_main.c: sd-scan's entry point. Wires options, logging, the lock and signals to one
+ * main.c: sd-scan's entry point. Wires options, logging, the lock and signals to one
  * scan_run, and maps the outcome to the exit status (see sd-scan(1)).
  */
 #include <signal.h>

@@ -1,7 +1,7 @@
 /*
  * scan.c: the steps of one run, in order, each logging what it did. Exit-status policy lives
  * in the enum. The files touched are the targets file, the PTR cache (rdns) and, from
- * scan_main.c, the metrics textfile: each replaced atomically.
+ * main.c, the metrics textfile: each replaced atomically.
  */
 #include <errno.h>
 #include <netdb.h>

@@ -1,5 +1,5 @@
 /*
- * serve_main.c: sd-serve's entry point. Wires options, logging and signals to the FastCGI
+ * main.c: sd-serve's entry point. Wires options, logging and signals to the FastCGI
  * accept loop (socket on fd 0 from lighttpd/mod_fcgid/spawn-fcgi, fd 3 from systemd, or
  * -listen), or answers one request as a plain CGI program. Exit status: 0 after a clean
  * shutdown (SIGTERM, SIGINT, SIGUSR1), 1 on a runtime failure, 2 on bad usage or config.

@@ -161,11 +161,12 @@ usage(FILE *fp)
 	    "               [...]\n"
 	    "\n"
 	    "Probe every (address, port) of the networks with a TCP connect, and publish the\n"
-	    "open ones as a Prometheus http_sd / file_sd targets file; with -sockets FILE, also\n"
-	    "check the sockets of connection-status-exporter's config.yaml into the metrics\n"
-	    "textfile (-sockets alone: only that). Run it from cron or a systemd timer.\n"
-	    "Options (each also -name=value, --name=value, or an environment variable that\n"
-	    "overrides the flag; the config file holds the same variables as KEY=value lines):\n"
+	    "open ones as a Prometheus http_sd / file_sd targets file; with -sockets FILE,\n"
+	    "also check the sockets of connection-status-exporter's config.yaml into the\n"
+	    "metrics textfile (-sockets alone: only that). Run it from cron or a systemd\n"
+	    "timer. Options (each also -name=value, --name=value, or an environment variable\n"
+	    "that overrides the flag; the config file holds the same variables as KEY=value\n"
+	    "lines):\n"
 	    "\n");
 	options_usage(fp, OPTION_SCAN);
 	fprintf(fp,

@@ -34,6 +34,9 @@ group_new(const struct target *t)
 	json_object_object_add(labels, "__meta_sd_hostname", json_object_new_string(name));
 	json_object_object_add(labels, "__meta_sd_ip", json_object_new_string(ip));
 	json_object_object_add(labels, "__meta_sd_port", json_object_new_string(port));
+	if (t->last_seen != NULL)
+		json_object_object_add(labels, "__meta_sd_last_seen",
+		    json_object_new_string(t->last_seen));
 	json_object_object_add(g, "labels", labels);
 	return g;
 fail:

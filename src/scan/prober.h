@@ -5,7 +5,10 @@
  * A probe ends open (handshake completed; closed at once with RST, no data ever sent),
  * closed (refused), unreachable (ICMP), timeout, or error: a local failure (EMFILE,
  * EADDRNOTAVAIL, ENOBUFS, ...) is retried with backoff at lower concurrency and is never
- * reported as closed; it ends as error only after PROBER_RETRY_MAX attempts.
+ * reported as closed; it ends as error only after PROBER_RETRY_MAX attempts. With
+ * retries > 0, a probe that timed out is probed again (reprobe.h) once the worker has no
+ * fresh probes left, up to retries times, within the same rate limit; its outcome is the
+ * last probe's.
  * prober_run is called from one thread; it blocks until the scan ends or *stop is set.
  */
 #ifndef SD_PROBER_H
@@ -33,6 +36,7 @@ struct prober_config {
 	unsigned			 inflight;	/* >= workers: probes in flight in all */
 	double				 timeout;	/* seconds, > 0 */
 	double				 rate;		/* connects per second; 0: unlimited */
+	unsigned			 retries;	/* re-probes of a timed-out pair, <= REPROBE_MAX */
 	const volatile sig_atomic_t	*stop;		/* set non-zero to end early */
 };
 
@@ -48,7 +52,9 @@ struct prober_result {
 	uint64_t	*port_outcome;	/* [port index * PROBE_OUTCOMES + outcome] */
 	size_t		 nports;	/* as in the probegen's portlist */
 	uint64_t	 retries;	/* local failures retried */
-	uint64_t	 done;		/* probes finished (sum of outcome) */
+	uint64_t	 reprobe_outcome[PROBE_OUTCOMES];	/* how each re-probe (-retries) ended */
+	uint64_t	 reprobes;	/* re-probes made (sum of reprobe_outcome) */
+	uint64_t	 done;		/* (address, port) pairs finished (sum of outcome) */
 	int		 interrupted;	/* *stop ended the scan early */
 	double		 seconds;	/* wall time of the probing */
 };

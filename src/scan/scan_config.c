@@ -9,6 +9,7 @@
 #include "atomicfile.h"
 #include "numparse.h"
 #include "optvalue.h"
+#include "reprobe.h"
 #include "scan_config.h"
 
 #define WORKERS_MAX	1024
@@ -35,7 +36,9 @@ scan_config_build(struct scan_config *c, const struct options *o, cidr_warn_fn w
 	if (optvalue_duration(o, "interval", &c->interval, err, errlen) < 0 ||
 	    optvalue_duration(o, "timeout", &c->timeout, err, errlen) < 0 ||
 	    optvalue_uint(o, "workers", WORKERS_MAX, &c->workers, err, errlen) < 0 ||
-	    optvalue_uint(o, "inflight", INFLIGHT_MAX, &c->inflight, err, errlen) < 0)
+	    optvalue_uint(o, "inflight", INFLIGHT_MAX, &c->inflight, err, errlen) < 0 ||
+	    optvalue_uint(o, "retries", REPROBE_MAX, &c->retries, err, errlen) < 0 ||
+	    (*options_get(o, "grace") && optvalue_duration(o, "grace", &c->grace, err, errlen) < 0))
 		goto fail;
 	if (numparse_udouble(options_get(o, "rate-limit"), RATE_MAX, &c->rate, why,
 	    sizeof(why)) < 0) {

@@ -1,15 +1,11 @@
 /*
  * shrinkguard.c: target counting with json-c's position-aware tokener, and the decision.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <json.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "readfile.h"
 #include "shrinkguard.h"
 
 int
@@ -69,46 +65,16 @@ out:
 int
 shrinkguard_count_file(const char *path, size_t *count, char *err, size_t errlen)
 {
-	struct stat st;
-	char *buf = NULL, why[200];
-	size_t got = 0;
-	int fd, rc = -1;
+	char *buf, why[200];
+	size_t len;
+	int rc;
 
 	*count = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		if (errno == ENOENT)
-			return 1;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) < 0 || st.st_size > SHRINKGUARD_MAX_BYTES) {
-		snprintf(err, errlen, "%s: %s", path, st.st_size > SHRINKGUARD_MAX_BYTES ?
-		    "too large" : strerror(errno));
-		goto out;
-	}
-	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		goto out;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			snprintf(err, errlen, "%s: %s", path, r < 0 ? strerror(errno) : "shrank while read");
-			goto out;
-		}
-		got += (size_t)r;
-	}
-	if (shrinkguard_count(buf, got, count, why, sizeof(why)) < 0) {
+	if ((rc = readfile_load(path, SHRINKGUARD_MAX_BYTES, &buf, &len, err, errlen)) != 0)
+		return rc;
+	if ((rc = shrinkguard_count(buf, len, count, why, sizeof(why))) < 0)
 		snprintf(err, errlen, "%s: %s", path, why);
-		goto out;
-	}
-	rc = 0;
-out:
 	free(buf);
-	close(fd);
 	return rc;
 }
 

@@ -288,6 +288,8 @@ add_run(struct carried *cr, const struct scan_config *c, const struct scan_repor
 		cr->ports[c->ports.ports[i]].has_targets = 1;
 	for (size_t i = 0; i < p->nopen; i++)
 		cr->ports[p->open[i].port].targets++;
+	for (size_t i = 0; i < r->nkept; i++)
+		cr->ports[r->kept[i].port].targets++;
 	cr->has_discovered = 1;
 	cr->discovered = (double)r->targets;
 	cr->last_success = ms(r->finished);
@@ -385,9 +387,32 @@ emit(struct expo *e, const struct carried *cr, const struct scan_config *c,
 		if (expo_sample(e, &l, 1, (double)p->outcome[k]) < 0)
 			return -1;
 	}
-	return one(e, "scanner_last_scan_probe_rate", EXPO_GAUGE,
+	if (one(e, "scanner_last_scan_probe_rate", EXPO_GAUGE,
 	    "Probes per second the last run achieved while probing.",
-	    p->seconds > 0 ? ms((double)p->done / p->seconds) : 0);
+	    p->seconds > 0 ? ms((double)p->done / p->seconds) : 0) < 0 ||
+	    expo_family(e, "scanner_last_scan_reprobes", EXPO_GAUGE,
+	    "Re-probes of the last run (-retries: pairs that timed out, probed again) by "
+	    "outcome; open counts the targets that only a re-probe found.") < 0)
+		return -1;
+	for (int k = 0; k < PROBE_OUTCOMES; k++) {
+		const struct expo_label l = { "outcome", prober_outcome_name(k) };
+
+		if (expo_sample(e, &l, 1, (double)p->reprobe_outcome[k]) < 0)
+			return -1;
+	}
+	if (expo_family(e, "scanner_last_scan_targets", EXPO_GAUGE,
+	    "Targets the last run published, by source: seen (open in this run) or grace "
+	    "(missing now, kept by -grace); 0 when it published nothing.") < 0)
+		return -1;
+	{
+		const struct expo_label seen = { "source", "seen" }, kept = { "source", "grace" };
+		int ok = r->status == SCAN_OK;
+
+		if (expo_sample(e, &kept, 1, ok ? (double)r->nkept : 0) < 0 ||
+		    expo_sample(e, &seen, 1, ok ? (double)p->nopen : 0) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 int

@@ -50,10 +50,10 @@ path_start() {
 	wait_for_file "$TMP/delayline.ready" 10 ||
 		fail "delay line did not start: $(cat "$TMP/delayline.log")"
 	# a deep device queue: a burst of SYNs must meet the configured loss, not a full queue
-	ns_exec ip link set pathA txqueuelen 10000 up &&
+	ns_exec ip link set pathA txqueuelen 100000 up &&
 		ns_exec ip addr add "$PATH_SCANNER_ADDR/32" dev pathA &&
 		ns_exec ip route add "$PATH_HOSTS_NET" dev pathA src "$PATH_SCANNER_ADDR" &&
-		hosts_exec ip link set pathB txqueuelen 10000 up &&
+		hosts_exec ip link set pathB txqueuelen 100000 up &&
 		hosts_exec ip route add "$PATH_SCANNER_ADDR/32" dev pathB ||
 		fail "cannot configure the delay line's devices"
 }

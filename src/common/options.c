@@ -26,7 +26,7 @@ const struct option_spec options_table[] = {
 	  "how often cron/systemd runs the scan; recorded for health and staleness" },
 	{ "workers", "SCANNER_WORKERS", "N", "0", S,
 	  "prober threads, each with many connects in flight; 0: one per CPU" },
-	{ "timeout", "SCANNER_TIMEOUT", "DURATION", "1s", S,
+	{ "timeout", "SCANNER_TIMEOUT", "DURATION", "1.5s", S,
 	  "TCP connect timeout of one probe" },
 	{ "rate-limit", "SCANNER_RATE_LIMIT", "N", "50", S,
 	  "connection attempts per second, whole process; 0: unlimited" },

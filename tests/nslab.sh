@@ -50,12 +50,16 @@ ns_new() {
 
 ns_exec() { ip netns exec "$NS" "$@"; }
 
-# bg CMD...: start CMD in the background inside the namespace; records its PID in PIDS and BG_PID.
-bg() {
-	ip netns exec "$NS" "$@" &
+# bg_in NAMESPACE CMD...: start CMD in the background inside NAMESPACE; records its PID in
+# PIDS and BG_PID. bg CMD...: the same in the lab's namespace.
+bg_in() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@" &
 	BG_PID=$!
 	PIDS+=("$BG_PID")
 }
+bg() { bg_in "$NS" "$@"; }
 
 # ns_drop ADDR[/LEN]: TCP to ADDR vanishes: the "host that never answers".
 ns_drop() { ns_exec iptables -A OUTPUT -d "$1" -p tcp -j DROP || fail "iptables DROP $1"; }
@@ -67,9 +71,13 @@ wait_for_file() {
 	return 1
 }
 
-# listen ADDR:PORT...: one process listening on every ADDR:PORT given (also from a file with @FILE).
-listen() {
-	bg python3 "$TOP/tests/listen.py" "$TMP/listen.ready" "$@"
-	wait_for_file "$TMP/listen.ready" 10 || fail "listeners did not start"
+# listen_in NAMESPACE ADDR:PORT...: one process in NAMESPACE listening on every ADDR:PORT
+# given (also from a file with @FILE). listen ADDR:PORT...: the same in the lab's namespace.
+listen_in() {
+	local ns=$1
+	shift
+	bg_in "$ns" python3 "$TOP/tests/listen.py" "$TMP/listen.ready" "$@"
+	wait_for_file "$TMP/listen.ready" 10 || fail "listeners in $ns did not start"
 	rm -f "$TMP/listen.ready"
 }
+listen() { listen_in "$NS" "$@"; }

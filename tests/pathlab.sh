@@ -23,19 +23,11 @@ PATH_DELAYLINE=${PATH_DELAYLINE:-$TOP/bin/tests/delayline}
 
 hosts_exec() { ip netns exec "$HNS" "$@"; }
 
-hosts_bg() {
-	ip netns exec "$HNS" "$@" &
-	BG_PID=$!
-	PIDS+=("$BG_PID")
-}
+hosts_bg() { bg_in "$HNS" "$@"; }
 
 hosts_drop() { hosts_exec iptables -A INPUT -d "$1" -p tcp -j DROP || fail "iptables DROP $1 in $HNS"; }
 
-hosts_listen() {
-	hosts_bg python3 "$TOP/tests/listen.py" "$TMP/hosts-listen.ready" "$@"
-	wait_for_file "$TMP/hosts-listen.ready" 10 || fail "listeners in $HNS did not start"
-	rm -f "$TMP/hosts-listen.ready"
-}
+hosts_listen() { listen_in "$HNS" "$@"; }
 
 # path_start RTT_MS LOSS JITTER_MS SEED: the delay line between pathA (NS) and pathB (HNS),
 # and the addresses and routes on both devices (they vanish with the delay line).

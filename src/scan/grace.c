@@ -1,6 +1,6 @@
 /*
- * grace.c: the previous targets file read back for -grace, with json-c's position-aware
- * tokener, and the choice of the targets to keep.
+ * grace.c: the previous targets file read back for -grace (targetsjson.c parses it), and
+ * the choice of the targets to keep.
  */
 #include <json.h>
 #include <stdio.h>
@@ -10,6 +10,7 @@
 
 #include "cidr.h"
 #include "grace.h"
+#include "targetsjson.h"
 
 char *
 grace_format_time(int64_t t, char *buf, size_t len)
@@ -119,10 +120,9 @@ int
 grace_parse(const char *buf, size_t len, struct grace_entry **out, size_t *n, char *err,
     size_t errlen)
 {
-	struct json_tokener *tok = NULL;
 	struct json_object *root = NULL;
 	struct grace_entry *v = NULL;
-	size_t groups = 0, end;
+	size_t groups = 0;
 	int rc = -1;
 
 	*out = NULL;
@@ -131,27 +131,8 @@ grace_parse(const char *buf, size_t len, struct grace_entry **out, size_t *n, ch
 		snprintf(err, errlen, "larger than %u bytes", GRACE_MAX_BYTES);
 		return -1;
 	}
-	if ((tok = json_tokener_new()) == NULL) {
-		snprintf(err, errlen, "out of memory");
+	if (targetsjson_parse(buf, len, &root, err, errlen) < 0)
 		return -1;
-	}
-	root = json_tokener_parse_ex(tok, buf, (int)len);
-	end = json_tokener_get_parse_end(tok);
-	while (root != NULL && end < len && (buf[end] == '\n' || buf[end] == ' ' || buf[end] == '\t' ||
-	    buf[end] == '\r'))
-		end++;
-	if (root == NULL || end < len) {
-		enum json_tokener_error e = json_tokener_get_error(tok);
-
-		snprintf(err, errlen, "not JSON at byte %zu: %s", end,
-		    root != NULL || e == json_tokener_success ? "trailing data" :
-		    e == json_tokener_continue ? "truncated" : json_tokener_error_desc(e));
-		goto out;
-	}
-	if (!json_object_is_type(root, json_type_array)) {
-		snprintf(err, errlen, "not a JSON array");
-		goto out;
-	}
 	groups = json_object_array_length(root);
 	if (groups > 0 && (v = calloc(groups, sizeof(*v))) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -182,7 +163,6 @@ grace_parse(const char *buf, size_t len, struct grace_entry **out, size_t *n, ch
 out:
 	free(v);
 	json_object_put(root);
-	json_tokener_free(tok);
 	return rc;
 }
 

@@ -292,7 +292,7 @@ log_summary(const struct scan_report *r)
 	    (unsigned long long)p->outcome[PROBE_UNREACHABLE],
 	    (unsigned long long)p->outcome[PROBE_TIMEOUT], (unsigned long long)p->outcome[PROBE_ERROR],
 	    (unsigned long long)p->retries, numparse_format_duration(p->seconds, took, sizeof(took)),
-	    p->seconds > 0 ? (double)(p->done + p->reprobes) / p->seconds : 0.0);
+	    p->seconds > 0 ? (double)p->done / p->seconds : 0.0);
 	if (p->reprobes > 0)
 		log_info("re-probes of timeouts (-retries): %llu made, found %llu open, %llu closed, "
 		    "%llu unreachable; %llu timed out again",

@@ -1,5 +1,5 @@
 /*
- * shrinkguard.c: target counting with json-c's position-aware tokener, and the decision.
+ * shrinkguard.c: target counting over the parsed file (targetsjson.c), and the decision.
  */
 #include <json.h>
 #include <stdio.h>
@@ -7,36 +7,17 @@
 
 #include "readfile.h"
 #include "shrinkguard.h"
+#include "targetsjson.h"
 
 int
 shrinkguard_count(const char *buf, size_t len, size_t *count, char *err, size_t errlen)
 {
-	struct json_tokener *tok;
 	struct json_object *root;
 	size_t n = 0, groups;
 	int rc = -1;
 
-	if (len > (size_t)INT32_MAX) {
-		snprintf(err, errlen, "file too large");
+	if (targetsjson_parse(buf, len, &root, err, errlen) < 0)
 		return -1;
-	}
-	if ((tok = json_tokener_new()) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	root = json_tokener_parse_ex(tok, buf, (int)len);
-	if (root == NULL || json_tokener_get_parse_end(tok) < len) {
-		enum json_tokener_error e = json_tokener_get_error(tok);
-
-		snprintf(err, errlen, "not JSON at byte %zu: %s", json_tokener_get_parse_end(tok),
-		    e == json_tokener_success ? "trailing data" :
-		    e == json_tokener_continue ? "truncated" : json_tokener_error_desc(e));
-		goto out;
-	}
-	if (!json_object_is_type(root, json_type_array)) {
-		snprintf(err, errlen, "not a JSON array");
-		goto out;
-	}
 	groups = json_object_array_length(root);
 	for (size_t i = 0; i < groups; i++) {
 		struct json_object *g = json_object_array_get_idx(root, i), *t;
@@ -58,7 +39,6 @@ shrinkguard_count(const char *buf, size_t len, size_t *count, char *err, size_t 
 	rc = 0;
 out:
 	json_object_put(root);
-	json_tokener_free(tok);
 	return rc;
 }
 

@@ -224,6 +224,21 @@ one(struct expo *e, const char *name, enum expo_type type, const char *help, dou
 	return 0;
 }
 
+/* A gauge family with one sample per probe outcome. */
+static int
+by_outcome(struct expo *e, const char *name, const char *help, const uint64_t *counts)
+{
+	if (expo_family(e, name, EXPO_GAUGE, help) < 0)
+		return -1;
+	for (int k = 0; k < PROBE_OUTCOMES; k++) {
+		const struct expo_label l = { "outcome", prober_outcome_name(k) };
+
+		if (expo_sample(e, &l, 1, (double)counts[k]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 per_port(struct expo *e, const struct carried *cr, const char *name, const char *help,
     size_t off)
@@ -377,29 +392,17 @@ emit(struct expo *e, const struct carried *cr, const struct scan_config *c,
 	    "(0: none known).", cr->last_success) < 0 ||
 	    one(e, "scanner_scan_interval_seconds", EXPO_GAUGE,
 	    "The configured interval between runs (-interval).", c->interval) < 0 ||
-	    expo_family(e, "scanner_last_scan_probes", EXPO_GAUGE,
+	    by_outcome(e, "scanner_last_scan_probes",
 	    "Probes of the last run by outcome: open, closed (refused), unreachable (ICMP), "
-	    "timeout, error (local failure after retries).") < 0)
-		return -1;
-	for (int k = 0; k < PROBE_OUTCOMES; k++) {
-		const struct expo_label l = { "outcome", prober_outcome_name(k) };
-
-		if (expo_sample(e, &l, 1, (double)p->outcome[k]) < 0)
-			return -1;
-	}
-	if (one(e, "scanner_last_scan_probe_rate", EXPO_GAUGE,
+	    "timeout, error (local failure after retries).", p->outcome) < 0 ||
+	    one(e, "scanner_last_scan_probe_rate", EXPO_GAUGE,
 	    "Probes per second the last run achieved while probing.",
 	    p->seconds > 0 ? ms((double)p->done / p->seconds) : 0) < 0 ||
-	    expo_family(e, "scanner_last_scan_reprobes", EXPO_GAUGE,
+	    by_outcome(e, "scanner_last_scan_reprobes",
 	    "Re-probes of the last run (-retries: pairs that timed out, probed again) by "
-	    "outcome; open counts the targets that only a re-probe found.") < 0)
+	    "outcome; open counts the targets that only a re-probe found.",
+	    p->reprobe_outcome) < 0)
 		return -1;
-	for (int k = 0; k < PROBE_OUTCOMES; k++) {
-		const struct expo_label l = { "outcome", prober_outcome_name(k) };
-
-		if (expo_sample(e, &l, 1, (double)p->reprobe_outcome[k]) < 0)
-			return -1;
-	}
 	if (expo_family(e, "scanner_last_scan_targets", EXPO_GAUGE,
 	    "Targets the last run published, by source: seen (open in this run) or grace "
 	    "(missing now, kept by -grace); 0 when it published nothing.") < 0)

@@ -70,6 +70,11 @@ first=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["labe
 seen_at=$(date -u -d "$first" +%s)
 kill "$gone_pid"
 wait "$gone_pid" 2>/dev/null
+# the shrink guard counts what this run saw, not what grace would keep
+scan -networks 198.18.3.0/29 -grace 4s -rate-limit 0 -timeout 1s 2>"$TMP/grace-shrink.log"
+assert_eq "exit status when only grace would keep the target" 5 "$?"
+grep -q 'found 0 targets, fewer than 0.5 of the 1 in .*(1 more kept by -grace do not count)' \
+	"$TMP/grace-shrink.log" || fail "shrink guard message: $(grep shrink "$TMP/grace-shrink.log")"
 gscan 2>"$TMP/grace2.log" || fail "grace scan 2 exited $?: $(tail -3 "$TMP/grace2.log")"
 assert_eq "kept target" "198.18.3.5:9100" "$(targets_pairs "$TMP/out/targets.json")"
 assert_eq "its last-seen time" "$first" \

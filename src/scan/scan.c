@@ -262,7 +262,7 @@ static int
 shrink_guard_allows(const struct scan_config *c, const struct scan_report *r)
 {
 	size_t before;
-	char err[512];
+	char err[512], kept[64];
 
 	if (c->shrink_limit <= 0 || c->force)
 		return 1;
@@ -272,10 +272,10 @@ shrink_guard_allows(const struct scan_config *c, const struct scan_report *r)
 	}
 	if (shrinkguard_allows(before, r->probes.nopen, c->shrink_limit, c->force))
 		return 1;
-	log_error("shrink guard: this scan found %zu targets, fewer than %g of the %zu in %s "
-	    "(%zu more kept by -grace do not count); keeping that file (run with -force to "
-	    "replace it, or set -shrink-limit)", r->probes.nopen, c->shrink_limit, before,
-	    c->output, r->nkept);
+	snprintf(kept, sizeof(kept), " (%zu more kept by -grace do not count)", r->nkept);
+	log_error("shrink guard: this scan found %zu targets, fewer than %g of the %zu in %s%s; "
+	    "keeping that file (run with -force to replace it, or set -shrink-limit)",
+	    r->probes.nopen, c->shrink_limit, before, c->output, r->nkept ? kept : "");
 	return 0;
 }
 

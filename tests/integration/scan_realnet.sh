@@ -99,4 +99,6 @@ assert_eq "targets after a corrupt previous file" "[]" "$(cat "$TMP/out/targets.
 expect_exit 2 "bad -grace '5x'" "$BIN/sd-scan" -grace 5x
 expect_exit 2 "bad -grace '-1s' (from SCANNER_GRACE)" env SCANNER_GRACE=-1s "$BIN/sd-scan"
 expect_exit 2 "bad -retries '11'" "$BIN/sd-scan" -retries 11
+printf 'SCANNER_GRACE=1 day\n' >"$TMP/bad.conf"
+expect_exit 2 "bad -grace '1 day' (from config $TMP/bad.conf:1)" "$BIN/sd-scan" -config "$TMP/bad.conf"
 exit 0

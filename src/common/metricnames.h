@@ -35,6 +35,8 @@
 #define METRIC_SCAN_INTERVAL		"scanner_scan_interval_seconds"
 #define METRIC_LAST_SCAN_PROBES		"scanner_last_scan_probes"	/* by outcome */
 #define METRIC_LAST_SCAN_PROBE_RATE	"scanner_last_scan_probe_rate"
+#define METRIC_LAST_SCAN_REPROBES	"scanner_last_scan_reprobes"	/* by outcome */
+#define METRIC_LAST_SCAN_TARGETS	"scanner_last_scan_targets"	/* by source */
 
 /* sd-serve's own families (scanner_http_requests_total, ...) */
 #define METRIC_HTTP_PREFIX		"scanner_http_"

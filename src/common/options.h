@@ -37,6 +37,7 @@ enum option_id {
 	OPT_TIMEOUT,
 	OPT_RATE_LIMIT,
 	OPT_INFLIGHT,
+	OPT_RETRIES,
 	OPT_LOG_LEVEL,
 	OPT_SKIP_BROADCAST,
 	OPT_OUTPUT,
@@ -55,6 +56,7 @@ enum option_id {
 	OPT_CACHE_DIR,
 	OPT_SENDFILE_PREFIX,
 	OPT_SHRINK_LIMIT,
+	OPT_GRACE,
 	OPT_FORCE,
 	OPT_HTTP_PORT,
 	OPT_COUNT		/* not an option: the number of them */

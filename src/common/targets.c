@@ -27,7 +27,8 @@ group_add(struct httpsd_list *l, const struct target *t)
 	if (httpsd_group_add(l) < 0 || httpsd_target_add(l, addr, (size_t)n) < 0 ||
 	    httpsd_label_add(l, "__meta_sd_hostname", name) < 0 ||
 	    httpsd_label_add(l, "__meta_sd_ip", ip) < 0 ||
-	    httpsd_label_add(l, "__meta_sd_port", port) < 0)
+	    httpsd_label_add(l, "__meta_sd_port", port) < 0 ||
+	    (t->last_seen != NULL && httpsd_label_add(l, "__meta_sd_last_seen", t->last_seen) < 0))
 		return -1;
 	return 0;
 }

@@ -1,7 +1,8 @@
 /*
  * targets.h: the discovered targets and their http_sd / file_sd JSON form. One group per
  * open (host, port): target "NAME:PORT" where NAME is the reverse-DNS name or the IP, and the
- * labels __meta_sd_hostname, __meta_sd_ip, __meta_sd_port. The caller sorts (port, then IP),
+ * labels __meta_sd_hostname, __meta_sd_ip, __meta_sd_port (and __meta_sd_last_seen, RFC 3339
+ * UTC, when the target has a last-seen time: sd-scan -grace). The caller sorts (port, then IP),
  * so identical scans give identical bytes. Not thread-safe; one owner.
  */
 #ifndef SD_TARGETS_H
@@ -14,6 +15,7 @@ struct target {
 	uint32_t	 addr;		/* IPv4, host byte order */
 	uint16_t	 port;
 	const char	*hostname;	/* borrowed; NULL: the IP is the host name */
+	const char	*last_seen;	/* borrowed "YYYY-MM-DDTHH:MM:SSZ"; NULL: no such label */
 };
 
 /*

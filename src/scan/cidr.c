@@ -240,6 +240,23 @@ addrset_nth(const struct addrset *set, uint64_t k)
 	return set->ranges[lo].first + (uint32_t)(k - set->before[lo]);
 }
 
+int
+addrset_contains(const struct addrset *set, uint32_t addr)
+{
+	size_t lo = 0, hi = set->n;
+
+	/* ranges are sorted and disjoint: find the last one starting at or below addr */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (set->ranges[mid].first <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 && addr <= set->ranges[lo - 1].last;
+}
+
 void
 addrset_fini(struct addrset *set)
 {

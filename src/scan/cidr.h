@@ -45,6 +45,8 @@ typedef void (*cidr_warn_fn)(void *ctx, const char *msg);
  */
 int	addrset_parse(struct addrset *set, const char *list, int skip_broadcast,
 	    cidr_warn_fn warn, void *warn_ctx, char *err, size_t errlen);
+/* 1 when addr is in the set, else 0. */
+int	addrset_contains(const struct addrset *set, uint32_t addr);
 /* The k-th address (0-based, k < total) in ascending order. */
 uint32_t addrset_nth(const struct addrset *set, uint64_t k);
 void	addrset_fini(struct addrset *set);

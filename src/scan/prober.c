@@ -10,7 +10,9 @@
  * epoll_wait until the next event, token or deadline (at most STOP_POLL_MS, so a stop
  * request is seen quickly), and classify completions by SO_ERROR. A local failure
  * halves the worker's concurrency (cap) and queues the probe for a retry after a backoff;
- * each completion adds one slot back, up to the configured share.
+ * each completion adds one slot back, up to the configured share. A probe that timed out
+ * and has re-probes left (-retries) goes to the worker's reprobe queue instead of the
+ * results; the worker starts those after its last fresh probe, paced by the same bucket.
  * Workers share only the atomic index counter and the token bucket; results are merged
  * after the join. They wait at a start gate until every worker thread exists, so a thread
  * that cannot be created costs no probe.
@@ -32,6 +34,7 @@
 
 #include "prober.h"
 #include "ratelimit.h"
+#include "reprobe.h"
 
 #define STOP_POLL_MS	100	/* longest epoll wait: how soon a stop request is seen */
 #define INDEX_CHUNK	16	/* probe indices a worker claims at once */
@@ -58,12 +61,14 @@ struct slot {
 	uint32_t	 next, prev;	/* FIFO of busy slots, or free list (next) */
 	uint64_t	 index;
 	double		 started, deadline;
-	unsigned	 tries;
+	unsigned	 tries;		/* local failures so far */
+	unsigned	 attempt;	/* 0: first probe; n: n-th re-probe after a timeout */
 };
 
 struct retry {
 	uint64_t	 index;
 	unsigned	 tries;
+	unsigned	 attempt;
 	double		 not_before;
 };
 
@@ -90,11 +95,13 @@ struct worker {
 	size_t			 nretries;
 	uint64_t		 chunk_next, chunk_end;
 	int			 exhausted;
+	struct reprobe_queue	 reprobes;	/* timed out, waiting for a re-probe */
 	/* results */
 	struct probe_hit	*open;
 	size_t			 nopen, open_alloc;
 	uint64_t		*port_outcome;
 	uint64_t		 nretried;
+	uint64_t		 reprobe_outcome[PROBE_OUTCOMES];
 	int			 failed;		/* out of memory: result incomplete */
 };
 
@@ -214,20 +221,36 @@ record(struct worker *w, uint64_t index, enum probe_outcome o, double took)
 	w->nopen++;
 }
 
+/* A probe ended with o: counted, and queued for a re-probe when it timed out and has one
+ * left (when the queue cannot grow, the timeout stands). */
 static void
-queue_retry(struct worker *w, uint64_t index, unsigned tries, double now)
+finish(struct worker *w, uint64_t index, unsigned attempt, enum probe_outcome o, double took)
+{
+	if (attempt > 0)
+		w->reprobe_outcome[o]++;
+	/* a listed socket (prober_ops) has its own timeout and is not probed again */
+	if (w->sh->cfg->ops == NULL &&
+	    reprobe_wanted(o == PROBE_TIMEOUT, attempt, w->sh->cfg->retries) &&
+	    reprobe_push(&w->reprobes, index, attempt + 1) == 0)
+		return;
+	record(w, index, o, took);
+}
+
+static void
+queue_retry(struct worker *w, uint64_t index, unsigned tries, unsigned attempt, double now)
 {
 	double backoff = RETRY_BASE_S * pow(2, tries < 10 ? tries : 10);
 
 	w->nretried++;
 	if (tries + 1 >= PROBER_RETRY_MAX || w->nretries == w->max) {
-		record(w, index, PROBE_ERROR, 0);
+		finish(w, index, attempt, PROBE_ERROR, 0);
 		return;
 	}
 	/* fewer probes at once until completions show the resource is back */
 	w->cap = w->busy > 1 ? w->busy / 2 + 1 : 1;
 	w->retries[w->nretries].index = index;
 	w->retries[w->nretries].tries = tries + 1;
+	w->retries[w->nretries].attempt = attempt;
 	w->retries[w->nretries].not_before = now + (backoff < RETRY_CAP_S ? backoff : RETRY_CAP_S);
 	w->nretries++;
 }
@@ -285,8 +308,8 @@ enqueue(struct worker *w, uint32_t i)
 
 /* Watch fd of probe index in a free slot; -1 (errno kept, fd closed) when epoll refuses it. */
 static int
-watch(struct worker *w, int fd, uint32_t events, uint64_t index, unsigned tries, double now,
-    double timeout)
+watch(struct worker *w, int fd, uint32_t events, uint64_t index, unsigned tries,
+    unsigned attempt, double now, double timeout)
 {
 	struct epoll_event ev;
 	uint32_t i = w->free_list;
@@ -302,7 +325,7 @@ watch(struct worker *w, int fd, uint32_t events, uint64_t index, unsigned tries,
 	}
 	w->free_list = w->slots[i].next;
 	w->slots[i] = (struct slot){ .fd = fd, .index = index, .started = now,
-	    .deadline = now + timeout, .tries = tries };
+	    .deadline = now + timeout, .tries = tries, .attempt = attempt };
 	enqueue(w, i);
 	return 0;
 }
@@ -323,17 +346,17 @@ start_ops_probe(struct worker *w, uint64_t index, unsigned tries, double now)
 		record(w, index, (enum probe_outcome)rc, now_s() - now);
 		return 0;
 	}
-	if (watch(w, fd, events, index, tries, now, timeout) < 0)
+	if (watch(w, fd, events, index, tries, 0, now, timeout) < 0)
 		goto local;
 	return 0;
 local:
-	queue_retry(w, index, tries, now);
+	queue_retry(w, index, tries, 0, now);
 	return -1;
 }
 
 /* Start probe index; 0 when it is in flight or finished, -1 when it failed locally. */
 static int
-start_probe(struct worker *w, uint64_t index, unsigned tries, double now)
+start_probe(struct worker *w, uint64_t index, unsigned tries, unsigned attempt, double now)
 {
 	struct sockaddr_in sin;
 	uint32_t addr;
@@ -359,58 +382,71 @@ start_probe(struct worker *w, uint64_t index, unsigned tries, double now)
 		if (e == 0)	/* connected at once: close with RST, as release does */
 			(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger_rst, sizeof(linger_rst));
 		close(fd);
-		record(w, index, prober_classify(e), 0);
+		finish(w, index, attempt, prober_classify(e), 0);
 		return 0;
 	}
-	if (watch(w, fd, EPOLLOUT, index, tries, now, w->sh->cfg->timeout) < 0)
+	if (watch(w, fd, EPOLLOUT, index, tries, attempt, now, w->sh->cfg->timeout) < 0)
 		goto local;
 	return 0;
 local:
-	queue_retry(w, index, tries, now);
+	queue_retry(w, index, tries, attempt, now);
 	return -1;
 }
 
 /*
- * The next probe to start: a due retry first, then a fresh index. 0 when none is ready.
+ * The next probe to start: a due retry first, then a fresh index, then a re-probe of a
+ * timeout. 0 when none is ready.
  * room is how many probes the caller can start now (slots and tokens): a worker never
  * claims more fresh indices than that, so none sit in its chunk while other workers idle
  * (with few slots per worker and silent hosts they would wait a whole timeout).
  */
 static int
-next_probe(struct worker *w, double now, unsigned room, uint64_t *index, unsigned *tries)
+next_probe(struct worker *w, double now, unsigned room, uint64_t *index, unsigned *tries,
+    unsigned *attempt)
 {
 	uint64_t total = total_of(w->sh->cfg);
+	struct reprobe_entry e;
 
 	for (size_t r = 0; r < w->nretries; r++) {
 		if (w->retries[r].not_before <= now) {
 			*index = w->retries[r].index;
 			*tries = w->retries[r].tries;
+			*attempt = w->retries[r].attempt;
 			w->retries[r] = w->retries[--w->nretries];
 			return 1;
 		}
 	}
-	if (w->nretries > 0 || w->exhausted)
+	if (w->nretries > 0)
 		return 0;	/* fresh work waits until the retries have gone through */
+	if (w->exhausted) {
+		if (reprobe_pop(&w->reprobes, &e) == 0)
+			return 0;
+		*index = e.index;
+		*tries = 0;
+		*attempt = e.attempt;
+		return 1;
+	}
 	if (w->chunk_next == w->chunk_end) {
 		unsigned n = room < INDEX_CHUNK ? (room ? room : 1) : INDEX_CHUNK;
 		uint64_t start = atomic_fetch_add(&w->sh->next_index, n);
 
 		if (start >= total) {
 			w->exhausted = 1;
-			return 0;
+			return next_probe(w, now, room, index, tries, attempt);
 		}
 		w->chunk_next = start;
 		w->chunk_end = start + n < total ? start + n : total;
 	}
 	*index = w->chunk_next++;
 	*tries = 0;
+	*attempt = 0;
 	return 1;
 }
 
 static int
 has_work(const struct worker *w)
 {
-	return w->nretries > 0 || !w->exhausted;
+	return w->nretries > 0 || !w->exhausted || reprobe_pending(&w->reprobes) > 0;
 }
 
 /* Start probes while slots and tokens allow; returns seconds until it can start more. */
@@ -420,7 +456,7 @@ start_probes(struct worker *w, double now)
 	double wait = STOP_POLL_MS / 1000.0, until = 0;
 	unsigned want, granted = 0;
 	uint64_t index;
-	unsigned tries;
+	unsigned tries, attempt;
 
 	if (!has_work(w) || w->busy >= w->cap)
 		return wait;
@@ -435,9 +471,9 @@ start_probes(struct worker *w, double now)
 	}
 	while (granted > 0 && w->busy < w->cap &&
 	    next_probe(w, now, granted < w->cap - w->busy ? granted : w->cap - w->busy, &index,
-	    &tries)) {
+	    &tries, &attempt)) {
 		granted--;
-		if (start_probe(w, index, tries, now) < 0)
+		if (start_probe(w, index, tries, attempt, now) < 0)
 			break;	/* a local failure: give the resource time */
 	}
 	/* more to start: wake when the next token is due, not only on a completion */
@@ -483,13 +519,13 @@ complete(struct worker *w, uint32_t i, uint32_t revents, double now)
 	}
 	if (prober_is_local_error(e)) {
 		uint64_t index = s->index;
-		unsigned tries = s->tries;
+		unsigned tries = s->tries, attempt = s->attempt;
 
 		release(w, i, 0);
-		queue_retry(w, index, tries, now);
+		queue_retry(w, index, tries, attempt, now);
 		return;
 	}
-	record(w, s->index, (enum probe_outcome)o, now - s->started);
+	finish(w, s->index, s->attempt, (enum probe_outcome)o, now - s->started);
 	release(w, i, o == PROBE_OPEN);
 	if (w->cap < w->max)
 		w->cap++;
@@ -539,7 +575,7 @@ worker_main(void *arg)
 				restart(w, w->head, 1, now);
 				continue;
 			}
-			record(w, s->index, (enum probe_outcome)o, now - s->started);
+			finish(w, s->index, s->attempt, (enum probe_outcome)o, now - s->started);
 			release(w, w->head, 1);
 			if (w->cap < w->max)
 				w->cap++;
@@ -596,6 +632,7 @@ worker_fini(struct worker *w)
 	free(w->retries);
 	free(w->open);
 	free(w->port_outcome);
+	reprobe_fini(&w->reprobes);
 }
 
 static int
@@ -623,6 +660,10 @@ merge(struct worker *ws, unsigned n, struct prober_result *res)
 			memcpy(res->open + res->nopen, ws[k].open, ws[k].nopen * sizeof(*res->open));
 		res->nopen += ws[k].nopen;
 		res->retries += ws[k].nretried;
+		for (int o = 0; o < PROBE_OUTCOMES; o++) {
+			res->reprobe_outcome[o] += ws[k].reprobe_outcome[o];
+			res->reprobes += ws[k].reprobe_outcome[o];
+		}
 		for (size_t j = 0; j < res->nports * PROBE_OUTCOMES; j++)
 			res->port_outcome[j] += ws[k].port_outcome[j];
 	}

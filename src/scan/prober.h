@@ -8,6 +8,9 @@
  * reported as closed; it ends as error only after PROBER_RETRY_MAX attempts.
  * Other socket kinds (sd-scan -sockets: UDP, unix, ICMP echo, IPv6, a timeout per probe) run
  * through the same workers, limiter and retries with a struct prober_ops instead of a probegen.
+ * With retries > 0, a probe that timed out is probed again (reprobe.h) once the worker has no
+ * fresh probes left, up to retries times, within the same rate limit; its outcome is the
+ * last probe's.
  * prober_run is called from one thread; it blocks until the scan ends or *stop is set.
  */
 #ifndef SD_PROBER_H
@@ -76,6 +79,7 @@ struct prober_config {
 	unsigned			 inflight;	/* >= workers: probes in flight in all */
 	double				 timeout;	/* seconds, > 0; ignored with ops */
 	double				 rate;		/* connects per second; 0: unlimited */
+	unsigned			 retries;	/* re-probes of a timed-out pair, <= REPROBE_MAX */
 	const volatile sig_atomic_t	*stop;		/* set non-zero to end early */
 	struct prober_counters		*counters;	/* NULL, or counted live */
 };
@@ -92,7 +96,9 @@ struct prober_result {
 	uint64_t	*port_outcome;	/* [port index * PROBE_OUTCOMES + outcome] */
 	size_t		 nports;	/* as in the probegen's portlist; 1 with ops */
 	uint64_t	 retries;	/* local failures retried */
-	uint64_t	 done;		/* probes finished (sum of outcome) */
+	uint64_t	 reprobe_outcome[PROBE_OUTCOMES];	/* how each re-probe (-retries) ended */
+	uint64_t	 reprobes;	/* re-probes made (sum of reprobe_outcome) */
+	uint64_t	 done;		/* (address, port) pairs finished (sum of outcome) */
 	int		 interrupted;	/* *stop ended the scan early */
 	double		 seconds;	/* wall time of the probing */
 };

@@ -17,6 +17,7 @@
 #include "progress.h"
 #include "ptrcache.h"
 #include "rdns.h"
+#include "readfile.h"
 #include "scan.h"
 #include "shrinkguard.h"
 #include "targets.h"
@@ -147,27 +148,97 @@ out:
 	ptrcache_free(cache);
 }
 
+static int
+in_scope(void *ctx, uint32_t addr, uint16_t port)
+{
+	const struct scan_config *c = ctx;
+
+	return addrset_contains(&c->hosts, addr) && portlist_contains(&c->ports, port);
+}
+
+/*
+ * -grace: the targets of the previous file that this scan did not find and that were seen
+ * within the grace period go to r->kept. A previous file that cannot be read as sd-scan's
+ * own (with last-seen times) costs a warning and keeps nothing; it is never fatal.
+ */
+static void
+keep_by_grace(const struct scan_config *c, struct scan_report *r)
+{
+	struct grace_entry *prev = NULL;
+	struct readfile rf;
+	size_t nprev = 0;
+	char err[600], why[400];
+
+	if (c->grace <= 0)
+		return;
+	if (readfile_load(c->output, GRACE_MAX_BYTES, 0, &rf, err, sizeof(err)) < 0) {
+		if (errno != ENOENT)
+			log_warn("grace period: previous targets file unreadable, nothing kept: %s", err);
+		return;
+	}
+	if (grace_parse(rf.data, rf.len, &prev, &nprev, why, sizeof(why)) < 0)
+		log_warn("grace period: previous targets file %s: %s; nothing kept this run", c->output,
+		    why);
+	else if (grace_select(prev, nprev, r->probes.open, r->probes.nopen, (int64_t)r->started,
+	    c->grace, in_scope, (void *)(uintptr_t)c, &r->kept, &r->nkept, &r->grace_expired) < 0)
+		log_warn("grace period: out of memory, nothing kept");
+	else if (r->nkept > 0 || r->grace_expired > 0)
+		log_info("grace period %gs: kept %zu target(s) missing from this scan, dropped %zu "
+		    "not seen for longer", c->grace, r->nkept, r->grace_expired);
+	free(prev);
+	free(rf.data);
+}
+
+/* Seen (sorted) and kept (sorted) into one list sorted by port, then address. */
+static void
+merge_targets(const struct scan_report *r, struct target *t, char (*seen_at)[GRACE_TIME_LEN + 1],
+    int with_time)
+{
+	const struct prober_result *p = &r->probes;
+	size_t i = 0, k = 0, n = 0;
+
+	while (i < p->nopen || k < r->nkept) {
+		int take_seen = k == r->nkept || (i < p->nopen &&
+		    (p->open[i].port != r->kept[k].port ? p->open[i].port < r->kept[k].port :
+		    p->open[i].addr < r->kept[k].addr));
+
+		if (take_seen) {
+			t[n].addr = p->open[i].addr;
+			t[n].port = p->open[i].port;
+			grace_format_time((int64_t)r->started, seen_at[n], sizeof(seen_at[n]));
+			i++;
+		} else {
+			t[n].addr = r->kept[k].addr;
+			t[n].port = r->kept[k].port;
+			grace_format_time(r->kept[k].last_seen, seen_at[n], sizeof(seen_at[n]));
+			k++;
+		}
+		t[n].last_seen = with_time ? seen_at[n] : NULL;
+		n++;
+	}
+}
+
 static enum scan_status
 publish(const struct scan_config *c, struct scan_report *r)
 {
-	const struct prober_result *p = &r->probes;
+	size_t n = r->probes.nopen + r->nkept;
 	struct target *t = NULL;
+	char (*seen_at)[GRACE_TIME_LEN + 1] = NULL;
 	struct rdns_result names = { 0 };
 	char *json = NULL, err[512];
 	size_t len;
 	enum scan_status st = SCAN_OUTPUT;
 
-	if (p->nopen && (t = calloc(p->nopen, sizeof(*t))) == NULL) {
-		log_error("out of memory building %zu targets", p->nopen);
+	if (n && ((t = calloc(n, sizeof(*t))) == NULL ||
+	    (seen_at = calloc(n, sizeof(*seen_at))) == NULL)) {
+		log_error("out of memory building %zu targets", n);
+		free(t);
 		return SCAN_FAILED;
 	}
-	for (size_t i = 0; i < p->nopen; i++) {
-		t[i].addr = p->open[i].addr;
-		t[i].port = p->open[i].port;
-	}
-	resolve_names(c, r, t, p->nopen, &names);
-	if (targets_format(t, p->nopen, &json, &len) < 0) {
-		log_error("out of memory rendering %zu targets", p->nopen);
+	merge_targets(r, t, seen_at, c->grace > 0);
+	resolve_names(c, r, t, n, &names);
+	if (targets_format(t, n, &json, &len) < 0) {
+		log_error("out of memory rendering %zu targets", n);
 		st = SCAN_FAILED;
 		goto out;
 	}
@@ -179,12 +250,17 @@ publish(const struct scan_config *c, struct scan_report *r)
 		log_warn("%s", err);
 		break;
 	}
-	r->targets = p->nopen;
-	log_info("wrote %zu targets to %s (%zu bytes)", p->nopen, c->output, len);
+	r->targets = n;
+	if (r->nkept > 0)
+		log_info("wrote %zu targets to %s (%zu bytes): %zu seen in this scan, %zu kept by "
+		    "-grace", n, c->output, len, r->probes.nopen, r->nkept);
+	else
+		log_info("wrote %zu targets to %s (%zu bytes)", n, c->output, len);
 	st = SCAN_OK;
 out:
 	free(json);
 	free(t);
+	free(seen_at);
 	rdns_result_fini(&names);
 	return st;
 }
@@ -194,7 +270,7 @@ static int
 shrink_guard_allows(const struct scan_config *c, const struct scan_report *r)
 {
 	size_t before;
-	char err[512];
+	char err[512], kept[64];
 
 	if (c->shrink_limit <= 0 || c->force)
 		return 1;
@@ -204,9 +280,10 @@ shrink_guard_allows(const struct scan_config *c, const struct scan_report *r)
 	}
 	if (shrinkguard_allows(before, r->probes.nopen, c->shrink_limit, c->force))
 		return 1;
-	log_error("shrink guard: this scan found %zu targets, fewer than %g of the %zu in %s; "
+	snprintf(kept, sizeof(kept), " (%zu more kept by -grace do not count)", r->nkept);
+	log_error("shrink guard: this scan found %zu targets, fewer than %g of the %zu in %s%s; "
 	    "keeping that file (run with -force to replace it, or set -shrink-limit)",
-	    r->probes.nopen, c->shrink_limit, before, c->output);
+	    r->probes.nopen, c->shrink_limit, before, c->output, r->nkept ? kept : "");
 	return 0;
 }
 
@@ -241,6 +318,13 @@ log_summary(const struct scan_report *r)
 	    (unsigned long long)p->outcome[PROBE_TIMEOUT], (unsigned long long)p->outcome[PROBE_ERROR],
 	    (unsigned long long)p->retries, numparse_format_duration(p->seconds, took, sizeof(took)),
 	    p->seconds > 0 ? (double)p->done / p->seconds : 0.0);
+	if (p->reprobes > 0)
+		log_info("re-probes of timeouts (-retries): %llu made, found %llu open, %llu closed, "
+		    "%llu unreachable; %llu timed out again",
+		    (unsigned long long)p->reprobes, (unsigned long long)p->reprobe_outcome[PROBE_OPEN],
+		    (unsigned long long)p->reprobe_outcome[PROBE_CLOSED],
+		    (unsigned long long)p->reprobe_outcome[PROBE_UNREACHABLE],
+		    (unsigned long long)p->reprobe_outcome[PROBE_TIMEOUT]);
 }
 
 static void
@@ -274,12 +358,13 @@ scan_networks(const struct scan_config *c, const volatile sig_atomic_t *stop,
 	r->inflight = size_inflight(c);
 	r->workers = c->workers < r->inflight ? c->workers : r->inflight;
 	pc = (struct prober_config){ .gen = &gen, .workers = r->workers, .inflight = r->inflight,
-	    .timeout = c->timeout, .rate = c->rate, .stop = stop };
+	    .timeout = c->timeout, .rate = c->rate, .retries = c->retries, .stop = stop };
 	format_rate(c->rate, rate, sizeof(rate));
 	log_info("scanning %llu address%s x %zu port%s = %llu probes: %u workers, %u in flight, "
-	    "rate %s, timeout %gs", (unsigned long long)c->hosts.total,
+	    "rate %s, timeout %gs, %u retr%s", (unsigned long long)c->hosts.total,
 	    c->hosts.total == 1 ? "" : "es", c->ports.n, c->ports.n == 1 ? "" : "s",
-	    (unsigned long long)gen.total, r->workers, r->inflight, rate, c->timeout);
+	    (unsigned long long)gen.total, r->workers, r->inflight, rate, c->timeout, c->retries,
+	    c->retries == 1 ? "y" : "ies");
 
 	r->status = SCAN_FAILED;
 	if (c->progress) {
@@ -305,6 +390,7 @@ scan_networks(const struct scan_config *c, const volatile sig_atomic_t *stop,
 		    (unsigned long long)r->probes.outcome[PROBE_ERROR], PROBER_RETRY_MAX);
 		goto done;
 	}
+	keep_by_grace(c, r);
 	if (!shrink_guard_allows(c, r)) {
 		r->status = SCAN_SHRUNK;
 		goto done;
@@ -409,4 +495,7 @@ scan_report_fini(struct scan_report *r)
 {
 	prober_result_fini(&r->probes);
 	sockcheck_result_fini(&r->sockets);
+	free(r->kept);
+	r->kept = NULL;
+	r->nkept = 0;
 }

@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdint.h>
 
+#include "grace.h"
 #include "prober.h"
 #include "scan_config.h"
 #include "sockcheck.h"
@@ -31,6 +32,11 @@ struct scan_report {
 	unsigned		 workers, inflight;
 	double			 started, finished;	/* wall clock, seconds since the epoch */
 	size_t			 targets;		/* groups in the file written */
+	/* -grace: targets missing now but seen within the grace period, kept in the file
+	 * (sorted by port, then address); published = probes.nopen + nkept */
+	struct grace_entry	*kept;
+	size_t			 nkept;
+	size_t			 grace_expired;		/* dropped: last seen too long ago */
 	/* reverse DNS of this run (issue 3 fills them; the metrics textfile reports them) */
 	uint64_t		 dns_lookups;		/* PTR lookups sent to the resolver */
 	uint64_t		 dns_cache_hits;	/* names taken from the PTR cache file */

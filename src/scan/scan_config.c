@@ -8,6 +8,7 @@
 
 #include "atomicfile.h"
 #include "optvalue.h"
+#include "reprobe.h"
 #include "scan_config.h"
 
 #define WORKERS_MAX	1024
@@ -35,6 +36,9 @@ scan_config_build(struct scan_config *c, const struct options *o, cidr_warn_fn w
 	    optvalue_duration(o, OPT_TIMEOUT, &c->timeout, err, errlen) < 0 ||
 	    optvalue_uint(o, OPT_WORKERS, WORKERS_MAX, &c->workers, err, errlen) < 0 ||
 	    optvalue_uint(o, OPT_INFLIGHT, INFLIGHT_MAX, &c->inflight, err, errlen) < 0 ||
+	    optvalue_uint(o, OPT_RETRIES, REPROBE_MAX, &c->retries, err, errlen) < 0 ||
+	    (*options_get(o, OPT_GRACE) &&
+	    optvalue_duration(o, OPT_GRACE, &c->grace, err, errlen) < 0) ||
 	    optvalue_decimal(o, OPT_RATE_LIMIT, RATE_MAX, NULL, &c->rate, err, errlen) < 0)
 		goto fail;
 	if (optvalue_path(o, OPT_OUTPUT, 0, &c->output, err, errlen) < 0 ||

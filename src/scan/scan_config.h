@@ -21,6 +21,7 @@ struct scan_config {
 	double		 rate;		/* probes per second; 0: unlimited */
 	unsigned	 workers;	/* 0 resolved to the CPU count */
 	unsigned	 inflight;	/* 0: sized from rate x timeout */
+	unsigned	 retries;	/* re-probes of a timed-out pair */
 	enum log_level	 log_level;
 	int		 skip_broadcast;
 	const char	*output;	/* borrowed from the options */
@@ -30,6 +31,7 @@ struct scan_config {
 	int		 no_dns, dns_verify;
 	const char	*metrics_file;	/* borrowed */
 	double		 shrink_limit;	/* share 0..1; 0: guard off */
+	double		 grace;		/* seconds a vanished target is kept; 0: off */
 	int		 force;
 	int		 progress;	/* draw a progress line on stderr (main: a TTY) */
 	int		 sockets_only;	/* -sockets alone: no scan, no targets file written */

@@ -231,7 +231,21 @@ one(struct expo *e, const char *name, enum expo_type type, const char *help, dou
 	return 0;
 }
 
-/* Per-port counter i (see perport_names) of every port seen. */
+/* A gauge family with one sample per probe outcome. */
+static int
+by_outcome(struct expo *e, const char *name, const char *help, const uint64_t *counts)
+{
+	if (expo_family(e, name, EXPO_GAUGE, help) < 0)
+		return -1;
+	for (int k = 0; k < PROBE_OUTCOMES; k++) {
+		const struct expo_label l = { "outcome", prober_outcome_name(k) };
+
+		if (expo_sample(e, &l, 1, (double)counts[k]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 per_port(struct expo *e, struct carried *cr, size_t i, const char *help)
 {
@@ -294,6 +308,8 @@ add_run(struct carried *cr, const struct scan_config *c, const struct scan_repor
 		cr->ports[c->ports.ports[i]].has_targets = 1;
 	for (size_t i = 0; i < p->nopen; i++)
 		cr->ports[p->open[i].port].targets++;
+	for (size_t i = 0; i < r->nkept; i++)
+		cr->ports[r->kept[i].port].targets++;
 	cr->has_discovered = 1;
 	cr->discovered = (double)r->targets;
 	cr->last_success = ms(r->finished);
@@ -379,19 +395,30 @@ emit(struct expo *e, struct carried *cr, const struct scan_config *c,
 	    "(0: none known).", cr->last_success) < 0 ||
 	    one(e, METRIC_SCAN_INTERVAL, EXPO_GAUGE,
 	    "The configured interval between runs (-interval).", c->interval) < 0 ||
-	    expo_family(e, METRIC_LAST_SCAN_PROBES, EXPO_GAUGE,
+	    by_outcome(e, METRIC_LAST_SCAN_PROBES,
 	    "Probes of the last run by outcome: open, closed (refused), unreachable (ICMP), "
-	    "timeout, error (local failure after retries).") < 0)
+	    "timeout, error (local failure after retries).", p->outcome) < 0 ||
+	    one(e, METRIC_LAST_SCAN_PROBE_RATE, EXPO_GAUGE,
+	    "Probes per second the last run achieved while probing.",
+	    p->seconds > 0 ? ms((double)p->done / p->seconds) : 0) < 0 ||
+	    by_outcome(e, METRIC_LAST_SCAN_REPROBES,
+	    "Re-probes of the last run (-retries: pairs that timed out, probed again) by "
+	    "outcome; open counts the targets that only a re-probe found.",
+	    p->reprobe_outcome) < 0)
 		return -1;
-	for (int k = 0; k < PROBE_OUTCOMES; k++) {
-		const struct expo_label l = { "outcome", prober_outcome_name(k) };
+	if (expo_family(e, METRIC_LAST_SCAN_TARGETS, EXPO_GAUGE,
+	    "Targets the last run published, by source: seen (open in this run) or grace "
+	    "(missing now, kept by -grace); 0 when it published nothing.") < 0)
+		return -1;
+	{
+		const struct expo_label seen = { "source", "seen" }, kept = { "source", "grace" };
+		int ok = r->status == SCAN_OK;
 
-		if (expo_sample(e, &l, 1, (double)p->outcome[k]) < 0)
+		if (expo_sample(e, &kept, 1, ok ? (double)r->nkept : 0) < 0 ||
+		    expo_sample(e, &seen, 1, ok ? (double)p->nopen : 0) < 0)
 			return -1;
 	}
-	return one(e, METRIC_LAST_SCAN_PROBE_RATE, EXPO_GAUGE,
-	    "Probes per second the last run achieved while probing.",
-	    p->seconds > 0 ? ms((double)p->done / p->seconds) : 0);
+	return 0;
 }
 
 /* The -sockets families after the scan's (alone with -sockets alone). */

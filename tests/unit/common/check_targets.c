@@ -16,9 +16,10 @@
 START_TEST(golden_bytes)
 {
 	const struct target v[] = {
-		{ 0x0aae4732u, 9100, "stsgl01p1.psr-paytv.smf1.mobitv" },
-		{ 0x0a000001u, 9100, NULL },
+		{ 0x0aae4732u, 9100, "stsgl01p1.psr-paytv.smf1.mobitv", NULL },
+		{ 0x0a000001u, 9100, NULL, NULL },
 	};
+	const struct target seen[] = { { 0x0a000002u, 8080, NULL, "2026-12-01T08:00:00Z" } };
 	char *out;
 	size_t len;
 
@@ -32,6 +33,14 @@ START_TEST(golden_bytes)
 	    "]\n");
 	ck_assert_uint_eq(len, strlen(out));
 	free(out);
+	/* -grace: the last-seen label after the others */
+	ck_assert_int_eq(targets_format(seen, 1, &out, &len), 0);
+	ck_assert_str_eq(out, "[\n"
+	    "{\"targets\":[\"10.0.0.2:8080\"],\"labels\":{\"__meta_sd_hostname\":\"10.0.0.2\","
+	    "\"__meta_sd_ip\":\"10.0.0.2\",\"__meta_sd_port\":\"8080\","
+	    "\"__meta_sd_last_seen\":\"2026-12-01T08:00:00Z\"}}\n"
+	    "]\n");
+	free(out);
 	ck_assert_int_eq(targets_format(NULL, 0, &out, &len), 0);
 	ck_assert_str_eq(out, "[]\n");
 	free(out);
@@ -40,7 +49,7 @@ END_TEST
 
 START_TEST(escapes_whatever_it_is_given)
 {
-	const struct target v[] = { { 1, 1, "a\"b\\c/d\n" } };
+	const struct target v[] = { { 1, 1, "a\"b\\c/d\n", NULL } };
 	char *out;
 	size_t len;
 

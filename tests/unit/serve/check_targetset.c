@@ -68,9 +68,9 @@ body(const struct targetset *ts, const char *qs)
 START_TEST(sd_scan_file_served_byte_for_byte)
 {
 	struct target t[] = {
-		{ 0x0a000001, 8080, "a.example" },
-		{ 0x0a000001, 9100, "a.example" },
-		{ 0x0a000002, 9100, NULL },
+		{ 0x0a000001, 8080, "a.example", NULL },
+		{ 0x0a000001, 9100, "a.example", NULL },
+		{ 0x0a000002, 9100, NULL, NULL },
 	};
 	struct targetset *ts;
 	char *json;

@@ -15,6 +15,7 @@
 #include "numparse.h"
 #include "ptrcache.h"
 #include "rdns.h"
+#include "resolver.h"
 #include "scan.h"
 #include "shrinkguard.h"
 #include "targets.h"
@@ -82,6 +83,7 @@ resolve_names(const struct scan_config *c, struct scan_report *r, struct target 
 	struct rdns_config rc = { .timeout = c->dns_timeout, .workers = c->dns_workers,
 	    .ttl = (int64_t)c->dns_ttl, .negative_ttl = (int64_t)c->dns_negative_ttl,
 	    .verify = c->dns_verify };
+	struct rdns_resolver *resolver = NULL;
 	struct ptrcache *cache = NULL;
 	struct ptrcache_stats st;
 	uint32_t *addrs = NULL;
@@ -103,6 +105,11 @@ resolve_names(const struct scan_config *c, struct scan_report *r, struct target 
 		log_cache_load(c->dns_cache, &st, missing);
 	for (size_t i = 0; i < n; i++)
 		addrs[i] = t[i].addr;
+	if ((resolver = resolver_new(err, sizeof(err))) == NULL) {
+		log_warn("reverse DNS skipped: %s", err);
+		goto out;
+	}
+	rc.resolver = resolver;
 	if (rdns_resolve(&rc, cache, addrs, n, now, names, err, sizeof(err)) < 0) {
 		log_warn("reverse DNS failed, targets keep their IPs: %s", err);
 		goto out;
@@ -123,6 +130,9 @@ resolve_names(const struct scan_config *c, struct scan_report *r, struct target 
 	r->dns_lookups = names->lookups;
 	r->dns_cache_hits = names->cache_hits;
 	r->dns_errors = names->errors;
+	if (r->dns_lookups)
+		log_debug("reverse DNS: at most %u lookups in flight (-dns-workers %u)",
+		    names->max_in_flight, c->dns_workers);
 	if (names->outcome[RDNS_UNFINISHED])
 		log_warn("%llu reverse lookups had no answer within -dns-timeout %gs (DNS server slow "
 		    "or unreachable?); those targets use their IPs",
@@ -139,6 +149,7 @@ resolve_names(const struct scan_config *c, struct scan_report *r, struct target 
 	else
 		log_debug("PTR cache %s: %zu entries saved", c->dns_cache, ptrcache_count(cache));
 out:
+	resolver_free(resolver);
 	free(addrs);
 	ptrcache_free(cache);
 }

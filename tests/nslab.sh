@@ -3,15 +3,17 @@
 # inside it (nothing answers there unless a test starts dnsmasq); every process started in
 # it is recorded by PID, and on any exit stopped, the namespace deleted and $TMP removed
 # (kept, and said so, when the run failed or KEEP_TMP is set). The sourcing file sets TOP,
-# TMP, LAB_NAME (for messages) and NS_PREFIX.
+# TMP, LAB_NAME (for messages) and NS_PREFIX. Another namespace a lab makes (tests/pathlab.sh)
+# goes into MORE_NS and is deleted the same way.
 NS=""
+MORE_NS=()
 PIDS=()
 
 log()  { printf '%s: %s\n' "$LAB_NAME" "$*" >&2; }
 fail() { log "FAIL: $*"; exit 1; }
 
 lab_cleanup() {
-	local rc=$? pid
+	local rc=$? pid ns
 	for pid in "${PIDS[@]:-}"; do
 		[ -n "$pid" ] && kill "$pid" 2>/dev/null
 	done
@@ -20,11 +22,12 @@ lab_cleanup() {
 		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 		kill -9 "$pid" 2>/dev/null
 	done
-	if [ -n "$NS" ]; then
-		ip netns pids "$NS" 2>/dev/null | xargs -r kill -9 2>/dev/null
-		ip netns del "$NS" 2>/dev/null
-		rm -rf "/etc/netns/$NS"
-	fi
+	for ns in "$NS" "${MORE_NS[@]:-}"; do
+		[ -n "$ns" ] || continue
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+		rm -rf "/etc/netns/$ns"
+	done
 	if [ "$rc" -ne 0 ] || [ -n "${KEEP_TMP:-}" ]; then
 		log "logs kept in $TMP"
 	else

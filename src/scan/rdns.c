@@ -129,7 +129,7 @@ lookup_all(const struct rdns_config *cfg, struct rdns_answer **miss, size_t nmis
 {
 	struct rdns_resolver *r = cfg->resolver;
 	struct run run = { .cfg = cfg, .njobs = nmiss };
-	double deadline, left;
+	double start, deadline, left;
 	char why[128];
 	int rc = 0;
 
@@ -147,7 +147,8 @@ lookup_all(const struct rdns_config *cfg, struct rdns_answer **miss, size_t nmis
 		run.jobs[i].run = &run;
 		run.jobs[i].a = miss[i];
 	}
-	deadline = r->now(r) + cfg->timeout;
+	start = r->now(r);
+	deadline = start + cfg->timeout;
 	for (;;) {
 		start_lookups(&run, r);
 		if (run.ndone == run.njobs || (left = deadline - r->now(r)) <= 0)
@@ -159,6 +160,7 @@ lookup_all(const struct rdns_config *cfg, struct rdns_answer **miss, size_t nmis
 		}
 	}
 	r->cancel(r);	/* from here on no callback refers to run */
+	res->seconds = r->now(r) - start;
 	for (size_t i = 0; i < nmiss; i++) {
 		if (run.jobs[i].state == JOB_DONE)
 			continue;

@@ -138,12 +138,12 @@ resolve_names(const struct scan_config *c, struct scan_report *r, struct target 
 		    "or unreachable?); those targets use their IPs",
 		    (unsigned long long)names->outcome[RDNS_UNFINISHED], c->dns_timeout);
 	log_info("reverse DNS of %zu hosts: %llu from the cache, %llu lookups, %llu errors "
-	    "(%llu without a name, %llu names rejected, %llu not verified, %llu unfinished)",
-	    names->n, (unsigned long long)r->dns_cache_hits, (unsigned long long)r->dns_lookups,
+	    "(%llu without a name, %llu names rejected, %llu not verified, %llu unfinished) "
+	    "in %.3fs", names->n, (unsigned long long)r->dns_cache_hits, (unsigned long long)r->dns_lookups,
 	    (unsigned long long)r->dns_errors, (unsigned long long)names->outcome[RDNS_NONE],
 	    (unsigned long long)names->outcome[RDNS_REJECTED],
 	    (unsigned long long)names->outcome[RDNS_UNVERIFIED],
-	    (unsigned long long)names->outcome[RDNS_UNFINISHED]);
+	    (unsigned long long)names->outcome[RDNS_UNFINISHED], names->seconds);
 	if (ptrcache_save(cache, c->dns_cache, now, err, sizeof(err)) < 0)
 		log_warn("PTR cache not saved, the next run looks names up again: %s", err);
 	else

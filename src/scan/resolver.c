@@ -4,7 +4,8 @@
  * through a files-only channel, DNS through ares_query, so a SERVFAIL or a timeout is told
  * from a missing record (ares_gethostbyaddr reports both as "not found"). c-ares 1.18 reads
  * glibc's "options timeout:/attempts:" not at all, so they come from res_ninit. Each lookup
- * carries a heap record freed in its last callback; a cancelled one never calls back.
+ * carries a heap record freed in its last callback; a cancelled one never calls back, nor
+ * one c-ares carries on to its next source while cancelling (a generation count).
  * Waiting is poll(2) over c-ares's sockets. One thread.
  */
 #include <arpa/inet.h>
@@ -30,6 +31,7 @@ struct resolver {
 	char			 lookups[RESOLVER_LOOKUPS_MAX + 1];
 	int			 library;	/* ares_library_init succeeded */
 	int			 init_status;	/* ARES_SUCCESS, or why channel stays NULL */
+	unsigned		 generation;	/* cancel_all's count: older lookups are void */
 };
 
 struct query {
@@ -37,6 +39,7 @@ struct query {
 	rdns_done_fn	 done;
 	void		*arg;
 	uint32_t	 addr;		/* host byte order */
+	unsigned	 generation;	/* rs->generation when started */
 	const char	*next;		/* PTR: the sources still to ask, in rs->lookups */
 	int		 dns_status;	/* PTR: how DNS failed, ARES_SUCCESS if it did not */
 };
@@ -130,7 +133,8 @@ channel_ready(struct resolver *rs, char *why, size_t whylen)
 }
 
 static struct query *
-query_new(rdns_done_fn done, void *arg, uint32_t addr, char *why, size_t whylen)
+query_new(struct resolver *rs, rdns_done_fn done, void *arg, uint32_t addr, char *why,
+    size_t whylen)
 {
 	struct query *q = malloc(sizeof(*q));
 
@@ -138,7 +142,8 @@ query_new(rdns_done_fn done, void *arg, uint32_t addr, char *why, size_t whylen)
 		snprintf(why, whylen, "out of memory");
 		return NULL;
 	}
-	q->rs = NULL;
+	q->rs = rs;
+	q->generation = rs->generation;
 	q->done = done;
 	q->arg = arg;
 	q->addr = addr;
@@ -149,13 +154,24 @@ query_new(rdns_done_fn done, void *arg, uint32_t addr, char *why, size_t whylen)
 
 static void ptr_next(struct query *);
 
+/*
+ * A lookup cancelled or destroyed, or one that c-ares went on with while cancel_all ran (its
+ * next source): it must not call back.
+ */
+static int
+void_answer(const struct query *q, int status)
+{
+	return status == ARES_ECANCELLED || status == ARES_EDESTRUCTION ||
+	    q->generation != q->rs->generation;
+}
+
 static void
 file_answer(void *arg, int status, int timeouts, struct hostent *h)
 {
 	struct query *q = arg;
 
 	(void)timeouts;
-	if (status == ARES_ECANCELLED || status == ARES_EDESTRUCTION) {
+	if (void_answer(q, status)) {
 		free(q);
 	} else if (status == ARES_SUCCESS && h != NULL && h->h_name != NULL) {
 		q->done(q->arg, 0, h->h_name);
@@ -172,7 +188,7 @@ dns_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	struct hostent *h = NULL;
 
 	(void)timeouts;
-	if (status == ARES_ECANCELLED || status == ARES_EDESTRUCTION) {
+	if (void_answer(q, status)) {
 		free(q);
 		return;
 	}
@@ -227,7 +243,7 @@ forward_answer(void *arg, int status, int timeouts, struct hostent *h)
 	uint32_t want = htonl(q->addr);
 
 	(void)timeouts;
-	if (status == ARES_ECANCELLED || status == ARES_EDESTRUCTION) {
+	if (void_answer(q, status)) {
 		free(q);
 		return;
 	}
@@ -254,9 +270,8 @@ start_ptr(struct rdns_resolver *r, uint32_t addr, rdns_done_fn done, void *arg, 
 	struct query *q;
 
 	if (channel_ready(rs, why, whylen) < 0 ||
-	    (q = query_new(done, arg, addr, why, whylen)) == NULL)
+	    (q = query_new(rs, done, arg, addr, why, whylen)) == NULL)
 		return -1;
-	q->rs = rs;
 	q->next = rs->lookups;
 	ptr_next(q);
 	return 0;
@@ -270,7 +285,7 @@ start_forward(struct rdns_resolver *r, const char *name, uint32_t addr, rdns_don
 	struct query *q;
 
 	if (channel_ready(rs, why, whylen) < 0 ||
-	    (q = query_new(done, arg, addr, why, whylen)) == NULL)
+	    (q = query_new(rs, done, arg, addr, why, whylen)) == NULL)
 		return -1;
 	ares_gethostbyname(rs->channel, name, AF_INET, forward_answer, q);
 	return 0;
@@ -326,6 +341,7 @@ cancel_all(struct rdns_resolver *r)
 {
 	struct resolver *rs = (struct resolver *)r;
 
+	rs->generation++;
 	if (rs->channel != NULL)
 		ares_cancel(rs->channel);
 	if (rs->files != NULL)

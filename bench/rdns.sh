@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# bench/rdns.sh: names at a distance (issue 14). A DNS server RTT_MS away (dnsmasq behind
+# the delay line, tests/pathlab.sh + tests/pathdns.sh) holds PTR records for N hosts with an
+# open port; cold reverse DNS of all N, side by side in one run: the engine before c-ares
+# (built from OLD_REV, glibc's blocking resolver on -dns-workers threads) at its default 16
+# threads and at 256, and this tree's c-ares engine at its default. Goal: N cold lookups in
+# at most 1 s + 2 RTT; warm runs send 0 queries (counted on dnsmasq's side). Runnable alone
+# (bash bench/rdns.sh, as root) or as a part of bench/run.sh (bench/run.sh rdns).
+#   RDNS_N (5000), RDNS_RTT_MS (20), RDNS_OLD_REV (merge-base of HEAD and main)
+. "$(dirname "$0")/lib.sh"
+. "$TOP/tests/pathlab.sh"
+. "$TOP/tests/pathdns.sh"
+
+N=${RDNS_N:-5000}
+RTT_MS=${RDNS_RTT_MS:-20}
+OLD_REV=${RDNS_OLD_REV:-$(git -C "$TOP" merge-base HEAD main)} || fail "no merge-base with main"
+GOAL=$(calc "1 + 2 * $RTT_MS / 1000")
+[ -x /usr/bin/time ] || fail "/usr/bin/time (Debian package time) is not installed: run make deps"
+
+# both engines built the same way (release flags); the old one from a clean export
+make -C "$TOP" -s bin/bench/sd-scan bin/tests/delayline >"$TMP/build-new.log" 2>&1 ||
+	fail "build of this tree failed: $(tail -5 "$TMP/build-new.log")"
+mkdir -p "$TMP/old"
+git -C "$TOP" archive "$OLD_REV" | tar -x -C "$TMP/old" || fail "git archive $OLD_REV failed"
+# instrumentation only: the old tree's summary line gets the time rdns_resolve took, as this
+# tree's has; its engine is untouched
+python3 - "$TMP/old/src/scan/scan.c" <<'PY' || fail "cannot add the timing line to $OLD_REV's scan.c"
+import sys
+p = sys.argv[1]
+s = open(p).read()
+edits = [
+    ("\tif (rdns_resolve(&rc, cache, addrs, n, now, names, err, sizeof(err)) < 0) {",
+     "\tstruct timespec bench_t0, bench_t1;\n\tclock_gettime(CLOCK_MONOTONIC, &bench_t0);\n"
+     "\tint bench_rc = rdns_resolve(&rc, cache, addrs, n, now, names, err, sizeof(err));\n"
+     "\tclock_gettime(CLOCK_MONOTONIC, &bench_t1);\n\tif (bench_rc < 0) {"),
+    ("%llu not verified, %llu unfinished)\",", "%llu not verified, %llu unfinished) in %.3fs\","),
+    ("names->outcome[RDNS_UNFINISHED]);",
+     "names->outcome[RDNS_UNFINISHED], (double)(bench_t1.tv_sec - bench_t0.tv_sec) +"
+     " (double)(bench_t1.tv_nsec - bench_t0.tv_nsec) / 1e9);"),
+]
+for old, new in edits:
+    if s.count(old) != 1:
+        sys.exit("not found once: " + old)
+    s = s.replace(old, new)
+open(p, "w").write(s)
+PY
+make -C "$TMP/old" -s bin/bench/sd-scan >"$TMP/build-old.log" 2>&1 ||
+	fail "build of $OLD_REV failed: $(tail -5 "$TMP/build-old.log")"
+NEW=$TOP/bin/bench/sd-scan
+OLD=$TMP/old/bin/bench/sd-scan
+
+lab_create
+path_new "$RTT_MS" 0
+path_dns_start "$N"
+hosts_listen 0.0.0.0:9100
+mkdir -p "$TMP/out"
+log "$N hosts, DNS $RTT_MS ms away; old engine from $(git -C "$TOP" rev-parse --short "$OLD_REV")"
+
+# scan BIN OUT ARGS...: one sd-scan run over the N hosts (measured); the probes are held to
+# 256 in flight so one listener for N hosts drops no SYN
+scan() {
+	local bin=$1 out=$2
+	shift 2
+	measure "$out" "$bin" -networks "$PATH_DNS_NETS" -skip-broadcast=false -ports 9100 \
+		-rate-limit 0 -inflight 256 -timeout 2s -output "$TMP/out/targets.json" \
+		-metrics-file "$TMP/out/sd-scan.prom" -dns-cache "$TMP/out/ptr.tsv" "$@"
+}
+# named: targets whose host name is not their IP
+named() {
+	python3 -c 'import json, sys; print(sum(g["labels"]["__meta_sd_hostname"] != g["labels"]["__meta_sd_ip"] for g in json.load(open(sys.argv[1]))))' "$TMP/out/targets.json"
+}
+
+ENGINES="old16 old256 new"
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+for run in $(seq "$BENCH_RUNS"); do
+	for e in $ENGINES; do
+		case $e in
+		old16) bin=$OLD args=() ;;
+		old256) bin=$OLD args=(-dns-workers 256) ;;
+		new) bin=$NEW args=() ;;
+		esac
+		rm -f "$TMP/out/ptr.tsv"
+		q0=$(path_dns_ptr_queries)
+		scan "$bin" "$TMP/$e.cold.$run" "${args[@]}" || failed_run "$e cold run $run exited $?"
+		cold=$WALL
+		named >>"$TMP/$e.named"
+		line=$(grep -o 'reverse DNS of [0-9]* hosts:.*' "$TMP/$e.cold.$run.log")
+		[ -n "$line" ] || failed_run "$e cold run $run: no reverse DNS summary"
+		sed -n 's/.* \([0-9]*\) unfinished.*/\1/p' <<<"$line" >>"$TMP/$e.unfinished"
+		sed -n 's/.* in \([0-9.]*\)s$/\1/p' <<<"$line" >>"$TMP/$e.self"
+		q1=$(path_dns_ptr_queries)
+		echo $((q1 - q0)) >>"$TMP/$e.queries"
+		scan "$bin" "$TMP/$e.warm.$run" "${args[@]}" || failed_run "$e warm run $run exited $?"
+		echo $(($(path_dns_ptr_queries) - q1)) >>"$TMP/$e.warmq"
+		echo "$cold" >>"$TMP/$e.cold.wall"
+		log "run $run $e: cold ${cold}s, warm ${WALL}s wall; $line"
+	done
+done
+record_cmd "# lab: bash bench/rdns.sh (tests/pathlab.sh path_new $RTT_MS 0, tests/pathdns.sh path_dns_start $N, listener 0.0.0.0:9100 in the hosts namespace)"
+record_cmd "sd-scan -networks $PATH_DNS_NETS -skip-broadcast=false -ports 9100 -rate-limit 0 -inflight 256 -timeout 2s -output \$TMP/out/targets.json -metrics-file \$TMP/out/sd-scan.prom -dns-cache \$TMP/out/ptr.tsv [-dns-workers 256]   # cold (cache removed), then warm"
+
+{
+	echo "## Names at a distance (reverse DNS, $RTT_MS ms away)"
+	echo
+	echo "$N hosts with an open port, each with a PTR record on a DNS server $RTT_MS ms away"
+	echo "(dnsmasq behind the delay line); cold cache, then a warm run of the same scan. *Lookup"
+	echo "time* is what sd-scan logs for rdns_resolve (median, then every run; the old tree gets"
+	echo "that one timing line, its engine untouched). Load average when the part started:"
+	echo "$LOAD0 on $(nproc) cores: dnsmasq, the delay line and sd-scan share them with other"
+	echo "work, so the figures rise with the load. Goal: all $N in at most"
+	echo "1 s + 2 RTT = $GOAL s, and 0 queries in a warm run. Old engine: $(git -C "$TOP" rev-parse --short "$OLD_REV")"
+	echo "(glibc getnameinfo on -dns-workers threads, -dns-timeout 3 s); new: c-ares, up to"
+	echo "-dns-workers lookups in flight. Medians of $BENCH_RUNS runs."
+	echo
+	echo "| engine | named of $N | unfinished at the deadline | lookup time, s | cold run wall, s | PTR queries cold / warm | goal |"
+	echo "|---|---|---|---|---|---|---|"
+	for e in $ENGINES; do
+		case $e in
+		old16) label="old, 16 threads (default)" ;;
+		old256) label="old, -dns-workers 256 (256 threads)" ;;
+		new) label="c-ares, 256 in flight (default)" ;;
+		esac
+		self=$(median <"$TMP/$e.self")
+		named_n=$(median <"$TMP/$e.named")
+		met=no
+		[ "$named_n" = "$N" ] && awk "BEGIN { exit !($self <= $GOAL) }" && met=yes
+		echo "| $label | $named_n | $(median <"$TMP/$e.unfinished") | $self ($(sort -g "$TMP/$e.self" | paste -sd' ')) | $(median <"$TMP/$e.cold.wall") | $(median <"$TMP/$e.queries") / $(median <"$TMP/$e.warmq") | $met |"
+	done
+} >"$BENCH_OUT/$PART.md"
+cat "$BENCH_OUT/$PART.md" >&2
+exit "$FAILED"

@@ -4,22 +4,18 @@
  * DESIGN: one thread, no blocking call. The misses become jobs; up to cfg->workers of them
  * are in flight at once (a job holds its slot through its PTR lookup and, with verify, its
  * forward lookup), and the resolver's wait delivers answers until every job is done or the
- * deadline passes. The window of lookups in flight starts at RDNS_FIRST_WINDOW and follows
- * the answers' latency (observe): it opens while they come back as fast as the fastest and
- * closes when they queue up at the server, so a busy DNS server is not sent -dns-workers
- * queries at once to drop past its socket buffer (each lost one costs a resolver timeout). Answers are judged in the callback (hostname_normalize, the outcome); a
+ * deadline passes. Answers are judged in the callback (hostname_normalize, the outcome); a
  * forward lookup is started from the loop, never from inside a callback, so the resolver
  * is never re-entered. At the deadline the resolver cancels what is still in flight, so
- * nothing refers to the jobs afterwards. Not thread-safe: one caller at a time.
+ * nothing refers to the jobs afterwards. Not thread-safe: one caller at a time. The window
+ * is fixed: a latency-driven one (slow start, closing when answers queued up) was measured
+ * slower on a loaded machine and lost as many queries at the DNS server.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rdns.h"
-
-#define RDNS_FIRST_WINDOW	16	/* lookups in flight at first */
-#define RDNS_JITTER_S		0.005	/* seconds of answer latency not taken for a queue */
 
 enum job_state { JOB_PENDING, JOB_PTR, JOB_WANT_FORWARD, JOB_FORWARD, JOB_DONE };
 
@@ -29,46 +25,17 @@ struct job {
 	struct run		*run;
 	struct rdns_answer	*a;		/* the answer it fills in */
 	enum job_state		 state;
-	double			 sent;		/* when its current lookup started */
 };
 
 struct run {
 	const struct rdns_config *cfg;
-	struct rdns_resolver	*r;
 	struct job		*jobs;
 	size_t			 njobs, next, ndone;
 	struct job		**forward;	/* jobs waiting for their forward lookup */
 	size_t			 nforward;
 	unsigned		 in_flight, max_in_flight;
-	unsigned		 window;	/* lookups allowed in flight now, <= workers */
-	double			 fastest;	/* the shortest answer latency seen, < 0: none */
-	int			 starting;	/* inside ptr/forward: an answer now is local */
 	uint64_t		 started;
 };
-
-/*
- * An answer to a lookup sent at `sent` came back: the window opens by one while answers
- * come about as fast as the fastest (no queue at the server) and closes by one when they
- * are much slower (the server is queueing, and past its socket buffer it drops: a
- * resolver timeout each). An answer given at once (/etc/hosts) says nothing of the server.
- */
-static void
-observe(struct run *run, double sent)
-{
-	double latency;
-
-	if (run->starting)
-		return;
-	latency = run->r->now(run->r) - sent;
-	if (run->fastest < 0 || latency < run->fastest)
-		run->fastest = latency;
-	if (latency <= 1.5 * run->fastest + RDNS_JITTER_S) {
-		if (run->window < run->cfg->workers)
-			run->window++;
-	} else if (latency > 3 * run->fastest + 2 * RDNS_JITTER_S &&
-	    run->window > RDNS_FIRST_WINDOW)
-		run->window--;
-}
 
 static void
 finish(struct job *j, enum rdns_outcome outcome)
@@ -87,7 +54,6 @@ ptr_done(void *arg, int rc, const char *text)
 	char why[128], esc[HOSTNAME_ESCAPED_MAX];
 	size_t len;
 
-	observe(j->run, j->sent);
 	if (rc < 0) {
 		snprintf(a->detail, sizeof(a->detail), "%s", text);
 		finish(j, RDNS_NONE);
@@ -115,7 +81,6 @@ forward_done(void *arg, int rc, const char *text)
 	struct job *j = arg;
 	struct rdns_answer *a = j->a;
 
-	observe(j->run, j->sent);
 	if (rc != 1) {
 		snprintf(a->detail, sizeof(a->detail), "PTR name %s not verified: %s", a->name,
 		    text);
@@ -135,21 +100,16 @@ static void
 start_lookups(struct run *run, struct rdns_resolver *r)
 {
 	char why[128];
-	int rc;
 
 again:
 	while (run->nforward > 0) {
 		struct job *j = run->forward[--run->nforward];
 
 		j->state = JOB_FORWARD;
-		j->sent = r->now(r);
-		run->starting = 1;
-		rc = r->forward(r, j->a->name, j->a->addr, forward_done, j, why, sizeof(why));
-		if (rc < 0)
+		if (r->forward(r, j->a->name, j->a->addr, forward_done, j, why, sizeof(why)) < 0)
 			forward_done(j, -1, why);
-		run->starting = 0;
 	}
-	while (run->in_flight < run->window && run->next < run->njobs) {
+	while (run->in_flight < run->cfg->workers && run->next < run->njobs) {
 		struct job *j = &run->jobs[run->next++];
 
 		j->state = JOB_PTR;
@@ -157,11 +117,8 @@ again:
 		run->started++;
 		if (run->in_flight > run->max_in_flight)
 			run->max_in_flight = run->in_flight;
-		j->sent = r->now(r);
-		run->starting = 1;
 		if (r->ptr(r, j->a->addr, ptr_done, j, why, sizeof(why)) < 0)
 			ptr_done(j, -1, why);
-		run->starting = 0;
 	}
 	if (run->nforward > 0)
 		goto again;
@@ -173,8 +130,7 @@ lookup_all(const struct rdns_config *cfg, struct rdns_answer **miss, size_t nmis
     struct rdns_result *res, char *err, size_t errlen)
 {
 	struct rdns_resolver *r = cfg->resolver;
-	struct run run = { .cfg = cfg, .r = r, .njobs = nmiss, .fastest = -1,
-	    .window = cfg->workers < RDNS_FIRST_WINDOW ? cfg->workers : RDNS_FIRST_WINDOW };
+	struct run run = { .cfg = cfg, .njobs = nmiss };
 	double start, deadline, left;
 	char why[128];
 	int rc = 0;

@@ -9,13 +9,22 @@
  * is never re-entered. At the deadline the resolver cancels what is still in flight, so
  * nothing refers to the jobs afterwards. Not thread-safe: one caller at a time. The window
  * is fixed: a latency-driven one (slow start, closing when answers queued up) was measured
- * slower on a loaded machine and lost as many queries at the DNS server.
+ * slower on a loaded machine and lost as many queries at the DNS server. A busy server drops
+ * queries past its socket buffer, and the resolver would wait its whole timeout (resolv.conf,
+ * 5 s by default) before asking again; so a PTR lookup still unanswered RDNS_AGAIN_FACTOR
+ * times the fastest answer (at least RDNS_AGAIN_MIN_S) after it was last asked is asked
+ * again, up to RDNS_AGAIN_MAX times, and whichever answer comes first counts.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rdns.h"
+
+#define RDNS_AGAIN_FACTOR	8	/* ask again after this many times the fastest answer */
+#define RDNS_AGAIN_MAX		2	/* times one PTR lookup is asked again at most */
+#define RDNS_AGAIN_MIN_S	0.1	/* ... and never sooner than this, seconds */
+#define RDNS_WAIT_MIN_S		0.001	/* shortest wait, seconds: no spinning on a timer */
 
 enum job_state { JOB_PENDING, JOB_PTR, JOB_WANT_FORWARD, JOB_FORWARD, JOB_DONE };
 
@@ -25,6 +34,9 @@ struct job {
 	struct run		*run;
 	struct rdns_answer	*a;		/* the answer it fills in */
 	enum job_state		 state;
+	int			 asked_again;	/* times, <= RDNS_AGAIN_MAX */
+	double			 sent;		/* when its PTR lookup started */
+	double			 asked;		/* when it was last asked */
 };
 
 struct run {
@@ -34,7 +46,11 @@ struct run {
 	struct job		**forward;	/* jobs waiting for their forward lookup */
 	size_t			 nforward;
 	unsigned		 in_flight, max_in_flight;
-	uint64_t		 started;
+	uint64_t		 started, asked_again;
+	size_t			 oldest;	/* no job before it can be asked again */
+	double			 fastest;	/* shortest PTR answer time seen, < 0: none yet */
+	int			 starting;	/* inside ptr(): an answer now is local (/etc/hosts) */
+	struct rdns_resolver	*r;
 };
 
 static void
@@ -54,6 +70,14 @@ ptr_done(void *arg, int rc, const char *text)
 	char why[128], esc[HOSTNAME_ESCAPED_MAX];
 	size_t len;
 
+	if (j->state != JOB_PTR)
+		return;		/* the answer to the other ask came first */
+	if (!j->run->starting) {
+		double took = j->run->r->now(j->run->r) - j->sent;
+
+		if (j->run->fastest < 0 || took < j->run->fastest)
+			j->run->fastest = took;
+	}
 	if (rc < 0) {
 		snprintf(a->detail, sizeof(a->detail), "%s", text);
 		finish(j, RDNS_NONE);
@@ -117,11 +141,53 @@ again:
 		run->started++;
 		if (run->in_flight > run->max_in_flight)
 			run->max_in_flight = run->in_flight;
+		j->sent = j->asked = r->now(r);
+		run->starting = 1;
 		if (r->ptr(r, j->a->addr, ptr_done, j, why, sizeof(why)) < 0)
 			ptr_done(j, -1, why);
+		run->starting = 0;
 	}
 	if (run->nforward > 0)
 		goto again;
+}
+
+/*
+ * Ask again for the PTR lookups overdue; returns when the next one falls due, or -1 when
+ * none can (no answer to measure by yet, or nothing left to ask again).
+ */
+static double
+ask_again(struct run *run, struct rdns_resolver *r)
+{
+	double now = r->now(r), after, due = -1;
+	char why[128];
+
+	if (run->fastest < 0)
+		return -1;
+	after = RDNS_AGAIN_FACTOR * run->fastest;
+	if (after < RDNS_AGAIN_MIN_S)
+		after = RDNS_AGAIN_MIN_S;
+	while (run->oldest < run->next && (run->jobs[run->oldest].state != JOB_PTR ||
+	    run->jobs[run->oldest].asked_again == RDNS_AGAIN_MAX))
+		run->oldest++;
+	for (size_t i = run->oldest; i < run->next; i++) {
+		struct job *j = &run->jobs[i];
+
+		if (j->state != JOB_PTR || j->asked_again == RDNS_AGAIN_MAX)
+			continue;
+		if (j->asked + after <= now) {
+			j->asked_again++;
+			j->asked = now;
+			run->asked_again++;
+			run->starting = 1;
+			(void)r->ptr(r, j->a->addr, ptr_done, j, why, sizeof(why));	/* others stand */
+			run->starting = 0;
+			if (j->state != JOB_PTR || j->asked_again == RDNS_AGAIN_MAX)
+				continue;
+		}
+		if (due < 0 || j->asked + after < due)
+			due = j->asked + after;
+	}
+	return due;
 }
 
 /* Run the lookups of the answers in miss[0..nmiss) within cfg->timeout. */
@@ -130,8 +196,8 @@ lookup_all(const struct rdns_config *cfg, struct rdns_answer **miss, size_t nmis
     struct rdns_result *res, char *err, size_t errlen)
 {
 	struct rdns_resolver *r = cfg->resolver;
-	struct run run = { .cfg = cfg, .njobs = nmiss };
-	double start, deadline, left;
+	struct run run = { .cfg = cfg, .njobs = nmiss, .fastest = -1, .r = r };
+	double start, deadline, left, due;
 	char why[128];
 	int rc = 0;
 
@@ -155,6 +221,11 @@ lookup_all(const struct rdns_config *cfg, struct rdns_answer **miss, size_t nmis
 		start_lookups(&run, r);
 		if (run.ndone == run.njobs || (left = deadline - r->now(r)) <= 0)
 			break;
+		due = ask_again(&run, r);
+		if (due > 0 && due - r->now(r) < left)
+			left = due - r->now(r);
+		if (left < RDNS_WAIT_MIN_S)
+			left = RDNS_WAIT_MIN_S;
 		if (r->wait(r, left, why, sizeof(why)) < 0) {
 			snprintf(err, errlen, "reverse DNS stopped waiting: %s", why);
 			rc = -1;
@@ -173,6 +244,7 @@ lookup_all(const struct rdns_config *cfg, struct rdns_answer **miss, size_t nmis
 	}
 	res->lookups = run.started;
 	res->max_in_flight = run.max_in_flight;
+	res->asked_again = run.asked_again;
 	free(run.forward);
 	free(run.jobs);
 	return rc;

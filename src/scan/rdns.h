@@ -79,6 +79,7 @@ struct rdns_result {
 	uint64_t		 errors;	/* lookups that gave no usable name */
 	uint64_t		 outcome[RDNS_UNFINISHED + 1];
 	unsigned		 max_in_flight;	/* the most lookups in flight at once */
+	uint64_t		 asked_again;	/* PTR lookups asked a second time (overdue) */
 	double			 seconds;	/* spent on lookups (resolver clock), 0 if none */
 };
 

@@ -131,8 +131,9 @@ resolve_names(const struct scan_config *c, struct scan_report *r, struct target 
 	r->dns_cache_hits = names->cache_hits;
 	r->dns_errors = names->errors;
 	if (r->dns_lookups)
-		log_debug("reverse DNS: at most %u lookups in flight (-dns-workers %u)",
-		    names->max_in_flight, c->dns_workers);
+		log_debug("reverse DNS: at most %u lookups in flight (-dns-workers %u), %llu asked "
+		    "again", names->max_in_flight, c->dns_workers,
+		    (unsigned long long)names->asked_again);
 	if (names->outcome[RDNS_UNFINISHED])
 		log_warn("%llu reverse lookups had no answer within -dns-timeout %gs (DNS server slow "
 		    "or unreachable?); those targets use their IPs",

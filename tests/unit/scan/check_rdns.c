@@ -27,7 +27,8 @@ struct pending {
 /*
  * The fake resolver. PTR by last octet: .1 good, .2 no PTR, .3 hostile, .4 good but the
  * forward record points elsewhere, .5 never answered, .6 upper case, .7 answered at once
- * (as from /etc/hosts), .8 cannot be started; anything else no PTR. wait answers every
+ * (as from /etc/hosts), .8 cannot be started, .9 lost the first time it is asked (a server
+ * that dropped the query) and answered the second; anything else no PTR. wait answers every
  * lookup in flight but .5; when nothing can be answered it lets the whole timeout pass.
  */
 struct fake {
@@ -36,7 +37,7 @@ struct fake {
 	struct pending		 q[FAKE_MAX];
 	size_t			 nq;
 	unsigned		 max_in_flight;
-	int			 ptr_calls, forward_calls, waits, cancels;
+	int			 ptr_calls, forward_calls, waits, cancels, nine_calls;
 };
 
 static void
@@ -61,6 +62,8 @@ fake_ptr(struct rdns_resolver *r, uint32_t addr, rdns_done_fn done, void *arg, c
 		done(arg, 0, "seven.example");
 		return 0;
 	}
+	if ((addr & 0xff) == 9 && f->nine_calls++ == 0)
+		addr = (addr & ~0xffu) | 5;	/* lost: never answered, like .5 */
 	ck_assert_uint_lt(f->nq, FAKE_MAX);
 	f->q[f->nq++] = (struct pending){ .kind = FAKE_PTR, .addr = addr, .done = done,
 	    .arg = arg };
@@ -107,6 +110,9 @@ fake_answer(const struct pending *p)
 		return;
 	case 6:
 		p->done(p->arg, 0, "Six.EXAMPLE.");
+		return;
+	case 9:
+		p->done(p->arg, 0, "nine.example");
 		return;
 	}
 	p->done(p->arg, -1, "no PTR record");
@@ -280,20 +286,44 @@ START_TEST(unanswered_at_deadline_falls_back)
 	struct rdns_result res;
 	char err[256];
 
-	cfg.timeout = 0.2;
+	cfg.timeout = 0.35;
 	ck_assert_int_eq(rdns_resolve(&cfg, pc, addrs, 2, NOW, &res, err, sizeof(err)), 0);
 	ck_assert_ptr_null(rdns_name(&res, NET + 5));
 	ck_assert_str_eq(rdns_name(&res, NET + 1), "one.example");
 	ck_assert_uint_eq(res.outcome[RDNS_UNFINISHED], 1);
-	ck_assert_str_eq(res.v[1].detail, "no answer within 0.2s");
+	ck_assert_str_eq(res.v[1].detail, "no answer within 0.35s");
 	ck_assert_uint_eq(res.errors, 1);
 	ck_assert_uint_eq(res.lookups, 2);
 	ck_assert_ptr_null(ptrcache_get(pc, NET + 5));	/* unknown: asked again next run */
 	/* it waited out the deadline, no longer, and cancelled what was still in flight */
-	ck_assert(fake.clock >= 100.2 && fake.clock < 100.21);
-	ck_assert(res.seconds >= 0.2 && res.seconds < 0.21);
+	ck_assert(fake.clock > 100.349 && fake.clock < 100.36);
+	ck_assert(res.seconds > 0.349 && res.seconds < 0.36);
 	ck_assert_int_eq(fake.cancels, 1);
 	ck_assert_uint_eq(fake.nq, 0);
+	/* .5 was asked again 0.1 s after each ask, twice at most, then waited out the deadline */
+	ck_assert_uint_eq(res.asked_again, 2);
+	ck_assert_int_eq(fake.ptr_calls, 4);
+	rdns_result_fini(&res);
+	ptrcache_free(pc);
+}
+END_TEST
+
+START_TEST(lost_query_asked_again)
+{
+	struct rdns_config cfg = fake_config();
+	uint32_t addrs[] = { NET + 9, NET + 1 };
+	struct ptrcache *pc = ptrcache_new();
+	struct rdns_result res;
+	char err[256];
+
+	/* answers take 1 ms: .9 is asked again after RDNS_AGAIN_MIN_S (0.1 s), not the timeout */
+	ck_assert_int_eq(rdns_resolve(&cfg, pc, addrs, 2, NOW, &res, err, sizeof(err)), 0);
+	ck_assert_str_eq(rdns_name(&res, NET + 9), "nine.example");
+	ck_assert_uint_eq(res.asked_again, 1);
+	ck_assert_uint_eq(res.lookups, 2);
+	ck_assert_uint_eq(res.errors, 0);
+	ck_assert(res.seconds > 0.099 && res.seconds < 0.11);
+	ck_assert_int_eq(fake.nine_calls, 2);
 	rdns_result_fini(&res);
 	ptrcache_free(pc);
 }
@@ -382,6 +412,7 @@ add_tests(TCase *tc)
 	tcase_add_test(tc, verify);
 	tcase_add_test(tc, lowered_ttl_applies_to_cached);
 	tcase_add_test(tc, unanswered_at_deadline_falls_back);
+	tcase_add_test(tc, lost_query_asked_again);
 	tcase_add_test(tc, in_flight_bounded_by_workers);
 	tcase_add_test(tc, start_failure_is_an_error);
 	tcase_add_test(tc, empty);

@@ -161,6 +161,16 @@ fake_now(struct rdns_resolver *r)
 
 static struct fake fake;
 
+/* rdns_resolve of addrs[0..n) at now, which must succeed */
+static void
+resolve_ok(const struct rdns_config *cfg, struct ptrcache *pc, const uint32_t *addrs,
+    size_t n, int64_t now, struct rdns_result *res)
+{
+	char err[256];
+
+	ck_assert_msg(rdns_resolve(cfg, pc, addrs, n, now, res, err, sizeof(err)) == 0, "%s", err);
+}
+
 static struct rdns_config
 fake_config(void)
 {
@@ -179,9 +189,8 @@ START_TEST(names_failures_and_counters)
 	struct ptrcache *pc = ptrcache_new();
 	struct rdns_result res;
 	const struct ptrcache_entry *e;
-	char err[256];
 
-	ck_assert_int_eq(rdns_resolve(&cfg, pc, addrs, 6, NOW, &res, err, sizeof(err)), 0);
+	resolve_ok(&cfg, pc, addrs, 6, NOW, &res);
 	ck_assert_uint_eq(res.n, 5);
 	ck_assert_uint_eq(res.lookups, 5);
 	ck_assert_uint_eq(res.cache_hits, 0);
@@ -210,7 +219,7 @@ START_TEST(names_failures_and_counters)
 
 	/* within the TTLs: everything from the cache, no lookup */
 	fake.ptr_calls = 0;
-	ck_assert_int_eq(rdns_resolve(&cfg, pc, addrs, 6, NOW + 59, &res, err, sizeof(err)), 0);
+	resolve_ok(&cfg, pc, addrs, 6, NOW + 59, &res);
 	ck_assert_int_eq(fake.ptr_calls, 0);
 	ck_assert_uint_eq(res.lookups, 0);
 	ck_assert_uint_eq(res.cache_hits, 5);
@@ -221,13 +230,13 @@ START_TEST(names_failures_and_counters)
 
 	/* a warm run needs no resolver at all */
 	cfg.resolver = NULL;
-	ck_assert_int_eq(rdns_resolve(&cfg, pc, addrs, 6, NOW + 59, &res, err, sizeof(err)), 0);
+	resolve_ok(&cfg, pc, addrs, 6, NOW + 59, &res);
 	ck_assert_uint_eq(res.cache_hits, 5);
 	rdns_result_fini(&res);
 	cfg.resolver = &fake.ops;
 
 	/* negative entries expire first */
-	ck_assert_int_eq(rdns_resolve(&cfg, pc, addrs, 6, NOW + 60, &res, err, sizeof(err)), 0);
+	resolve_ok(&cfg, pc, addrs, 6, NOW + 60, &res);
 	ck_assert_int_eq(fake.ptr_calls, 2);
 	ck_assert_uint_eq(res.cache_hits, 3);
 	rdns_result_fini(&res);
@@ -241,10 +250,9 @@ START_TEST(verify)
 	uint32_t addrs[] = { NET + 1, NET + 4, NET + 7 };
 	struct ptrcache *pc = ptrcache_new();
 	struct rdns_result res;
-	char err[256];
 
 	cfg.verify = 1;
-	ck_assert_int_eq(rdns_resolve(&cfg, pc, addrs, 3, NOW, &res, err, sizeof(err)), 0);
+	resolve_ok(&cfg, pc, addrs, 3, NOW, &res);
 	ck_assert_str_eq(rdns_name(&res, NET + 1), "one.example");
 	ck_assert_ptr_null(rdns_name(&res, NET + 4));
 	/* answered at once, then verified like the others */
@@ -266,11 +274,10 @@ START_TEST(lowered_ttl_applies_to_cached)
 	uint32_t addr = NET + 1;
 	struct ptrcache *pc = ptrcache_new();
 	struct rdns_result res;
-	char err[256];
 
 	ck_assert_int_eq(ptrcache_put(pc, addr, NOW + 3600, "one.example"), 0);
 	cfg.ttl = 10;
-	ck_assert_int_eq(rdns_resolve(&cfg, pc, &addr, 1, NOW, &res, err, sizeof(err)), 0);
+	resolve_ok(&cfg, pc, &addr, 1, NOW, &res);
 	ck_assert_uint_eq(res.cache_hits, 1);
 	ck_assert_int_eq(ptrcache_get(pc, addr)->expiry, NOW + 10);
 	rdns_result_fini(&res);
@@ -284,10 +291,9 @@ START_TEST(unanswered_at_deadline_falls_back)
 	uint32_t addrs[] = { NET + 5, NET + 1 };
 	struct ptrcache *pc = ptrcache_new();
 	struct rdns_result res;
-	char err[256];
 
 	cfg.timeout = 0.35;
-	ck_assert_int_eq(rdns_resolve(&cfg, pc, addrs, 2, NOW, &res, err, sizeof(err)), 0);
+	resolve_ok(&cfg, pc, addrs, 2, NOW, &res);
 	ck_assert_ptr_null(rdns_name(&res, NET + 5));
 	ck_assert_str_eq(rdns_name(&res, NET + 1), "one.example");
 	ck_assert_uint_eq(res.outcome[RDNS_UNFINISHED], 1);
@@ -314,10 +320,9 @@ START_TEST(lost_query_asked_again)
 	uint32_t addrs[] = { NET + 9, NET + 1 };
 	struct ptrcache *pc = ptrcache_new();
 	struct rdns_result res;
-	char err[256];
 
 	/* answers take 1 ms: .9 is asked again after RDNS_AGAIN_MIN_S (0.1 s), not the timeout */
-	ck_assert_int_eq(rdns_resolve(&cfg, pc, addrs, 2, NOW, &res, err, sizeof(err)), 0);
+	resolve_ok(&cfg, pc, addrs, 2, NOW, &res);
 	ck_assert_str_eq(rdns_name(&res, NET + 9), "nine.example");
 	ck_assert_uint_eq(res.asked_again, 1);
 	ck_assert_uint_eq(res.lookups, 2);
@@ -335,12 +340,11 @@ START_TEST(in_flight_bounded_by_workers)
 	static uint32_t addrs[1000];
 	struct ptrcache *pc = ptrcache_new();
 	struct rdns_result res;
-	char err[256];
 
 	for (uint32_t i = 0; i < 1000; i++)
 		addrs[i] = NET + 0x100 * (i + 1) + 1;	/* x.y.z.1: all named */
 	cfg.workers = 7;
-	ck_assert_int_eq(rdns_resolve(&cfg, pc, addrs, 1000, NOW, &res, err, sizeof(err)), 0);
+	resolve_ok(&cfg, pc, addrs, 1000, NOW, &res);
 	ck_assert_uint_eq(res.lookups, 1000);
 	ck_assert_uint_eq(res.outcome[RDNS_FOUND], 1000);
 	ck_assert_uint_eq(fake.max_in_flight, 7);
@@ -353,7 +357,7 @@ START_TEST(in_flight_bounded_by_workers)
 	cfg.workers = 1;
 	for (uint32_t i = 0; i < 10; i++)
 		addrs[i] += 0x1000000;
-	ck_assert_int_eq(rdns_resolve(&cfg, pc, addrs, 10, NOW, &res, err, sizeof(err)), 0);
+	resolve_ok(&cfg, pc, addrs, 10, NOW, &res);
 	ck_assert_uint_eq(res.outcome[RDNS_FOUND], 10);
 	ck_assert_uint_eq(fake.max_in_flight, 7);	/* from before: never more than 1 now */
 	ck_assert_uint_eq(res.max_in_flight, 1);
@@ -371,7 +375,7 @@ START_TEST(start_failure_is_an_error)
 	struct rdns_result res;
 	char err[256];
 
-	ck_assert_int_eq(rdns_resolve(&cfg, pc, addrs, 2, NOW, &res, err, sizeof(err)), 0);
+	resolve_ok(&cfg, pc, addrs, 2, NOW, &res);
 	ck_assert_int_eq(res.v[1].outcome, RDNS_NONE);
 	ck_assert_str_eq(res.v[1].detail, "resolver not started: test");
 	ck_assert_uint_eq(res.errors, 1);
@@ -394,9 +398,8 @@ START_TEST(empty)
 	struct rdns_config cfg = fake_config();
 	struct ptrcache *pc = ptrcache_new();
 	struct rdns_result res;
-	char err[256];
 
-	ck_assert_int_eq(rdns_resolve(&cfg, pc, NULL, 0, NOW, &res, err, sizeof(err)), 0);
+	resolve_ok(&cfg, pc, NULL, 0, NOW, &res);
 	ck_assert_uint_eq(res.n, 0);
 	ck_assert_ptr_null(rdns_name(&res, NET + 1));
 	ck_assert_int_eq(fake.ptr_calls + fake.waits + fake.cancels, 0);

@@ -7,7 +7,8 @@
 # with LOSS lost each way. Goal: N cold lookups in at most 1 s + 2 RTT; warm runs send 0
 # queries (counted on dnsmasq's side). Runnable alone (bash bench/rdns.sh, as root) or as a
 # part of bench/run.sh (bench/run.sh rdns).
-#   RDNS_N (5000), RDNS_RTT_MS (20), RDNS_LOSS (0.02), RDNS_OLD_REV (merge-base with main)
+#   RDNS_N (5000), RDNS_RTT_MS (20), RDNS_LOSS (0.02), RDNS_OLD_REV (default: the parent of
+#   the commit that added src/scan/resolver.c, the last tree with the threaded engine)
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/pathlab.sh"
 . "$TOP/tests/pathdns.sh"
@@ -15,7 +16,9 @@
 N=${RDNS_N:-5000}
 RTT_MS=${RDNS_RTT_MS:-20}
 LOSS=${RDNS_LOSS:-0.02}
-OLD_REV=${RDNS_OLD_REV:-$(git -C "$TOP" merge-base HEAD main)} || fail "no merge-base with main"
+OLD_REV=${RDNS_OLD_REV:-$(git -C "$TOP" log -1 --format=%H --diff-filter=A -- src/scan/resolver.c)^}
+git -C "$TOP" rev-parse -q --verify "$OLD_REV^{commit}" >/dev/null ||
+	fail "no tree before c-ares to compare with ($OLD_REV): set RDNS_OLD_REV"
 GOAL=$(calc "1 + 2 * $RTT_MS / 1000")
 [ -x /usr/bin/time ] || fail "/usr/bin/time (Debian package time) is not installed: run make deps"
 

@@ -1,172 +1,253 @@
 /*
- * rdns.c: cache-first reverse DNS on a bounded pool of detached threads.
+ * rdns.c: cache-first reverse DNS with many lookups in flight on one asynchronous resolver.
  *
- * DESIGN: the resolver cannot be cancelled, and a run must not wait on a dead DNS server
- * longer than its deadline nor hang the process exit. So the jobs live in one heap "batch"
- * with a reference count: the caller and every worker hold a reference; workers are
- * detached. At the deadline the caller marks the batch abandoned, copies what finished, and
- * drops its reference; a worker still inside getnameinfo later sees the mark, takes no more
- * jobs, drops its reference, and the last one out frees the batch. Nothing a worker touches
- * is ever freed under it, and process exit does not wait for it.
+ * DESIGN: one thread, no blocking call. The misses become jobs; up to cfg->workers of them
+ * are in flight at once (a job holds its slot through its PTR lookup and, with verify, its
+ * forward lookup), and the resolver's wait delivers answers until every job is done or the
+ * deadline passes. Answers are judged in the callback (hostname_normalize, the outcome); a
+ * forward lookup is started from the loop, never from inside a callback, so the resolver
+ * is never re-entered. At the deadline the resolver cancels what is still in flight, so
+ * nothing refers to the jobs afterwards. Not thread-safe: one caller at a time. The window
+ * is fixed: a latency-driven one (slow start, closing when answers queued up) was measured
+ * slower on a loaded machine and lost as many queries at the DNS server. A busy server drops
+ * queries past its socket buffer, and the resolver would wait its whole timeout (resolv.conf,
+ * 5 s by default) before asking again; so a PTR lookup still unanswered RDNS_AGAIN_FACTOR
+ * times the fastest answer (at least RDNS_AGAIN_MIN_S) after it was last asked is asked
+ * again, up to RDNS_AGAIN_MAX times, and whichever answer comes first counts.
  */
-#include <arpa/inet.h>
-#include <errno.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <time.h>
 
 #include "rdns.h"
 
-enum job_state { JOB_PENDING, JOB_RUNNING, JOB_DONE };
+#define RDNS_AGAIN_FACTOR	8	/* ask again after this many times the fastest answer */
+#define RDNS_AGAIN_MAX		2	/* times one PTR lookup is asked again at most */
+#define RDNS_AGAIN_MIN_S	0.1	/* ... and never sooner than this, seconds */
+#define RDNS_WAIT_MIN_S		0.001	/* shortest wait, seconds: no spinning on a timer */
+
+enum job_state { JOB_PENDING, JOB_PTR, JOB_WANT_FORWARD, JOB_FORWARD, JOB_DONE };
+
+struct run;
 
 struct job {
-	uint32_t		 addr;
+	struct run		*run;
+	struct rdns_answer	*a;		/* the answer it fills in */
 	enum job_state		 state;
-	enum rdns_outcome	 outcome;
-	char			 name[HOSTNAME_MAX + 1];
-	char			 detail[HOSTNAME_ESCAPED_MAX + 160];
+	int			 asked_again;	/* times, <= RDNS_AGAIN_MAX */
+	double			 sent;		/* when its PTR lookup started */
+	double			 asked;		/* when it was last asked */
 };
 
-struct batch {
-	pthread_mutex_t	 mu;
-	pthread_cond_t	 cv;		/* a job finished, or a worker left */
-	unsigned	 refs;		/* caller + live workers */
-	int		 abandoned;	/* the caller stopped waiting */
-	size_t		 njobs, next, ndone;
-	int		 verify;
-	rdns_ptr_fn	 ptr;
-	rdns_forward_fn	 forward;
-	struct job	 jobs[];
+struct run {
+	const struct rdns_config *cfg;
+	struct job		*jobs;
+	size_t			 njobs, next, ndone;
+	struct job		**forward;	/* jobs waiting for their forward lookup */
+	size_t			 nforward;
+	unsigned		 in_flight, max_in_flight;
+	uint64_t		 started, asked_again;
+	size_t			 oldest;	/* no job before it can be asked again */
+	double			 fastest;	/* shortest PTR answer time seen, < 0: none yet */
+	int			 starting;	/* inside ptr(): an answer now is local (/etc/hosts) */
+	struct rdns_resolver	*r;
 };
 
-int
-rdns_system_ptr(uint32_t addr, char *name, size_t namelen, char *why, size_t whylen)
-{
-	struct sockaddr_in sin;
-	int rc;
-
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(addr);
-	rc = getnameinfo((struct sockaddr *)&sin, sizeof(sin), name, (socklen_t)namelen, NULL, 0,
-	    NI_NAMEREQD);
-	if (rc == 0)
-		return 0;
-	if (rc == EAI_NONAME)
-		snprintf(why, whylen, "no PTR record");
-	else if (rc == EAI_SYSTEM)
-		snprintf(why, whylen, "%s: %s", gai_strerror(rc), strerror(errno));
-	else
-		snprintf(why, whylen, "%s", gai_strerror(rc));
-	return -1;
-}
-
-int
-rdns_system_forward(const char *name, uint32_t addr, char *why, size_t whylen)
-{
-	struct addrinfo hints, *res, *ai;
-	int rc;
-
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_INET;
-	hints.ai_socktype = SOCK_STREAM;
-	if ((rc = getaddrinfo(name, NULL, &hints, &res)) != 0) {
-		int none = rc == EAI_NONAME;
-
-#ifdef EAI_NODATA
-		none |= rc == EAI_NODATA;
-#endif
-		snprintf(why, whylen, "%s", none ? "no address record" : gai_strerror(rc));
-		return none ? 0 : -1;
-	}
-	rc = 0;
-	for (ai = res; ai && !rc; ai = ai->ai_next)
-		if (ai->ai_family == AF_INET &&
-		    ntohl(((const struct sockaddr_in *)(const void *)ai->ai_addr)->sin_addr.s_addr) ==
-		    addr)
-			rc = 1;
-	freeaddrinfo(res);
-	if (!rc)
-		snprintf(why, whylen, "its addresses do not include the IP");
-	return rc;
-}
-
-/* One lookup, outside the lock; fills outcome, name and detail of j (a private copy). */
 static void
-lookup(const struct batch *b, struct job *j)
+finish(struct job *j, enum rdns_outcome outcome)
 {
-	char raw[RDNS_RAW_MAX], why[128], esc[HOSTNAME_ESCAPED_MAX];
+	j->a->outcome = outcome;
+	j->state = JOB_DONE;
+	j->run->ndone++;
+	j->run->in_flight--;
+}
 
-	raw[0] = '\0';
-	if (b->ptr(j->addr, raw, sizeof(raw), why, sizeof(why)) < 0) {
-		j->outcome = RDNS_NONE;
-		snprintf(j->detail, sizeof(j->detail), "%s", why);
+static void
+ptr_done(void *arg, int rc, const char *text)
+{
+	struct job *j = arg;
+	struct rdns_answer *a = j->a;
+	char why[128], esc[HOSTNAME_ESCAPED_MAX];
+	size_t len;
+
+	if (j->state != JOB_PTR)
+		return;		/* the answer to the other ask came first */
+	if (!j->run->starting) {
+		double took = j->run->r->now(j->run->r) - j->sent;
+
+		if (j->run->fastest < 0 || took < j->run->fastest)
+			j->run->fastest = took;
+	}
+	if (rc < 0) {
+		snprintf(a->detail, sizeof(a->detail), "%s", text);
+		finish(j, RDNS_NONE);
 		return;
 	}
-	raw[sizeof(raw) - 1] = '\0';
-	if (hostname_normalize(raw, strlen(raw), j->name, sizeof(j->name), why, sizeof(why)) < 0) {
-		j->outcome = RDNS_REJECTED;
-		snprintf(j->detail, sizeof(j->detail), "PTR name \"%s\" rejected: %s",
-		    hostname_escape(raw, strlen(raw), esc, sizeof(esc)), why);
+	len = strnlen(text, RDNS_RAW_MAX);
+	if (hostname_normalize(text, len, a->name, sizeof(a->name), why, sizeof(why)) < 0) {
+		snprintf(a->detail, sizeof(a->detail), "PTR name \"%s\" rejected: %s",
+		    hostname_escape(text, len, esc, sizeof(esc)), why);
+		finish(j, RDNS_REJECTED);
 		return;
 	}
-	if (b->verify) {
-		int rc = b->forward(j->name, j->addr, why, sizeof(why));
+	if (j->run->cfg->verify) {
+		j->state = JOB_WANT_FORWARD;
+		j->run->forward[j->run->nforward++] = j;
+		return;
+	}
+	snprintf(a->detail, sizeof(a->detail), "PTR name %s", a->name);
+	finish(j, RDNS_FOUND);
+}
 
-		if (rc != 1) {
-			j->outcome = RDNS_UNVERIFIED;
-			snprintf(j->detail, sizeof(j->detail), "PTR name %s not verified: %s",
-			    j->name, why);
-			j->name[0] = '\0';
-			return;
+static void
+forward_done(void *arg, int rc, const char *text)
+{
+	struct job *j = arg;
+	struct rdns_answer *a = j->a;
+
+	if (rc != 1) {
+		snprintf(a->detail, sizeof(a->detail), "PTR name %s not verified: %s", a->name,
+		    text);
+		a->name[0] = '\0';
+		finish(j, RDNS_UNVERIFIED);
+		return;
+	}
+	snprintf(a->detail, sizeof(a->detail), "PTR name %s", a->name);
+	finish(j, RDNS_FOUND);
+}
+
+/*
+ * Start the forward lookups asked for, then PTR lookups while a slot is free; again while an
+ * answer given at once (from /etc/hosts) asked for a forward lookup.
+ */
+static void
+start_lookups(struct run *run, struct rdns_resolver *r)
+{
+	char why[128];
+
+again:
+	while (run->nforward > 0) {
+		struct job *j = run->forward[--run->nforward];
+
+		j->state = JOB_FORWARD;
+		if (r->forward(r, j->a->name, j->a->addr, forward_done, j, why, sizeof(why)) < 0)
+			forward_done(j, -1, why);
+	}
+	while (run->in_flight < run->cfg->workers && run->next < run->njobs) {
+		struct job *j = &run->jobs[run->next++];
+
+		j->state = JOB_PTR;
+		run->in_flight++;
+		run->started++;
+		if (run->in_flight > run->max_in_flight)
+			run->max_in_flight = run->in_flight;
+		j->sent = j->asked = r->now(r);
+		run->starting = 1;
+		if (r->ptr(r, j->a->addr, ptr_done, j, why, sizeof(why)) < 0)
+			ptr_done(j, -1, why);
+		run->starting = 0;
+	}
+	if (run->nforward > 0)
+		goto again;
+}
+
+/*
+ * Ask again for the PTR lookups overdue; returns when the next one falls due, or -1 when
+ * none can (no answer to measure by yet, or nothing left to ask again).
+ */
+static double
+ask_again(struct run *run, struct rdns_resolver *r)
+{
+	double now = r->now(r), after, due = -1;
+	char why[128];
+
+	if (run->fastest < 0)
+		return -1;
+	after = RDNS_AGAIN_FACTOR * run->fastest;
+	if (after < RDNS_AGAIN_MIN_S)
+		after = RDNS_AGAIN_MIN_S;
+	while (run->oldest < run->next && (run->jobs[run->oldest].state != JOB_PTR ||
+	    run->jobs[run->oldest].asked_again == RDNS_AGAIN_MAX))
+		run->oldest++;
+	for (size_t i = run->oldest; i < run->next; i++) {
+		struct job *j = &run->jobs[i];
+
+		if (j->state != JOB_PTR || j->asked_again == RDNS_AGAIN_MAX)
+			continue;
+		if (j->asked + after <= now) {
+			j->asked_again++;
+			j->asked = now;
+			run->asked_again++;
+			run->starting = 1;
+			(void)r->ptr(r, j->a->addr, ptr_done, j, why, sizeof(why));	/* others stand */
+			run->starting = 0;
+			if (j->state != JOB_PTR || j->asked_again == RDNS_AGAIN_MAX)
+				continue;
+		}
+		if (due < 0 || j->asked + after < due)
+			due = j->asked + after;
+	}
+	return due;
+}
+
+/* Run the lookups of the answers in miss[0..nmiss) within cfg->timeout. */
+static int
+lookup_all(const struct rdns_config *cfg, struct rdns_answer **miss, size_t nmiss,
+    struct rdns_result *res, char *err, size_t errlen)
+{
+	struct rdns_resolver *r = cfg->resolver;
+	struct run run = { .cfg = cfg, .njobs = nmiss, .fastest = -1, .r = r };
+	double start, deadline, left, due;
+	char why[128];
+	int rc = 0;
+
+	if (r == NULL) {
+		snprintf(err, errlen, "no resolver for %zu reverse lookups", nmiss);
+		return -1;
+	}
+	if ((run.jobs = calloc(nmiss, sizeof(*run.jobs))) == NULL ||
+	    (run.forward = calloc(nmiss, sizeof(*run.forward))) == NULL) {
+		free(run.jobs);
+		snprintf(err, errlen, "out of memory for %zu reverse lookups", nmiss);
+		return -1;
+	}
+	for (size_t i = 0; i < nmiss; i++) {
+		run.jobs[i].run = &run;
+		run.jobs[i].a = miss[i];
+	}
+	start = r->now(r);
+	deadline = start + cfg->timeout;
+	for (;;) {
+		start_lookups(&run, r);
+		if (run.ndone == run.njobs || (left = deadline - r->now(r)) <= 0)
+			break;
+		due = ask_again(&run, r);
+		if (due > 0 && due - r->now(r) < left)
+			left = due - r->now(r);
+		if (left < RDNS_WAIT_MIN_S)
+			left = RDNS_WAIT_MIN_S;
+		if (r->wait(r, left, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "reverse DNS stopped waiting: %s", why);
+			rc = -1;
+			break;
 		}
 	}
-	j->outcome = RDNS_FOUND;
-	snprintf(j->detail, sizeof(j->detail), "PTR name %s", j->name);
-}
-
-/* Drop one reference; the last one frees. Called with b->mu held; releases it. */
-static void
-batch_unref(struct batch *b)
-{
-	int last = --b->refs == 0;
-
-	pthread_mutex_unlock(&b->mu);
-	if (last) {
-		pthread_cond_destroy(&b->cv);
-		pthread_mutex_destroy(&b->mu);
-		free(b);
+	r->cancel(r);	/* from here on no callback refers to run */
+	res->seconds = r->now(r) - start;
+	for (size_t i = 0; i < nmiss; i++) {
+		if (run.jobs[i].state == JOB_DONE)
+			continue;
+		miss[i]->outcome = RDNS_UNFINISHED;
+		miss[i]->name[0] = '\0';
+		snprintf(miss[i]->detail, sizeof(miss[i]->detail), "no answer within %gs",
+		    cfg->timeout);
 	}
-}
-
-static void *
-worker(void *arg)
-{
-	struct batch *b = arg;
-	struct job j;
-	size_t i;
-
-	pthread_mutex_lock(&b->mu);
-	while (!b->abandoned && b->next < b->njobs) {
-		i = b->next++;
-		b->jobs[i].state = JOB_RUNNING;
-		j = b->jobs[i];
-		pthread_mutex_unlock(&b->mu);
-		lookup(b, &j);	/* b's config fields never change: no lock needed */
-		pthread_mutex_lock(&b->mu);
-		j.state = JOB_DONE;
-		b->jobs[i] = j;
-		b->ndone++;
-		pthread_cond_signal(&b->cv);
-	}
-	batch_unref(b);
-	return NULL;
+	res->lookups = run.started;
+	res->max_in_flight = run.max_in_flight;
+	res->asked_again = run.asked_again;
+	free(run.forward);
+	free(run.jobs);
+	return rc;
 }
 
 static int
@@ -205,137 +286,6 @@ distinct(const uint32_t *addrs, size_t n, struct rdns_result *res)
 		if (res->n == 0 || res->v[res->n - 1].addr != tmp[i])
 			res->v[res->n++].addr = tmp[i];
 	free(tmp);
-	return 0;
-}
-
-static struct timespec
-deadline_after(double seconds)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ts.tv_sec += (time_t)seconds;
-	ts.tv_nsec += (long)((seconds - (double)(time_t)seconds) * 1e9);
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	return ts;
-}
-
-static struct batch *
-batch_new(const struct rdns_config *cfg, size_t njobs)
-{
-	struct batch *b = calloc(1, sizeof(*b) + njobs * sizeof(b->jobs[0]));
-	pthread_condattr_t ca;
-
-	if (b == NULL)
-		return NULL;
-	if (pthread_mutex_init(&b->mu, NULL) != 0)
-		goto fail;
-	if (pthread_condattr_init(&ca) != 0)
-		goto fail_mu;
-	if (pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
-	    pthread_cond_init(&b->cv, &ca) != 0) {
-		pthread_condattr_destroy(&ca);
-		goto fail_mu;
-	}
-	pthread_condattr_destroy(&ca);
-	b->refs = 1;
-	b->njobs = njobs;
-	b->verify = cfg->verify;
-	b->ptr = cfg->ptr ? cfg->ptr : rdns_system_ptr;
-	b->forward = cfg->forward ? cfg->forward : rdns_system_forward;
-	return b;
-fail_mu:
-	pthread_mutex_destroy(&b->mu);
-fail:
-	free(b);
-	return NULL;
-}
-
-/* Start up to want detached workers with every signal blocked; returns how many started. */
-static unsigned
-start_workers(struct batch *b, unsigned want, int *error)
-{
-	pthread_attr_t attr;
-	sigset_t all, old;
-	unsigned started = 0;
-
-	*error = 0;
-	if ((*error = pthread_attr_init(&attr)) != 0)
-		return 0;
-	if ((*error = pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED)) != 0)
-		goto out;
-	sigfillset(&all);
-	if ((*error = pthread_sigmask(SIG_SETMASK, &all, &old)) != 0)
-		goto out;
-	for (; started < want; started++) {
-		pthread_t t;
-
-		pthread_mutex_lock(&b->mu);
-		b->refs++;
-		pthread_mutex_unlock(&b->mu);
-		if ((*error = pthread_create(&t, &attr, worker, b)) != 0) {
-			pthread_mutex_lock(&b->mu);
-			b->refs--;
-			pthread_mutex_unlock(&b->mu);
-			break;
-		}
-	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-out:
-	pthread_attr_destroy(&attr);
-	return started;
-}
-
-/* Run the lookups of the answers in miss[0..nmiss) within cfg->timeout. */
-static int
-lookup_all(const struct rdns_config *cfg, struct rdns_answer **miss, size_t nmiss,
-    struct rdns_result *res, char *err, size_t errlen)
-{
-	struct batch *b;
-	struct timespec deadline;
-	unsigned want, started;
-	int error;
-
-	if ((b = batch_new(cfg, nmiss)) == NULL) {
-		snprintf(err, errlen, "out of memory for %zu reverse lookups", nmiss);
-		return -1;
-	}
-	for (size_t i = 0; i < nmiss; i++)
-		b->jobs[i].addr = miss[i]->addr;
-	want = nmiss < cfg->workers ? (unsigned)nmiss : cfg->workers;
-	deadline = deadline_after(cfg->timeout);
-	started = start_workers(b, want, &error);
-	pthread_mutex_lock(&b->mu);
-	if (started == 0) {
-		b->abandoned = 1;
-		batch_unref(b);
-		snprintf(err, errlen, "cannot start reverse DNS threads: %s", strerror(error));
-		return -1;
-	}
-	while (b->ndone < b->njobs)
-		if (pthread_cond_timedwait(&b->cv, &b->mu, &deadline) == ETIMEDOUT)
-			break;
-	for (size_t i = 0; i < nmiss; i++) {
-		const struct job *j = &b->jobs[i];
-		struct rdns_answer *a = miss[i];
-
-		if (j->state != JOB_PENDING)
-			res->lookups++;
-		if (j->state != JOB_DONE) {
-			a->outcome = RDNS_UNFINISHED;
-			snprintf(a->detail, sizeof(a->detail), "no answer within %gs",
-			    cfg->timeout);
-			continue;
-		}
-		a->outcome = j->outcome;
-		memcpy(a->name, j->name, sizeof(a->name));
-		memcpy(a->detail, j->detail, sizeof(a->detail));
-	}
-	b->abandoned = 1;
-	batch_unref(b);
 	return 0;
 }
 

@@ -1,10 +1,11 @@
 /*
  * rdns.h: reverse DNS of a set of IPv4 addresses for one run: answers from the PTR cache
- * first, then PTR lookups through the system resolver (getnameinfo NI_NAMEREQD, so
- * /etc/hosts and resolv.conf apply) on a bounded pool of detached threads, all within one
- * deadline. A lookup still running at the deadline is left to finish on its own (its thread
- * holds a reference to the shared state and frees it last); its address falls back to the IP.
- * Names must pass hostname_normalize. Called from one thread; the resolver is injectable.
+ * first, then PTR lookups through an asynchronous resolver (resolver.h: c-ares with the
+ * system's resolv.conf and /etc/hosts), up to cfg->workers of them in flight at once, all
+ * within one deadline; at the deadline the lookups still in flight are cancelled and their
+ * addresses fall back to the IP. Names must pass hostname_normalize. Called from one thread;
+ * the resolver and its clock are injected (struct rdns_resolver), so tests never touch the
+ * network or sleep.
  */
 #ifndef SD_RDNS_H
 #define SD_RDNS_H
@@ -15,25 +16,43 @@
 #include "hostname.h"
 #include "ptrcache.h"
 
-#define RDNS_RAW_MAX	1025	/* bytes of a resolver answer kept (NI_MAXHOST) */
+#define RDNS_RAW_MAX	1025	/* bytes of a PTR answer looked at (NI_MAXHOST) */
 
 /*
- * PTR lookup of addr (host byte order): 0 with the raw answer in name (NUL-terminated, any
- * bytes), or -1 with a short reason in why. Called from worker threads: must be thread-safe.
+ * The answer to one lookup, called exactly once per lookup started, unless cancel came
+ * first: from inside the resolver's wait, or before ptr/forward returns when the answer is
+ * at hand (/etc/hosts).
+ * PTR: rc 0 with the raw answer in text (NUL-terminated, any bytes), or -1 with a short
+ * reason. Forward: rc 1 when one of the name's IPv4 addresses is the IP, 0 when none,
+ * -1 on error; text says why when rc != 1. text is borrowed for the call.
  */
-typedef int	(*rdns_ptr_fn)(uint32_t addr, char *name, size_t namelen, char *why,
-		    size_t whylen);
-/* Forward lookup of name: 1 when one of its IPv4 addresses is addr, 0 when none, -1 error. */
-typedef int	(*rdns_forward_fn)(const char *name, uint32_t addr, char *why, size_t whylen);
+typedef void	(*rdns_done_fn)(void *arg, int rc, const char *text);
+
+/*
+ * An asynchronous resolver. Lookups started with ptr/forward are answered through done
+ * during wait; cancel ends every lookup in flight (done is never called for them). The
+ * functions are called from the rdns_resolve thread only.
+ */
+struct rdns_resolver {
+	/* Start a PTR lookup of addr (host byte order). 0, or -1 with why (done not called). */
+	int	(*ptr)(struct rdns_resolver *, uint32_t addr, rdns_done_fn done, void *arg,
+		    char *why, size_t whylen);
+	/* Start a forward (A) lookup of name, to be compared with addr. As ptr. */
+	int	(*forward)(struct rdns_resolver *, const char *name, uint32_t addr,
+		    rdns_done_fn done, void *arg, char *why, size_t whylen);
+	/* Wait at most timeout seconds for answers, calling done for each. 0, or -1 with why. */
+	int	(*wait)(struct rdns_resolver *, double timeout, char *why, size_t whylen);
+	void	(*cancel)(struct rdns_resolver *);
+	double	(*now)(struct rdns_resolver *);	/* monotonic seconds */
+};
 
 struct rdns_config {
 	double		 timeout;	/* seconds for all lookups of the call, > 0 */
-	unsigned	 workers;	/* lookups in parallel, >= 1 */
+	unsigned	 workers;	/* most lookups in flight at once (PTR + forward), >= 1 */
 	int64_t		 ttl;		/* seconds a name found stays in the cache */
 	int64_t		 negative_ttl;	/* seconds a failed lookup stays in the cache */
 	int		 verify;	/* accept a name only if it resolves forward to the IP */
-	rdns_ptr_fn	 ptr;		/* NULL: rdns_system_ptr */
-	rdns_forward_fn	 forward;	/* NULL: rdns_system_forward */
+	struct rdns_resolver *resolver;	/* borrowed; used only when a lookup is needed */
 };
 
 enum rdns_outcome {
@@ -55,26 +74,25 @@ struct rdns_answer {
 struct rdns_result {
 	struct rdns_answer	*v;		/* sorted by address, one per distinct address */
 	size_t			 n;
-	uint64_t		 lookups;	/* lookups started */
+	uint64_t		 lookups;	/* PTR lookups started */
 	uint64_t		 cache_hits;	/* answers from the cache */
 	uint64_t		 errors;	/* lookups that gave no usable name */
 	uint64_t		 outcome[RDNS_UNFINISHED + 1];
+	unsigned		 max_in_flight;	/* the most lookups in flight at once */
+	uint64_t		 asked_again;	/* PTR lookups asked a second time (overdue) */
+	double			 seconds;	/* spent on lookups (resolver clock), 0 if none */
 };
 
 /*
  * Resolve the distinct addresses among the n of addrs (repeats are fine) at unix time now:
  * cache hits, then lookups; puts every finished lookup into cache (names for ttl, failures
  * for negative_ttl). Returns within about cfg->timeout. 0, or -1 with err on out of memory
- * or when no thread could be started; free res with rdns_result_fini in both cases.
+ * or when the resolver cannot wait; free res with rdns_result_fini in both cases.
  */
 int	rdns_resolve(const struct rdns_config *cfg, struct ptrcache *cache, const uint32_t *addrs,
 	    size_t n, int64_t now, struct rdns_result *res, char *err, size_t errlen);
 /* The host name of addr in res, or NULL when the IP is the name (borrowed from res). */
 const char *rdns_name(const struct rdns_result *res, uint32_t addr);
 void	rdns_result_fini(struct rdns_result *res);
-
-/* The system resolver: getnameinfo(NI_NAMEREQD), and getaddrinfo(AF_INET). */
-int	rdns_system_ptr(uint32_t addr, char *name, size_t namelen, char *why, size_t whylen);
-int	rdns_system_forward(const char *name, uint32_t addr, char *why, size_t whylen);
 
 #endif

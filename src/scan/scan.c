@@ -18,6 +18,7 @@
 #include "ptrcache.h"
 #include "rdns.h"
 #include "readfile.h"
+#include "resolver.h"
 #include "scan.h"
 #include "shrinkguard.h"
 #include "targets.h"
@@ -85,6 +86,7 @@ resolve_names(const struct scan_config *c, struct scan_report *r, struct target 
 	struct rdns_config rc = { .timeout = c->dns_timeout, .workers = c->dns_workers,
 	    .ttl = (int64_t)c->dns_ttl, .negative_ttl = (int64_t)c->dns_negative_ttl,
 	    .verify = c->dns_verify };
+	struct rdns_resolver *resolver = NULL;
 	struct ptrcache *cache = NULL;
 	struct ptrcache_stats st;
 	uint32_t *addrs = NULL;
@@ -106,6 +108,11 @@ resolve_names(const struct scan_config *c, struct scan_report *r, struct target 
 		log_cache_load(c->dns_cache, &st, missing);
 	for (size_t i = 0; i < n; i++)
 		addrs[i] = t[i].addr;
+	if ((resolver = resolver_new(err, sizeof(err))) == NULL) {
+		log_warn("reverse DNS skipped: %s", err);
+		goto out;
+	}
+	rc.resolver = resolver;
 	if (rdns_resolve(&rc, cache, addrs, n, now, names, err, sizeof(err)) < 0) {
 		log_warn("reverse DNS failed, targets keep their IPs: %s", err);
 		goto out;
@@ -126,17 +133,21 @@ resolve_names(const struct scan_config *c, struct scan_report *r, struct target 
 	r->dns_lookups = names->lookups;
 	r->dns_cache_hits = names->cache_hits;
 	r->dns_errors = names->errors;
+	if (r->dns_lookups)
+		log_debug("reverse DNS: at most %u lookups in flight (-dns-workers %u), %llu asked "
+		    "again", names->max_in_flight, c->dns_workers,
+		    (unsigned long long)names->asked_again);
 	if (names->outcome[RDNS_UNFINISHED])
 		log_warn("%llu reverse lookups had no answer within -dns-timeout %gs (DNS server slow "
 		    "or unreachable?); those targets use their IPs",
 		    (unsigned long long)names->outcome[RDNS_UNFINISHED], c->dns_timeout);
 	log_info("reverse DNS of %zu hosts: %llu from the cache, %llu lookups, %llu errors "
-	    "(%llu without a name, %llu names rejected, %llu not verified, %llu unfinished)",
-	    names->n, (unsigned long long)r->dns_cache_hits, (unsigned long long)r->dns_lookups,
+	    "(%llu without a name, %llu names rejected, %llu not verified, %llu unfinished) "
+	    "in %.3fs", names->n, (unsigned long long)r->dns_cache_hits, (unsigned long long)r->dns_lookups,
 	    (unsigned long long)r->dns_errors, (unsigned long long)names->outcome[RDNS_NONE],
 	    (unsigned long long)names->outcome[RDNS_REJECTED],
 	    (unsigned long long)names->outcome[RDNS_UNVERIFIED],
-	    (unsigned long long)names->outcome[RDNS_UNFINISHED]);
+	    (unsigned long long)names->outcome[RDNS_UNFINISHED], names->seconds);
 	if ((saved = ptrcache_save(cache, c->dns_cache, now, err, sizeof(err))) < 0)
 		log_warn("PTR cache not saved, the next run looks names up again: %s", err);
 	else if (saved == ATOMICFILE_UNSYNCED)
@@ -144,6 +155,7 @@ resolve_names(const struct scan_config *c, struct scan_report *r, struct target 
 	else
 		log_debug("PTR cache %s: %zu entries saved", c->dns_cache, ptrcache_count(cache));
 out:
+	resolver_free(resolver);
 	free(addrs);
 	ptrcache_free(cache);
 }

@@ -1,5 +1,5 @@
 /*
- * grace.c: the previous targets file read back for -grace (targetsjson.c parses it), and
+ * grace.c: the previous targets file read back for -grace (by the strict httpsd.c parser), and
  * the choice of the targets to keep.
  */
 #include <stdio.h>

@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "prober.h"
 #include "ratelimit.h"
 #include "reprobe.h"
@@ -104,15 +105,6 @@ struct worker {
 	uint64_t		 reprobe_outcome[PROBE_OUTCOMES];
 	int			 failed;		/* out of memory: result incomplete */
 };
-
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 unsigned
 prober_default_inflight(double rate, double timeout)
@@ -343,7 +335,7 @@ start_ops_probe(struct worker *w, uint64_t index, unsigned tries, double now)
 	if (rc == PROBER_LOCAL)
 		goto local;
 	if (rc != PROBER_PENDING) {
-		record(w, index, (enum probe_outcome)rc, now_s() - now);
+		record(w, index, (enum probe_outcome)rc, clock_mono() - now);
 		return 0;
 	}
 	if (watch(w, fd, events, index, tries, 0, now, timeout) < 0)
@@ -564,7 +556,7 @@ worker_main(void *arg)
 	if (!gate_wait(w->sh))
 		return NULL;
 	for (;;) {
-		double now = now_s(), wait;
+		double now = clock_mono(), wait;
 		int n, ms;
 
 		while (w->head != NIL && w->slots[w->head].deadline <= now) {
@@ -593,7 +585,7 @@ worker_main(void *arg)
 		if (ms > STOP_POLL_MS)
 			ms = STOP_POLL_MS;
 		n = epoll_wait(w->epfd, ev, EVENTS_MAX, ms < 0 ? 0 : ms);
-		now = now_s();
+		now = clock_mono();
 		for (int k = 0; k < n; k++)
 			complete(w, ev[k].data.u32, ev[k].events, now);
 	}
@@ -684,7 +676,7 @@ prober_run(const struct prober_config *cfg, struct prober_result *res, char *err
 	    .gate_cv = PTHREAD_COND_INITIALIZER, .gate = GATE_WAIT };
 	struct worker *ws = NULL;
 	unsigned nw = cfg->workers, started = 0, per;
-	double t0 = now_s(), burst;
+	double t0 = clock_mono(), burst;
 	sigset_t all, old;
 	int rc = -1, e;
 
@@ -763,7 +755,7 @@ fini:
 out:
 	free(ws);
 	ratelimit_free(sh.rl);
-	res->seconds = now_s() - t0;
+	res->seconds = clock_mono() - t0;
 	return rc;
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "numparse.h"
 #include "progress.h"
 
@@ -24,15 +25,6 @@ struct progress {
 	pthread_cond_t			 wake;
 	int				 stopping;	/* under lock */
 };
-
-static double
-mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 char *
 progress_format(char *buf, size_t len, uint64_t done, uint64_t total, uint64_t open,
@@ -62,7 +54,7 @@ draw(struct progress *p)
 
 	progress_format(line, sizeof(line),
 	    atomic_load_explicit(&p->counters->done, memory_order_relaxed), p->total,
-	    atomic_load_explicit(&p->counters->open, memory_order_relaxed), mono_now() - p->t0);
+	    atomic_load_explicit(&p->counters->open, memory_order_relaxed), clock_mono() - p->t0);
 	fprintf(p->fp, "\r%s\033[K", line);
 	fflush(p->fp);
 }
@@ -108,7 +100,7 @@ progress_start(FILE *fp, uint64_t total, const struct prober_counters *counters,
 	p->fp = fp;
 	p->total = total;
 	p->counters = counters;
-	p->t0 = mono_now();
+	p->t0 = clock_mono();
 	if ((e = pthread_condattr_init(&ca)) != 0 ||
 	    (e = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC)) != 0 ||
 	    (e = pthread_cond_init(&p->wake, &ca)) != 0) {

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "resolver.h"
 
 #define RESOLVER_LOOKUPS_MAX	8	/* sources in the lookup order ("fb": files, DNS) */
@@ -351,11 +352,8 @@ cancel_all(struct rdns_resolver *r)
 static double
 monotonic_now(struct rdns_resolver *r)
 {
-	struct timespec ts;
-
 	(void)r;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return clock_mono();
 }
 
 struct rdns_resolver *

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "atomicfile.h"
+#include "clock.h"
 #include "log.h"
 #include "numparse.h"
 #include "progress.h"
@@ -24,15 +25,6 @@
 #include "targets.h"
 
 #define FD_RESERVE 64	/* descriptors kept for logs, files, DNS */
-
-static double
-wall_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Fail before probing when the output could never be written: no wasted scan. */
 static int
@@ -90,7 +82,7 @@ resolve_names(const struct scan_config *c, struct scan_report *r, struct target 
 	struct ptrcache *cache = NULL;
 	struct ptrcache_stats st;
 	uint32_t *addrs = NULL;
-	int64_t now = (int64_t)wall_now();
+	int64_t now = (int64_t)clock_wall();
 	char err[512], ip[16];
 	int missing, saved;
 
@@ -487,7 +479,7 @@ scan_run(const struct scan_config *c, const volatile sig_atomic_t *stop,
 	enum scan_status st = SCAN_OK;
 
 	memset(r, 0, sizeof(*r));
-	r->started = wall_now();
+	r->started = clock_wall();
 	r->status = SCAN_OK;
 	if (!c->sockets_only)
 		r->status = scan_networks(c, stop, r);
@@ -498,7 +490,7 @@ scan_run(const struct scan_config *c, const volatile sig_atomic_t *stop,
 		r->status = st;
 	else if (r->status == SCAN_OK && st == SCAN_INTERRUPTED)
 		r->status = SCAN_INTERRUPTED;
-	r->finished = wall_now();
+	r->finished = clock_wall();
 	return r->status;
 }
 

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "prober.h"
 #include "sockcheck.h"
 
@@ -82,15 +83,6 @@ sockcheck_default_inflight(const struct sockets_list *l, double rate)
 	unsigned n = prober_default_inflight(rate, l->max_timeout > 0 ? l->max_timeout : 1);
 
 	return l->n > 0 && n > l->n ? (unsigned)l->n : n;
-}
-
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static int
@@ -454,7 +446,7 @@ ops_start(void *vctx, uint64_t index, int *fd, uint32_t *events, double *timeout
 	struct ctx *c = vctx;
 	uint32_t i = c->order[index];
 	const struct sockets_entry *e = &c->l->v[i];
-	double now = now_s(), left;
+	double now = clock_mono(), left;
 	int rc;
 
 	*fd = -1;
@@ -567,7 +559,7 @@ ops_done(void *vctx, uint64_t index, enum probe_outcome o, double seconds)
 
 	/* from the first attempt: a name's addresses tried in turn make one check */
 	if (c->began[i] > 0)
-		seconds = now_s() - c->began[i];
+		seconds = clock_mono() - c->began[i];
 	c->res->status[i] = status_of[o];
 	c->res->seconds[i] = seconds > 0 ? seconds : 0;
 }
@@ -619,7 +611,7 @@ sockcheck_run(const struct sockcheck_config *cfg, struct sockcheck_result *res, 
 	struct prober_config pc = { .ops = &ops, .workers = cfg->workers,
 	    .inflight = cfg->inflight, .rate = cfg->rate, .stop = cfg->stop, .timeout = 1 };
 	struct prober_result pr;
-	double t0 = now_s();
+	double t0 = clock_mono();
 	size_t n = l->n ? l->n : 1, nprobe = 0;
 	int rc = -1;
 
@@ -663,7 +655,7 @@ out:
 		res->checked += res->status[i] != SOCKCHECK_UNCHECKED;
 	}
 	res->ping_denied = atomic_load(&c.ping_denied);
-	res->seconds_total = now_s() - t0;
+	res->seconds_total = clock_mono() - t0;
 	prober_result_fini(&pr);
 	free(c.addr);
 	free(c.via);

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "fcgiout.h"
 #include "log.h"
 #include "options.h"
@@ -118,15 +119,6 @@ quiet_signals(int quiet)
 	(void)sigprocmask(quiet ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
 }
 
-static double
-clock_s(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int
 fcgi_write(void *wctx, const void *buf, size_t len)
 {
@@ -160,7 +152,7 @@ static void
 finish(struct reqstats *stats, const struct serve_request *req, struct serve_result r,
     double t0)
 {
-	double took = clock_s(CLOCK_MONOTONIC) - t0;
+	double took = clock_mono() - t0;
 
 	reqstats_record(stats, r.path, r.status, took);
 	if (r.write_failed)
@@ -180,7 +172,7 @@ serve_cgi(struct serve_ctx *ctx, struct reqstats *stats)
 		getenv("SERVER_SOFTWARE"),
 	};
 	struct serve_result r;
-	double t0 = clock_s(CLOCK_MONOTONIC);
+	double t0 = clock_mono();
 	char uri[8300];
 
 	if (req.uri == NULL) {	/* some CGI servers give SCRIPT_NAME + PATH_INFO only */
@@ -190,7 +182,7 @@ serve_cgi(struct serve_ctx *ctx, struct reqstats *stats)
 		    pi ? pi : "");
 		req.uri = uri;
 	}
-	r = serve_handle(ctx, &req, clock_s(CLOCK_REALTIME), stdout_write, stdout);
+	r = serve_handle(ctx, &req, clock_wall(), stdout_write, stdout);
 	if (fflush(stdout) != 0)
 		r.write_failed = 1;
 	finish(stats, &req, r, t0);
@@ -248,7 +240,7 @@ serve_fcgi(struct serve_ctx *ctx, struct reqstats *stats)
 			rc = EXIT_FAILED;
 			break;
 		}
-		t0 = clock_s(CLOCK_MONOTONIC);
+		t0 = clock_mono();
 		req.method = FCGX_GetParam("REQUEST_METHOD", fr.envp);
 		req.uri = FCGX_GetParam("REQUEST_URI", fr.envp);
 		req.script_name = FCGX_GetParam("SCRIPT_NAME", fr.envp);
@@ -256,7 +248,7 @@ serve_fcgi(struct serve_ctx *ctx, struct reqstats *stats)
 		req.accept = FCGX_GetParam("HTTP_ACCEPT", fr.envp);
 		req.accept_encoding = FCGX_GetParam("HTTP_ACCEPT_ENCODING", fr.envp);
 		req.server_software = FCGX_GetParam("SERVER_SOFTWARE", fr.envp);
-		r = serve_handle(ctx, &req, clock_s(CLOCK_REALTIME), fcgi_write, &fr);
+		r = serve_handle(ctx, &req, clock_wall(), fcgi_write, &fr);
 		finish(stats, &req, r, t0);
 		finish_fcgi(&fr);
 	}

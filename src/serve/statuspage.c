@@ -30,7 +30,7 @@ static const char style[] =
     "table{border-collapse:collapse;margin:.5em 0}"
     "th,td{padding:.25em .8em;border-bottom:1px solid #e5e5ea;text-align:left;"
     "vertical-align:top}"
-    "td.num{text-align:right;font-variant-numeric:tabular-nums}"
+    "td.num{text-align:right;font-variant-numeric:tabular-nums}td a{white-space:nowrap}"
     "table.facts th{font-weight:normal;color:#6e6e73}"
     ".ok{color:#1a7f37;font-weight:bold}.bad{color:#c62828;font-weight:bold}"
     ".error{background:#fdecea;padding:.5em;border-left:4px solid #c62828}"

@@ -13,13 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "acceptenc.h"
 #include "acceptmedia.h"
 #include "jsonline.h"
 #include "log.h"
-#include "numparse.h"
 #include "query.h"
 #include "serve.h"
 #include "statuspage.h"
@@ -310,24 +308,6 @@ handle_targets(struct serve_ctx *ctx, const struct serve_request *req, double no
 	return 200;
 }
 
-static void
-iso8601(double t, char *buf, size_t len)
-{
-	time_t s = (time_t)t;
-	struct tm tm;
-
-	if (gmtime_r(&s, &tm) == NULL || strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(buf, len, "?");
-}
-
-static struct json_object *
-duration_json(double s)
-{
-	char buf[64];
-
-	return json_object_new_string(s == 0 ? "0s" : numparse_format_duration(s, buf, sizeof(buf)));
-}
-
 /*
  * What /health and / say about the last scan, into f (its scan and target fields): the
  * targets file's set in *ts (NULL, and err, when it cannot be loaded). Returns the status
@@ -381,40 +361,15 @@ health_facts(struct serve_ctx *ctx, double now, struct statuspage_facts *f,
 static int
 handle_health(struct serve_ctx *ctx, struct writer *w, double now)
 {
-	struct json_object *o = json_object_new_object();
 	struct statuspage_facts f;
 	const struct targetset *ts;
-	char err[700], when[64], *body;
+	char err[700], *body;
 	size_t blen = 0;
 	int code;
 
-	if (o == NULL)
-		return error_json(w, 500, "out of memory", NULL);
 	memset(&f, 0, sizeof(f));
 	code = health_facts(ctx, now, &f, &ts, err, sizeof(err));
-	json_object_object_add(o, "status", json_object_new_string(f.health));
-	if (f.last_scan > 0) {
-		iso8601(f.last_scan, when, sizeof(when));
-		json_object_object_add(o, "last_scan", json_object_new_string(when));
-		json_object_object_add(o, "last_scan_ago", duration_json(now > f.last_scan ?
-		    (double)(long long)(now - f.last_scan) : 0));
-	} else {
-		json_object_object_add(o, "last_scan", NULL);
-		json_object_object_add(o, "last_scan_ago", NULL);
-	}
-	json_object_object_add(o, "last_scan_duration",
-	    f.has_duration ? duration_json(f.duration) : NULL);
-	if (f.has_success)
-		json_object_object_add(o, "last_scan_success", json_object_new_boolean(f.success));
-	json_object_object_add(o, "scan_interval", duration_json(f.interval));
-	json_object_object_add(o, "max_age", duration_json(f.max_age));
-	json_object_object_add(o, "targets_count",
-	    ts ? json_object_new_int64((int64_t)f.targets) : NULL);
-	if (ts == NULL)
-		json_object_object_add(o, "error", json_object_new_string(err));
-	body = jsonline_format(o, &blen);
-	json_object_put(o);
-	if (body == NULL)
+	if (statuspage_health_json(&f, &body, &blen) < 0)
 		return error_json(w, 500, "out of memory", NULL);
 	respond(w, code, CT_JSON, body, blen, NULL);
 	free(body);

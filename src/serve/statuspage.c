@@ -157,12 +157,18 @@ iso8601(double t, char *buf, size_t len)
 		snprintf(buf, len, "?");
 }
 
-/* A duration in whole seconds the Go way ("2m30s"); "0s" for none or a negative one. */
+/* A duration the Go way ("3m14s", "1.5s"); "0s" for none or a negative one. */
 static const char *
 duration(double s, char *buf, size_t len)
 {
-	s = s > 0 ? (double)(long long)s : 0;
-	return s == 0 ? "0s" : numparse_format_duration(s, buf, len);
+	return s > 0 ? numparse_format_duration(s, buf, len) : "0s";
+}
+
+/* The time since t in whole seconds ("2m30s"), as /health has always said it. */
+static const char *
+age(const struct statuspage_facts *f, double t, char *buf, size_t len)
+{
+	return duration(f->now > t ? (double)(long long)(f->now - t) : 0, buf, len);
 }
 
 /* One row of the facts table: a header and a cell with an id, the cell's text escaped. */
@@ -187,8 +193,7 @@ scan_facts(struct page *pg, const struct statuspage_facts *f)
 	if (f->last_scan > 0) {
 		iso8601(f->last_scan, a, sizeof(a));
 		fact(pg, "last-scan", "Ended", a, NULL);
-		fact(pg, "last-scan-age", "Age", duration(f->now - f->last_scan, b, sizeof(b)),
-		    NULL);
+		fact(pg, "last-scan-age", "Age", age(f, f->last_scan, b, sizeof(b)), NULL);
 	} else {
 		fact(pg, "last-scan", "Ended", "unknown", NULL);
 		fact(pg, "last-scan-age", "Age", "unknown", NULL);
@@ -291,7 +296,7 @@ sources_table(struct page *pg, const struct statuspage_facts *f)
 			lit(pg, "<td>");
 			textz(pg, a);
 			lit(pg, "</td><td>");
-			textz(pg, duration(f->now - s->mtime, a, sizeof(a)));
+			textz(pg, age(f, s->mtime, a, sizeof(a)));
 			lit(pg, "</td>");
 		} else {
 			lit(pg, "<td>&ndash;</td><td>&ndash;</td>");
@@ -391,6 +396,14 @@ duration_json(double s)
 }
 
 static struct json_object *
+age_json(const struct statuspage_facts *f, double t)
+{
+	char buf[64];
+
+	return t > 0 ? json_object_new_string(age(f, t, buf, sizeof(buf))) : NULL;
+}
+
+static struct json_object *
 endpoints_json(void)
 {
 	static const char *const e[][2] = {
@@ -407,6 +420,7 @@ endpoints_json(void)
 	return o;
 }
 
+/* The body of /health; also the "health" of / */
 static struct json_object *
 health_json(const struct statuspage_facts *f)
 {
@@ -415,17 +429,34 @@ health_json(const struct statuspage_facts *f)
 	if (o == NULL)
 		return NULL;
 	json_object_object_add(o, "status", json_object_new_string(f->health));
-	json_object_object_add(o, "healthy", json_object_new_boolean(f->healthy));
 	json_object_object_add(o, "last_scan", time_json(f->last_scan));
-	json_object_object_add(o, "last_scan_ago",
-	    f->last_scan > 0 ? duration_json(f->now - f->last_scan) : NULL);
+	json_object_object_add(o, "last_scan_ago", age_json(f, f->last_scan));
 	json_object_object_add(o, "last_scan_duration",
 	    f->has_duration ? duration_json(f->duration) : NULL);
-	json_object_object_add(o, "last_scan_success",
-	    f->has_success ? json_object_new_boolean(f->success) : NULL);
+	if (f->has_success)
+		json_object_object_add(o, "last_scan_success", json_object_new_boolean(f->success));
 	json_object_object_add(o, "scan_interval", duration_json(f->interval));
 	json_object_object_add(o, "max_age", duration_json(f->max_age));
+	json_object_object_add(o, "targets_count",
+	    f->has_targets ? json_object_new_int64((int64_t)f->targets) : NULL);
+	if (f->error != NULL)
+		json_object_object_add(o, "error", json_object_new_string(f->error));
 	return o;
+}
+
+/* o as one line (see jsonline.h), and o put; -1 when out of memory */
+static int
+json_out(struct json_object *o, char **out, size_t *len)
+{
+	*out = jsonline_format(o, len);
+	json_object_put(o);
+	return *out == NULL ? -1 : 0;
+}
+
+int
+statuspage_health_json(const struct statuspage_facts *f, char **out, size_t *len)
+{
+	return json_out(health_json(f), out, len);
 }
 
 static struct json_object *
@@ -485,8 +516,7 @@ sources_json(const struct statuspage_facts *f)
 		json_object_object_add(o, "targets",
 		    s->ok ? json_object_new_int64((int64_t)s->targets) : NULL);
 		json_object_object_add(o, "modified", time_json(s->mtime));
-		json_object_object_add(o, "age", s->mtime > 0 ? duration_json(f->now - s->mtime) :
-		    NULL);
+		json_object_object_add(o, "age", age_json(f, s->mtime));
 		if (!s->ok)
 			json_object_object_add(o, "error",
 			    json_object_new_string(s->error ? s->error : "not loaded"));
@@ -524,7 +554,5 @@ statuspage_json(const struct statuspage_facts *f, char **out, size_t *len)
 		json_object_object_add(o, "paths", paths_json(f));
 	if (f->nsources > 0)
 		json_object_object_add(o, "sources", sources_json(f));
-	*out = jsonline_format(o, len);
-	json_object_put(o);
-	return *out == NULL ? -1 : 0;
+	return json_out(o, out, len);
 }

@@ -1,7 +1,7 @@
 /*
  * statuspage.h: sd-serve's index at /, rendered from a struct of facts the caller gathers
  * (the last scan, health, targets per port, the paths served and the sources read): an HTML
- * page for people and one line of JSON for programs. Pure: no files, no clock (now is a
+ * page for people and one line of JSON for programs; and /health's JSON from the same facts. Pure: no files, no clock (now is a
  * fact), thread-safe, so a unit test checks the page without a server. Every value is
  * escaped: a hostile host name or file name shows as text, never as markup.
  */
@@ -72,9 +72,17 @@ struct statuspage_facts {
 int	statuspage_html(const struct statuspage_facts *, char **out, size_t *len);
 /*
  * The same facts as one line of JSON (see jsonline.h): {"name", "version", "endpoints"
- * (as sd-serve has always answered), "health", "targets", "ports", "links", "paths",
- * "sources"}. -1 when out of memory.
+ * (as sd-serve has always answered), "health" (as statuspage_health_json), "targets",
+ * "groups", "error" (when there is one), "ports", "links", "paths", "sources"}. -1 when out
+ * of memory.
  */
 int	statuspage_json(const struct statuspage_facts *, char **out, size_t *len);
+/*
+ * The scan and target facts as /health answers them, one line of JSON: {"status",
+ * "last_scan", "last_scan_ago", "last_scan_duration", "last_scan_success" (when known),
+ * "scan_interval", "max_age", "targets_count", "error" (when there is one)}. -1 when out of
+ * memory.
+ */
+int	statuspage_health_json(const struct statuspage_facts *, char **out, size_t *len);
 
 #endif

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "readfile.h"
 #include "statuspage.h"
 #include "check_main.h"
 
@@ -124,31 +125,10 @@ lacks(const char *s)
 	ck_assert_msg(strstr(out, s) == NULL, "'%s' at: %.200s", s, strstr(out, s));
 }
 
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "r");
-	char *p;
-	long n;
-
-	ck_assert_msg(fp != NULL, "cannot open %s (run from the top of the tree)", path);
-	ck_assert_int_eq(fseek(fp, 0, SEEK_END), 0);
-	n = ftell(fp);
-	ck_assert_int_ge(n, 0);
-	rewind(fp);
-	p = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(p);
-	ck_assert_uint_eq(fread(p, 1, (size_t)n, fp), (size_t)n);
-	p[n] = '\0';
-	fclose(fp);
-	*len = (size_t)n;
-	return p;
-}
-
 START_TEST(golden_page)
 {
-	size_t len;
-	char *want;
+	struct readfile want;
+	char err[256];
 
 	html();
 	if (getenv("SD_UPDATE_GOLDEN")) {
@@ -158,10 +138,11 @@ START_TEST(golden_page)
 		fputs(out, fp);
 		ck_assert_int_eq(fclose(fp), 0);
 	}
-	want = slurp(GOLDEN, &len);
-	ck_assert_msg(len == outlen && memcmp(want, out, len) == 0, "%s differs from:\n%s",
-	    GOLDEN, out);
-	free(want);
+	ck_assert_msg(readfile_load(GOLDEN, 1 << 20, 0, &want, err, sizeof(err)) == 0,
+	    "%s (run from the top of the tree)", err);
+	ck_assert_msg(want.len == outlen && memcmp(want.data, out, outlen) == 0,
+	    "%s differs from:\n%.3000s", GOLDEN, out);
+	free(want.data);
 }
 END_TEST
 

@@ -1,6 +1,6 @@
 /*
- * serve.c: routing, methods, status lines and the bodies of /, /targets.json, /health and
- * /metrics. Errors are one-line JSON objects {"error":"..."}. Every answer is fully known
+ * serve.c: routing, methods, status lines and the bodies of /targets.json and /metrics; the
+ * facts of / and /health, which statuspage.h renders. Errors are one-line JSON objects {"error":"..."}. Every answer is fully known
  * before its first byte is written, so it carries a Content-Length (also for HEAD). A 200
  * answer goes gzip-compressed to a client whose Accept-Encoding allows it (the bodies of
  * /targets.json from pieces compressed once per version, see gzipbody.h; the small others
@@ -400,6 +400,61 @@ handle_metrics(struct serve_ctx *ctx, struct writer *w)
 #define CSP	"Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'\r\n"
 
 /*
+ * The ports of ts for the page, in *out (calloc'd, the caller frees; NULL for none):
+ * returns how many, or -1 when out of memory. The examples are borrowed from ts.
+ */
+static long
+port_facts(const struct targetset *ts, struct statuspage_port **out)
+{
+	size_t n = targetset_nports(ts);
+	struct statuspage_port *p;
+
+	*out = NULL;
+	if (n == 0)
+		return 0;
+	if ((p = calloc(n, sizeof(*p))) == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct targetset_port tp;
+
+		targetset_port(ts, i, &tp);
+		p[i].port = tp.port;
+		p[i].targets = tp.targets;
+		p[i].nexamples = tp.nexamples;
+		for (size_t k = 0; k < tp.nexamples && k < STATUSPAGE_EXAMPLES; k++) {
+			p[i].example[k].p = tp.example[k];
+			p[i].example[k].n = tp.example_len[k];
+		}
+	}
+	*out = p;
+	return (long)n;
+}
+
+/*
+ * The paths served and the sources read, into f through path and src (which must outlive
+ * f): one path, /targets.json, made of one source, the -output file, loaded as ts (NULL:
+ * not loaded, err says why).
+ */
+static void
+served_facts(const struct serve_ctx *ctx, const struct targetset *ts, const char *err,
+    struct statuspage_facts *f, struct statuspage_path *path, struct statuspage_source *src)
+{
+	path->path = "/targets.json";
+	path->ok = ts != NULL;
+	path->targets = f->targets;
+	path->nsources = 1;
+	src->name = ctx->conf->output;
+	src->ok = ts != NULL;
+	src->error = ts ? NULL : err;
+	src->mtime = ts ? targetset_mtime(ts) : 0;
+	src->targets = f->targets;
+	f->paths = path;
+	f->npaths = 1;
+	f->sources = src;
+	f->nsources = 1;
+}
+
+/*
  * The index: the HTML status page for a client that prefers text/html (acceptmedia.h),
  * else the same facts as JSON. Both link to the endpoints under the mount point.
  */
@@ -416,6 +471,7 @@ handle_root(struct serve_ctx *ctx, const struct serve_request *req, double now,
 	size_t rlen, plen = strcspn(req->uri, "?"), blen, len = 0;
 	const char *rel = relative_path(req->uri, &rlen, req->script_name);
 	int html = req->accept && acceptmedia_html(req->accept, strlen(req->accept)), rc;
+	long nports = 0;
 
 	memset(&f, 0, sizeof(f));
 	/* the mount point: what precedes the relative path, or the whole path ("/sd") */
@@ -426,37 +482,11 @@ handle_root(struct serve_ctx *ctx, const struct serve_request *req, double now,
 	f.mount.p = req->uri;
 	f.mount.n = blen;
 	health_facts(ctx, now, &f, &ts, err, sizeof(err));
-	if (ts != NULL && (f.nports = targetset_nports(ts)) > 0) {
-		if ((ports = calloc(f.nports, sizeof(*ports))) == NULL)
-			return error_json(w, 500, "out of memory", NULL);
-		for (size_t i = 0; i < f.nports; i++) {
-			struct targetset_port tp;
-
-			targetset_port(ts, i, &tp);
-			ports[i].port = tp.port;
-			ports[i].targets = tp.targets;
-			ports[i].nexamples = tp.nexamples;
-			for (size_t k = 0; k < tp.nexamples && k < STATUSPAGE_EXAMPLES; k++) {
-				ports[i].example[k].p = tp.example[k];
-				ports[i].example[k].n = tp.example_len[k];
-			}
-		}
-		f.ports = ports;
-	}
-	/* one path and one source for now: the -output file */
-	path.path = "/targets.json";
-	path.ok = ts != NULL;
-	path.targets = f.targets;
-	path.nsources = 1;
-	f.paths = &path;
-	f.npaths = 1;
-	src.name = ctx->conf->output;
-	src.ok = ts != NULL;
-	src.error = ts ? NULL : err;
-	src.mtime = ts ? targetset_mtime(ts) : 0;
-	src.targets = f.targets;
-	f.sources = &src;
-	f.nsources = 1;
+	if (ts != NULL && (nports = port_facts(ts, &ports)) < 0)
+		return error_json(w, 500, "out of memory", NULL);
+	f.ports = ports;
+	f.nports = (size_t)nports;
+	served_facts(ctx, ts, err, &f, &path, &src);
 	rc = html ? statuspage_html(&f, &page, &len) : statuspage_json(&f, &page, &len);
 	free(ports);
 	if (rc < 0)

@@ -233,7 +233,7 @@ ports_table(struct page *pg, const struct statuspage_facts *f)
 	}
 	lit(pg, "<table id=\"ports\">\n<thead><tr><th>Port</th><th>Targets</th><th>List</th>"
 	    "<th>First targets</th></tr></thead>\n<tbody>\n");
-	for (size_t i = 0; i < f->nports; i++) {
+	for (size_t i = 0; i < f->nports && i < STATUSPAGE_PORTS_MAX; i++) {
 		const struct statuspage_port *p = &f->ports[i];
 
 		fmt(pg, "<tr><td class=\"num\">%u</td><td class=\"num\">%zu</td><td>", p->port,
@@ -250,6 +250,9 @@ ports_table(struct page *pg, const struct statuspage_facts *f)
 		lit(pg, "</td></tr>\n");
 	}
 	lit(pg, "</tbody></table>\n");
+	if (f->nports > STATUSPAGE_PORTS_MAX)
+		fmt(pg, "<p id=\"more-ports\">And %zu more ports: see the JSON at / or the whole "
+		    "list.</p>\n", f->nports - STATUSPAGE_PORTS_MAX);
 }
 
 static void

@@ -18,6 +18,8 @@ struct statuspage_str {
 
 /* One target port: its targets, and the first few of them as examples. */
 #define STATUSPAGE_EXAMPLES	3
+/* The HTML shows at most this many ports (the JSON all of them), so the page stays small. */
+#define STATUSPAGE_PORTS_MAX	500
 struct statuspage_port {
 	unsigned		 port;
 	size_t			 targets;

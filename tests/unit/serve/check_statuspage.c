@@ -275,6 +275,29 @@ hostile(const char *evil)
 	paths[0].path = evil[0] == 'x' ? "/x" : "/\"><i>";
 }
 
+/* A file with a port per target: the page lists the first STATUSPAGE_PORTS_MAX, the JSON all. */
+START_TEST(many_ports_capped)
+{
+	static struct statuspage_port many[STATUSPAGE_PORTS_MAX + 7];
+	struct json_object *o;
+
+	for (size_t i = 0; i < sizeof(many) / sizeof(many[0]); i++) {
+		many[i].port = 1000 + (unsigned)i;
+		many[i].targets = 1;
+	}
+	f.ports = many;
+	f.nports = sizeof(many) / sizeof(many[0]);
+	html();
+	has("?port=1499\">");
+	lacks("?port=1500\">");
+	has("<p id=\"more-ports\">And 7 more ports:");
+	o = json();
+	ck_assert_uint_eq(json_object_array_length(json_object_object_get(o, "ports")),
+	    STATUSPAGE_PORTS_MAX + 7);
+	json_object_put(o);
+}
+END_TEST
+
 /* Nothing from a targets file, a file name, an error or the request is markup. */
 START_TEST(hostile_values_escaped)
 {
@@ -357,6 +380,7 @@ add_tests(void)
 	ADD(unhealthy_and_unknown);
 	ADD(sections_follow_the_facts);
 	ADD(links_under_any_mount);
+	ADD(many_ports_capped);
 	ADD(hostile_values_escaped);
 	ADD(json_keeps_the_old_keys_and_adds_the_facts);
 }

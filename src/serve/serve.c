@@ -1,10 +1,11 @@
 /*
  * serve.c: routing, methods, status lines and the bodies of /targets.json and /metrics; the
- * facts of / and /health, which statuspage.h renders. Errors are one-line JSON objects {"error":"..."}. Every answer is fully known
- * before its first byte is written, so it carries a Content-Length (also for HEAD). A 200
- * answer goes gzip-compressed to a client whose Accept-Encoding allows it (the bodies of
- * /targets.json from pieces compressed once per version, see gzipbody.h; the small others
- * compressed as they are made) and says Vary: Accept-Encoding to every client.
+ * facts of / and /health, which statuspage.h renders. Errors are one-line JSON objects
+ * {"error":"..."}. Every answer is fully known before its first byte is written, so it
+ * carries a Content-Length (also for HEAD). A 200 answer goes gzip-compressed to a client
+ * whose Accept-Encoding allows it (the bodies of /targets.json from pieces compressed once
+ * per version, see gzipbody.h; the small others compressed as they are made) and says
+ * Vary: Accept-Encoding to every client.
  */
 #define _GNU_SOURCE	/* memrchr */
 #include <json.h>

@@ -91,7 +91,8 @@ PY
 	cp "$TMP/body" "$TMP/plain.html"
 	ns_exec curl -s -o "$TMP/gz.html" -D "$TMP/gz.headers" -H 'Accept: text/html' \
 		-H 'Accept-Encoding: gzip' "$base/" || fail "curl gzip"
-	grep -qi '^Content-Encoding: gzip' "$TMP/gz.headers" || fail "page not gzip: $(cat "$TMP/gz.headers")"
+	grep -qi '^Content-Encoding: gzip' "$TMP/gz.headers" ||
+		fail "page not gzip: $(cat "$TMP/gz.headers")"
 	gzip -dc < "$TMP/gz.html" | cmp -s - "$TMP/plain.html" || fail "the gzip page differs"
 }
 

@@ -2,9 +2,9 @@
  * statuspage.h: sd-serve's index at /, rendered from a struct of facts the caller gathers
  * (the last scan, health, targets per port, the paths served and the sources read): an HTML
  * page for people and one line of JSON for programs; and /health's JSON from the same
- * facts. Pure: no files, no clock (now is a
- * fact), thread-safe, so a unit test checks the page without a server. Every value is
- * escaped: a hostile host name or file name shows as text, never as markup.
+ * facts. Pure: no files, no clock (now is a fact), thread-safe, so a unit test checks the
+ * page without a server. Every value is escaped: a hostile host name or file name shows as
+ * text, never as markup.
  */
 #ifndef SD_STATUSPAGE_H
 #define SD_STATUSPAGE_H

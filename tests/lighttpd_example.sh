@@ -21,3 +21,20 @@ lighttpd_example_sendfile() {
 		    -e "s|/sd-serve.stats\"|/sd-serve${3//\//-}.stats\"|" \
 		    -e 's/^([[:space:]]*)#("x-sendfile|"SCANNER_SENDFILE|"SCANNER_CACHE_DIR)/\1\2/'
 }
+
+# lighttpd_example_at SD_SERVE PORT MOUNT: the example mounted at MOUNT instead of /sd, with
+# a socket of its own (named by a checksum of MOUNT: a socket path must be short): at "/" as
+# its header says (no $HTTP["url"] condition, and "fix-root-scriptname" on), at any other
+# path (letters, digits, '-', '_', '/') in both the condition and fastcgi.server.
+lighttpd_example_at() {
+	if [ "$3" = / ]; then
+		lighttpd_example "$1" "$2" |
+			sed -e 's|^\t\t"/sd" => ((|\t\t"/" => ((|' -e '/^\$HTTP\["url"\]/d' \
+			    -e '/^}\t# \$HTTP\["url"\]$/d' \
+			    -e 's|#"fix-root-scriptname"|"fix-root-scriptname"|' -e 's|/sd-serve.sock"|/root.sock"|'
+	else
+		lighttpd_example "$1" "$2" |
+			sed -E -e "s#\"\\^/sd\(/\|\\\$\)\"#\"^$3(/|\$)\"#" -e "s|\"/sd\" =>|\"$3\" =>|" \
+			    -e "s|/sd-serve.sock\"|/sd-at-$(printf %s "$3" | cksum | cut -d' ' -f1).sock\"|"
+	fi
+}

@@ -1,10 +1,11 @@
 /*
- * serve.c: routing, methods, status lines and the bodies of /, /targets.json, /health and
- * /metrics. Errors are one-line JSON objects {"error":"..."}. Every answer is fully known
- * before its first byte is written, so it carries a Content-Length (also for HEAD). A 200
- * answer goes gzip-compressed to a client whose Accept-Encoding allows it (the bodies of
- * /targets.json from pieces compressed once per version, see gzipbody.h; the small others
- * compressed as they are made) and says Vary: Accept-Encoding to every client.
+ * serve.c: routing, methods, status lines and the bodies of /targets.json and /metrics; the
+ * facts of / and /health, which statuspage.h renders. Errors are one-line JSON objects
+ * {"error":"..."}. Every answer is fully known before its first byte is written, so it
+ * carries a Content-Length (also for HEAD). A 200 answer goes gzip-compressed to a client
+ * whose Accept-Encoding allows it (the bodies of /targets.json from pieces compressed once
+ * per version, see gzipbody.h; the small others compressed as they are made) and says
+ * Vary: Accept-Encoding to every client.
  */
 #define _GNU_SOURCE	/* memrchr */
 #include <json.h>
@@ -13,13 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "acceptenc.h"
+#include "acceptmedia.h"
+#include "jsonline.h"
 #include "log.h"
-#include "numparse.h"
 #include "query.h"
 #include "serve.h"
+#include "statuspage.h"
 
 #define CT_JSON		"application/json"	/* exactly: Prometheus 2.28 refused a charset */
 #define CT_METRICS	"text/plain; version=0.0.4; charset=utf-8"
@@ -112,54 +114,7 @@ respond(struct writer *w, int status, const char *ctype, const char *body, size_
 	return respond_iov(w, status, ctype, &iov, 1, extra);
 }
 
-/* The JSON escape of a character HTML gives a meaning to, or NULL. */
-static const char *
-html_special(char c)
-{
-	switch (c) {
-	case '<': return "\\u003c";
-	case '>': return "\\u003e";
-	case '&': return "\\u0026";
-	default: return NULL;
-	}
-}
-
-/*
- * o as one line of JSON (malloc'd, ending in "\n", *len bytes), or NULL when out of memory.
- * '<', '>' and '&' become \u003c, \u003e, \u0026 (as Go's encoding/json does), so input
- * echoed in a message never reads as HTML to a browser that sniffs.
- */
-static char *
-json_line(struct json_object *o, size_t *len)
-{
-	const char *s = o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE) : NULL;
-	size_t need = 2, n = 0;
-	char *p;
-
-	if (s == NULL)
-		return NULL;
-	for (const char *c = s; *c; c++)
-		need += html_special(*c) ? 6 : 1;
-	if ((p = malloc(need)) == NULL)
-		return NULL;
-	for (const char *c = s; *c; c++) {
-		const char *r = html_special(*c);
-
-		if (r != NULL) {
-			memcpy(p + n, r, 6);
-			n += 6;
-		} else {
-			p[n++] = *c;
-		}
-	}
-	p[n++] = '\n';
-	p[n] = '\0';
-	*len = n;
-	return p;
-}
-
-/* {"error":"MSG"}\n with MSG escaped (see json_line). */
+/* {"error":"MSG"}\n with MSG escaped (see jsonline.h). */
 static int
 error_json(struct writer *w, int status, const char *msg, const char *extra)
 {
@@ -171,7 +126,7 @@ error_json(struct writer *w, int status, const char *msg, const char *extra)
 
 	if (o != NULL) {
 		json_object_object_add(o, "error", json_object_new_string(msg));
-		body = json_line(o, &len);
+		body = jsonline_format(o, &len);
 	}
 	json_object_put(o);
 	if (body == NULL)
@@ -354,91 +309,68 @@ handle_targets(struct serve_ctx *ctx, const struct serve_request *req, double no
 	return 200;
 }
 
-static void
-iso8601(double t, char *buf, size_t len)
-{
-	time_t s = (time_t)t;
-	struct tm tm;
-
-	if (gmtime_r(&s, &tm) == NULL || strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(buf, len, "?");
-}
-
-static struct json_object *
-duration_json(double s)
-{
-	char buf[64];
-
-	return json_object_new_string(s == 0 ? "0s" : numparse_format_duration(s, buf, sizeof(buf)));
-}
-
+/*
+ * What /health and / say about the last scan, into f (its scan and target fields): the
+ * targets file's set in *ts (NULL, and err, when it cannot be loaded). Returns the status
+ * /health answers with.
+ */
 static int
-handle_health(struct serve_ctx *ctx, struct writer *w, double now)
+health_facts(struct serve_ctx *ctx, double now, struct statuspage_facts *f,
+    const struct targetset **ts, char *err, size_t errlen)
 {
 	const struct lastscan_state *st = &ctx->lastscan.state;
-	struct json_object *o = json_object_new_object();
 	enum targetset_error kind;
-	const struct targetset *ts;
-	const char *status;
-	char err[700], when[64], *body;
-	double completed = -1, last = -1, interval = ctx->conf->interval;
-	size_t blen = 0;
-	int code;
+	double completed = -1, last = -1;
 
-	if (o == NULL)
-		return error_json(w, 500, "out of memory", NULL);
-	if (lastscan_cache_refresh(&ctx->lastscan, err, sizeof(err)) == 0 && err[0])
+	if (lastscan_cache_refresh(&ctx->lastscan, err, errlen) == 0 && err[0])
 		log_warn("%s", err);
-	ts = targetset_cache_get(&ctx->targets, &kind, err, sizeof(err));
+	err[0] = '\0';
+	*ts = targetset_cache_get(&ctx->targets, &kind, err, errlen);
 	if (st->has_end && st->end > 0)
 		last = st->end;
 	/* the last successful scan: the textfile says so, or the targets file was written */
 	if (last > 0 && (!st->has_success || st->success == 1))
 		completed = last;
-	else if (ts != NULL)
-		completed = targetset_mtime(ts);
-	if (last < 0 && ts != NULL)
-		last = targetset_mtime(ts);
-	if (st->has_interval && st->interval > 0)
-		interval = st->interval;
+	else if (*ts != NULL)
+		completed = targetset_mtime(*ts);
+	if (last < 0 && *ts != NULL)
+		last = targetset_mtime(*ts);
+	f->now = now;
+	f->last_scan = last;
+	f->has_duration = st->has_duration;
+	f->duration = st->duration;
+	f->has_success = st->has_success;
+	f->success = st->success == 1;
+	f->interval = st->has_interval && st->interval > 0 ? st->interval : ctx->conf->interval;
+	f->max_age = ctx->conf->max_age;
+	f->has_targets = *ts != NULL;
+	f->targets = *ts ? targetset_targets(*ts) : 0;
+	f->groups = *ts ? targetset_groups(*ts) : 0;
+	f->error = *ts ? NULL : err;
+	f->healthy = 0;
+	if (*ts == NULL)
+		f->health = "error";
+	else if (completed < 0)
+		f->health = "no scan yet";
+	else if (now - completed > ctx->conf->max_age)
+		f->health = "stale";
+	else
+		f->healthy = 1, f->health = "healthy";
+	return f->healthy ? 200 : 503;
+}
 
-	if (ts == NULL) {
-		status = "error";
-		code = 503;
-	} else if (completed < 0) {
-		status = "no scan yet";
-		code = 503;
-	} else if (now - completed > ctx->conf->max_age) {
-		status = "stale";
-		code = 503;
-	} else {
-		status = "healthy";
-		code = 200;
-	}
-	json_object_object_add(o, "status", json_object_new_string(status));
-	if (last > 0) {
-		iso8601(last, when, sizeof(when));
-		json_object_object_add(o, "last_scan", json_object_new_string(when));
-		json_object_object_add(o, "last_scan_ago",
-		    duration_json(now > last ? (double)(long long)(now - last) : 0));
-	} else {
-		json_object_object_add(o, "last_scan", NULL);
-		json_object_object_add(o, "last_scan_ago", NULL);
-	}
-	json_object_object_add(o, "last_scan_duration",
-	    st->has_duration ? duration_json(st->duration) : NULL);
-	if (st->has_success)
-		json_object_object_add(o, "last_scan_success",
-		    json_object_new_boolean(st->success == 1));
-	json_object_object_add(o, "scan_interval", duration_json(interval));
-	json_object_object_add(o, "max_age", duration_json(ctx->conf->max_age));
-	json_object_object_add(o, "targets_count",
-	    ts ? json_object_new_int64((int64_t)targetset_targets(ts)) : NULL);
-	if (ts == NULL)
-		json_object_object_add(o, "error", json_object_new_string(err));
-	body = json_line(o, &blen);
-	json_object_put(o);
-	if (body == NULL)
+static int
+handle_health(struct serve_ctx *ctx, struct writer *w, double now)
+{
+	struct statuspage_facts f;
+	const struct targetset *ts;
+	char err[700], *body;
+	size_t blen = 0;
+	int code;
+
+	memset(&f, 0, sizeof(f));
+	code = health_facts(ctx, now, &f, &ts, err, sizeof(err));
+	if (statuspage_health_json(&f, &body, &blen) < 0)
 		return error_json(w, 500, "out of memory", NULL);
 	respond(w, code, CT_JSON, body, blen, NULL);
 	free(body);
@@ -465,87 +397,105 @@ handle_metrics(struct serve_ctx *ctx, struct writer *w)
 	return 200;
 }
 
+/* The page may style itself and nothing else: no script, no frame, no request elsewhere. */
+#define CSP	"Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'\r\n"
+
 /*
- * The URL path s[0..n) for an href and for text, into b (room blen, cut short to fit):
- * HTML's special characters as entities, controls, spaces and non-ASCII bytes
- * percent-encoded, so the page stays ASCII whatever bytes the request had.
+ * The ports of ts for the page, in *out (calloc'd, the caller frees; NULL for none):
+ * returns how many, or -1 when out of memory. The examples are borrowed from ts.
  */
-static void
-html_escape(const char *s, size_t n, char *b, size_t blen)
+static long
+port_facts(const struct targetset *ts, struct statuspage_port **out)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	size_t o = 0;
+	size_t n = targetset_nports(ts);
+	struct statuspage_port *p;
 
-	for (size_t i = 0; i < n && o + 7 < blen; i++) {
-		unsigned char c = (unsigned char)s[i];
-		const char *r = NULL;
+	*out = NULL;
+	if (n == 0)
+		return 0;
+	if ((p = calloc(n, sizeof(*p))) == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct targetset_port tp;
 
-		switch (c) {
-		case '<': r = "&lt;"; break;
-		case '>': r = "&gt;"; break;
-		case '&': r = "&amp;"; break;
-		case '"': r = "&quot;"; break;
-		case '\'': r = "&#39;"; break;
-		}
-		if (r) {
-			memcpy(b + o, r, strlen(r));
-			o += strlen(r);
-		} else if (c <= 0x20 || c >= 0x7f) {
-			b[o++] = '%';
-			b[o++] = hex[c >> 4];
-			b[o++] = hex[c & 15];
-		} else {
-			b[o++] = (char)c;
+		targetset_port(ts, i, &tp);
+		p[i].port = tp.port;
+		p[i].targets = tp.targets;
+		p[i].nexamples = tp.nexamples;
+		for (size_t k = 0; k < tp.nexamples && k < STATUSPAGE_EXAMPLES; k++) {
+			p[i].example[k].p = tp.example[k];
+			p[i].example[k].n = tp.example_len[k];
 		}
 	}
-	b[o] = '\0';
+	*out = p;
+	return (long)n;
 }
 
-static int
-handle_root(struct serve_ctx *ctx, const struct serve_request *req, struct writer *w)
+/*
+ * The paths served and the sources read, into f through path and src (which must outlive
+ * f): one path, /targets.json, made of one source, the -output file, loaded as ts (NULL:
+ * not loaded, err says why).
+ */
+static void
+served_facts(const struct serve_ctx *ctx, const struct targetset *ts, const char *err,
+    struct statuspage_facts *f, struct statuspage_path *path, struct statuspage_source *src)
 {
-	/* room for the page with base (at most 599 bytes) in it seven times */
-	char base[600], page[8192];
-	size_t rlen, plen = strcspn(req->uri, "?");
-	const char *rel = relative_path(req->uri, &rlen, req->script_name);
-	size_t blen;
-	int n;
+	path->path = "/targets.json";
+	path->ok = ts != NULL;
+	path->targets = f->targets;
+	path->nsources = 1;
+	src->name = ctx->conf->output;
+	src->ok = ts != NULL;
+	src->error = ts ? NULL : err;
+	src->mtime = ts ? targetset_mtime(ts) : 0;
+	src->targets = f->targets;
+	f->paths = path;
+	f->npaths = 1;
+	f->sources = src;
+	f->nsources = 1;
+}
 
-	(void)ctx;
+/*
+ * The index: the HTML status page for a client that prefers text/html (acceptmedia.h),
+ * else the same facts as JSON. Both link to the endpoints under the mount point.
+ */
+static int
+handle_root(struct serve_ctx *ctx, const struct serve_request *req, double now,
+    struct writer *w)
+{
+	struct statuspage_facts f;
+	struct statuspage_port *ports = NULL;
+	struct statuspage_path path;
+	struct statuspage_source src;
+	const struct targetset *ts;
+	char err[700], *page = NULL;
+	size_t rlen, plen = strcspn(req->uri, "?"), blen, len = 0;
+	const char *rel = relative_path(req->uri, &rlen, req->script_name);
+	int html = req->accept && acceptmedia_html(req->accept, strlen(req->accept)), rc;
+	long nports = 0;
+
+	memset(&f, 0, sizeof(f));
 	/* the mount point: what precedes the relative path, or the whole path ("/sd") */
 	blen = rel >= req->uri && rel <= req->uri + plen ? (size_t)(rel - req->uri) : plen;
 	while (blen > 0 && req->uri[blen - 1] == '/')
 		blen--;
-	if (req->accept && strstr(req->accept, "text/html")) {
-		html_escape(req->uri, blen, base, sizeof(base));
-		n = snprintf(page, sizeof(page),
-		    "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>sd-serve</title>"
-		    "</head>\n<body><h1>sd-serve %s</h1>\n<p>Prometheus HTTP service discovery for the "
-		    "targets found by sd-scan.</p>\n<ul>\n"
-		    "<li><a href=\"%s/targets.json\">%s/targets.json</a>: every target (http_sd "
-		    "format); <code>?port=9100</code> or <code>?port=9100,8080</code> keeps those "
-		    "ports</li>\n"
-		    "<li><a href=\"%s/health\">%s/health</a>: the last scan and whether it is recent "
-		    "(503 when not)</li>\n"
-		    "<li><a href=\"%s/metrics\">%s/metrics</a>: scanner and request metrics "
-		    "(Prometheus text format)</li>\n</ul>\n"
-		    "<pre>http_sd_configs:\n  - url: 'http://HOST%s/targets.json?port=9100'</pre>\n"
-		    "</body></html>\n", SD_VERSION, base, base, base, base, base, base, base);
-		if (n < 0 || (size_t)n >= sizeof(page))
-			return error_json(w, 500, "page too long", NULL);
-		return respond(w, 200, CT_HTML, page, (size_t)n, NULL);
-	}
-	n = snprintf(page, sizeof(page),
-	    "{\"name\":\"sd-serve\",\"version\":\"%s\",\"endpoints\":{"
-	    "\"/targets.json\":\"every target in the Prometheus http_sd format\","
-	    "\"/targets.json?port=9100\":\"only the targets on port 9100\","
-	    "\"/targets.json?port=9100,8080\":\"only the targets on those ports\","
-	    "\"/health\":\"the last scan; 503 before the first scan or when it is too old\","
-	    "\"/metrics\":\"scanner and request metrics in the Prometheus text format\"}}\n",
-	    SD_VERSION);
-	if (n < 0 || (size_t)n >= sizeof(page))
-		return error_json(w, 500, "page too long", NULL);
-	return respond(w, 200, CT_JSON, page, (size_t)n, NULL);
+	f.version = SD_VERSION;
+	f.mount.p = req->uri;
+	f.mount.n = blen;
+	health_facts(ctx, now, &f, &ts, err, sizeof(err));
+	if (ts != NULL && (nports = port_facts(ts, &ports)) < 0)
+		return error_json(w, 500, "out of memory", NULL);
+	f.ports = ports;
+	f.nports = (size_t)nports;
+	served_facts(ctx, ts, err, &f, &path, &src);
+	rc = html ? statuspage_html(&f, &page, &len) : statuspage_json(&f, &page, &len);
+	free(ports);
+	if (rc < 0)
+		return error_json(w, 500, "out of memory", NULL);
+	rc = html ? respond(w, 200, CT_HTML, page, len, CSP) : respond(w, 200, CT_JSON, page, len,
+	    NULL);
+	free(page);
+	return rc;
 }
 
 int
@@ -617,7 +567,7 @@ serve_handle(struct serve_ctx *ctx, const struct serve_request *req, double now,
 		r.status = handle_metrics(ctx, &w);
 		break;
 	default:
-		r.status = handle_root(ctx, &rq, &w);
+		r.status = handle_root(ctx, &rq, now, &w);
 		break;
 	}
 out:

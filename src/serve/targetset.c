@@ -17,6 +17,9 @@ struct portfrag {
 	uint16_t	 port;
 	int		 in_all;	/* a range of the whole body, not of frags */
 	size_t		 off, len;
+	size_t		 targets;	/* the targets on this port */
+	size_t		 nexamples;	/* the first of them, ranges of examples */
+	size_t		 ex_off[TARGETSET_EXAMPLES], ex_len[TARGETSET_EXAMPLES];
 };
 
 struct targetset {
@@ -25,6 +28,7 @@ struct targetset {
 	char		*all;		/* the whole body */
 	size_t		 all_len;
 	struct strbuf	 frags;		/* per port: "\n{group}" joined by "," */
+	struct strbuf	 examples;	/* per port: its first targets, back to back */
 	struct portfrag	*ports;		/* ascending */
 	size_t		 nports;
 };
@@ -140,6 +144,16 @@ port_fragment(struct targetset *ts, const struct httpsd_list *l, const size_t *o
 		i = j;
 	}
 	pf->port = e[0].port;
+	pf->targets = n;
+	for (size_t i = 0; i < n && i < TARGETSET_EXAMPLES; i++) {
+		struct httpsd_str t = l->targets[l->groups[e[i].group].target0 + e[i].target];
+
+		pf->ex_off[i] = ts->examples.len;
+		pf->ex_len[i] = t.len;
+		if (strbuf_add(&ts->examples, httpsd_bytes(l, t), t.len) < 0)
+			return -1;
+		pf->nexamples = i + 1;
+	}
 	if (whole) {
 		size_t end = last + 1 < l->ngroups ? offs[last + 1] - 2 : ts->all_len - 3;
 
@@ -274,6 +288,7 @@ targetset_free(struct targetset *ts)
 		return;
 	free(ts->all);
 	free(ts->frags.p);
+	free(ts->examples.p);
 	free(ts->ports);
 	free(ts);
 }
@@ -294,6 +309,26 @@ double
 targetset_mtime(const struct targetset *ts)
 {
 	return ts->mtime;
+}
+
+size_t
+targetset_nports(const struct targetset *ts)
+{
+	return ts->nports;
+}
+
+void
+targetset_port(const struct targetset *ts, size_t i, struct targetset_port *out)
+{
+	const struct portfrag *pf = &ts->ports[i];
+
+	out->port = pf->port;
+	out->targets = pf->targets;
+	out->nexamples = pf->nexamples;
+	for (size_t k = 0; k < pf->nexamples; k++) {
+		out->example[k] = ts->examples.p + pf->ex_off[k];
+		out->example_len[k] = pf->ex_len[k];
+	}
 }
 
 static const struct portfrag *

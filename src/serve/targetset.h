@@ -53,6 +53,22 @@ size_t	targetset_targets(const struct targetset *);
 /* The file's modification time (0 for a set not loaded from a file). */
 double	targetset_mtime(const struct targetset *);
 
+/* Up to this many targets of each port are kept as examples, for the status page. */
+#define TARGETSET_EXAMPLES	3
+
+/* One target port of a set: how many targets are on it, and the first few of them. */
+struct targetset_port {
+	unsigned	 port;
+	size_t		 targets;
+	size_t		 nexamples;
+	const char	*example[TARGETSET_EXAMPLES];	/* borrowed from the set; not */
+	size_t		 example_len[TARGETSET_EXAMPLES]; /* NUL-terminated, may hold NUL */
+};
+
+/* The number of distinct target ports, and port i of them (ascending, i < nports). */
+size_t	targetset_nports(const struct targetset *);
+void	targetset_port(const struct targetset *, size_t i, struct targetset_port *out);
+
 /*
  * The body answering q, as up to TARGETSET_IOV_MAX byte ranges borrowed from ts (valid until
  * ts is freed). Returns the number of ranges and the total length in *len. Without a port

@@ -209,10 +209,7 @@ log "swap: $n requests, all whole"
 
 # --- mounted at / as the example says: every endpoint, and a mistyped path is 404 ---
 ROOT_PORT=$((PORT + 1))
-lighttpd_example "$BIN/sd-serve" "$ROOT_PORT" |
-	sed -e 's|^\t\t"/sd" => ((|\t\t"/" => ((|' -e '/^\$HTTP\["url"\]/d' -e '/^}\t# \$HTTP\["url"\]$/d' \
-	    -e 's|#"fix-root-scriptname"|"fix-root-scriptname"|' -e 's|/sd-serve.sock"|/root.sock"|' \
-	    > "$TMP/lighttpd-root.conf"
+lighttpd_example_at "$BIN/sd-serve" "$ROOT_PORT" / > "$TMP/lighttpd-root.conf"
 grep -q '^		"/" => ((' "$TMP/lighttpd-root.conf" && grep -q '^			"fix-root-scriptname"' \
 	"$TMP/lighttpd-root.conf" && ! grep -q '^\$HTTP' "$TMP/lighttpd-root.conf" ||
 	fail "the example no longer says how to mount at /"

@@ -179,20 +179,62 @@ START_TEST(metrics_are_one_exposition)
 }
 END_TEST
 
+static int
+req_accept(const char *uri, const char *script, const char *accept)
+{
+	struct serve_request r = { "GET", uri, script, NULL, accept, NULL, NULL };
+
+	outlen = 0;
+	out[0] = '\0';
+	return serve_handle(&ctx, &r, 1700000150, capture, NULL).status;
+}
+
 START_TEST(root)
 {
-	struct serve_request r = { "GET", "/sd/", "/sd", NULL, "text/html,*/*", NULL, NULL };
-
 	ck_assert_int_eq(req("GET", "/sd/", "/sd", 1e9), 200);
 	ck_assert_ptr_nonnull(strstr(body(), "\"name\":\"sd-serve\""));
-	outlen = 0;
-	ck_assert_int_eq(serve_handle(&ctx, &r, 1e9, capture, NULL).status, 200);
+	ck_assert_ptr_nonnull(strstr(out, "Content-Type: application/json\r\n"));
+	ck_assert_int_eq(req_accept("/sd/", "/sd", "text/html,*/*"), 200);
+	ck_assert_ptr_nonnull(strstr(out, "Content-Type: text/html; charset=utf-8\r\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\r\nContent-Security-Policy: default-src 'none'; "
+	    "style-src 'unsafe-inline'\r\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\r\nX-Content-Type-Options: nosniff\r\n"));
 	ck_assert_ptr_nonnull(strstr(body(), "<a href=\"/sd/targets.json\">"));
-	r.uri = "/a<b/";
-	r.script_name = "/a<b";
-	outlen = 0;
-	ck_assert_int_eq(serve_handle(&ctx, &r, 1e9, capture, NULL).status, 200);
+	ck_assert_int_eq(req_accept("/a<b/", "/a<b", "text/html"), 200);
 	ck_assert_ptr_nonnull(strstr(body(), "<a href=\"/a&lt;b/targets.json\">"));
+	/* programs: no Accept, any type, JSON first or text/html refused */
+	ck_assert_int_eq(req_accept("/sd/", "/sd", "*/*"), 200);
+	ck_assert_ptr_eq(strstr(body(), "{\"name\":\"sd-serve\""), body());
+	ck_assert_int_eq(req_accept("/sd/", "/sd", "application/json, text/html"), 200);
+	ck_assert_ptr_eq(strstr(body(), "{\"name\""), body());
+	ck_assert_int_eq(req_accept("/sd/", "/sd", "text/html;q=0, */*"), 200);
+	ck_assert_ptr_eq(strstr(body(), "{\"name\""), body());
+	ck_assert_ptr_null(strstr(out, "Content-Security-Policy"));
+}
+END_TEST
+
+/* The page shows what the targets file holds: counts per port, the source, the health. */
+START_TEST(root_shows_the_targets)
+{
+	put(tpath, "[\n{\"targets\":[\"a:9100\",\"<b>:9100\"],\"labels\":{}},\n"
+	    "{\"targets\":[\"c:8080\"],\"labels\":{}}\n]\n");
+	ck_assert_int_eq(req_accept("/", "", "text/html"), 200);
+	ck_assert_ptr_nonnull(strstr(body(), "<tr><td class=\"num\">9100</td><td class=\"num\">2"
+	    "</td><td><a href=\"/targets.json?port=9100\">"));
+	ck_assert_ptr_nonnull(strstr(body(), ">a:9100, &lt;b&gt;:9100</td>"));
+	ck_assert_ptr_nonnull(strstr(body(), "<td id=\"targets\">3</td>"));
+	ck_assert_ptr_nonnull(strstr(body(), tpath));
+	ck_assert_ptr_null(strstr(body(), "<b>"));
+	ck_assert_int_eq(req_accept("/", "", NULL), 200);
+	ck_assert_ptr_nonnull(strstr(body(), "\"targets\":3,"));
+	ck_assert_ptr_nonnull(strstr(body(), "{\"port\":9100,\"targets\":2,\"url\":"
+	    "\"/targets.json?port=9100\"}"));
+	/* a corrupt file: the page says why, and still answers 200 */
+	put(tpath, "[{\"targets\":[\"a:1\"],\"labels\":{\"<x>\":\"1\"}}]");
+	ck_assert_int_eq(req_accept("/", "", "text/html"), 200);
+	ck_assert_ptr_nonnull(strstr(body(), "<td id=\"health\" class=\"bad\">error</td>"));
+	ck_assert_ptr_nonnull(strstr(body(), "<p class=\"error\" id=\"error\">"));
+	ck_assert_ptr_null(strstr(body(), "<x>"));
 }
 END_TEST
 
@@ -583,6 +625,7 @@ add_tests(void)
 	ADD(health_states);
 	ADD(metrics_are_one_exposition);
 	ADD(root);
+	ADD(root_shows_the_targets);
 	ADD(no_html_reflected);
 	ADD(root_long_mount);
 	ADD(contexts_are_independent);

@@ -134,6 +134,35 @@ START_TEST(hand_written_groups)
 }
 END_TEST
 
+/* The ports of a set for the status page: ascending, counts, the first targets in order. */
+START_TEST(ports_with_counts_and_examples)
+{
+	struct targetset *ts = parse_ok(
+	    "[{\"targets\":[\"h1:9100\",\"h1:8080\",\"noport\",\"h2:9100\"]},"
+	    "{\"targets\":[\"h3:9100\",\"h4:9100\",\"<b>:9100\"]}]");
+	struct targetset_port p;
+
+	ck_assert_uint_eq(targetset_nports(ts), 2);
+	targetset_port(ts, 0, &p);
+	ck_assert_uint_eq(p.port, 8080);
+	ck_assert_uint_eq(p.targets, 1);
+	ck_assert_uint_eq(p.nexamples, 1);
+	ck_assert_int_eq(memcmp(p.example[0], "h1:8080", p.example_len[0]), 0);
+	targetset_port(ts, 1, &p);
+	ck_assert_uint_eq(p.port, 9100);
+	ck_assert_uint_eq(p.targets, 5);
+	ck_assert_uint_eq(p.nexamples, TARGETSET_EXAMPLES);
+	ck_assert_uint_eq(p.example_len[2], 7);
+	ck_assert_int_eq(memcmp(p.example[0], "h1:9100", 7), 0);
+	ck_assert_int_eq(memcmp(p.example[1], "h2:9100", 7), 0);
+	ck_assert_int_eq(memcmp(p.example[2], "h3:9100", 7), 0);
+	targetset_free(ts);
+	ts = parse_ok("[]");
+	ck_assert_uint_eq(targetset_nports(ts), 0);
+	targetset_free(ts);
+}
+END_TEST
+
 START_TEST(unsorted_file_filters_like_a_sorted_one)
 {
 	/* ports out of order: a port's groups apart (rendered apart) or together (a range of
@@ -343,6 +372,7 @@ add_tests(void)
 {
 	ADD(sd_scan_file_served_byte_for_byte);
 	ADD(hand_written_groups);
+	ADD(ports_with_counts_and_examples);
 	ADD(unsorted_file_filters_like_a_sorted_one);
 	ADD(escapes_survive);
 	ADD(invalid_files_are_refused);

@@ -220,7 +220,8 @@ main(int argc, char **argv)
 		options_fini(&opts);
 		return EXIT_USAGE;
 	}
-	if (scan_config_build(&conf, &opts, warn_note, NULL, err, sizeof(err)) < 0) {
+	if (scan_config_build(&conf, &opts, netnames_getaddrinfo, warn_note, NULL, err,
+	    sizeof(err)) < 0) {
 		if (opts.actions & (OPTIONS_ACTION_CHECK | OPTIONS_ACTION_DRY_RUN))
 			(void)run_report(&opts, NULL, log_oneline(err));
 		else

@@ -163,9 +163,10 @@ publish(const struct scan_config *c, struct scan_report *r)
 	for (size_t i = 0; i < p->nopen; i++) {
 		t[i].addr = p->open[i].addr;
 		t[i].port = p->open[i].port;
+		t[i].port_name = portlist_name(&c->ports, t[i].port);
 	}
 	resolve_names(c, r, t, p->nopen, &names);
-	if (targets_format(t, p->nopen, &json, &len) < 0) {
+	if (targets_format_labels(t, p->nopen, c->labels.v, c->labels.n, &json, &len) < 0) {
 		log_error("out of memory rendering %zu targets", p->nopen);
 		st = SCAN_FAILED;
 		goto out;
@@ -250,7 +251,7 @@ scan_run(const struct scan_config *c, const volatile sig_atomic_t *stop,
 	struct prober_config pc;
 	struct prober_counters live = { 0 };
 	struct progress *progress = NULL;
-	char err[256], rate[32];
+	char err[1024], rate[32];
 	int swept, ran;
 
 	memset(r, 0, sizeof(*r));
@@ -261,6 +262,8 @@ scan_run(const struct scan_config *c, const volatile sig_atomic_t *stop,
 	if ((swept = atomicfile_sweep(c->output)) > 0)
 		log_info("removed %d temp file(s) of %s left by dead runs", swept, c->output);
 
+	for (size_t i = 0; i < c->names.n; i++)
+		log_debug("host name %s", netnames_describe(&c->names.v[i], err, sizeof(err)));
 	probegen_init(&gen, &c->hosts, &c->ports);
 	r->inflight = size_inflight(c);
 	r->workers = c->workers < r->inflight ? c->workers : r->inflight;

@@ -15,9 +15,61 @@
 #define RATE_MAX	10000000.0
 #define PTR_CACHE_NAME	"ptr-cache.tsv"	/* default -dns-cache, next to -output */
 
+/*
+ * -networks: the host names resolved (each a warning when it gives no IPv4 address), their
+ * addresses merged with the CIDRs by addrset_parse. A list without names is parsed as given.
+ */
+static int
+build_hosts(struct scan_config *c, const struct options *o, netnames_lookup_fn lookup,
+    cidr_warn_fn warn, void *warn_ctx, char *err, size_t errlen)
+{
+	const char *networks = options_get(o, OPT_NETWORKS);
+	char why[512], *list;
+	size_t resolved;
+	int rc;
+
+	if (netnames_split(&c->names, networks, why, sizeof(why)) < 0)
+		return optvalue_bad(o, OPT_NETWORKS, why, err, errlen);
+	if (c->names.n == 0)
+		list = NULL;
+	else if (lookup == NULL) {
+		snprintf(why, sizeof(why), "host name '%s': names are not resolved here",
+		    c->names.v[0].name);
+		return optvalue_bad(o, OPT_NETWORKS, why, err, errlen);
+	} else {
+		resolved = netnames_resolve(&c->names, lookup);
+		for (size_t i = 0; i < c->names.n && warn; i++)
+			if (c->names.v[i].naddrs == 0) {
+				snprintf(why, sizeof(why), "host name %s in -networks does not resolve "
+				    "(%s); scanning the rest", c->names.v[i].name, c->names.v[i].error);
+				warn(warn_ctx, why);
+			}
+		if (resolved == 0 && c->names.cidrs[0] == '\0') {
+			snprintf(err, errlen, "nothing to scan: no host name of -networks resolved to "
+			    "an IPv4 address, and it lists no network");
+			return -1;
+		}
+		if ((list = netnames_list(&c->names)) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		networks = list;
+	}
+	rc = addrset_parse(&c->hosts, networks, c->skip_broadcast, warn, warn_ctx, why,
+	    sizeof(why));
+	free(list);
+	if (rc < 0)
+		return optvalue_bad(o, OPT_NETWORKS, why, err, errlen);
+	if (c->hosts.total == 0) {
+		snprintf(err, errlen, "nothing to scan: -networks leaves no address");
+		return -1;
+	}
+	return 0;
+}
+
 int
-scan_config_build(struct scan_config *c, const struct options *o, cidr_warn_fn warn,
-    void *warn_ctx, char *err, size_t errlen)
+scan_config_build(struct scan_config *c, const struct options *o, netnames_lookup_fn lookup,
+    cidr_warn_fn warn, void *warn_ctx, char *err, size_t errlen)
 {
 	char why[256], dir[OPTVALUE_PATH_MAX + 1];
 	long ncpu;
@@ -26,11 +78,14 @@ scan_config_build(struct scan_config *c, const struct options *o, cidr_warn_fn w
 	if (optvalue_log_level(o, OPT_LOG_LEVEL, &c->log_level, err, errlen) < 0 ||
 	    optvalue_bool(o, OPT_SKIP_BROADCAST, &c->skip_broadcast, err, errlen) < 0)
 		return -1;
-	if (addrset_parse(&c->hosts, options_get(o, OPT_NETWORKS), c->skip_broadcast, warn, warn_ctx,
-	    why, sizeof(why)) < 0)
-		return optvalue_bad(o, OPT_NETWORKS, why, err, errlen);
+	if (build_hosts(c, o, lookup, warn, warn_ctx, err, errlen) < 0)
+		goto fail;
 	if (portlist_parse(&c->ports, options_get(o, OPT_PORTS), why, sizeof(why)) < 0)
 		goto bad_ports;
+	if (labels_parse(&c->labels, options_get(o, OPT_LABELS), why, sizeof(why)) < 0) {
+		optvalue_bad(o, OPT_LABELS, why, err, errlen);
+		goto fail;
+	}
 	if (optvalue_duration(o, OPT_INTERVAL, &c->interval, err, errlen) < 0 ||
 	    optvalue_duration(o, OPT_TIMEOUT, &c->timeout, err, errlen) < 0 ||
 	    optvalue_uint(o, OPT_WORKERS, WORKERS_MAX, &c->workers, err, errlen) < 0 ||
@@ -91,7 +146,9 @@ void
 scan_config_fini(struct scan_config *c)
 {
 	addrset_fini(&c->hosts);
+	netnames_fini(&c->names);
 	portlist_fini(&c->ports);
+	labels_fini(&c->labels);
 	free(c->dns_cache);
 	memset(c, 0, sizeof(*c));
 }

@@ -29,7 +29,7 @@ build(struct scan_config *c, struct options *o, int argc, const char *argv[])
 	char err[512];
 
 	ck_assert_int_eq(options_load(o, OPTION_SCAN, argc, argv, err, sizeof(err)), OPTIONS_OK);
-	ck_assert_msg(scan_config_build(c, o, NULL, NULL, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(scan_config_build(c, o, NULL, NULL, NULL, err, sizeof(err)) == 0, "%s", err);
 }
 
 START_TEST(printed)

@@ -18,6 +18,7 @@
 /*
  * -networks: the host names resolved (each a warning when it gives no IPv4 address), their
  * addresses merged with the CIDRs by addrset_parse. A list without names is parsed as given.
+ * A bad CIDR is found before any name is looked up (netnames_split keeps them apart).
  */
 static int
 build_hosts(struct scan_config *c, const struct options *o, netnames_lookup_fn lookup,
@@ -37,18 +38,26 @@ build_hosts(struct scan_config *c, const struct options *o, netnames_lookup_fn l
 		    c->names.v[0].name);
 		return optvalue_bad(o, OPT_NETWORKS, why, err, errlen);
 	} else {
+		/* a bad CIDR costs no DNS query */
+		if (c->names.cidrs[0] != '\0') {
+			if (addrset_parse(&c->hosts, c->names.cidrs, c->skip_broadcast, NULL, NULL, why,
+			    sizeof(why)) < 0)
+				return optvalue_bad(o, OPT_NETWORKS, why, err, errlen);
+			addrset_fini(&c->hosts);
+		}
 		resolved = netnames_resolve(&c->names, lookup);
+		if (resolved == 0 && c->names.cidrs[0] == '\0') {
+			snprintf(err, errlen, "nothing to scan: -networks lists no network and no host "
+			    "name of it has an IPv4 address (%s: %s%s)", c->names.v[0].name,
+			    c->names.v[0].error, c->names.n > 1 ? "; and the others" : "");
+			return -1;
+		}
 		for (size_t i = 0; i < c->names.n && warn; i++)
 			if (c->names.v[i].naddrs == 0) {
 				snprintf(why, sizeof(why), "host name %s in -networks does not resolve "
 				    "(%s); scanning the rest", c->names.v[i].name, c->names.v[i].error);
 				warn(warn_ctx, why);
 			}
-		if (resolved == 0 && c->names.cidrs[0] == '\0') {
-			snprintf(err, errlen, "nothing to scan: no host name of -networks resolved to "
-			    "an IPv4 address, and it lists no network");
-			return -1;
-		}
 		if ((list = netnames_list(&c->names)) == NULL) {
 			snprintf(err, errlen, "out of memory");
 			return -1;
@@ -78,8 +87,6 @@ scan_config_build(struct scan_config *c, const struct options *o, netnames_looku
 	if (optvalue_log_level(o, OPT_LOG_LEVEL, &c->log_level, err, errlen) < 0 ||
 	    optvalue_bool(o, OPT_SKIP_BROADCAST, &c->skip_broadcast, err, errlen) < 0)
 		return -1;
-	if (build_hosts(c, o, lookup, warn, warn_ctx, err, errlen) < 0)
-		goto fail;
 	if (portlist_parse(&c->ports, options_get(o, OPT_PORTS), why, sizeof(why)) < 0)
 		goto bad_ports;
 	if (labels_parse(&c->labels, options_get(o, OPT_LABELS), why, sizeof(why)) < 0) {
@@ -134,6 +141,9 @@ scan_config_build(struct scan_config *c, const struct options *o, netnames_looku
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
+	/* last: names are resolved only once every other option is known to be good */
+	if (build_hosts(c, o, lookup, warn, warn_ctx, err, errlen) < 0)
+		goto fail;
 	return 0;
 bad_ports:
 	optvalue_bad(o, OPT_PORTS, why, err, errlen);

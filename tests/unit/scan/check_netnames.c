@@ -12,12 +12,15 @@
 #include "scan_config.h"
 #include "check_main.h"
 
+static unsigned lookups;
+
 /* gw.example.net: 10.0.0.9, 10.0.0.7 (twice) and 2 IPv6; v6only.example: IPv6 only. */
 static int
 fake_lookup(const char *name, uint32_t **v4, size_t *n4, size_t *v6, char *err, size_t errlen)
 {
 	*v4 = NULL;
 	*n4 = *v6 = 0;
+	lookups++;
 	if (strcmp(name, "gw.example.net") == 0) {
 		*v4 = calloc(3, sizeof(**v4));
 		(*v4)[0] = 0x0a000009u;
@@ -156,8 +159,13 @@ START_TEST(config_merges_names)
 
 	ck_assert_int_eq(build(&c, "nope.example,v6only.example", fake_lookup, err, sizeof(err)),
 	    -1);
-	ck_assert_str_eq(err, "nothing to scan: no host name of -networks resolved to an IPv4 "
-	    "address, and it lists no network");
+	ck_assert_str_eq(err, "nothing to scan: -networks lists no network and no host name of "
+	    "it has an IPv4 address (nope.example: no such host; and the others)");
+	ck_assert_str_eq(warned, "");	/* the one line says it all */
+	/* a bad CIDR is reported before any lookup */
+	lookups = 0;
+	ck_assert_int_eq(build(&c, "gw.example.net,10.0.0.300", fake_lookup, err, sizeof(err)), -1);
+	ck_assert_uint_eq(lookups, 0);
 	ck_assert_int_eq(build(&c, "10.0.0.1,gw.example.net", NULL, err, sizeof(err)), -1);
 	ck_assert_str_eq(err, "bad -networks '10.0.0.1,gw.example.net' (from flag -networks): "
 	    "host name 'gw.example.net': names are not resolved here");

@@ -128,25 +128,21 @@ promtool check config "$TMP/prom/prometheus.yml" > "$TMP/promtool.log" 2>&1 ||
 	fail "promtool check config: $(cat "$TMP/promtool.log")"
 bg prometheus --config.file="$TMP/prom/prometheus.yml" --storage.tsdb.path="$TMP/prom/data" \
 	--web.listen-address="127.0.0.1:$PPORT" --log.level=warn 2> "$TMP/prometheus.log"
+# jobs_now: "instance job site env" of each active target, sorted
+jobs_now() {
+	ns_exec curl -s "http://127.0.0.1:$PPORT/api/v1/targets?state=active" |
+		jq -r '.data.activeTargets[].labels | [.instance, .job, .site // "-", .env // "-"] |
+			join(" ")' | sort
+}
 want='127.0.7.11:8080 livesegmenter ams1 prod
 127.0.7.11:9100 node ams1 prod
 127.0.7.17:9090 sd ams1 prod
 127.0.7.17:9100 node ams1 prod'
-got=""
-for _ in $(seq 60); do
-	if ns_exec curl -s "http://127.0.0.1:$PPORT/api/v1/targets?state=active" > "$TMP/api.json"; then
-		got=$(python3 - "$TMP/api.json" <<'PY' 2>/dev/null
-import json, sys
-rows = [" ".join([t["labels"]["instance"], t["labels"]["job"], t["labels"].get("site", "-"),
-                  t["labels"].get("env", "-")])
-        for t in json.load(open(sys.argv[1]))["data"]["activeTargets"]]
-print("\n".join(sorted(rows)))
-PY
-)
-		[ "$got" = "$want" ] && break
-	fi
-	sleep 0.5
-done
-assert_eq "Prometheus targets (instance job site env)" "$want" "$got"
+poll_until "$want" 60 jobs_now ||
+	fail "Prometheus targets (instance job site env): expected
+$want
+got
+$GOT
+prometheus log: $(tail -5 "$TMP/prometheus.log")"
 log "Prometheus: job from the port name, site and env on every target"
 log "ok"

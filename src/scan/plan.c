@@ -107,15 +107,24 @@ print_port_names(FILE *fp, const struct portlist *pl)
 	}
 }
 
-/* The -labels every group gets, as given. */
+/* The -labels every group gets, values quoted ('"', '\\' and control bytes escaped). */
 static void
 print_labels(FILE *fp, const struct labelset *ls)
 {
 	if (ls->n == 0)
 		return;
 	fprintf(fp, "\nlabels on every target:");
-	for (size_t i = 0; i < ls->n; i++)
-		fprintf(fp, " %s=\"%s\"", ls->v[i].name, ls->v[i].value);
+	for (size_t i = 0; i < ls->n; i++) {
+		fprintf(fp, " %s=\"", ls->v[i].name);
+		for (const unsigned char *v = (const unsigned char *)ls->v[i].value; *v; v++)
+			if (*v < 0x20 || *v == 0x7f)
+				fprintf(fp, "\\x%02x", *v);
+			else if (*v == '"' || *v == '\\')
+				fprintf(fp, "\\%c", *v);
+			else
+				fputc(*v, fp);
+		fputc('"', fp);
+	}
 }
 
 static void

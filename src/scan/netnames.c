@@ -87,7 +87,11 @@ netnames_split(struct netnames *nn, const char *list, char *err, size_t errlen)
 			s++, len--;
 		while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
 			len--;
-		if (len > 0 && len < sizeof(item)) {
+		if (len == 0) {		/* as addrset_parse says it; "" would read as no CIDR */
+			snprintf(err, errlen, "empty network in list '%.200s'", list);
+			return -1;
+		}
+		if (len < sizeof(item)) {
 			memcpy(item, s, len);
 			item[len] = '\0';
 		} else {

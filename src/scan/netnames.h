@@ -47,8 +47,9 @@ typedef int (*netnames_lookup_fn)(const char *name, uint32_t **v4, size_t *n4, s
 int	netnames_is_name(const char *item);
 /*
  * Split the comma-separated list into nn: names (normalised, each once) and the rest, kept
- * as given for addrset_parse. 0, or -1 with err (more than NETNAMES_MAX names, out of
- * memory). Free with netnames_fini in every case.
+ * as given for addrset_parse (cidrs is "" only when there is none). 0, or -1 with err (an
+ * empty item, more than NETNAMES_MAX names, out of memory). Free with netnames_fini in
+ * every case.
  */
 int	netnames_split(struct netnames *nn, const char *list, char *err, size_t errlen);
 /* Resolve every name with lookup; the number of names that gave an IPv4 address. */

@@ -173,6 +173,10 @@ START_TEST(config_merges_names)
 	ck_assert_int_eq(build(&c, "10.0.0.1,", fake_lookup, err, sizeof(err)), -1);
 	ck_assert_str_eq(err, "bad -networks '10.0.0.1,' (from flag -networks): empty network in "
 	    "list '10.0.0.1,'");
+	/* an empty item next to a name is still an empty item */
+	ck_assert_int_eq(build(&c, "gw.example.net,", fake_lookup, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "bad -networks 'gw.example.net,' (from flag -networks): empty "
+	    "network in list 'gw.example.net,'");
 	ck_assert_int_eq(build(&c, "host_x.example", fake_lookup, err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "network 'host_x.example'"));
 }

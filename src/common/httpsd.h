@@ -70,6 +70,11 @@ int	httpsd_parse(const char *buf, size_t len, struct httpsd_list *out, char *err
 /* Parse and count the targets only: 0 and *count, or -1 and err as httpsd_parse. */
 int	httpsd_count(const char *buf, size_t len, size_t *count, char *err, size_t errlen);
 
+/* 1 when n bytes of s are a Prometheus label name, [a-zA-Z_][a-zA-Z0-9_]*; else 0. */
+int	httpsd_label_name_valid(const char *s, size_t n);
+/* 1 when n bytes of s are well-formed UTF-8 (no overlong form, surrogate or NUL); else 0. */
+int	httpsd_utf8_valid(const char *s, size_t n);
+
 /* A pointer to string s of l (borrowed; not NUL-terminated). */
 const char *httpsd_bytes(const struct httpsd_list *l, struct httpsd_str s);
 

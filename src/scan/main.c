@@ -3,6 +3,7 @@
  * scan_run, and maps the outcome to the exit status (see sd-scan(1)).
  */
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,14 +70,15 @@ with_metrics(int rc, int metrics_rc)
 	return rc == 0 && metrics_rc < 0 ? EXIT_METRICS : rc;
 }
 
-/* A real run logs what preflight finds; bad is the set of options (1u << id) in error. */
+/* A real run logs what preflight finds; bad is the set of options in error (1 << id). */
+_Static_assert(OPT_COUNT <= 64, "bad in log_finding is a 64-bit set of option ids");
 static void
 log_finding(void *ctx, enum option_id opt, enum confcheck_level level, const char *msg)
 {
-	unsigned *bad = ctx;
+	uint64_t *bad = ctx;
 
 	if (level == CONFCHECK_ERROR) {
-		*bad |= 1u << opt;
+		*bad |= UINT64_C(1) << opt;
 		log_error("%s", msg);
 	} else if (level == CONFCHECK_WARN) {
 		log_warn("%s; reverse DNS names are looked up again every run", msg);
@@ -198,7 +200,7 @@ main(int argc, char **argv)
 	struct options opts;
 	struct scan_config conf;
 	struct scan_report report;
-	unsigned bad = 0;
+	uint64_t bad = 0;	/* the options in error, by (1 << id) */
 	char err[1024], lockpath[1100];
 	int rc, lockfd = -1;
 
@@ -222,7 +224,8 @@ main(int argc, char **argv)
 		options_fini(&opts);
 		return EXIT_USAGE;
 	}
-	if (scan_config_build(&conf, &opts, warn_note, NULL, err, sizeof(err)) < 0) {
+	if (scan_config_build(&conf, &opts, netnames_getaddrinfo, warn_note, NULL, err,
+	    sizeof(err)) < 0) {
 		if (opts.actions & (OPTIONS_ACTION_CHECK | OPTIONS_ACTION_DRY_RUN))
 			(void)run_report(&opts, NULL, log_oneline(err));
 		else
@@ -247,8 +250,8 @@ main(int argc, char **argv)
 	if (preflight_run(&conf, &opts, log_finding, &bad) > 0) {
 		/* the metrics show the failure, when they can be written */
 		report.status = SCAN_OUTPUT;
-		rc = bad & (1u << OPT_OUTPUT) ? SCAN_OUTPUT : EXIT_METRICS;
-		if (!(bad & (1u << OPT_METRICS_FILE)) && !conf.sockets_only)
+		rc = bad & (UINT64_C(1) << OPT_OUTPUT) ? SCAN_OUTPUT : EXIT_METRICS;
+		if (!(bad & (UINT64_C(1) << OPT_METRICS_FILE)) && !conf.sockets_only)
 			(void)write_metrics(&conf, &report);
 		goto out;
 	}

@@ -13,6 +13,7 @@
 
 #define FD_RESERVE	64	/* as scan.c keeps for logs, files and DNS */
 #define PORTS_SHOWN	24	/* port items listed before "..." */
+#define NAME_LINE_MAX	512	/* one host name's line, addresses cut with "..." */
 
 double
 plan_estimate(uint64_t probes, double rate, unsigned inflight, double timeout)
@@ -74,6 +75,58 @@ print_ports(FILE *fp, const struct portlist *pl)
 	}
 }
 
+/* What each host name of -networks gave, resolved at the start of this run. */
+static void
+print_names(FILE *fp, const struct netnames *nn)
+{
+	char line[NAME_LINE_MAX];
+
+	if (nn->n == 0)
+		return;
+	fprintf(fp, "host names: %zu, resolved now (each run resolves them again)\n", nn->n);
+	for (size_t i = 0; i < nn->n; i++)
+		fprintf(fp, "  %s\n", netnames_describe(&nn->v[i], line, sizeof(line)));
+}
+
+/* "; names: 8080=livesegmenter 9100=node": each named port, ascending. */
+static void
+print_port_names(FILE *fp, const struct portlist *pl)
+{
+	size_t shown = 0;
+
+	for (size_t i = 0; i < pl->n; i++) {
+		const char *name = portlist_name(pl, pl->ports[i]);
+
+		if (name == NULL)
+			continue;
+		if (shown++ == PORTS_SHOWN) {
+			fprintf(fp, " ...");
+			return;
+		}
+		fprintf(fp, "%s%u=%s", shown == 1 ? "; named: " : " ", pl->ports[i], name);
+	}
+}
+
+/* The -labels every group gets, values quoted ('"', '\\' and control bytes escaped). */
+static void
+print_labels(FILE *fp, const struct labelset *ls)
+{
+	if (ls->n == 0)
+		return;
+	fprintf(fp, "\nlabels on every target:");
+	for (size_t i = 0; i < ls->n; i++) {
+		fprintf(fp, " %s=\"", ls->v[i].name);
+		for (const unsigned char *v = (const unsigned char *)ls->v[i].value; *v; v++)
+			if (*v < 0x20 || *v == 0x7f)
+				fprintf(fp, "\\x%02x", *v);
+			else if (*v == '"' || *v == '\\')
+				fprintf(fp, "\\%c", *v);
+			else
+				fputc(*v, fp);
+		fputc('"', fp);
+	}
+}
+
 static void
 print_inflight(FILE *fp, const struct scan_config *c, const struct scan_plan *p)
 {
@@ -108,8 +161,11 @@ plan_print(FILE *fp, const struct scan_config *c, const struct scan_plan *p)
 		    cidr_format_addr(r->last, b, sizeof(b)),
 		    (unsigned long long)r->last - r->first + 1, r->last == r->first ? "" : "es");
 	}
+	print_names(fp, &c->names);
 	fprintf(fp, "ports: %zu: ", p->ports);
 	print_ports(fp, &c->ports);
+	print_port_names(fp, &c->ports);
+	print_labels(fp, &c->labels);
 	fprintf(fp, "\nprobes: %llu (%llu address%s x %zu port%s)\n", (unsigned long long)p->probes,
 	    (unsigned long long)p->addresses, p->addresses == 1 ? "" : "es", p->ports,
 	    p->ports == 1 ? "" : "s");

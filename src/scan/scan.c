@@ -240,8 +240,10 @@ publish(const struct scan_config *c, struct scan_report *r)
 		return SCAN_FAILED;
 	}
 	merge_targets(r, t, seen_at, c->grace > 0);
+	for (size_t i = 0; i < n; i++)
+		t[i].port_name = portlist_name(&c->ports, t[i].port);
 	resolve_names(c, r, t, n, &names);
-	if (targets_format(t, n, &json, &len) < 0) {
+	if (targets_format_labels(t, n, c->labels.v, c->labels.n, &json, &len) < 0) {
 		log_error("out of memory rendering %zu targets", n);
 		st = SCAN_FAILED;
 		goto out;
@@ -349,7 +351,7 @@ scan_networks(const struct scan_config *c, const volatile sig_atomic_t *stop,
 	struct prober_config pc;
 	struct prober_counters live = { 0 };
 	struct progress *progress = NULL;
-	char err[256], rate[32];
+	char err[1024], rate[32];
 	int swept, ran;
 
 	r->status = SCAN_OUTPUT;
@@ -358,6 +360,8 @@ scan_networks(const struct scan_config *c, const volatile sig_atomic_t *stop,
 	if ((swept = atomicfile_sweep(c->output)) > 0)
 		log_info("removed %d temp file(s) of %s left by dead runs", swept, c->output);
 
+	for (size_t i = 0; i < c->names.n; i++)
+		log_debug("host name %s", netnames_describe(&c->names.v[i], err, sizeof(err)));
 	probegen_init(&gen, &c->hosts, &c->ports);
 	r->inflight = size_inflight(c);
 	r->workers = c->workers < r->inflight ? c->workers : r->inflight;

@@ -16,9 +16,70 @@
 #define RATE_MAX	10000000.0
 #define PTR_CACHE_NAME	"ptr-cache.tsv"	/* default -dns-cache, next to -output */
 
+/*
+ * -networks: the host names resolved (each a warning when it gives no IPv4 address), their
+ * addresses merged with the CIDRs by addrset_parse. A list without names is parsed as given.
+ * A bad CIDR is found before any name is looked up (netnames_split keeps them apart).
+ */
+static int
+build_hosts(struct scan_config *c, const struct options *o, netnames_lookup_fn lookup,
+    cidr_warn_fn warn, void *warn_ctx, char *err, size_t errlen)
+{
+	const char *networks = options_get(o, OPT_NETWORKS);
+	char why[512], *list;
+	size_t resolved;
+	int rc;
+
+	if (netnames_split(&c->names, networks, why, sizeof(why)) < 0)
+		return optvalue_bad(o, OPT_NETWORKS, why, err, errlen);
+	if (c->names.n == 0)
+		list = NULL;
+	else if (lookup == NULL) {
+		snprintf(why, sizeof(why), "host name '%s': names are not resolved here",
+		    c->names.v[0].name);
+		return optvalue_bad(o, OPT_NETWORKS, why, err, errlen);
+	} else {
+		/* a bad CIDR costs no DNS query */
+		if (c->names.cidrs[0] != '\0') {
+			if (addrset_parse(&c->hosts, c->names.cidrs, c->skip_broadcast, NULL, NULL, why,
+			    sizeof(why)) < 0)
+				return optvalue_bad(o, OPT_NETWORKS, why, err, errlen);
+			addrset_fini(&c->hosts);
+		}
+		resolved = netnames_resolve(&c->names, lookup);
+		if (resolved == 0 && c->names.cidrs[0] == '\0') {
+			snprintf(err, errlen, "nothing to scan: -networks lists no network and no host "
+			    "name of it has an IPv4 address (%s: %s%s)", c->names.v[0].name,
+			    c->names.v[0].error, c->names.n > 1 ? "; and the others" : "");
+			return -1;
+		}
+		for (size_t i = 0; i < c->names.n && warn; i++)
+			if (c->names.v[i].naddrs == 0) {
+				snprintf(why, sizeof(why), "host name %s in -networks does not resolve "
+				    "(%s); scanning the rest", c->names.v[i].name, c->names.v[i].error);
+				warn(warn_ctx, why);
+			}
+		if ((list = netnames_list(&c->names)) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		networks = list;
+	}
+	rc = addrset_parse(&c->hosts, networks, c->skip_broadcast, warn, warn_ctx, why,
+	    sizeof(why));
+	free(list);
+	if (rc < 0)
+		return optvalue_bad(o, OPT_NETWORKS, why, err, errlen);
+	if (c->hosts.total == 0) {
+		snprintf(err, errlen, "nothing to scan: -networks leaves no address");
+		return -1;
+	}
+	return 0;
+}
+
 int
-scan_config_build(struct scan_config *c, const struct options *o, cidr_warn_fn warn,
-    void *warn_ctx, char *err, size_t errlen)
+scan_config_build(struct scan_config *c, const struct options *o, netnames_lookup_fn lookup,
+    cidr_warn_fn warn, void *warn_ctx, char *err, size_t errlen)
 {
 	char why[768], dir[OPTVALUE_PATH_MAX + 1];
 	long ncpu;
@@ -27,11 +88,12 @@ scan_config_build(struct scan_config *c, const struct options *o, cidr_warn_fn w
 	if (optvalue_log_level(o, OPT_LOG_LEVEL, &c->log_level, err, errlen) < 0 ||
 	    optvalue_bool(o, OPT_SKIP_BROADCAST, &c->skip_broadcast, err, errlen) < 0)
 		return -1;
-	if (addrset_parse(&c->hosts, options_get(o, OPT_NETWORKS), c->skip_broadcast, warn, warn_ctx,
-	    why, sizeof(why)) < 0)
-		return optvalue_bad(o, OPT_NETWORKS, why, err, errlen);
 	if (portlist_parse(&c->ports, options_get(o, OPT_PORTS), why, sizeof(why)) < 0)
 		goto bad_ports;
+	if (labels_parse(&c->labels, options_get(o, OPT_LABELS), why, sizeof(why)) < 0) {
+		optvalue_bad(o, OPT_LABELS, why, err, errlen);
+		goto fail;
+	}
 	if (optvalue_duration(o, OPT_INTERVAL, &c->interval, err, errlen) < 0 ||
 	    optvalue_duration(o, OPT_TIMEOUT, &c->timeout, err, errlen) < 0 ||
 	    optvalue_uint(o, OPT_WORKERS, WORKERS_MAX, &c->workers, err, errlen) < 0 ||
@@ -95,6 +157,9 @@ scan_config_build(struct scan_config *c, const struct options *o, cidr_warn_fn w
 		c->sockets_only = strcmp(options_origin(o, OPT_NETWORKS, dir, sizeof(dir)),
 		    "default") == 0;
 	}
+	/* last: names are resolved only once every other option is known to be good */
+	if (build_hosts(c, o, lookup, warn, warn_ctx, err, errlen) < 0)
+		goto fail;
 	return 0;
 bad_ports:
 	optvalue_bad(o, OPT_PORTS, why, err, errlen);
@@ -107,8 +172,10 @@ void
 scan_config_fini(struct scan_config *c)
 {
 	addrset_fini(&c->hosts);
+	netnames_fini(&c->names);
 	portlist_fini(&c->ports);
 	sockets_fini(&c->sockets);
+	labels_fini(&c->labels);
 	free(c->dns_cache);
 	memset(c, 0, sizeof(*c));
 }

@@ -8,14 +8,18 @@
 #include <stddef.h>
 
 #include "cidr.h"
+#include "labels.h"
 #include "log.h"
+#include "netnames.h"
 #include "options.h"
 #include "portlist.h"
 #include "sockets.h"
 
 struct scan_config {
-	struct addrset	 hosts;
-	struct portlist	 ports;
+	struct addrset	 hosts;		/* the CIDRs and the addresses of the names */
+	struct netnames	 names;		/* host names of -networks, with what each gave */
+	struct portlist	 ports;		/* with the names of named ports */
+	struct labelset	 labels;	/* -labels */
 	double		 interval;	/* seconds */
 	double		 timeout;	/* seconds */
 	double		 rate;		/* probes per second; 0: unlimited */
@@ -40,9 +44,14 @@ struct scan_config {
 	struct sockets_list sockets;
 };
 
-/* Build c from o; 0, or -1 with one line in err. warn hears non-fatal notes (masked bases). */
-int	scan_config_build(struct scan_config *c, const struct options *o, cidr_warn_fn warn,
-	    void *warn_ctx, char *err, size_t errlen);
+/*
+ * Build c from o; 0, or -1 with one line in err. Host names in -networks are resolved with
+ * lookup (NULL: a host name is an error); one that gives no IPv4 address is a warning, and
+ * when no address is left at all the build fails ("nothing to scan"). warn hears the
+ * non-fatal notes (masked bases, names that do not resolve).
+ */
+int	scan_config_build(struct scan_config *c, const struct options *o, netnames_lookup_fn lookup,
+	    cidr_warn_fn warn, void *warn_ctx, char *err, size_t errlen);
 void	scan_config_fini(struct scan_config *c);
 
 #endif

@@ -177,6 +177,9 @@ build_entry(struct reader *r, int line, char *val[FIELDS], const int vline[FIELD
 			    shown(val[F_TIMEOUT], buf), why);
 		if (e->timeout == 0)	/* the seed's zero value: its default */
 			e->timeout = SOCKETS_TIMEOUT_S;
+		else if (e->timeout < SOCKETS_TIMEOUT_MIN_S)
+			return fail(r, vline[F_TIMEOUT], "timeout '%s': below %g s (seconds, e.g. 2)",
+			    shown(val[F_TIMEOUT], buf), SOCKETS_TIMEOUT_MIN_S);
 	}
 	if (sockets_proto_is_unix(e->proto) && strlen(val[F_HOST]) > 107)
 		return fail(r, vline[F_HOST], "unix socket path longer than 107 bytes");

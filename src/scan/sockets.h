@@ -16,6 +16,7 @@
 #define SOCKETS_STRING_MAX	1024	/* bytes of a name or host */
 #define SOCKETS_TIMEOUT_S	5.0	/* default timeout, as the seed */
 #define SOCKETS_TIMEOUT_MAX_S	3600.0
+#define SOCKETS_TIMEOUT_MIN_S	0.001	/* shorter is no check at all (0: the default) */
 
 /* The seed's protocols: Go's network names. */
 enum sockets_proto {

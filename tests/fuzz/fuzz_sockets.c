@@ -57,7 +57,7 @@ round_trip(const struct sockets_list *l)
 		len += (size_t)snprintf(buf + len, cap - len, "\n  host: ");
 		len = quote(buf, cap, len, e->host);
 		len += (size_t)snprintf(buf + len, cap - len, "\n  port: %u\n  protocol: %s\n"
-		    "  timeout: %.17g\n", e->port, sockets_proto_name(e->proto), e->timeout);
+		    "  timeout: %.17f\n", e->port, sockets_proto_name(e->proto), e->timeout);
 		FUZZ_ASSERT(len < cap, "write-back buffer");
 	}
 	FUZZ_ASSERT(sockets_parse(buf, len, &again, err, sizeof(err)) == 0,
@@ -66,7 +66,7 @@ round_trip(const struct sockets_list *l)
 	for (size_t i = 0; i < l->n; i++) {
 		FUZZ_ASSERT(strcmp(again.v[i].name, l->v[i].name) == 0, "name %zu", i);
 		FUZZ_ASSERT(strcmp(again.v[i].host, l->v[i].host) == 0, "host %zu", i);
-		/* numparse's decimals need not round-trip %.17g to the last bit */
+		/* numparse's decimals need not round-trip %.17f to the last bit */
 		FUZZ_ASSERT(again.v[i].port == l->v[i].port && again.v[i].proto == l->v[i].proto &&
 		    fabs(again.v[i].timeout - l->v[i].timeout) <= 1e-9 * l->v[i].timeout,
 		    "socket %zu read back otherwise", i);

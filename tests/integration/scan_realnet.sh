@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scan_realnet.sh: sd-scan on a real path (tests/pathlab.sh: 20 ms round trip with jitter,
 # 2 % loss each way). With the default -timeout and -retries, three scans in a row find
-# exactly the open pairs; a rate-limited scan with -retries 1 still ends within
+# exactly the open pairs; a rate-limited scan with -timeout 1.5s -retries 1 (exact at 2 % loss: 5 of 5 runs in the
+# README's table; with -timeout 1s it missed a port in 2 of 5) still ends within
 # 1.05 x N/R + T with every re-probe counted in N; -grace keeps a vanished target with its
 # last-seen time, then drops it; a corrupt previous file costs the kept targets only; a bad
 # -grace is exit 2.
@@ -40,7 +41,7 @@ grep -q "timeout 3.5s, 0 retries" "$TMP/recall1.log" || fail "not the documented
 
 # the rate bound at 20 ms and 2 % loss: N counts every connect, re-probes too
 start=$(date +%s.%N)
-scan -networks 198.18.16.0/21 -skip-broadcast=false -rate-limit 1000 -timeout 1s -retries 1 \
+scan -networks 198.18.16.0/21 -skip-broadcast=false -rate-limit 1000 -timeout 1.5s -retries 1 \
 	-shrink-limit 0 2>"$TMP/rate.log" ||
 	fail "rate-limited scan exited $?: $(tail -3 "$TMP/rate.log")"
 end=$(date +%s.%N)
@@ -52,7 +53,7 @@ grep -qx "scanner_last_scan_reprobes{outcome=\"timeout\"} $(grep -o '[0-9]* time
 targets_pairs "$TMP/out/targets.json" | sort | diff -q "$TMP/n2.truth" - >/dev/null ||
 	fail "rate-limited scan at 2 % loss was not exact"
 awk -v s="$start" -v e="$end" -v n=$((probes + reprobes)) \
-	'BEGIN { b = 1.05 * n / 1000 + 1; printf "%.2f s for %d connects, bound %.2f s\n", e - s, n, b; exit !(e - s <= b) }' \
+	'BEGIN { b = 1.05 * n / 1000 + 1.5; printf "%.2f s for %d connects, bound %.2f s\n", e - s, n, b; exit !(e - s <= b) }' \
 	>"$TMP/rate.result" || fail "rate bound: $(cat "$TMP/rate.result")"
 log "rate held: $(cat "$TMP/rate.result")"
 

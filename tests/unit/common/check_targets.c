@@ -16,10 +16,10 @@
 START_TEST(golden_bytes)
 {
 	const struct target v[] = {
-		{ 0x0aae4732u, 9100, "stsgl01p1.psr-paytv.smf1.mobitv", NULL },
-		{ 0x0a000001u, 9100, NULL, NULL },
+		{ 0x0aae4732u, 9100, "stsgl01p1.psr-paytv.smf1.mobitv", NULL, NULL },
+		{ 0x0a000001u, 9100, NULL, NULL, NULL },
 	};
-	const struct target seen[] = { { 0x0a000002u, 8080, NULL, "2026-12-01T08:00:00Z" } };
+	const struct target seen[] = { { 0x0a000002u, 8080, NULL, "2026-12-01T08:00:00Z", NULL } };
 	char *out;
 	size_t len;
 
@@ -33,12 +33,12 @@ START_TEST(golden_bytes)
 	    "]\n");
 	ck_assert_uint_eq(len, strlen(out));
 	free(out);
-	/* -grace: the last-seen label after the others */
+	/* -grace: the last-seen label in its place by name, as every label */
 	ck_assert_int_eq(targets_format(seen, 1, &out, &len), 0);
 	ck_assert_str_eq(out, "[\n"
 	    "{\"targets\":[\"10.0.0.2:8080\"],\"labels\":{\"__meta_sd_hostname\":\"10.0.0.2\","
-	    "\"__meta_sd_ip\":\"10.0.0.2\",\"__meta_sd_port\":\"8080\","
-	    "\"__meta_sd_last_seen\":\"2026-12-01T08:00:00Z\"}}\n"
+	    "\"__meta_sd_ip\":\"10.0.0.2\",\"__meta_sd_last_seen\":\"2026-12-01T08:00:00Z\","
+	    "\"__meta_sd_port\":\"8080\"}}\n"
 	    "]\n");
 	free(out);
 	ck_assert_int_eq(targets_format(NULL, 0, &out, &len), 0);
@@ -49,12 +49,53 @@ END_TEST
 
 START_TEST(escapes_whatever_it_is_given)
 {
-	const struct target v[] = { { 1, 1, "a\"b\\c/d\n", NULL } };
+	const struct target v[] = { { 1, 1, "a\"b\\c/d\n", NULL, NULL } };
 	char *out;
 	size_t len;
 
 	ck_assert_int_eq(targets_format(v, 1, &out, &len), 0);
 	ck_assert_ptr_nonnull(strstr(out, "\"a\\\"b\\\\c/d\\n:1\""));
+	free(out);
+}
+END_TEST
+
+/* Port names and extra labels: every group's labels in strcmp order, values escaped. */
+START_TEST(labels_sorted_by_name)
+{
+	const struct target v[] = {
+		{ 0x0a000001u, 8080, NULL, NULL, "livesegmenter" },
+		{ 0x0a000002u, 9090, "b.example", NULL, NULL },
+	};
+	const struct target_label extra[] = {
+		{ "site", "ams1" }, { "Zone", "ost \"a\"\n\xc3\xa9" }, { "env", "prod" }, { "_x", "1" },
+	};
+	char *out, *again;
+	size_t len, len2;
+
+	ck_assert_int_eq(targets_format_labels(v, 2, extra, 4, &out, &len), 0);
+	ck_assert_str_eq(out, "[\n"
+	    "{\"targets\":[\"10.0.0.1:8080\"],\"labels\":{\"Zone\":\"ost \\\"a\\\"\\n\xc3\xa9\","
+	    "\"__meta_sd_hostname\":\"10.0.0.1\",\"__meta_sd_ip\":\"10.0.0.1\","
+	    "\"__meta_sd_port\":\"8080\",\"__meta_sd_port_name\":\"livesegmenter\","
+	    "\"_x\":\"1\",\"env\":\"prod\",\"site\":\"ams1\"}},\n"
+	    "{\"targets\":[\"b.example:9090\"],\"labels\":{\"Zone\":\"ost \\\"a\\\"\\n\xc3\xa9\","
+	    "\"__meta_sd_hostname\":\"b.example\",\"__meta_sd_ip\":\"10.0.0.2\","
+	    "\"__meta_sd_port\":\"9090\",\"_x\":\"1\",\"env\":\"prod\",\"site\":\"ams1\"}}\n"
+	    "]\n");
+	ck_assert_uint_eq(len, strlen(out));
+	/* the extra labels' order does not change a byte */
+	ck_assert_int_eq(targets_format_labels(v, 2, (const struct target_label[]){ extra[3],
+	    extra[2], extra[1], extra[0] }, 4, &again, &len2), 0);
+	ck_assert_uint_eq(len2, len);
+	ck_assert_mem_eq(again, out, len);
+	free(again);
+	free(out);
+	/* without names or labels: targets_format's bytes */
+	ck_assert_int_eq(targets_format_labels(v + 1, 1, NULL, 0, &out, &len), 0);
+	ck_assert_int_eq(targets_format(v + 1, 1, &again, &len2), 0);
+	ck_assert_uint_eq(len2, len);
+	ck_assert_mem_eq(again, out, len);
+	free(again);
 	free(out);
 }
 END_TEST
@@ -131,6 +172,7 @@ add_tests(void)
 {
 	ADD(golden_bytes);
 	ADD(escapes_whatever_it_is_given);
+	ADD(labels_sorted_by_name);
 	ADD(atomic_replace);
 	ADD(failure_keeps_the_old_file);
 }

@@ -43,8 +43,8 @@ file_of(const struct target *t, size_t n, size_t *len)
 START_TEST(reads_back_what_sd_scan_writes)
 {
 	const struct target t[] = {
-		{ 0x0a000002u, 8080, "b.example", "2026-12-01T07:00:00Z" },
-		{ 0x0a000001u, 9100, NULL, "2026-12-01T08:00:00Z" },
+		{ 0x0a000002u, 8080, "b.example", "2026-12-01T07:00:00Z", NULL },
+		{ 0x0a000001u, 9100, NULL, "2026-12-01T08:00:00Z", NULL },
 	};
 	struct grace_entry *e;
 	size_t len, n;

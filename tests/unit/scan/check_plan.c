@@ -1,6 +1,7 @@
 /*
  * check_plan.c: the dry-run plan: the best-case duration for rate- and in-flight-bound
- * scans, and the printed networks (merged, masked), ports (as ranges) and files.
+ * scans, and the printed networks (merged, masked), host names (what each gave), ports (as
+ * ranges, with their names), labels and files.
  */
 #include <check.h>
 #include <stdio.h>
@@ -29,7 +30,7 @@ build(struct scan_config *c, struct options *o, int argc, const char *argv[])
 	char err[512];
 
 	ck_assert_int_eq(options_load(o, OPTION_SCAN, argc, argv, err, sizeof(err)), OPTIONS_OK);
-	ck_assert_msg(scan_config_build(c, o, NULL, NULL, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(scan_config_build(c, o, NULL, NULL, NULL, err, sizeof(err)) == 0, "%s", err);
 }
 
 START_TEST(printed)
@@ -83,10 +84,59 @@ START_TEST(limit_is_the_interval_when_set)
 }
 END_TEST
 
+/* gw.example: 10.9.0.2 and 10.9.0.1; every other name fails */
+static int
+fake_lookup(const char *name, uint32_t **v4, size_t *n4, size_t *v6, char *err, size_t errlen)
+{
+	*v4 = NULL;
+	*n4 = *v6 = 0;
+	if (strcmp(name, "gw.example") != 0) {
+		snprintf(err, errlen, "no such host");
+		return -1;
+	}
+	*v4 = calloc(2, sizeof(**v4));
+	(*v4)[0] = 0x0a090002u;
+	(*v4)[1] = 0x0a090001u;
+	*n4 = 2;
+	return 0;
+}
+
+START_TEST(printed_names_and_labels)
+{
+	const char *argv[] = { "sd-scan", "-networks", "10.0.0.0/30,GW.example,nope.example",
+	    "-ports", "9100=node,8080=web,9090", "-labels", "site=ams1,q=a\"b\n", "-output",
+	    "/srv/t.json", NULL };
+	struct options o;
+	struct scan_config c;
+	struct scan_plan p;
+	char *buf = NULL, err[512];
+	size_t len = 0;
+	FILE *fp;
+
+	ck_assert_int_eq(options_load(&o, OPTION_SCAN, 9, argv, err, sizeof(err)), OPTIONS_OK);
+	ck_assert_msg(scan_config_build(&c, &o, fake_lookup, NULL, NULL, err, sizeof(err)) == 0,
+	    "%s", err);
+	plan_build(&c, &p);
+	ck_assert_uint_eq(p.addresses, 4);
+	fp = open_memstream(&buf, &len);
+	plan_print(fp, &c, &p);
+	fclose(fp);
+	ck_assert_ptr_nonnull(strstr(buf, "host names: 2, resolved now (each run resolves them "
+	    "again)\n  gw.example: 10.9.0.1, 10.9.0.2\n  nope.example: does not resolve (no such "
+	    "host)\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "ports: 3: 8080,9090,9100; named: 8080=web 9100=node\n"
+	    "labels on every target: site=\"ams1\" q=\"a\\\"b\\x0a\"\nprobes: 12 "));
+	free(buf);
+	scan_config_fini(&c);
+	options_fini(&o);
+}
+END_TEST
+
 static void
 add_tests(void)
 {
 	ADD(estimate);
 	ADD(printed);
+	ADD(printed_names_and_labels);
 	ADD(limit_is_the_interval_when_set);
 }

@@ -23,7 +23,7 @@ build(struct scan_config *c, const char *output, char *err, size_t errlen)
 	unsetenv("SCANNER_DNS_CACHE");
 	unsetenv("SCANNER_NETWORKS");
 	if (options_load(&o, OPTION_SCAN, 5, argv, err, errlen) == OPTIONS_OK)
-		rc = scan_config_build(c, &o, NULL, NULL, err, errlen);
+		rc = scan_config_build(c, &o, NULL, NULL, NULL, err, errlen);
 	options_fini(&o);
 	return rc;
 }

@@ -68,9 +68,9 @@ body(const struct targetset *ts, const char *qs)
 START_TEST(sd_scan_file_served_byte_for_byte)
 {
 	struct target t[] = {
-		{ 0x0a000001, 8080, "a.example", NULL },
-		{ 0x0a000001, 9100, "a.example", NULL },
-		{ 0x0a000002, 9100, NULL, NULL },
+		{ 0x0a000001, 8080, "a.example", NULL, NULL },
+		{ 0x0a000001, 9100, "a.example", NULL, NULL },
+		{ 0x0a000002, 9100, NULL, NULL, NULL },
 	};
 	struct targetset *ts;
 	char *json;
@@ -98,6 +98,30 @@ START_TEST(sd_scan_file_served_byte_for_byte)
 	ts = parse_ok(json);
 	BODY_EQ(ts, "", "[]\n");
 	BODY_EQ(ts, "port=9100", "[]\n");
+	targetset_free(ts);
+	free(json);
+}
+END_TEST
+
+/* Port names and static labels (issue 17) survive sd-serve's parse and render as written. */
+START_TEST(labeled_file_served_byte_for_byte)
+{
+	const struct target t[] = {
+		{ 0x0a000001, 8080, "a.example", NULL, NULL },
+		{ 0x0a000002, 9100, NULL, NULL, "node" },
+	};
+	const struct target_label extra[] = { { "site", "ams1" }, { "Env", "pr\"od \xc3\xa9" } };
+	struct targetset *ts;
+	char *json;
+	size_t len;
+
+	ck_assert_int_eq(targets_format_labels(t, 2, extra, 2, &json, &len), 0);
+	ts = parse_ok(json);
+	BODY_EQ(ts, "", json);
+	BODY_EQ(ts, "port=9100",
+	    "[\n{\"targets\":[\"10.0.0.2:9100\"],\"labels\":{\"Env\":\"pr\\\"od \xc3\xa9\","
+	    "\"__meta_sd_hostname\":\"10.0.0.2\",\"__meta_sd_ip\":\"10.0.0.2\","
+	    "\"__meta_sd_port\":\"9100\",\"__meta_sd_port_name\":\"node\",\"site\":\"ams1\"}}\n]\n");
 	targetset_free(ts);
 	free(json);
 }
@@ -371,6 +395,7 @@ static void
 add_tests(void)
 {
 	ADD(sd_scan_file_served_byte_for_byte);
+	ADD(labeled_file_served_byte_for_byte);
 	ADD(hand_written_groups);
 	ADD(ports_with_counts_and_examples);
 	ADD(unsorted_file_filters_like_a_sorted_one);

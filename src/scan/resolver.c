@@ -305,8 +305,9 @@ wait_answers(struct rdns_resolver *r, double timeout, char *why, size_t whylen)
 		return 0;
 	bits = ares_getsock(rs->channel, socks, ARES_GETSOCK_MAXNUM);
 	for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-		short ev = (short)((ARES_GETSOCK_READABLE(bits, i) ? POLLIN : 0) |
-		    (ARES_GETSOCK_WRITABLE(bits, i) ? POLLOUT : 0));
+		/* c-ares' ARES_GETSOCK_WRITABLE shifts a signed 1 into bit 31 (undefined) */
+		short ev = (short)(((unsigned)bits & (1u << i) ? POLLIN : 0) |
+		    ((unsigned)bits & (1u << (i + ARES_GETSOCK_MAXNUM)) ? POLLOUT : 0));
 
 		if (ev == 0)
 			continue;

@@ -16,9 +16,11 @@ command -v dpkg-deb >/dev/null || fail "dpkg-deb is missing"
 command -v systemd-sysusers >/dev/null || fail "systemd-sysusers is not installed: run make deps"
 ns_create
 cd "$TOP" || fail "cd $TOP"
-# the plain build in bin/, also under make check-asan (whose variables would reach this make)
+# the plain build in bin/, also under make check-asan (whose command-line variables reach this
+# make both in MAKEFLAGS and as environment variables)
 mk() {
-	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory "$@" >>"$TMP/make.log" 2>&1 ||
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BINDIR -u BUILD -u OPT -u EXTRA_CFLAGS \
+	    -u EXTRA_LDFLAGS make --no-print-directory "$@" >>"$TMP/make.log" 2>&1 ||
 		fail "make $*: $(tail -5 "$TMP/make.log")"
 }
 files() { (cd "$1" && find . \( -type f -o -type l \) -printf '%P\n' | sort); }

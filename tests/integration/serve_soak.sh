@@ -116,7 +116,11 @@ assert_eq "sd-serve PIDs (none died)" "$PROCS" "$(serve_pids)"
 swaps=$(cat "$TMP/swaps")
 [ "$swaps" -ge $((DURATION * 9)) ] || fail "only $swaps file swaps"
 
-# flat memory: mean of the first 10 s against the last 10 s, per process
+# flat memory: mean of the first 10 s against the last 10 s, per process (not under ASan,
+# whose quarantine keeps up to 256 MB of freed memory resident by design)
+if [ -n "${SD_SANITIZE:-}" ]; then
+	skip_part "flat memory: a $SD_SANITIZE build's allocator holds freed memory (make check measures it)"
+else
 python3 - "$TMP/rss.log" "$DURATION" <<'PY' || fail "resident memory grew: $(cat "$TMP/rss.log" | tr '\n' ' ' | head -c 3000)"
 import sys
 rows = [l.split() for l in open(sys.argv[1]) if len(l.split()) == 3]
@@ -133,4 +137,5 @@ for pid in sorted({r[1] for r in rows}):
     ok &= abs(change) <= 10
 sys.exit(0 if ok else 1)
 PY
+fi
 log "ok: $requests requests in ${took}s ($checked checked), 0 errors, $swaps swaps; $line"

@@ -326,7 +326,7 @@ next_probe(struct worker *w, double now, unsigned room, uint64_t *index, unsigne
 		w->chunk_next = start;
 		w->chunk_end = start + n < g->total ? start + n : g->total;
 	}
-	*index = w->chunk_next++;
+	*index = probegen_index(g, w->chunk_next++);	/* the order and the shard */
 	*tries = 0;
 	return 1;
 }

@@ -256,6 +256,7 @@ scan_run(const struct scan_config *c, const volatile sig_atomic_t *stop,
 		log_info("removed %d temp file(s) of %s left by dead runs", swept, c->output);
 
 	probegen_init(&gen, &c->hosts, &c->ports);
+	probegen_arrange(&gen, c->order_random, c->seed, c->shard, c->shards);
 	r->inflight = size_inflight(c);
 	r->workers = c->workers < r->inflight ? c->workers : r->inflight;
 	pc = (struct prober_config){ .gen = &gen, .workers = r->workers, .inflight = r->inflight,
@@ -267,7 +268,16 @@ scan_run(const struct scan_config *c, const volatile sig_atomic_t *stop,
 	log_info("scanning %llu address%s x %zu port%s = %llu probes: %u workers, %u in flight, "
 	    "rate %s, timeout %gs", (unsigned long long)c->hosts.total,
 	    c->hosts.total == 1 ? "" : "es", c->ports.n, c->ports.n == 1 ? "" : "s",
-	    (unsigned long long)gen.total, r->workers, r->inflight, rate, c->timeout);
+	    (unsigned long long)gen.space, r->workers, r->inflight, rate, c->timeout);
+	{
+		char order[64] = "sequential";
+
+		if (c->order_random)
+			snprintf(order, sizeof(order), "random, seed %llu",
+			    (unsigned long long)c->seed);
+		log_info("order %s; shard %u/%u sends %llu of them", order, c->shard, c->shards,
+		    (unsigned long long)gen.total);
+	}
 
 	r->status = SCAN_FAILED;
 	if (c->progress) {

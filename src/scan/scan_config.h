@@ -8,12 +8,18 @@
 #include <stddef.h>
 
 #include "cidr.h"
+#include "exclude.h"
 #include "log.h"
 #include "options.h"
 #include "portlist.h"
 
 struct scan_config {
-	struct addrset	 hosts;
+	struct addrset	 hosts;		/* after exclusions */
+	struct exclusions excludes;	/* each with what it removed */
+	int		 order_random;	/* -order random */
+	uint64_t	 seed;		/* -seed, or probegen_default_seed */
+	int		 seed_given;
+	unsigned	 shard, shards;	/* -shard I/N, 1-based */
 	struct portlist	 ports;
 	double		 interval;	/* seconds */
 	double		 timeout;	/* seconds */

@@ -54,7 +54,7 @@ START_TEST(printed)
 	fp = open_memstream(&buf, &len);
 	plan_print(fp, &c, &p);
 	fclose(fp);
-	ck_assert_ptr_nonnull(strstr(buf, "networks: 2 ranges after masking and merging"));
+	ck_assert_ptr_nonnull(strstr(buf, "networks: 2 ranges after masking, merging and exclusions"));
 	ck_assert_ptr_nonnull(strstr(buf, "  10.0.0.1 - 10.0.1.254  510 addresses\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "  192.168.1.7 - 192.168.1.7  1 address\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "ports: 4: 8080,9100-9102\n"));

@@ -66,8 +66,8 @@ add_item(struct exclusions *ex, const char *item, unsigned line, const char *whe
 	return 0;
 }
 
-int
-exclude_parse_list(struct exclusions *ex, const char *list, cidr_warn_fn warn, void *warn_ctx,
+static int
+parse_list(struct exclusions *ex, const char *list, cidr_warn_fn warn, void *warn_ctx,
     char *err, size_t errlen)
 {
 	const char *p = list;
@@ -106,13 +106,25 @@ exclude_parse_list(struct exclusions *ex, const char *list, cidr_warn_fn warn, v
 }
 
 int
-exclude_parse_text(struct exclusions *ex, const char *text, size_t len, const char *name,
+exclude_parse_list(struct exclusions *ex, const char *list, cidr_warn_fn warn, void *warn_ctx,
+    char *err, size_t errlen)
+{
+	size_t n = ex->n, from_list = ex->from_list;
+
+	if (parse_list(ex, list, warn, warn_ctx, err, errlen) == 0)
+		return 0;
+	ex->n = n;	/* all or nothing */
+	ex->from_list = from_list;
+	return -1;
+}
+
+static int
+parse_text(struct exclusions *ex, const char *text, size_t len, const char *name,
     cidr_warn_fn warn, void *warn_ctx, char *err, size_t errlen)
 {
 	const char *p = text, *end = text + len;
 	unsigned line = 0;
 
-	ex->file = name;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *eol = nl ? nl : end, *hash = memchr(p, '#', (size_t)(eol - p));
@@ -147,6 +159,19 @@ exclude_parse_text(struct exclusions *ex, const char *text, size_t len, const ch
 			return -1;
 	}
 	return 0;
+}
+
+int
+exclude_parse_text(struct exclusions *ex, const char *text, size_t len, const char *name,
+    cidr_warn_fn warn, void *warn_ctx, char *err, size_t errlen)
+{
+	size_t n = ex->n;
+
+	ex->file = name;
+	if (parse_text(ex, text, len, name, warn, warn_ctx, err, errlen) == 0)
+		return 0;
+	ex->n = n;	/* all or nothing */
+	return -1;
 }
 
 int

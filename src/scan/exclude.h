@@ -36,7 +36,7 @@ struct exclusions {
 /*
  * Append the comma-separated networks or addresses of list (blanks around items allowed;
  * "" adds none). warn (may be NULL) hears each masked base. 0, or -1 with err naming the
- * bad item; ex then holds what came before.
+ * bad item; ex is then as it was.
  */
 int	exclude_parse_list(struct exclusions *ex, const char *list, cidr_warn_fn warn,
 	    void *warn_ctx, char *err, size_t errlen);
@@ -44,7 +44,7 @@ int	exclude_parse_list(struct exclusions *ex, const char *list, cidr_warn_fn war
  * Append the exclusions of a file's text (len bytes, not NUL-terminated): one network or
  * address per line, blank lines and '#' comments (whole line or after the item) ignored,
  * CRLF accepted. name (borrowed, kept in ex->file) is for messages. 0, or -1 with err
- * naming name:line.
+ * naming name:line; ex then holds none of the text's items.
  */
 int	exclude_parse_text(struct exclusions *ex, const char *text, size_t len, const char *name,
 	    cidr_warn_fn warn, void *warn_ctx, char *err, size_t errlen);

@@ -82,9 +82,63 @@ START_TEST(limit_is_the_interval_when_set)
 }
 END_TEST
 
+/* The plan of a shard: what the exclusions removed, the order, the share, the first probes. */
+START_TEST(printed_exclusions_order_shard)
+{
+	const char *argv[] = { "sd-scan", "-networks", "10.0.0.0/29", "-ports", "9100,9101",
+	    "-exclude", "10.0.0.2,10.9.0.0/24", "-order", "sequential", "-shard", "2/3",
+	    "-output", "/srv/t.json", NULL };
+	const char *seeded[] = { "sd-scan", "-networks", "10.0.0.0/29", "-seed", "42", NULL };
+	struct options o;
+	struct scan_config c;
+	struct scan_plan p;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	build(&c, &o, 13, argv);
+	plan_build(&c, &p);
+	ck_assert_uint_eq(p.addresses, 5);	/* .1-.6 less .2 */
+	ck_assert_uint_eq(p.space, 10);
+	ck_assert_uint_eq(p.probes, 3);		/* positions 2, 5, 8 of 10 */
+	fp = open_memstream(&buf, &len);
+	plan_print(fp, &c, &p);
+	fclose(fp);
+	ck_assert_ptr_nonnull(strstr(buf, "exclusions: 2 (2 from -exclude, 0 from -exclude-file) "
+	    "remove 1 of 6 addresses\n  10.0.0.2 (-exclude) removes 1\n  10.9.0.0/24 (-exclude) "
+	    "removes 0\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "networks: 2 ranges after masking, merging and "
+	    "exclusions"));
+	ck_assert_ptr_nonnull(strstr(buf, "probes: 10 (5 addresses x 2 ports)\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "order: sequential (port by port, addresses ascending)\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "shard: 2/3: 3 of 10 probes (positions 2, 5, 8, ... of "
+	    "the order, counting from 1)\n"));
+	/* sequential: 9100 on .1 .3 .4 .5 .6, then 9101; shard 2 takes every third from the 2nd */
+	ck_assert_ptr_nonnull(strstr(buf, "first probes: 10.0.0.3:9100 10.0.0.6:9100 "
+	    "10.0.0.4:9101\n"));
+	free(buf);
+	scan_config_fini(&c);
+	options_fini(&o);
+
+	build(&c, &o, 5, seeded);
+	plan_build(&c, &p);
+	buf = NULL;
+	fp = open_memstream(&buf, &len);
+	plan_print(fp, &c, &p);
+	fclose(fp);
+	ck_assert_ptr_nonnull(strstr(buf, "exclusions: none\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "order: random, seed 42 (-seed)\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "shard: 1/1: 30 of 30 probes\nfirst probes: "));
+	free(buf);
+	scan_config_fini(&c);
+	options_fini(&o);
+}
+END_TEST
+
 static void
 add_tests(TCase *tc)
 {
+	tcase_add_test(tc, printed_exclusions_order_shard);
 	tcase_add_test(tc, estimate);
 	tcase_add_test(tc, printed);
 	tcase_add_test(tc, limit_is_the_interval_when_set);

@@ -5,11 +5,12 @@
 # order with a 10,000-line exclude file, and two shards of it; the rate-limited benchmark
 # (scan.sh's 1: wall <= 1.05 x N/R + T) in both orders; peak RSS for a /16 and a /12 with the
 # 10,000-line exclude file. Every run is checked against the listeners. Runnable alone
-# (after make bin/bench/sd-scan) or from bench/run.sh (make bench).
+# (after make bin/bench/sd-scan bin/bench/order_map) or from bench/run.sh (make bench).
 . "$(dirname "$0")/lib.sh"
 
 SCAN=$BENCH_BIN/sd-scan
-[ -x "$SCAN" ] || fail "$SCAN is missing: run make bin/bench/sd-scan"
+MAP=$BENCH_BIN/order_map
+for f in "$SCAN" "$MAP"; do [ -x "$f" ] || fail "$f is missing: run make $f"; done
 [ -x /usr/bin/time ] || fail "/usr/bin/time (Debian package time) is not installed: run make deps"
 
 # The lab (as scan.sh's): 127.x addresses on lo; closed ports answer RST at once.
@@ -177,6 +178,15 @@ for k in "rnd $B2A_N random order (default)" \
 	    "x sequential **$(calc "$r / $seq_r")** (best $(calc "$b / $seq_b"); CPU $(calc "$c / $seq_c"))" \
 	    ">= 0.95" "$(verdict "$r / $seq_r >= 0.95")" "$(exact "$key")"
 done
+# the mapping alone (no socket): what the order and the exclusions add to each probe's CPU
+"$MAP" "$TMP/excludes" >"$TMP/map.out" 2>&1 || failed_run "order_map: $(cat "$TMP/map.out")"
+record_cmd "bin/bench/order_map \$TMP/excludes"
+read -r _ m_seq _ m_rnd _ m_excl _ m_shard _ <"$TMP/map.out"
+worst=$(awk -v a="$m_rnd" -v b="$m_excl" -v c="$m_shard" 'BEGIN { m = a; if (b > m) m = b; if (c > m) m = c; print m }')
+row "2a" "position -> (address, port) alone (bench/order_map.c, /16 x 2, $(sed 's/.*; \([0-9]*\) ranges.*/\1/' "$TMP/map.out") ranges after the exclude file)" \
+    "sequential $m_seq, random $m_rnd, + exclusions $m_excl, + 2 shards $m_shard ns/probe" \
+    "at most +$(calc "$worst - $m_seq") ns = **$(calc "($worst - $m_seq) / 10 / $seq_c")%** of sequential's CPU per probe" \
+    "<= 5%" "$(verdict "($worst - $m_seq) / 1000 / $seq_c <= 0.05")" ""
 
 # 1. at the rate limit, both orders: wall / (N/R + T)
 RATE=5000

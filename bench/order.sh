@@ -13,30 +13,17 @@ MAP=$BENCH_BIN/order_map
 for f in "$SCAN" "$MAP"; do [ -x "$f" ] || fail "$f is missing: run make $f"; done
 [ -x /usr/bin/time ] || fail "/usr/bin/time (Debian package time) is not installed: run make deps"
 
-# The lab (as scan.sh's): 127.x addresses on lo; closed ports answer RST at once.
-#   b1   127.1.0.0/20 x 7000-7004: upper /21 silent
-#   b2a  127.3.0.0/16 x 7000,7001: closed but for a few open
-#   b3   127.5.0.0/16 and 127.16.0.0/12 x 7000: closed but for a few open
-# excludes: 10,000 lines, 5,000 single addresses in each of 127.3.0.0/16 and 127.16.0.0/12
-# (none a listener), so the merged set has thousands of ranges, and comments.
+# The lab: bench/lab.py's (scan.sh's). The exclude file: 10,000 lines, 5,000 single addresses
+# in each of 127.3.0.0/16 and 127.16.0.0/12 (none a listener), so the merged set has
+# thousands of ranges, and comments.
 lab_create
+python3 "$TOP/bench/lab.py" "$TMP" || fail "bench/lab.py"
 python3 - "$TMP" <<'PY'
 import ipaddress, random, sys
 tmp = sys.argv[1]
-def net(cidr):
-    return [str(a) for a in ipaddress.ip_network(cidr)]
-def pairs(addrs, every, ports):
-    return ["%s:%d" % (a, ports[(k // every) % len(ports)])
-            for k, a in enumerate(addrs) if k % every == 1]
-truth = {
-    "b1": pairs(net("127.1.0.0/21"), 20, [7000, 7001, 7002, 7003, 7004]),
-    "b2a": pairs(net("127.3.0.0/16"), 4096, [7000, 7001]),
-    "b3s": pairs(net("127.5.0.0/16"), 16384, [7000]),
-    "b3l": pairs(net("127.16.0.0/12"), 262144, [7000]),
-}
-listening = {p.split(":")[0] for v in truth.values() for p in v}
+listening = {line.split(":")[0] for line in open("%s/listen.all" % tmp).read().split()}
 rnd = random.Random(17)
-lines, excluded = ["# bench/order.sh: 10,000 exclusions"], {}
+lines = ["# bench/order.sh: 10,000 exclusions"]
 for cidr in ("127.3.0.0/16", "127.16.0.0/12"):
     n = ipaddress.ip_network(cidr)
     picked = set()
@@ -44,70 +31,26 @@ for cidr in ("127.3.0.0/16", "127.16.0.0/12"):
         a = str(n[rnd.randrange(1, n.num_addresses - 1)])
         if a not in listening:
             picked.add(a)
-    excluded[cidr] = len(picked)
     lines += ["%s # %d" % (a, k) for k, a in enumerate(sorted(picked))]
-open("%s/excludes" % tmp, "w").write("\n".join(lines[:1] + lines[1:10001]) + "\n")
-everything = []
-for name, p in truth.items():
-    open("%s/%s.truth" % (tmp, name), "w").write("".join(x + "\n" for x in p))
-    everything += p
-open("%s/listen.all" % tmp, "w").write("\n".join(everything) + "\n")
+open("%s/excludes" % tmp, "w").write("\n".join(lines) + "\n")
 PY
 [ "$(grep -vc '^#' "$TMP/excludes")" = 10000 ] || fail "the exclude file has not 10,000 lines"
 ns_drop 127.1.8.0/21
 listen "@$TMP/listen.all"
 rm -f "$BENCH_OUT/$PART.cmds"
 
-# measure_cpu OUT CMD...: bench/lib.sh's measure, plus CPU (user + system seconds) in CPU:
-# on a shared machine the wall time of a run varies with other work, its CPU time much less.
-measure_cpu() {
-	local out=$1 rc u s
-	shift
-	ns_exec /usr/bin/time -f '%e %M %U %S' -o "$out.time" \
-		timeout -s INT "$BENCH_CMD_TIMEOUT" "$@" >"$out.log" 2>&1
-	rc=$?
-	read -r WALL RSS u s <"$out.time" || { WALL=0; RSS=0; u=0; s=0; }
-	CPU=$(calc "$u + $s")
-	return "$rc"
-}
-
-# one_run KEY TRUTH CMD...: one measured sd-scan run; @OUT@ in CMD is this run's targets file
-# (several runs of one KEY, as shards, add their walls: KEY.wall gets their sum once the
-# last of the group ran; see shards below). Appends wall, RSS and exactness to $TMP/KEY.*.
-one_run() {
-	local key=$1 truth=$2 i out args=() a ex rc
-	shift 2
-	i=$(($(cat "$TMP/$key.wall" 2>/dev/null | wc -l) + 1))
-	out="$TMP/$key.$i"
-	for a in "$@"; do args+=("${a//@OUT@/$out.out}"); done
-	[ "$i" = 1 ] && record_cmd "${args[*]//$TMP/\$TMP}"
-	measure_cpu "$out" "${args[@]}"
-	rc=$?
-	ex=$(python3 "$TOP/bench/exact.py" "$truth" targets "$out.out")
-	if [ "$rc" -ne 0 ] || ! grep -q '^recall 1 precision 1 ' <<<"$ex"; then
-		failed_run "$key run $i: exit $rc, $ex (log: $out.log)"
-		echo 0 >>"$TMP/$key.exact"
-	else
-		echo 1 >>"$TMP/$key.exact"
-	fi
-	echo "$WALL" >>"$TMP/$key.wall"
-	echo "$RSS" >>"$TMP/$key.rss"
-	echo "$CPU" >>"$TMP/$key.cpu"
-	log "$key run $i: ${WALL}s, ${CPU}s CPU, ${RSS} KB, $ex"
-}
-
-# shards KEY N CMD...: the N shards of one scan one after the other (as N hosts would run
-# them at once); their union is checked against the truth, and KEY.wall gets their sum.
+# shards KEY TRUTH N CMD...: the N shards of one scan one after the other (as N hosts would
+# run them at once); their union is checked against TRUTH, KEY.wall and .cpu get their sums.
 shards() {
-	local key=$1 n=$2 i=0 s a args total=0 cpu=0 ex rc=0
-	shift 2
+	local key=$1 truth=$2 n=$3 i=0 s a args total=0 cpu=0 ex rc=0
+	shift 3
 	i=$(($(cat "$TMP/$key.wall" 2>/dev/null | wc -l) + 1))
 	: >"$TMP/$key.$i.union"
 	for s in $(seq "$n"); do
 		args=()
 		for a in "$@"; do args+=("${a//@OUT@/$TMP/$key.$i.$s.out}"); done
 		[ "$i" = 1 ] && record_cmd "${args[*]//$TMP/\$TMP} -shard $s/$n"
-		measure_cpu "$TMP/$key.$i.$s" "${args[@]}" -shard "$s/$n" || rc=$?
+		measure "$TMP/$key.$i.$s" "${args[@]}" -shard "$s/$n" || rc=$?
 		total=$(calc "$total + $WALL")
 		cpu=$(calc "$cpu + $CPU")
 		python3 -c 'import json, sys
@@ -116,7 +59,7 @@ for g in json.load(open(sys.argv[1])):
 			"$TMP/$key.$i.$s.out" >>"$TMP/$key.$i.union" 2>/dev/null || rc=1
 	done
 	if [ "$rc" = 0 ] && [ "$(sort "$TMP/$key.$i.union" | uniq -d | wc -l)" = 0 ] &&
-	    [ "$(sort "$TMP/$key.$i.union")" = "$(sort "$truth_of_shards")" ]; then
+	    [ "$(sort "$TMP/$key.$i.union")" = "$(sort "$truth")" ]; then
 		ex="union of $n shards exact, disjoint"
 		echo 1 >>"$TMP/$key.exact"
 	else
@@ -129,32 +72,19 @@ for g in json.load(open(sys.argv[1])):
 	log "$key run $i: ${total}s, ${cpu}s CPU for $n shards, $ex"
 }
 
-med()   { median <"$TMP/$1.$2"; }
-best()  { sort -g "$TMP/$1.$2" | head -1; }
-exact() { local n ok; n=$(wc -l <"$TMP/$1.exact"); ok=$(grep -c '^1$' "$TMP/$1.exact")
-	  [ "$n" = "$ok" ] && echo "exact $ok/$n" || echo "**LOST TARGETS $((n - ok))/$n**"; }
-verdict() { awk "BEGIN { exit !($1) }" && echo met || echo "**missed**"; }
-sdscan() {
-	echo "$SCAN" -skip-broadcast=false -no-dns -shrink-limit 0 -output @OUT@ \
-		-metrics-file @OUT@.prom "$@"
-}
-rate() { awk "BEGIN { printf \"%.0f\", $1 / $2 }"; }
-ROWS=()
-row() { local IFS='|'; ROWS+=("| $* |"); }
-
 # 2a. unlimited, closed: the orders, exclusions and shards, alternating within each round
 B2A_N=$((65536 * 2))
 B2A_XN=$(((65536 - 5000) * 2))	# the exclude file removes 5,000 addresses of the /16
 RUNS=$((BENCH_RUNS > 7 ? BENCH_RUNS : 7))	# cheap and the noisiest: more rounds
-truth_of_shards=$TMP/b2a.truth
 B2A=(-networks 127.3.0.0/16 -ports 7000,7001 -rate-limit 0 -timeout 1s)
 variant() {
 	# shellcheck disable=SC2046
 	case $1 in
-	seq)	one_run seq "$TMP/b2a.truth" $(sdscan "${B2A[@]}" -order sequential);;
-	rnd)	one_run rnd "$TMP/b2a.truth" $(sdscan "${B2A[@]}");;
-	excl)	one_run excl "$TMP/b2a.truth" $(sdscan "${B2A[@]}" -exclude-file "$TMP/excludes");;
-	shard2)	shards shard2 2 $(sdscan "${B2A[@]}" -exclude-file "$TMP/excludes");;
+	seq)	one_run seq "$TMP/b2a.truth" targets $(sdscan "${B2A[@]}" -order sequential);;
+	rnd)	one_run rnd "$TMP/b2a.truth" targets $(sdscan "${B2A[@]}");;
+	excl)	one_run excl "$TMP/b2a.truth" targets $(sdscan "${B2A[@]}" \
+			-exclude-file "$TMP/excludes");;
+	shard2)	shards shard2 "$TMP/b2a.truth" 2 $(sdscan "${B2A[@]}" -exclude-file "$TMP/excludes");;
 	esac
 }
 VARIANTS=(seq rnd excl shard2)
@@ -193,10 +123,10 @@ RATE=5000
 B1_N=$((4096 * 5))
 for r in $(seq "$BENCH_RUNS"); do
 	# shellcheck disable=SC2046
-	one_run b1seq "$TMP/b1.truth" $(sdscan -networks 127.1.0.0/20 -ports 7000-7004 \
+	one_run b1seq "$TMP/b1.truth" targets $(sdscan -networks 127.1.0.0/20 -ports 7000-7004 \
 		-rate-limit $RATE -timeout 1s -order sequential)
 	# shellcheck disable=SC2046
-	one_run b1rnd "$TMP/b1.truth" $(sdscan -networks 127.1.0.0/20 -ports 7000-7004 \
+	one_run b1rnd "$TMP/b1.truth" targets $(sdscan -networks 127.1.0.0/20 -ports 7000-7004 \
 		-rate-limit $RATE -timeout 1s)
 done
 bound=$(calc "$B1_N / $RATE + 1")
@@ -211,10 +141,10 @@ done
 # 3. memory with the 10,000-line exclude file: /16 against /12 (1 port, closed, unlimited)
 for r in $(seq "$BENCH_RUNS"); do
 	# shellcheck disable=SC2046
-	one_run b3s "$TMP/b3s.truth" $(sdscan -networks 127.5.0.0/16 -ports 7000 \
+	one_run b3s "$TMP/b3s.truth" targets $(sdscan -networks 127.5.0.0/16 -ports 7000 \
 		-rate-limit 0 -timeout 1s -exclude-file "$TMP/excludes")
 	# shellcheck disable=SC2046
-	one_run b3l "$TMP/b3l.truth" $(sdscan -networks 127.16.0.0/12 -ports 7000 \
+	one_run b3l "$TMP/b3l.truth" targets $(sdscan -networks 127.16.0.0/12 -ports 7000 \
 		-rate-limit 0 -timeout 1s -exclude-file "$TMP/excludes")
 done
 ratio=$(calc "$(med b3l rss) / $(med b3s rss)")

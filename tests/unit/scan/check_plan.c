@@ -31,6 +31,20 @@ build(struct scan_config *c, struct options *o, int argc, const char *argv[])
 	ck_assert_msg(scan_config_build(c, o, NULL, NULL, err, sizeof(err)) == 0, "%s", err);
 }
 
+/* The plan as plan_print writes it (the caller frees). */
+static char *
+plan_text(const struct scan_config *c, const struct scan_plan *p)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(fp);
+	plan_print(fp, c, p);
+	ck_assert_int_eq(fclose(fp), 0);
+	return buf;
+}
+
 START_TEST(printed)
 {
 	const char *argv[] = { "sd-scan", "-networks", "10.0.1.0/24,10.0.0.9/23,192.168.1.7",
@@ -39,9 +53,7 @@ START_TEST(printed)
 	struct options o;
 	struct scan_config c;
 	struct scan_plan p;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp;
+	char *buf;
 
 	build(&c, &o, 15, argv);
 	plan_build(&c, &p);
@@ -51,9 +63,7 @@ START_TEST(printed)
 	ck_assert_uint_eq(p.workers, 4);
 	ck_assert_double_eq_tol(p.seconds, 2044 / 100.0 + 2, 1e-9);
 	ck_assert_double_eq_tol(plan_limit(&c, &o), PLAN_LONG_S, 1e-9);
-	fp = open_memstream(&buf, &len);
-	plan_print(fp, &c, &p);
-	fclose(fp);
+	buf = plan_text(&c, &p);
 	ck_assert_ptr_nonnull(strstr(buf, "networks: 2 ranges after masking, merging and exclusions"));
 	ck_assert_ptr_nonnull(strstr(buf, "  10.0.0.1 - 10.0.1.254  510 addresses\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "  192.168.1.7 - 192.168.1.7  1 address\n"));
@@ -92,18 +102,14 @@ START_TEST(printed_exclusions_order_shard)
 	struct options o;
 	struct scan_config c;
 	struct scan_plan p;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp;
+	char *buf;
 
 	build(&c, &o, 13, argv);
 	plan_build(&c, &p);
 	ck_assert_uint_eq(p.addresses, 5);	/* .1-.6 less .2 */
 	ck_assert_uint_eq(p.space, 10);
 	ck_assert_uint_eq(p.probes, 3);		/* positions 2, 5, 8 of 10 */
-	fp = open_memstream(&buf, &len);
-	plan_print(fp, &c, &p);
-	fclose(fp);
+	buf = plan_text(&c, &p);
 	ck_assert_ptr_nonnull(strstr(buf, "exclusions: 2 (2 from -exclude, 0 from -exclude-file) "
 	    "remove 1 of 6 addresses\n  10.0.0.2 (-exclude) removes 1\n  10.9.0.0/24 (-exclude) "
 	    "removes 0\n"));
@@ -122,10 +128,7 @@ START_TEST(printed_exclusions_order_shard)
 
 	build(&c, &o, 5, seeded);
 	plan_build(&c, &p);
-	buf = NULL;
-	fp = open_memstream(&buf, &len);
-	plan_print(fp, &c, &p);
-	fclose(fp);
+	buf = plan_text(&c, &p);
 	ck_assert_ptr_nonnull(strstr(buf, "exclusions: none\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "order: random, seed 42 (-seed)\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "shard: 1/1: 30 of 30 probes\nfirst probes: "));

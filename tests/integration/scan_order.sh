@@ -52,6 +52,15 @@ bad "bad -order 'shuffled'" -order shuffled
 bad "bad -seed '-1'" -seed -1
 SCANNER_SHARD=2/1 bad "(from SCANNER_SHARD)"
 log "bad values: one line, exit 2, no SYN, no file"
+# an exclude file without an address warns; a plan says what exclusions remove
+printf '# nothing yet\n\n' > "$TMP/empty-excludes"
+ns_exec "$SDSCAN" -networks 127.40.0.0/24 -exclude 127.40.0.0/25 -exclude-file "$TMP/empty-excludes" \
+	-dry-run -output "$TMP/dry.json" -metrics-file "$TMP/dry.prom" > "$TMP/dry.out" 2> "$TMP/dry.err" ||
+	fail "-dry-run with an empty exclude file exited $?: $(cat "$TMP/dry.err")"
+grep -q "warn: exclude file $TMP/empty-excludes lists no address$" "$TMP/dry.err" ||
+	fail "no warning for an empty exclude file: $(cat "$TMP/dry.err")"
+grep -q '^exclusions: 1 (1 from -exclude, 0 from -exclude-file) remove 127 of 254 addresses$' \
+	"$TMP/dry.out" || fail "-dry-run: $(cat "$TMP/dry.out")"
 
 # 2. exclusions: no SYN to an excluded address, not counted, not published
 count_rule 127.40.0.0/24

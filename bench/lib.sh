@@ -28,14 +28,16 @@ lab_create() {
 }
 
 # measure OUT CMD...: run CMD inside the namespace (bounded by BENCH_CMD_TIMEOUT), output in
-# OUT.log; sets WALL (seconds) and RSS (peak KB) from /usr/bin/time. 0 when CMD exited 0.
+# OUT.log; sets WALL (seconds), RSS (peak KB) and CPU (user + system seconds: on a shared
+# machine the figure least moved by other work) from /usr/bin/time. 0 when CMD exited 0.
 measure() {
-	local out=$1 rc
+	local out=$1 rc u s
 	shift
-	ns_exec /usr/bin/time -f '%e %M' -o "$out.time" \
+	ns_exec /usr/bin/time -f '%e %M %U %S' -o "$out.time" \
 		timeout -s INT "$BENCH_CMD_TIMEOUT" "$@" >"$out.log" 2>&1
 	rc=$?
-	read -r WALL RSS <"$out.time" || { WALL=0; RSS=0; }
+	read -r WALL RSS u s <"$out.time" || { WALL=0; RSS=0; u=0; s=0; }
+	CPU=$(calc "$u + $s")
 	return "$rc"
 }
 
@@ -119,3 +121,49 @@ parse_wrk() {
 	[ "$(tail -1 "$TMP/$2.non2xx")" = 0 ] || failed_run "$2: non-2xx answers ($1)"
 	[ "$(tail -1 "$TMP/$2.errors")" = 0 ] || failed_run "$2: socket errors ($1)"
 }
+# one_run KEY TRUTH FORMAT CMD...: one measured run; @OUT@ in CMD is this run's output file.
+# FORMAT: targets (sd-scan), gnmap (nmap) or floor (connect_floor's open count). Appends the
+# wall time, peak RSS, CPU time and exactness to $TMP/KEY.{wall,rss,cpu,exact}.
+one_run() {
+	local key=$1 truth=$2 fmt=$3 i out args=() a ex rc
+	shift 3
+	i=$(($(cat "$TMP/$key.wall" 2>/dev/null | wc -l) + 1))
+	out="$TMP/$key.$i"
+	for a in "$@"; do args+=("${a//@OUT@/$out.out}"); done
+	[ "$i" = 1 ] && record_cmd "${args[*]//$TMP/\$TMP}"
+	measure "$out" "${args[@]}"
+	rc=$?
+	case $fmt in
+	floor)	local got want
+		got=$(sed -n 's/.* open \([0-9]*\) .*/\1/p' "$out.log")
+		want=$(wc -l <"$truth")
+		[ "$got" = "$want" ] && ex="open count $got = $want" || ex="open count ${got:-?} != $want";;
+	*)	ex=$(python3 "$TOP/bench/exact.py" "$truth" "$fmt" "$out.out");;
+	esac
+	if [ "$rc" -ne 0 ] || ! grep -qE '^(recall 1 precision 1 |open count ([0-9]+) = \2$)' <<<"$ex"; then
+		failed_run "$key run $i: exit $rc, $ex (log: $out.log)"
+		echo 0 >>"$TMP/$key.exact"
+	else
+		echo 1 >>"$TMP/$key.exact"
+	fi
+	echo "$WALL" >>"$TMP/$key.wall"
+	echo "$RSS" >>"$TMP/$key.rss"
+	echo "$CPU" >>"$TMP/$key.cpu"
+	# connects made: probes plus sd-scan's re-probes of timeouts (-retries), for N/R
+	awk '/scan done: / { for (i = 1; i < NF; i++) if ($(i + 1) == "probes,") n += $i }
+	     /re-probes of timeouts/ { for (i = 1; i < NF; i++) if ($(i + 1) == "made,") n += $i }
+	     END { print n + 0 }' "$out.log" >>"$TMP/$key.connects"
+	log "$key run $i: ${WALL}s, ${CPU}s CPU, ${RSS} KB, $ex"
+}
+
+best()  { sort -g "$TMP/$1.$2" | head -1; }	# the smallest
+exact() { local n ok; n=$(wc -l <"$TMP/$1.exact"); ok=$(grep -c '^1$' "$TMP/$1.exact")
+	  [ "$n" = "$ok" ] && echo "exact $ok/$n" || echo "**LOST TARGETS $((n - ok))/$n**"; }
+
+# sd-scan ($SCAN) with the lab's common flags; @OUT@ is the targets file.
+sdscan() {
+	echo "$SCAN" -skip-broadcast=false -no-dns -output @OUT@ -metrics-file @OUT@.prom "$@"
+}
+
+rate() { awk "BEGIN { printf \"%.0f\", $1 / $2 }"; }	# probes/s, whole
+

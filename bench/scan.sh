@@ -14,89 +14,15 @@ for f in "$SCAN" "$FLOOR"; do [ -x "$f" ] || fail "$f is missing: run make bench
 command -v nmap >/dev/null || fail "nmap is not installed: run make deps"
 [ -x /usr/bin/time ] || fail "/usr/bin/time (Debian package time) is not installed: run make deps"
 
-# The lab. Addresses are 127.x (all local on lo inside the namespace): a closed port answers
-# RST at once; DROP makes a host silent; listeners make (address, port) pairs open.
-#   b1   127.1.0.0/20 x 7000-7004: upper /21 silent (so the last probe waits the timeout)
-#   prof 127.2.0.0/24 x 7000,7001: upper /25 silent
-#   b2a  127.3.0.0/16 x 7000,7001: closed but for a few open
-#   b2b  127.4.0.0/21 x 7000-7004: all silent
-#   b3   127.5.0.0/16 and 127.16.0.0/12 x 7000: closed but for a few open
+# The lab: bench/lab.py (its networks, silent ranges and listeners).
 lab_create
-python3 - "$TMP" <<'PY'
-import ipaddress, sys
-tmp = sys.argv[1]
-def net(cidr):
-    return [str(a) for a in ipaddress.ip_network(cidr)]
-def pairs(addrs, every, ports):
-    return ["%s:%d" % (a, ports[(k // every) % len(ports)])
-            for k, a in enumerate(addrs) if k % every == 1]
-truth = {
-    "b1": pairs(net("127.1.0.0/21"), 20, [7000, 7001, 7002, 7003, 7004]),
-    "prof": pairs(net("127.2.0.0/25"), 16, [7000, 7001]),
-    "b2a": pairs(net("127.3.0.0/16"), 4096, [7000, 7001]),
-    "b2b": [],
-    "b3s": pairs(net("127.5.0.0/16"), 16384, [7000]),
-    "b3l": pairs(net("127.16.0.0/12"), 262144, [7000]),
-}
-everything = []
-for name, p in truth.items():
-    open("%s/%s.truth" % (tmp, name), "w").write("".join(x + "\n" for x in p))
-    everything += p
-open("%s/listen.all" % tmp, "w").write("\n".join(everything) + "\n")
-PY
+python3 "$TOP/bench/lab.py" "$TMP" || fail "bench/lab.py"
 ns_drop 127.1.8.0/21
 ns_drop 127.2.0.128/25
 ns_drop 127.4.0.0/21
 listen "@$TMP/listen.all"
 rm -f "$BENCH_OUT/$PART.cmds"
 
-# one_run KEY TRUTH FORMAT CMD...: one measured run; @OUT@ in CMD is this run's output file.
-# Appends the wall time, peak RSS and exactness to $TMP/KEY.{wall,rss,exact}.
-one_run() {
-	local key=$1 truth=$2 fmt=$3 i out args=() a ex rc
-	shift 3
-	i=$(($(cat "$TMP/$key.wall" 2>/dev/null | wc -l) + 1))
-	out="$TMP/$key.$i"
-	for a in "$@"; do args+=("${a//@OUT@/$out.out}"); done
-	[ "$i" = 1 ] && record_cmd "${args[*]//$TMP/\$TMP}"
-	measure "$out" "${args[@]}"
-	rc=$?
-	case $fmt in
-	floor)	local got want
-		got=$(sed -n 's/.* open \([0-9]*\) .*/\1/p' "$out.log")
-		want=$(wc -l <"$truth")
-		[ "$got" = "$want" ] && ex="open count $got = $want" || ex="open count ${got:-?} != $want";;
-	*)	ex=$(python3 "$TOP/bench/exact.py" "$truth" "$fmt" "$out.out");;
-	esac
-	if [ "$rc" -ne 0 ] || ! grep -qE '^(recall 1 precision 1 |open count ([0-9]+) = \2$)' <<<"$ex"; then
-		failed_run "$key run $i: exit $rc, $ex (log: $out.log)"
-		echo 0 >>"$TMP/$key.exact"
-	else
-		echo 1 >>"$TMP/$key.exact"
-	fi
-	echo "$WALL" >>"$TMP/$key.wall"
-	echo "$RSS" >>"$TMP/$key.rss"
-	# connects made: probes plus sd-scan's re-probes of timeouts (-retries), for N/R
-	awk '/scan done: / { for (i = 1; i < NF; i++) if ($(i + 1) == "probes,") n += $i }
-	     /re-probes of timeouts/ { for (i = 1; i < NF; i++) if ($(i + 1) == "made,") n += $i }
-	     END { print n + 0 }' "$out.log" >>"$TMP/$key.connects"
-	log "$key run $i: ${WALL}s, ${RSS} KB, $ex"
-}
-
-med()   { median <"$TMP/$1.$2"; }
-exact() { local n ok; n=$(wc -l <"$TMP/$1.exact"); ok=$(grep -c '^1$' "$TMP/$1.exact")
-	  [ "$n" = "$ok" ] && echo "exact $ok/$n" || echo "**LOST TARGETS $((n - ok))/$n**"; }
-verdict() { awk "BEGIN { exit !($1) }" && echo met || echo "**missed**"; }
-
-# sd-scan with this lab's common flags; @OUT@ is the targets file.
-sdscan() {
-	echo "$SCAN" -skip-broadcast=false -no-dns -output @OUT@ -metrics-file @OUT@.prom "$@"
-}
-
-rate() { awk "BEGIN { printf \"%.0f\", $1 / $2 }"; }	# probes/s, whole
-
-ROWS=()
-row() { local IFS='|'; ROWS+=("| $* |"); }
 
 # 1. At the rate limit: wall / (N/R + T).
 RATE=5000

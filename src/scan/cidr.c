@@ -104,9 +104,8 @@ range_cmp(const void *x, const void *y)
 	return a->first < b->first ? -1 : a->first > b->first;
 }
 
-/* Sort and merge overlapping or adjacent ranges in place; returns the new count. */
-static size_t
-merge_ranges(struct addr_range *r, size_t n)
+size_t
+addr_range_merge(struct addr_range *r, size_t n)
 {
 	size_t out = 0;
 
@@ -206,7 +205,7 @@ addrset_parse(struct addrset *set, const char *list, int skip_broadcast, cidr_wa
 			break;
 		p = comma + 1;
 	}
-	n = merge_ranges(r, n);
+	n = addr_range_merge(r, n);
 	if ((set->before = calloc(n, sizeof(*set->before))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
@@ -255,6 +254,82 @@ addrset_contains(const struct addrset *set, uint32_t addr)
 			hi = mid;
 	}
 	return lo > 0 && addr <= set->ranges[lo - 1].last;
+}
+
+/* Addresses of set below a (a may be 2^32): the rank of a. */
+static uint64_t
+rank_of(const struct addrset *set, uint64_t a)
+{
+	size_t lo = 0, hi = set->n;
+
+	/* the first range that starts at or above a */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (set->ranges[mid].first < a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return 0;
+	/* range lo-1 starts below a: count its part below a */
+	{
+		const struct addr_range *r = &set->ranges[lo - 1];
+		uint64_t end = (uint64_t)r->last + 1 < a ? (uint64_t)r->last + 1 : a;
+
+		return set->before[lo - 1] + (end - r->first);
+	}
+}
+
+uint64_t
+addrset_count_within(const struct addrset *set, uint32_t first, uint32_t last)
+{
+	return rank_of(set, (uint64_t)last + 1) - rank_of(set, first);
+}
+
+int
+addrset_subtract(struct addrset *set, struct addr_range *cut, size_t n)
+{
+	struct addr_range *out;
+	uint64_t *before;
+	size_t nout = 0, j = 0;
+	uint64_t total = 0;
+
+	n = addr_range_merge(cut, n);
+	/* each cut splits at most one range in two */
+	if ((out = calloc(set->n + n + 1, sizeof(*out))) == NULL)
+		return -1;
+	for (size_t i = 0; i < set->n; i++) {
+		uint64_t lo = set->ranges[i].first, hi = set->ranges[i].last;
+
+		while (j < n && cut[j].last < lo)
+			j++;
+		/* cuts are sorted and disjoint: walk those that touch [lo, hi] */
+		for (size_t k = j; k < n && cut[k].first <= hi && lo <= hi; k++) {
+			if (cut[k].first > lo)
+				out[nout++] = (struct addr_range){ (uint32_t)lo,
+				    (uint32_t)(cut[k].first - 1) };
+			lo = (uint64_t)cut[k].last + 1;
+		}
+		if (lo <= hi)
+			out[nout++] = (struct addr_range){ (uint32_t)lo, (uint32_t)hi };
+	}
+	if ((before = calloc(nout ? nout : 1, sizeof(*before))) == NULL) {
+		free(out);
+		return -1;
+	}
+	for (size_t i = 0; i < nout; i++) {
+		before[i] = total;
+		total += (uint64_t)out[i].last - out[i].first + 1;
+	}
+	free(set->ranges);
+	free(set->before);
+	set->ranges = out;
+	set->before = before;
+	set->n = nout;
+	set->total = total;
+	return 0;
 }
 
 void

@@ -49,6 +49,16 @@ int	addrset_parse(struct addrset *set, const char *list, int skip_broadcast,
 int	addrset_contains(const struct addrset *set, uint32_t addr);
 /* The k-th address (0-based, k < total) in ascending order. */
 uint32_t addrset_nth(const struct addrset *set, uint64_t k);
+/* How many addresses of set lie in [first, last] (first <= last): two binary searches. */
+uint64_t addrset_count_within(const struct addrset *set, uint32_t first, uint32_t last);
+/*
+ * Remove from set every address of the n ranges cut (any order, may overlap; cut is
+ * sorted in place). The set keeps its order and merged form; memory is per range, never per
+ * address. 0, or -1 when memory ran out (set is then unchanged).
+ */
+int	addrset_subtract(struct addrset *set, struct addr_range *cut, size_t n);
+/* Sort and merge overlapping or adjacent ranges of r in place; returns the new count. */
+size_t	addr_range_merge(struct addr_range *r, size_t n);
 void	addrset_fini(struct addrset *set);
 
 #endif

@@ -40,6 +40,24 @@ warn_note(void *ctx, const char *msg)
 	log_warn("%s", msg);
 }
 
+/* What each exclusion removed (debug), and all of them together. */
+static void
+log_exclusions(const struct scan_config *conf)
+{
+	const struct exclusions *ex = &conf->excludes;
+	char where[300];
+
+	if (ex->n == 0)
+		return;
+	for (size_t i = 0; i < ex->n; i++)
+		log_debug("exclusion %s (%s) removes %llu address%s", ex->v[i].text,
+		    exclude_where(ex, &ex->v[i], where, sizeof(where)),
+		    (unsigned long long)ex->v[i].removed, ex->v[i].removed == 1 ? "" : "es");
+	log_info("%zu exclusion%s remove %llu of %llu addresses; %llu left to scan", ex->n,
+	    ex->n == 1 ? "" : "s", (unsigned long long)ex->removed,
+	    (unsigned long long)ex->scanned_before, (unsigned long long)conf->hosts.total);
+}
+
 /*
  * After every run that held or failed to take the lock, so that failures show. -1 when the
  * textfile was not written: a failure the exit status shows, since nobody reads the log.
@@ -239,6 +257,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	options_log_effective(&opts);
+	log_exclusions(&conf);
 	if (install_signals() < 0) {
 		log_error("sigaction failed");
 		rc = SCAN_FAILED;

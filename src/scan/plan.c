@@ -9,7 +9,9 @@
 #include "cidr.h"
 #include "numparse.h"
 #include "plan.h"
+#include "probegen.h"
 #include "prober.h"
+#include "shard.h"
 
 #define FD_RESERVE	64	/* as scan.c keeps for logs, files and DNS */
 #define PORTS_SHOWN	24	/* port items listed before "..." */
@@ -37,7 +39,8 @@ plan_build(const struct scan_config *c, struct scan_plan *p)
 	memset(p, 0, sizeof(*p));
 	p->addresses = c->hosts.total;
 	p->ports = c->ports.n;
-	p->probes = p->addresses * p->ports;
+	p->space = p->addresses * p->ports;
+	p->probes = shard_size(p->space, c->shard ? c->shard : 1, c->shards ? c->shards : 1);
 	p->inflight_wanted = c->inflight ? c->inflight :
 	    prober_default_inflight(c->rate, c->timeout);
 	p->inflight = prober_fit_fd_limit(p->inflight_wanted, FD_RESERVE);
@@ -146,12 +149,66 @@ print_inflight(FILE *fp, const struct scan_config *c, const struct scan_plan *p)
 	fprintf(fp, "\n");
 }
 
+static void
+print_exclusions(FILE *fp, const struct exclusions *ex)
+{
+	char where[300];
+
+	if (ex->n == 0) {
+		fprintf(fp, "exclusions: none\n");
+		return;
+	}
+	fprintf(fp, "exclusions: %zu (%zu from -exclude, %zu from -exclude-file) remove %llu of "
+	    "%llu addresses\n", ex->n, ex->from_list, ex->n - ex->from_list,
+	    (unsigned long long)ex->removed, (unsigned long long)ex->scanned_before);
+	for (size_t i = 0; i < ex->n; i++) {
+		if (i == PLAN_EXCLUSIONS_SHOWN) {
+			fprintf(fp, "  ... and %zu more\n", ex->n - i);
+			return;
+		}
+		fprintf(fp, "  %s (%s) removes %llu\n", ex->v[i].text,
+		    exclude_where(ex, &ex->v[i], where, sizeof(where)),
+		    (unsigned long long)ex->v[i].removed);
+	}
+}
+
+/* The order, the shard's share and the first probes this run sends. */
+static void
+print_order(FILE *fp, const struct scan_config *c, const struct scan_plan *p)
+{
+	struct probegen g;
+	char a[16];
+
+	if (c->order_random)
+		fprintf(fp, "order: random, seed %llu (%s)\n", (unsigned long long)c->seed,
+		    c->seed_given ? "-seed" : "derived from networks, exclusions and ports");
+	else
+		fprintf(fp, "order: sequential (port by port, addresses ascending)\n");
+	fprintf(fp, "shard: %u/%u: %llu of %llu probes", c->shard, c->shards,
+	    (unsigned long long)p->probes, (unsigned long long)p->space);
+	if (c->shards > 1)
+		fprintf(fp, " (positions %u, %u, %u, ... of the order, counting from 1)",
+		    c->shard, c->shard + c->shards, c->shard + 2 * c->shards);
+	fprintf(fp, "\nfirst probes:");
+	probegen_init(&g, &c->hosts, &c->ports);
+	probegen_arrange(&g, c->order_random, c->seed, c->shard, c->shards);
+	for (uint64_t i = 0; i < g.total && i < PLAN_FIRST_PROBES; i++) {
+		uint32_t addr;
+		uint16_t port;
+
+		probegen_get(&g, probegen_index(&g, i), &addr, &port);
+		fprintf(fp, " %s:%u", cidr_format_addr(addr, a, sizeof(a)), port);
+	}
+	fprintf(fp, "%s\n", g.total > PLAN_FIRST_PROBES ? " ..." : g.total == 0 ? " none" : "");
+}
+
 void
 plan_print(FILE *fp, const struct scan_config *c, const struct scan_plan *p)
 {
 	char a[16], b[16], t[32], d[32];
 
-	fprintf(fp, "networks: %zu range%s after masking and merging%s\n",
+	print_exclusions(fp, &c->excludes);
+	fprintf(fp, "networks: %zu range%s after masking, merging and exclusions%s\n",
 	    c->hosts.n, c->hosts.n == 1 ? "" : "s",
 	    c->skip_broadcast ? " (network and broadcast addresses skipped)" : "");
 	for (size_t i = 0; i < c->hosts.n; i++) {
@@ -166,9 +223,10 @@ plan_print(FILE *fp, const struct scan_config *c, const struct scan_plan *p)
 	print_ports(fp, &c->ports);
 	print_port_names(fp, &c->ports);
 	print_labels(fp, &c->labels);
-	fprintf(fp, "\nprobes: %llu (%llu address%s x %zu port%s)\n", (unsigned long long)p->probes,
+	fprintf(fp, "\nprobes: %llu (%llu address%s x %zu port%s)\n", (unsigned long long)p->space,
 	    (unsigned long long)p->addresses, p->addresses == 1 ? "" : "es", p->ports,
 	    p->ports == 1 ? "" : "s");
+	print_order(fp, c, p);
 	fprintf(fp, "workers: %u\n", p->workers);
 	print_inflight(fp, c, p);
 	if (c->rate > 0)

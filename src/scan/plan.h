@@ -1,7 +1,7 @@
 /*
  * plan.h: what a run of sd-scan will do, worked out from the configuration alone: the
- * networks after masking and merging, the probes, workers and probes in flight, the best-
- * case duration and the files it writes. -dry-run prints it; a real run warns from it when
+ * networks after masking, merging and exclusions, the probes, their order and this shard's
+ * share, workers and probes in flight, the best-case duration and the files it writes. -dry-run prints it; a real run warns from it when
  * the scan would outlast its interval. No packet, no file, no DNS: main thread only.
  */
 #ifndef SD_PLAN_H
@@ -14,9 +14,12 @@
 #include "scan_config.h"
 
 #define PLAN_LONG_S	3600.0	/* warn above this estimate when -interval is not set */
+#define PLAN_FIRST_PROBES 8	/* probes of the order listed, first first */
+#define PLAN_EXCLUSIONS_SHOWN 24	/* exclusions listed before "..." */
 
 struct scan_plan {
-	uint64_t	 addresses, probes;
+	uint64_t	 addresses, probes;	/* probes: this shard's share */
+	uint64_t	 space;			/* probes of every shard together */
 	size_t		 ports;
 	unsigned	 workers;
 	unsigned	 inflight;		/* what the run will use */

@@ -429,7 +429,9 @@ next_probe(struct worker *w, double now, unsigned room, uint64_t *index, unsigne
 		w->chunk_next = start;
 		w->chunk_end = start + n < total ? start + n : total;
 	}
-	*index = w->chunk_next++;
+	/* a probegen's order and shard; a prober_ops list goes in list order */
+	*index = w->sh->cfg->ops != NULL ? w->chunk_next++ :
+	    probegen_index(w->sh->cfg->gen, w->chunk_next++);
 	*tries = 0;
 	*attempt = 0;
 	return 1;

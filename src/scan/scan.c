@@ -363,6 +363,7 @@ scan_networks(const struct scan_config *c, const volatile sig_atomic_t *stop,
 	for (size_t i = 0; i < c->names.n; i++)
 		log_debug("host name %s", netnames_describe(&c->names.v[i], err, sizeof(err)));
 	probegen_init(&gen, &c->hosts, &c->ports);
+	probegen_arrange(&gen, c->order_random, c->seed, c->shard, c->shards);
 	r->inflight = size_inflight(c);
 	r->workers = c->workers < r->inflight ? c->workers : r->inflight;
 	pc = (struct prober_config){ .gen = &gen, .workers = r->workers, .inflight = r->inflight,
@@ -371,8 +372,17 @@ scan_networks(const struct scan_config *c, const volatile sig_atomic_t *stop,
 	log_info("scanning %llu address%s x %zu port%s = %llu probes: %u workers, %u in flight, "
 	    "rate %s, timeout %gs, %u retr%s", (unsigned long long)c->hosts.total,
 	    c->hosts.total == 1 ? "" : "es", c->ports.n, c->ports.n == 1 ? "" : "s",
-	    (unsigned long long)gen.total, r->workers, r->inflight, rate, c->timeout, c->retries,
+	    (unsigned long long)gen.space, r->workers, r->inflight, rate, c->timeout, c->retries,
 	    c->retries == 1 ? "y" : "ies");
+	{
+		char order[64] = "sequential";
+
+		if (c->order_random)
+			snprintf(order, sizeof(order), "random, seed %llu",
+			    (unsigned long long)c->seed);
+		log_info("order %s; shard %u/%u sends %llu of them", order, c->shard, c->shards,
+		    (unsigned long long)gen.total);
+	}
 
 	r->status = SCAN_FAILED;
 	if (c->progress) {

@@ -7,9 +7,12 @@
 #include <unistd.h>
 
 #include "atomicfile.h"
+#include "numparse.h"
 #include "optvalue.h"
 #include "reprobe.h"
+#include "probegen.h"
 #include "scan_config.h"
+#include "shard.h"
 
 #define WORKERS_MAX	1024
 #define INFLIGHT_MAX	1000000
@@ -77,6 +80,64 @@ build_hosts(struct scan_config *c, const struct options *o, netnames_lookup_fn l
 	return 0;
 }
 
+static const struct optvalue_choice order_choices[] = {
+	{ "random", 1 }, { "sequential", 0 },
+};
+
+/* -exclude, -exclude-file, -order, -seed and -shard, read and checked before any name is
+ * looked up (bad input sends nothing); order_apply uses them once the hosts are known. */
+static int
+order_parse(struct scan_config *c, const struct options *o, cidr_warn_fn warn, void *warn_ctx,
+    char *err, size_t errlen)
+{
+	const char *file = options_get(o, OPT_EXCLUDE_FILE), *seed = options_get(o, OPT_SEED);
+	char why[512];
+
+	if (exclude_parse_list(&c->excludes, options_get(o, OPT_EXCLUDE), warn, warn_ctx, why,
+	    sizeof(why)) < 0)
+		return optvalue_bad(o, OPT_EXCLUDE, why, err, errlen);
+	if (*file) {
+		if (optvalue_path(o, OPT_EXCLUDE_FILE, 0, &file, err, errlen) < 0)
+			return -1;
+		if (exclude_load_file(&c->excludes, file, warn, warn_ctx, why, sizeof(why)) < 0)
+			return optvalue_bad(o, OPT_EXCLUDE_FILE, why, err, errlen);
+		if (c->excludes.n == c->excludes.from_list && warn) {
+			snprintf(why, sizeof(why), "exclude file %s lists no address", file);
+			warn(warn_ctx, why);
+		}
+	}
+	if (optvalue_choice(o, OPT_ORDER, order_choices, 2, &c->order_random, err, errlen) < 0)
+		return -1;
+	if (*seed) {
+		if (numparse_uint(seed, UINT64_MAX, &c->seed, why, sizeof(why)) < 0)
+			return optvalue_bad(o, OPT_SEED, why, err, errlen);
+		c->seed_given = 1;
+	}
+	if (shard_parse(options_get(o, OPT_SHARD), &c->shard, &c->shards, why, sizeof(why)) < 0)
+		return optvalue_bad(o, OPT_SHARD, why, err, errlen);
+	return 0;
+}
+
+/* The exclusions cut out of c->hosts (networks and the addresses of names); the seed. */
+static int
+order_apply(struct scan_config *c, cidr_warn_fn warn, void *warn_ctx, char *err, size_t errlen)
+{
+	char why[512];
+
+	if (exclude_apply(&c->excludes, &c->hosts, warn, warn_ctx, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "%s", why);
+		return -1;
+	}
+	if (c->hosts.total == 0) {
+		snprintf(err, errlen, "nothing to scan: the exclusions remove all %llu addresses of "
+		    "-networks", (unsigned long long)c->excludes.scanned_before);
+		return -1;
+	}
+	if (!c->seed_given)
+		c->seed = probegen_default_seed(&c->hosts, &c->ports);
+	return 0;
+}
+
 int
 scan_config_build(struct scan_config *c, const struct options *o, netnames_lookup_fn lookup,
     cidr_warn_fn warn, void *warn_ctx, char *err, size_t errlen)
@@ -94,6 +155,8 @@ scan_config_build(struct scan_config *c, const struct options *o, netnames_looku
 		optvalue_bad(o, OPT_LABELS, why, err, errlen);
 		goto fail;
 	}
+	if (order_parse(c, o, warn, warn_ctx, err, errlen) < 0)
+		goto fail;
 	if (optvalue_duration(o, OPT_INTERVAL, &c->interval, err, errlen) < 0 ||
 	    optvalue_duration(o, OPT_TIMEOUT, &c->timeout, err, errlen) < 0 ||
 	    optvalue_uint(o, OPT_WORKERS, WORKERS_MAX, &c->workers, err, errlen) < 0 ||
@@ -158,7 +221,8 @@ scan_config_build(struct scan_config *c, const struct options *o, netnames_looku
 		    "default") == 0;
 	}
 	/* last: names are resolved only once every other option is known to be good */
-	if (build_hosts(c, o, lookup, warn, warn_ctx, err, errlen) < 0)
+	if (build_hosts(c, o, lookup, warn, warn_ctx, err, errlen) < 0 ||
+	    order_apply(c, warn, warn_ctx, err, errlen) < 0)
 		goto fail;
 	return 0;
 bad_ports:
@@ -173,6 +237,7 @@ scan_config_fini(struct scan_config *c)
 {
 	addrset_fini(&c->hosts);
 	netnames_fini(&c->names);
+	exclude_fini(&c->excludes);
 	portlist_fini(&c->ports);
 	sockets_fini(&c->sockets);
 	labels_fini(&c->labels);

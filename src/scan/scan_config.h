@@ -9,6 +9,7 @@
 
 #include "cidr.h"
 #include "labels.h"
+#include "exclude.h"
 #include "log.h"
 #include "netnames.h"
 #include "options.h"
@@ -16,8 +17,13 @@
 #include "sockets.h"
 
 struct scan_config {
-	struct addrset	 hosts;		/* the CIDRs and the addresses of the names */
+	struct addrset	 hosts;		/* the CIDRs and the addresses of the names, after exclusions */
 	struct netnames	 names;		/* host names of -networks, with what each gave */
+	struct exclusions excludes;	/* each with what it removed */
+	int		 order_random;	/* -order random */
+	uint64_t	 seed;		/* -seed, or probegen_default_seed */
+	int		 seed_given;
+	unsigned	 shard, shards;	/* -shard I/N, 1-based */
 	struct portlist	 ports;		/* with the names of named ports */
 	struct labelset	 labels;	/* -labels */
 	double		 interval;	/* seconds */

@@ -1,7 +1,9 @@
 /*
- * check_cidr.c: address, network and address-set parsing.
+ * check_cidr.c: address, network and address-set parsing, and the set arithmetic of
+ * exclusions (count within a range, subtract ranges) against a brute-force bitmap.
  */
 #include <check.h>
+#include <stdio.h>
 
 #include "cidr.h"
 #include "check_main.h"
@@ -148,9 +150,93 @@ START_TEST(set_errors_name_the_item)
 }
 END_TEST
 
+/* xorshift: a fixed stream, so a failure repeats */
+static uint32_t
+next_rand(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+/*
+ * addrset_subtract and addrset_count_within against a bitmap of 10.0.0.0/22: random
+ * networks, random cuts (overlapping, touching, outside, covering), every address checked.
+ */
+START_TEST(subtract_matches_brute_force)
+{
+	enum { SPACE = 1024 };
+	uint32_t seed = 12345, base = 0x0a000000u;
+
+	for (int round = 0; round < 300; round++) {
+		unsigned char in[SPACE] = { 0 }, cut_bits[SPACE] = { 0 };
+		struct addr_range cut[12];
+		struct addrset set;
+		char list[512] = "", item[32], err[128], a[16];
+		size_t ncut = next_rand(&seed) % 12, len = 0;
+		unsigned nnet = next_rand(&seed) % 4 + 1;
+		uint64_t want_total = 0;
+
+		for (unsigned k = 0; k < nnet; k++) {
+			unsigned prefix = 24 + next_rand(&seed) % 9;
+			uint32_t net = (base + next_rand(&seed) % SPACE) & (prefix == 32 ? ~0u :
+			    ~(0xffffffffu >> prefix));
+
+			snprintf(item, sizeof(item), "%s%s/%u", k ? "," : "",
+			    cidr_format_addr(net, a, sizeof(a)), prefix);
+			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s", item);
+		}
+		ck_assert_int_eq(addrset_parse(&set, list, 0, NULL, NULL, err, sizeof(err)), 0);
+		for (size_t i = 0; i < set.n; i++)
+			for (uint64_t x = set.ranges[i].first; x <= set.ranges[i].last; x++)
+				in[x - base] = 1;
+		for (size_t k = 0; k < ncut; k++) {
+			uint32_t f = base - 8 + next_rand(&seed) % (SPACE + 16);
+			uint32_t l = f + next_rand(&seed) % (k % 3 == 0 ? 300 : 8);
+
+			cut[k] = (struct addr_range){ f, l };
+			for (uint64_t x = f; x <= l; x++)
+				if (x >= base && x < base + SPACE)
+					cut_bits[x - base] = 1;
+			/* count_within before the cut: the set's addresses in [f, l] */
+			{
+				uint64_t want = 0;
+
+				for (uint64_t x = f; x <= l; x++)
+					want += x >= base && x < base + SPACE && in[x - base];
+				ck_assert_uint_eq(addrset_count_within(&set, f, l), want);
+			}
+		}
+		ck_assert_int_eq(addrset_subtract(&set, cut, ncut), 0);
+		for (unsigned x = 0; x < SPACE; x++)
+			want_total += in[x] && !cut_bits[x];
+		ck_assert_uint_eq(set.total, want_total);
+		/* merged, sorted, and exactly the survivors, in order */
+		for (size_t i = 0; i < set.n; i++) {
+			ck_assert_uint_le(set.ranges[i].first, set.ranges[i].last);
+			if (i > 0)
+				ck_assert_uint_lt((uint64_t)set.ranges[i - 1].last + 1,
+				    set.ranges[i].first);
+		}
+		for (uint64_t k = 0, x = 0; k < set.total; k++, x++) {
+			uint32_t got = addrset_nth(&set, k);
+
+			while (!(in[x] && !cut_bits[x]))
+				x++;
+			if (got != base + x)
+				ck_abort_msg("round %d: address %llu is %08x, not %08x", round,
+				    (unsigned long long)k, got, base + (uint32_t)x);
+		}
+		addrset_fini(&set);
+	}
+}
+END_TEST
+
 static void
 add_tests(void)
 {
+	ADD(subtract_matches_brute_force);
 	ADD(addr_strict);
 	ADD(network_masks_host_bits);
 	ADD(set_skips_network_and_broadcast);

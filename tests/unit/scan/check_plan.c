@@ -33,6 +33,20 @@ build(struct scan_config *c, struct options *o, int argc, const char *argv[])
 	ck_assert_msg(scan_config_build(c, o, NULL, NULL, NULL, err, sizeof(err)) == 0, "%s", err);
 }
 
+/* The plan as plan_print writes it (the caller frees). */
+static char *
+plan_text(const struct scan_config *c, const struct scan_plan *p)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(fp);
+	plan_print(fp, c, p);
+	ck_assert_int_eq(fclose(fp), 0);
+	return buf;
+}
+
 START_TEST(printed)
 {
 	const char *argv[] = { "sd-scan", "-networks", "10.0.1.0/24,10.0.0.9/23,192.168.1.7",
@@ -41,9 +55,7 @@ START_TEST(printed)
 	struct options o;
 	struct scan_config c;
 	struct scan_plan p;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp;
+	char *buf;
 
 	build(&c, &o, 15, argv);
 	plan_build(&c, &p);
@@ -53,10 +65,8 @@ START_TEST(printed)
 	ck_assert_uint_eq(p.workers, 4);
 	ck_assert_double_eq_tol(p.seconds, 2044 / 100.0 + 2, 1e-9);
 	ck_assert_double_eq_tol(plan_limit(&c, &o), PLAN_LONG_S, 1e-9);
-	fp = open_memstream(&buf, &len);
-	plan_print(fp, &c, &p);
-	fclose(fp);
-	ck_assert_ptr_nonnull(strstr(buf, "networks: 2 ranges after masking and merging"));
+	buf = plan_text(&c, &p);
+	ck_assert_ptr_nonnull(strstr(buf, "networks: 2 ranges after masking, merging and exclusions"));
 	ck_assert_ptr_nonnull(strstr(buf, "  10.0.0.1 - 10.0.1.254  510 addresses\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "  192.168.1.7 - 192.168.1.7  1 address\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "ports: 4: 8080,9100-9102\n"));
@@ -101,6 +111,52 @@ fake_lookup(const char *name, uint32_t **v4, size_t *n4, size_t *v6, char *err, 
 	return 0;
 }
 
+/* The plan of a shard: what the exclusions removed, the order, the share, the first probes. */
+START_TEST(printed_exclusions_order_shard)
+{
+	const char *argv[] = { "sd-scan", "-networks", "10.0.0.0/29", "-ports", "9100,9101",
+	    "-exclude", "10.0.0.2,10.9.0.0/24", "-order", "sequential", "-shard", "2/3",
+	    "-output", "/srv/t.json", NULL };
+	const char *seeded[] = { "sd-scan", "-networks", "10.0.0.0/29", "-seed", "42", NULL };
+	struct options o;
+	struct scan_config c;
+	struct scan_plan p;
+	char *buf;
+
+	build(&c, &o, 13, argv);
+	plan_build(&c, &p);
+	ck_assert_uint_eq(p.addresses, 5);	/* .1-.6 less .2 */
+	ck_assert_uint_eq(p.space, 10);
+	ck_assert_uint_eq(p.probes, 3);		/* positions 2, 5, 8 of 10 */
+	buf = plan_text(&c, &p);
+	ck_assert_ptr_nonnull(strstr(buf, "exclusions: 2 (2 from -exclude, 0 from -exclude-file) "
+	    "remove 1 of 6 addresses\n  10.0.0.2 (-exclude) removes 1\n  10.9.0.0/24 (-exclude) "
+	    "removes 0\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "networks: 2 ranges after masking, merging and "
+	    "exclusions"));
+	ck_assert_ptr_nonnull(strstr(buf, "probes: 10 (5 addresses x 2 ports)\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "order: sequential (port by port, addresses ascending)\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "shard: 2/3: 3 of 10 probes (positions 2, 5, 8, ... of "
+	    "the order, counting from 1)\n"));
+	/* sequential: 9100 on .1 .3 .4 .5 .6, then 9101; shard 2 takes every third from the 2nd */
+	ck_assert_ptr_nonnull(strstr(buf, "first probes: 10.0.0.3:9100 10.0.0.6:9100 "
+	    "10.0.0.4:9101\n"));
+	free(buf);
+	scan_config_fini(&c);
+	options_fini(&o);
+
+	build(&c, &o, 5, seeded);
+	plan_build(&c, &p);
+	buf = plan_text(&c, &p);
+	ck_assert_ptr_nonnull(strstr(buf, "exclusions: none\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "order: random, seed 42 (-seed)\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "shard: 1/1: 30 of 30 probes\nfirst probes: "));
+	free(buf);
+	scan_config_fini(&c);
+	options_fini(&o);
+}
+END_TEST
+
 START_TEST(printed_names_and_labels)
 {
 	const char *argv[] = { "sd-scan", "-networks", "10.0.0.0/30,GW.example,nope.example",
@@ -135,6 +191,7 @@ END_TEST
 static void
 add_tests(void)
 {
+	ADD(printed_exclusions_order_shard);
 	ADD(estimate);
 	ADD(printed);
 	ADD(printed_names_and_labels);

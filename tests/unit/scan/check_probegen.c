@@ -1,8 +1,10 @@
 /*
- * check_probegen.c: probe index -> (address, port) covers every pair exactly once.
+ * check_probegen.c: probe index -> (address, port) covers every pair exactly once; shards of
+ * a random order cover it once between them; the default seed follows the configuration.
  */
 #include <check.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "probegen.h"
 #include "check_main.h"
@@ -75,9 +77,103 @@ START_TEST(huge_space_no_memory)
 }
 END_TEST
 
+/*
+ * Shards of a random order: n runs with one seed probe every (address, port) exactly once
+ * between them, and one shard's probes are the same whatever n hosts run beside it.
+ */
+START_TEST(shards_cover_the_space_once)
+{
+	struct addrset hosts;
+	struct portlist ports;
+	char err[128];
+	unsigned char *seen;
+
+	ck_assert_int_eq(addrset_parse(&hosts, "10.0.0.0/24,10.0.3.0/25", 1, NULL, NULL, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(portlist_parse(&ports, "22,80,9100", err, sizeof(err)), 0);
+	seen = calloc(4 * 256 * 3, 1);
+	for (unsigned shards = 1; shards <= 7; shards++) {
+		uint64_t sum = 0;
+
+		memset(seen, 0, 4 * 256 * 3);
+		for (unsigned s = 1; s <= shards; s++) {
+			struct probegen g;
+
+			probegen_init(&g, &hosts, &ports);
+			probegen_arrange(&g, 1, 99, s, shards);
+			for (uint64_t pos = 0; pos < g.total; pos++) {
+				uint64_t i = probegen_index(&g, pos);
+				uint32_t a;
+				uint16_t p;
+				size_t slot;
+
+				probegen_get(&g, i, &a, &p);
+				slot = (a & 0x3ff) * 3 + (p == 22 ? 0 : p == 80 ? 1 : 2);
+				if (i >= g.space || seen[slot])
+					ck_abort_msg("shard %u/%u: probe %llu twice", s, shards,
+					    (unsigned long long)i);
+				seen[slot] = 1;
+			}
+			sum += g.total;
+		}
+		ck_assert_uint_eq(sum, (254 + 126) * 3);
+	}
+	free(seen);
+	addrset_fini(&hosts);
+	portlist_fini(&ports);
+}
+END_TEST
+
+START_TEST(order_and_seed)
+{
+	struct addrset hosts, other;
+	struct portlist ports;
+	struct probegen g;
+	char err[128];
+	uint64_t seed;
+	int moved = 0;
+
+	ck_assert_int_eq(addrset_parse(&hosts, "10.0.0.0/24", 1, NULL, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(portlist_parse(&ports, "9100,9101", err, sizeof(err)), 0);
+	/* sequential with one shard is today's order: the position is the probe index */
+	probegen_init(&g, &hosts, &ports);
+	probegen_arrange(&g, 0, 123, 1, 1);
+	for (uint64_t pos = 0; pos < g.total; pos++)
+		if (probegen_index(&g, pos) != pos)
+			ck_abort_msg("sequential position %llu", (unsigned long long)pos);
+	/* sequential shards interleave today's order */
+	probegen_arrange(&g, 0, 123, 2, 3);
+	ck_assert_uint_eq(g.total, 169);	/* 508 = 170 + 169 + 169 */
+	ck_assert_uint_eq(probegen_index(&g, 0), 1);
+	ck_assert_uint_eq(probegen_index(&g, 1), 4);
+	probegen_arrange(&g, 1, 123, 1, 1);
+	for (uint64_t pos = 0; pos < 16; pos++)
+		moved += probegen_index(&g, pos) != pos;
+	ck_assert_int_ge(moved, 12);
+	/* the default seed follows the configuration: same set, same seed; other set, other */
+	seed = probegen_default_seed(&hosts, &ports);
+	ck_assert_uint_eq(seed, probegen_default_seed(&hosts, &ports));
+	ck_assert_int_eq(addrset_parse(&other, "10.0.0.0/25,10.0.0.128/25", 1, NULL, NULL, err,
+	    sizeof(err)), 0);
+	ck_assert_uint_ne(seed, probegen_default_seed(&other, &ports));	/* .127, .128 added */
+	addrset_fini(&other);
+	ck_assert_int_eq(addrset_parse(&other, "10.0.0.0/24,10.0.0.0/25", 1, NULL, NULL, err,
+	    sizeof(err)), 0);
+	ck_assert_uint_eq(seed, probegen_default_seed(&other, &ports));	/* the same set */
+	addrset_fini(&other);
+	portlist_fini(&ports);
+	ck_assert_int_eq(portlist_parse(&ports, "9100,9102", err, sizeof(err)), 0);
+	ck_assert_uint_ne(seed, probegen_default_seed(&hosts, &ports));
+	addrset_fini(&hosts);
+	portlist_fini(&ports);
+}
+END_TEST
+
 static void
 add_tests(void)
 {
+	ADD(shards_cover_the_space_once);
+	ADD(order_and_seed);
 	ADD(covers_every_pair_once);
 	ADD(huge_space_no_memory);
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# bench/run.sh [PART...]: make bench. Runs each benchmark part (bench/scan.sh, bench/serve.sh
+# bench/run.sh [PART...]: make bench. Runs each benchmark part (bench/scan.sh, bench/serve.sh,
+# bench/gzip.sh, bench/size.sh
 # when it exists; or the parts named) and writes BENCHMARKS.md from this run only: the date,
 # the machine, each part's table and the exact commands. Exits 1 when a part failed (a run
 # crashed or lost a target); a missed speed goal is reported in the table, not an exit status.
@@ -9,7 +10,7 @@ export BENCH_BIN=${BENCH_BIN:-$TOP/bin/bench}
 export BENCH_OUT=${BENCH_OUT:-$TOP/bin/bench/out}
 export BENCH_RUNS=${BENCH_RUNS:-3}
 parts=("$@")
-[ ${#parts[@]} -gt 0 ] || parts=(scan serve gzip)
+[ ${#parts[@]} -gt 0 ] || parts=(scan serve gzip size)
 rc=0 ran=()
 
 rm -rf "$BENCH_OUT"

@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # bench/run.sh [PART...]: make bench. Runs each benchmark part (bench/scan.sh, bench/serve.sh,
-# bench/gzip.sh, bench/size.sh
-# when it exists; or the parts named) and writes BENCHMARKS.md from this run only: the date,
+# bench/gzip.sh, bench/size.sh, each when it exists; or the parts named) and writes BENCHMARKS.md from this run only: the date,
 # the machine, each part's table and the exact commands. Exits 1 when a part failed (a run
 # crashed or lost a target); a missed speed goal is reported in the table, not an exit status.
 set -u

@@ -603,6 +603,8 @@ targets_load(void *arg, void **set, unsigned char *ver, enum loader_kind *kind, 
 	if (c->loads == loads)
 		return 0;
 	*set = c->cur;	/* keep_sets: the loader frees it */
+	log_info("loaded %s: %zu targets in %.3f s", c->path, targetset_targets(c->cur),
+	    c->load_cost);
 	return 1;
 }
 

@@ -197,8 +197,13 @@ loader_get(struct loader *l, struct loader_view *v)
 	memset(ver, 0, sizeof(ver));
 	v->set = NULL;
 	v->err[0] = '\0';
-	if (l->src.probe(l->src.arg, ver, &v->kind, v->err, sizeof(v->err)) < 0)
+	if (l->src.probe(l->src.arg, ver, &v->kind, v->err, sizeof(v->err)) < 0) {
+		pthread_mutex_lock(&l->mu);
+		v->generation = l->generation;
+		v->failures = l->failures;
+		pthread_mutex_unlock(&l->mu);
 		return -1;
+	}
 	pthread_mutex_lock(&l->mu);
 	if (!l->started && start(l, v->err, sizeof(v->err)) < 0) {
 		pthread_mutex_unlock(&l->mu);

@@ -104,6 +104,17 @@ set_field(int *field, int value)
 }
 
 static int
+get_field(const int *field)
+{
+	int v;
+
+	pthread_mutex_lock(&fk.mu);
+	v = *field;
+	pthread_mutex_unlock(&fk.mu);
+	return v;
+}
+
+static int
 got(struct loader *l, struct loader_view *v)
 {
 	int rc = loader_get(l, v);
@@ -139,12 +150,12 @@ START_TEST(first_load_is_waited_for_and_a_fast_one_seen_at_once)
 	ck_assert_int_eq(got(l, &v), 1);
 	ck_assert_uint_eq(v.generation, 1);
 	ck_assert_int_eq(got(l, &v), 1);
-	ck_assert_int_eq(fk.loads, 1);		/* unchanged: not loaded again */
+	ck_assert_int_eq(get_field(&fk.loads), 1);		/* unchanged: not loaded again */
 	set_field(&fk.version, 2);
 	ck_assert_int_eq(got(l, &v), 2);
 	ck_assert_uint_eq(v.generation, 2);
 	loader_fini(l);
-	ck_assert_int_eq(fk.frees, 2);
+	ck_assert_int_eq(get_field(&fk.frees), 2);
 }
 END_TEST
 
@@ -161,7 +172,7 @@ START_TEST(slow_load_is_answered_from_the_old_set)
 	ck_assert_int_eq(got(l, &v), 1);	/* after LOADER_WAIT_S at most */
 	ck_assert(now_s() - t0 < LOADER_WAIT_S + 0.5);
 	ck_assert_int_eq(got(l, &v), 1);
-	ck_assert_int_eq(fk.frees, 0);
+	ck_assert_int_eq(get_field(&fk.frees), 0);
 	set_field(&fk.hold, 0);
 	for (int i = 0; i < 500 && got(l, &v) != 2; i++) {
 		struct timespec ts = { 0, 2000000 };
@@ -169,9 +180,9 @@ START_TEST(slow_load_is_answered_from_the_old_set)
 		nanosleep(&ts, NULL);
 	}
 	ck_assert_int_eq(got(l, &v), 2);
-	ck_assert_int_eq(fk.frees, 1);		/* the old set, once put */
+	ck_assert_int_eq(get_field(&fk.frees), 1);		/* the old set, once put */
 	loader_fini(l);
-	ck_assert_int_eq(fk.frees, 2);
+	ck_assert_int_eq(get_field(&fk.frees), 2);
 }
 END_TEST
 
@@ -186,20 +197,20 @@ START_TEST(borrowed_set_outlives_its_replacement)
 	ck_assert_int_eq(loader_get(l, &v), 0);	/* the old set, borrowed */
 	ck_assert_int_eq((int)(intptr_t)v.set, 1);
 	set_field(&fk.hold, 0);
-	for (int i = 0; i < 500 && fk.loads < 2; i++) {
+	for (int i = 0; i < 500 && get_field(&fk.loads) < 2; i++) {
 		struct timespec ts = { 0, 2000000 };
 
 		nanosleep(&ts, NULL);
 	}
-	ck_assert_int_eq(fk.loads, 2);
-	ck_assert_int_eq(fk.frees, 0);		/* replaced, but still borrowed */
+	ck_assert_int_eq(get_field(&fk.loads), 2);
+	ck_assert_int_eq(get_field(&fk.frees), 0);		/* replaced, but still borrowed */
 	loader_put(l);
-	ck_assert_int_eq(fk.frees, 1);
+	ck_assert_int_eq(get_field(&fk.frees), 1);
 	ck_assert_int_eq(loader_get(l, &w), 0);
 	ck_assert_int_eq((int)(intptr_t)w.set, 2);
 	loader_put(l);
 	loader_fini(l);
-	ck_assert_int_eq(fk.frees, 2);
+	ck_assert_int_eq(get_field(&fk.frees), 2);
 }
 END_TEST
 
@@ -216,7 +227,7 @@ START_TEST(failure_is_remembered_for_its_version)
 	ck_assert_str_eq(v.err, "bad 2");
 	ck_assert_uint_eq(v.failures, 1);
 	ck_assert_int_eq(got(l, &v), -1);
-	ck_assert_int_eq(fk.loads, 2);		/* the same bad version is not loaded again */
+	ck_assert_int_eq(get_field(&fk.loads), 2);		/* the same bad version is not loaded again */
 	set_field(&fk.corrupt, 0);
 	set_field(&fk.version, 3);
 	ck_assert_int_eq(got(l, &v), 3);
@@ -225,7 +236,7 @@ START_TEST(failure_is_remembered_for_its_version)
 	ck_assert_int_eq(v.kind, LOADER_MISSING);
 	ck_assert_str_eq(v.err, "gone");
 	loader_fini(l);
-	ck_assert_int_eq(fk.frees, 2);
+	ck_assert_int_eq(get_field(&fk.frees), 2);
 }
 END_TEST
 

@@ -29,8 +29,8 @@ rm -f "$BENCH_OUT/$PART.cmds"
 
 # ---- sd-scan ----
 
-# one_scan KEY CIDR: one measured run; appends wall, RSS, sd-scan's own probes/s and
-# exactness to $TMP/KEY.*
+# one_scan KEY CIDR PROBES: one measured run; appends wall, RSS, sd-scan's own probes/s, CPU
+# microseconds (user + system) per probe and exactness to $TMP/KEY.*
 one_scan() {
 	local key=$1 cidr=$2 i out ex args
 	i=$(($(cat "$TMP/$key.wall" 2>/dev/null | wc -l) + 1))
@@ -38,19 +38,22 @@ one_scan() {
 	args=("$SCAN" -skip-broadcast=false -no-dns -output "$out.out" -metrics-file "$out.prom"
 	    -networks "$cidr" -ports 7000 -rate-limit 0 -timeout 1s)
 	[ "$i" = 1 ] && record_cmd "${args[*]//$TMP/\$TMP}"
-	measure "$out" "${args[@]}" || failed_run "$key run $i: exit non-zero ($out.log)"
+	measure "$out" /usr/bin/time -f '%U %S' -o "$out.cpu" "${args[@]}" ||
+		failed_run "$key run $i: exit non-zero ($out.log)"
+	awk -v n="$3" '{ printf "%.3f\n", ($1 + $2) * 1e6 / n }' "$out.cpu" >>"$TMP/$key.cpu"
 	ex=$(python3 "$TOP/bench/exact.py" "$TMP/$key.truth" targets "$out.out")
 	grep -q '^recall 1 precision 1 ' <<<"$ex" || failed_run "$key run $i: $ex ($out.log)"
 	echo "$WALL" >>"$TMP/$key.wall"
 	echo "$RSS" >>"$TMP/$key.rss"
 	sed -n 's/.*scan done: .*, \([0-9]*\) probes\/s$/\1/p' "$out.log" | tail -1 >>"$TMP/$key.own"
-	log "$key run $i: ${WALL}s, ${RSS} KB, $(tail -1 "$TMP/$key.own") probes/s by its log, $ex"
+	log "$key run $i: ${WALL}s, ${RSS} KB, $(tail -1 "$TMP/$key.own") probes/s by its log," \
+	    "$(tail -1 "$TMP/$key.cpu") CPU us/probe, $ex"
 }
 
 # The lab: every size is closed but for one open port, so each run is checked for exactness.
 #   s16 127.5.0.0/16   s12 127.16.0.0/12   s8 127.0.0.0/8 (holds both of the others)
 scan_part() {
-	local k r pps own rss pmin pmax rmin rmax
+	local k r pps own rss cpu pmin pmax rmin rmax cmin cmax
 	local -A n=([s16]=65536 [s12]=1048576 [s8]=16777216) name=([s16]=/16 [s12]=/12 [s8]=/8)
 	local sizes=(s16 s12)
 
@@ -60,23 +63,28 @@ scan_part() {
 	listen "@$TMP/s8.truth"
 	[ "$SIZE_RUNS_BIG" -gt 0 ] && sizes+=(s8)
 	for r in $(seq "$BENCH_RUNS"); do	# the sizes alternate: side by side
-		one_scan s16 127.5.0.0/16
-		one_scan s12 127.16.0.0/12
-		[ "$r" -le "$SIZE_RUNS_BIG" ] && one_scan s8 127.0.0.0/8
+		one_scan s16 127.5.0.0/16 "${n[s16]}"
+		one_scan s12 127.16.0.0/12 "${n[s12]}"
+		[ "$r" -le "$SIZE_RUNS_BIG" ] && one_scan s8 127.0.0.0/8 "${n[s8]}"
 	done
 	for k in "${sizes[@]}"; do
-		echo "$(calc "${n[$k]} / $(med "$k" wall)") $(med "$k" rss) $(med "$k" own)" >"$TMP/$k.pr"
+		echo "$(calc "${n[$k]} / $(med "$k" wall)") $(med "$k" rss) $(med "$k" own) $(med "$k" cpu)" \
+		    >"$TMP/$k.pr"
 	done
 	read -r pmin pmax < <(for k in "${sizes[@]}"; do cat "$TMP/$k.pr"; done | awk 'NR == 1 { lo = hi = $1 }
 		{ if ($1 < lo) lo = $1; if ($1 > hi) hi = $1 } END { print lo, hi }')
 	read -r rmin rmax < <(for k in "${sizes[@]}"; do cat "$TMP/$k.pr"; done | awk '
 		NR == 1 { lo = hi = $2 } { if ($2 < lo) lo = $2; if ($2 > hi) hi = $2 }
 		END { print lo, hi }')
+	read -r cmin cmax < <(for k in "${sizes[@]}"; do cat "$TMP/$k.pr"; done | awk '
+		NR == 1 { lo = hi = $4 } { if ($4 < lo) lo = $4; if ($4 > hi) hi = $4 }
+		END { print lo, hi }')
 	ROWS=()
 	for k in "${sizes[@]}"; do
-		read -r pps rss own <"$TMP/$k.pr"
+		read -r pps rss own cpu <"$TMP/$k.pr"
 		row "${name[$k]} x 1" "${n[$k]}" "$(wc -l <"$TMP/$k.wall")" "$(med "$k" wall) s" \
-		    "$(printf '%.0f' "$pps")" "$own" "$rss KB" "$(calc "$pps / $pmax")" "$(calc "$rss / $rmin")"
+		    "$(printf '%.0f' "$pps")" "$own" "$cpu" "$rss KB" "$(calc "$pps / $pmax")" \
+		    "$(calc "$rss / $rmin")"
 	done
 	{
 		echo "### sd-scan: /16, /12 and /8 x 1 port, unlimited, closed"
@@ -85,15 +93,19 @@ scan_part() {
 		echo "every connect is refused at once (one open listener per size checks exactness:"
 		echo "every run found exactly it). The sizes alternate within each round (medians)."
 		echo "probes/s = probes / wall (/usr/bin/time around the whole process); \"by its log\":"
-		echo "the rate sd-scan reports for its scan phase."
+		echo "the rate sd-scan reports for its scan phase. CPU: user + system time of the"
+		echo "process per probe, which other work on the machine changes far less than wall"
+		echo "time (a /8 run is minutes long, and other load comes and goes during it)."
 		echo
-		echo "| size | probes | runs | wall | probes/s | by its log | peak RSS | probes/s / fastest | RSS / smallest |"
-		echo "|---|---|---|---|---|---|---|---|---|"
+		echo "| size | probes | runs | wall | probes/s | by its log | CPU us/probe | peak RSS | probes/s / fastest | RSS / smallest |"
+		echo "|---|---|---|---|---|---|---|---|---|---|"
 		printf '%s\n' "${ROWS[@]}"
 		echo
 		echo "Goals: probes/s within 10 % of each other: slowest / fastest =" \
 		     "**$(calc "$pmin / $pmax")** (>= 0.9: $(verdict "$pmin / $pmax >= 0.9")); RSS flat:" \
-		     "largest / smallest = **$(calc "$rmax / $rmin")** (<= 1.1: $(verdict "$rmax / $rmin <= 1.1"))."
+		     "largest / smallest = **$(calc "$rmax / $rmin")** (<= 1.1: $(verdict "$rmax / $rmin <= 1.1"))." \
+		     "CPU per probe, largest / smallest: **$(calc "$cmax / $cmin")** (the cost of a probe" \
+		     "does not grow with the size when it is near 1)."
 	} >"$TMP/scan.md"
 }
 

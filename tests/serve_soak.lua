@@ -35,8 +35,9 @@ local function whole(body)
 		return known[body] == true
 	elseif c == "{" then	-- /health: one line of JSON
 		return body:sub(1, 20) == '{"status":"healthy",' and body:sub(-2) == "}\n"
-	elseif c == "#" then	-- /metrics: ends with the request histogram of "other"
-		return body:find('scanner_http_request_duration_seconds_count{path="other"} %d+\n$') ~= nil
+	elseif c == "#" then	-- /metrics: the histogram whole, then the per-path compressions
+		return body:find('scanner_http_request_duration_seconds_count{path="other"} %d+\n') ~= nil
+		    and body:find('scanner_http_compressions_total{path="[^"]*"} %d+\n$') ~= nil
 	end
 	return false
 end

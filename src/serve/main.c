@@ -381,12 +381,9 @@ main(int argc, char **argv)
 	}
 	if ((spare_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
 		log_warn("socket: %s; a stop signal may wait for the next request", strerror(errno));
-	{	/* load the targets now: the first request should not wait for a parse */
-		enum targetset_error kind;
-
-		if (targetset_cache_get(&ctx.targets, &kind, err, sizeof(err)) == NULL)
-			log_warn("%s", err);
-	}
+	/* load the targets now: the first request should not wait for a parse */
+	if (serve_preload(&ctx, err, sizeof(err)) < 0)
+		log_warn("%s", err);
 	log_info("serving %s on FastCGI fd %d (request metrics in %s)", conf.output, fd,
 	    reqstats_shared(stats) ? conf.stats_file : "this process");
 	rc = serve_fcgi(&ctx, stats);

@@ -197,8 +197,8 @@ serve_route(const char *uri, const char *script_name)
  * 0 to answer in-band (the cache failed, or a body too rare to keep as a file).
  */
 static int
-offload(struct serve_ctx *ctx, const struct query *q, const struct iovec *iov, size_t n,
-    size_t len, double now, struct writer *w)
+offload(struct serve_ctx *ctx, const struct targetset_key *key, const struct query *q,
+    const struct iovec *iov, size_t n, size_t len, double now, struct writer *w)
 {
 	const struct serve_config *conf = ctx->conf;
 	char body[64], name[BODYCACHE_NAME_MAX], err[700], h[900];
@@ -221,8 +221,8 @@ offload(struct serve_ctx *ctx, const struct query *q, const struct iovec *iov, s
 	m = snprintf(body + o, sizeof(body) - o, "%s", w->encoded ? ".json.gz" : ".json");
 	if (m < 0 || (size_t)m >= sizeof(body) - o)
 		return 0;
-	/* called after a successful load: the key is that of the set being answered */
-	if (bodycache_file(&ctx->bodies, targetset_cache_key(&ctx->targets), body, iov, n, len, now,
+	/* key: the version of the set being answered */
+	if (bodycache_file(&ctx->bodies, key, body, iov, n, len, now,
 	    name, sizeof(name), err, sizeof(err)) == NULL) {
 		if (err[0])
 			log_warn("%s; answering in-band for %.0f s", err, BODYCACHE_RETRY_S);
@@ -256,16 +256,29 @@ drops_encoding(const struct serve_config *conf, const struct serve_request *req)
 	    strncmp(req->server_software, "Apache", 6) == 0;
 }
 
+/* The loader's view of the targets file, or -1 with the message of the 503 in msg. */
+static int
+targets_view(struct serve_ctx *ctx, struct loader_view *v, char *msg, size_t msglen)
+{
+	if (loader_get(&ctx->loader, v) == 0 && v->set != NULL)
+		return 0;
+	if (v->set == NULL && v->kind == LOADER_OK)
+		v->kind = LOADER_MISSING;
+	snprintf(msg, msglen, "%s%s", v->kind == LOADER_CORRUPT ?
+	    "targets file is corrupt: " : "targets file is unavailable: ", v->err);
+	return -1;
+}
+
 static int
 handle_targets(struct serve_ctx *ctx, const struct serve_request *req, double now,
     struct writer *w)
 {
 	struct iovec *iov = ctx->iov;
 	struct query *q = &ctx->query;
-	enum targetset_error kind;
+	struct loader_view v;
+	struct targetset_key key;
 	const struct targetset *ts;
 	const char *qs = req->query;
-	unsigned long failures = ctx->targets.failures;
 	const struct iovec *body, *zbody;
 	char err[700], msg[800];
 	size_t n, len, zn, zlen;
@@ -276,19 +289,21 @@ handle_targets(struct serve_ctx *ctx, const struct serve_request *req, double no
 	}
 	if (query_parse(qs, strlen(qs), q, err, sizeof(err)) < 0)
 		return error_json(w, 400, err, NULL);
-	if ((ts = targetset_cache_get_paced(&ctx->targets, now, &kind, err, sizeof(err))) == NULL) {
+	if (targets_view(ctx, &v, msg, sizeof(msg)) < 0) {
 		/* never [] and never a partial list: Prometheus keeps its list on a 5xx */
-		snprintf(msg, sizeof(msg), "%s%s", kind == TARGETSET_CORRUPT ?
-		    "targets file is corrupt: " : "targets file is unavailable: ", err);
-		if (kind == TARGETSET_MISSING || ctx->targets.failures != failures)
+		if (v.kind == LOADER_MISSING || v.failures != ctx->failures_seen)
 			log_warn("%s", msg);	/* a corrupt file once, not per request */
+		ctx->failures_seen = v.failures;
+		loader_put(&ctx->loader);
 		return error_json(w, 503, msg, "Retry-After: 30\r\n");
 	}
+	ts = v.set;
+	memcpy(&key, v.version, sizeof(key));
 	n = targetset_body(ts, q, iov, &len);
 	body = iov;
 	if (w->gz != NULL) {
-		/* pieces compressed once per loaded set: loads names the version */
-		gzipbody_use(w->gz, ts, ctx->targets.loads);
+		/* pieces compressed once per loaded set: the generation names the version */
+		gzipbody_use(w->gz, ts, v.generation);
 		if ((zbody = gzipbody_encode(w->gz, iov, n, &zn, &zlen)) != NULL) {
 			body = zbody;
 			n = zn;
@@ -300,32 +315,39 @@ handle_targets(struct serve_ctx *ctx, const struct serve_request *req, double no
 	}
 	if (ctx->conf->sendfile != SERVE_SENDFILE_OFF && !w->head &&
 	    !(w->encoded && drops_encoding(ctx->conf, req)) &&
-	    offload(ctx, q, body, n, len, now, w))
+	    offload(ctx, &key, q, body, n, len, now, w)) {
+		loader_put(&ctx->loader);
 		return 200;
+	}
 	headers(w, 200, CT_JSON, len, NULL);
 	if (!w->head)
 		for (size_t i = 0; i < n; i++)
 			put(w, body[i].iov_base, body[i].iov_len);
+	loader_put(&ctx->loader);
 	return 200;
 }
 
 /*
  * What /health and / say about the last scan, into f (its scan and target fields): the
- * targets file's set in *ts (NULL, and err, when it cannot be loaded). Returns the status
- * /health answers with.
+ * targets file's set in *ts (NULL, and err, when it cannot be loaded), borrowed from the
+ * loader until the caller's loader_put. Returns the status /health answers with.
  */
 static int
 health_facts(struct serve_ctx *ctx, double now, struct statuspage_facts *f,
     const struct targetset **ts, char *err, size_t errlen)
 {
 	const struct lastscan_state *st = &ctx->lastscan.state;
-	enum targetset_error kind;
+	struct loader_view v;
 	double completed = -1, last = -1;
 
 	if (lastscan_cache_refresh(&ctx->lastscan, err, errlen) == 0 && err[0])
 		log_warn("%s", err);
 	err[0] = '\0';
-	*ts = targetset_cache_get(&ctx->targets, &kind, err, errlen);
+	*ts = NULL;
+	if (targets_view(ctx, &v, err, errlen) == 0)
+		*ts = v.set;
+	else	/* /health's error names the cause, without the 503's prefix */
+		snprintf(err, errlen, "%s", v.err);
 	if (st->has_end && st->end > 0)
 		last = st->end;
 	/* the last successful scan: the textfile says so, or the targets file was written */
@@ -366,11 +388,13 @@ handle_health(struct serve_ctx *ctx, struct writer *w, double now)
 	const struct targetset *ts;
 	char err[700], *body;
 	size_t blen = 0;
-	int code;
+	int code, rc;
 
 	memset(&f, 0, sizeof(f));
 	code = health_facts(ctx, now, &f, &ts, err, sizeof(err));
-	if (statuspage_health_json(&f, &body, &blen) < 0)
+	rc = statuspage_health_json(&f, &body, &blen);
+	loader_put(&ctx->loader);
+	if (rc < 0)
 		return error_json(w, 500, "out of memory", NULL);
 	respond(w, code, CT_JSON, body, blen, NULL);
 	free(body);
@@ -483,12 +507,15 @@ handle_root(struct serve_ctx *ctx, const struct serve_request *req, double now,
 	f.mount.p = req->uri;
 	f.mount.n = blen;
 	health_facts(ctx, now, &f, &ts, err, sizeof(err));
-	if (ts != NULL && (nports = port_facts(ts, &ports)) < 0)
+	if (ts != NULL && (nports = port_facts(ts, &ports)) < 0) {
+		loader_put(&ctx->loader);
 		return error_json(w, 500, "out of memory", NULL);
+	}
 	f.ports = ports;
 	f.nports = (size_t)nports;
 	served_facts(ctx, ts, err, &f, &path, &src);
 	rc = html ? statuspage_html(&f, &page, &len) : statuspage_json(&f, &page, &len);
+	loader_put(&ctx->loader);
 	free(ports);
 	if (rc < 0)
 		return error_json(w, 500, "out of memory", NULL);
@@ -498,9 +525,74 @@ handle_root(struct serve_ctx *ctx, const struct serve_request *req, double now,
 	return rc;
 }
 
+/* The loader's source: the targets file through its cache, which the loader thread owns;
+ * a version is the file's targetset_key. probe reads only the cache's path. */
+_Static_assert(sizeof(struct targetset_key) <= LOADER_VERSION_MAX, "key fits a version");
+
+static int
+targets_probe(void *arg, unsigned char *ver, enum loader_kind *kind, char *err, size_t errlen)
+{
+	const struct targetset_cache *c = arg;
+	struct targetset_key key;
+
+	if (targetset_key_stat(c->path, &key, err, errlen) < 0) {
+		*kind = LOADER_MISSING;
+		return -1;
+	}
+	memcpy(ver, &key, sizeof(key));
+	return 0;
+}
+
+static int
+targets_load(void *arg, void **set, unsigned char *ver, enum loader_kind *kind, char *err,
+    size_t errlen)
+{
+	struct targetset_cache *c = arg;
+	unsigned long loads = c->loads;
+	enum targetset_error k;
+
+	if (targetset_cache_get(c, &k, err, errlen) == NULL) {
+		*kind = k == TARGETSET_CORRUPT ? LOADER_CORRUPT : LOADER_MISSING;
+		if (c->failed)
+			memcpy(ver, &c->failed_key, sizeof(c->failed_key));
+		return -1;
+	}
+	memcpy(ver, targetset_cache_key(c), sizeof(struct targetset_key));
+	if (c->loads == loads)
+		return 0;
+	*set = c->cur;	/* keep_sets: the loader frees it */
+	log_info("loaded %s: %zu targets in %.3f s", c->path, targetset_targets(c->cur),
+	    c->load_cost);
+	return 1;
+}
+
+static void
+targets_free(void *set)
+{
+	targetset_free(set);
+}
+
+int
+serve_preload(struct serve_ctx *ctx, char *err, size_t errlen)
+{
+	char msg[800];
+	struct loader_view v;
+	int rc = targets_view(ctx, &v, msg, sizeof(msg));
+
+	loader_put(&ctx->loader);
+	if (rc < 0)
+		snprintf(err, errlen, "%s", v.err);
+	ctx->failures_seen = v.failures;
+	return rc;
+}
+
 int
 serve_init(struct serve_ctx *ctx, const struct serve_config *conf, struct reqstats *stats)
 {
+	struct loader_source src = {
+		targets_probe, targets_load, targets_free, &ctx->targets
+	};
+
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->conf = conf;
 	ctx->stats = stats;
@@ -512,12 +604,21 @@ serve_init(struct serve_ctx *ctx, const struct serve_config *conf, struct reqsta
 		serve_fini(ctx);
 		return -1;
 	}
+	ctx->targets.keep_sets = 1;
+	if (loader_init(&ctx->loader, &src) < 0) {
+		serve_fini(ctx);
+		return -1;
+	}
+	ctx->loader_ready = 1;
 	return 0;
 }
 
 void
 serve_fini(struct serve_ctx *ctx)
 {
+	if (ctx->loader_ready)
+		loader_fini(&ctx->loader);	/* joins the thread and frees every set */
+	ctx->loader_ready = 0;
 	targetset_cache_fini(&ctx->targets);
 	lastscan_cache_fini(&ctx->lastscan);
 	bodycache_fini(&ctx->bodies);

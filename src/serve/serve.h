@@ -15,13 +15,17 @@
 #include "gzipbody.h"
 #include "reqstats.h"
 #include "lastscan.h"
+#include "loader.h"
 #include "serve_config.h"
 #include "targetset.h"
 
 struct serve_ctx {
 	const struct serve_config	*conf;		/* borrowed */
 	struct reqstats			*stats;		/* borrowed; for /metrics */
-	struct targetset_cache		 targets;
+	struct targetset_cache		 targets;	/* the loader thread's */
+	struct loader			 loader;	/* new versions of targets, loaded aside */
+	int				 loader_ready;
+	unsigned long			 failures_seen;	/* failed loads already logged */
 	struct lastscan_cache		 lastscan;
 	struct bodycache		 bodies;	/* for conf->sendfile */
 	/* one request's parsed query and body ranges: too big for the stack, and kept here
@@ -51,8 +55,10 @@ struct serve_result {
 	int			 write_failed;
 };
 
-/* -1 on out of memory. conf and stats must outlive ctx. */
+/* -1 on out of memory. conf and stats must outlive ctx, which must not move. */
 int	serve_init(struct serve_ctx *ctx, const struct serve_config *conf, struct reqstats *stats);
+/* Load the targets file now, so the first request does not wait: 0, or -1 and err. */
+int	serve_preload(struct serve_ctx *ctx, char *err, size_t errlen);
 void	serve_fini(struct serve_ctx *ctx);
 /* Answer req at time now (unix seconds) through write. */
 struct serve_result serve_handle(struct serve_ctx *ctx, const struct serve_request *req,

@@ -401,6 +401,19 @@ key_eq(const struct targetset_key *a, const struct targetset_key *b)
 }
 
 int
+targetset_key_stat(const char *path, struct targetset_key *key, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		snprintf(err, errlen, "targets file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	key_of(&st, key);
+	return 0;
+}
+
+int
 targetset_cache_init(struct targetset_cache *c, const char *path)
 {
 	memset(c, 0, sizeof(*c));
@@ -411,7 +424,8 @@ void
 targetset_cache_fini(struct targetset_cache *c)
 {
 	free(c->path);
-	targetset_free(c->cur);
+	if (!c->keep_sets)
+		targetset_free(c->cur);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -456,17 +470,14 @@ targetset_cache_get(struct targetset_cache *c, enum targetset_error *kind, char 
 {
 	struct targetset_key key;
 	struct targetset *ts;
-	struct stat st;
 	struct timespec t0, t1;
 	char why[400];
 	int attempt;
 
-	if (stat(c->path, &st) < 0) {
+	if (targetset_key_stat(c->path, &key, err, errlen) < 0) {
 		*kind = TARGETSET_MISSING;
-		snprintf(err, errlen, "targets file %s: %s", c->path, strerror(errno));
 		return NULL;
 	}
-	key_of(&st, &key);
 	if (c->cur && key_eq(&key, &c->cur_key)) {
 		*kind = TARGETSET_OK;
 		return c->cur;
@@ -498,7 +509,8 @@ targetset_cache_get(struct targetset_cache *c, enum targetset_error *kind, char 
 			return NULL;
 		}
 		ts->mtime = (double)key.mtime.tv_sec + (double)key.mtime.tv_nsec / 1e9;
-		targetset_free(c->cur);	/* nothing borrows it past a request */
+		if (!c->keep_sets)
+			targetset_free(c->cur);	/* nothing borrows it past a request */
 		c->cur = ts;
 		c->cur_key = key;
 		c->failed = 0;

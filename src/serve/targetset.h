@@ -94,7 +94,13 @@ struct targetset_cache {
 	unsigned long		 failures;	/* failed loads (a cached failure is not one) */
 	double			 load_cost;	/* seconds the last successful load took */
 	double			 loaded_at;	/* caller's clock when it ended (paced get) */
+	int			 keep_sets;	/* 1: the caller takes each set loaded and
+						 * frees it; the cache never does */
 };
+
+/* The version of the file at path now: 0, or -1 and "targets file PATH: why" in err. */
+int	targetset_key_stat(const char *path, struct targetset_key *key, char *err,
+	    size_t errlen);
 
 /* path is copied. -1 on out of memory. */
 int	targetset_cache_init(struct targetset_cache *, const char *path);

@@ -1,0 +1,255 @@
+/*
+ * check_loader.c: background loads. A fake source whose version, result and speed the test
+ * sets: the first load is waited for, a slow load is answered from the old set, a fast one
+ * at once, a failure is remembered for its version, and every set is freed once.
+ */
+#include <check.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "loader.h"
+#include "check_main.h"
+
+struct fake {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	int		 version;	/* what probe sees */
+	int		 missing;	/* probe fails */
+	int		 corrupt;	/* load fails */
+	int		 hold;		/* load waits while set */
+	int		 loads, frees;
+	int		 last;		/* version of the last set given */
+};
+static struct fake fk;
+
+static int
+probe(void *arg, unsigned char *ver, enum loader_kind *kind, char *err, size_t errlen)
+{
+	struct fake *f = arg;
+
+	pthread_mutex_lock(&f->mu);
+	if (f->missing) {
+		pthread_mutex_unlock(&f->mu);
+		*kind = LOADER_MISSING;
+		snprintf(err, errlen, "gone");
+		return -1;
+	}
+	memcpy(ver, &f->version, sizeof(f->version));
+	pthread_mutex_unlock(&f->mu);
+	return 0;
+}
+
+static int
+load(void *arg, void **set, unsigned char *ver, enum loader_kind *kind, char *err, size_t errlen)
+{
+	struct fake *f = arg;
+	int v;
+
+	pthread_mutex_lock(&f->mu);
+	while (f->hold)
+		pthread_cond_wait(&f->cv, &f->mu);
+	v = f->version;
+	memcpy(ver, &v, sizeof(v));
+	f->loads++;
+	if (f->corrupt) {
+		pthread_mutex_unlock(&f->mu);
+		*kind = LOADER_CORRUPT;
+		snprintf(err, errlen, "bad %d", v);
+		return -1;
+	}
+	if (v == f->last) {
+		pthread_mutex_unlock(&f->mu);
+		return 0;
+	}
+	f->last = v;
+	pthread_mutex_unlock(&f->mu);
+	*set = (void *)(intptr_t)v;	/* a set is its version, never 0 */
+	return 1;
+}
+
+static void
+set_free(void *set)
+{
+	(void)set;
+	pthread_mutex_lock(&fk.mu);
+	fk.frees++;
+	pthread_mutex_unlock(&fk.mu);
+}
+
+static void
+setup(void)
+{
+	memset(&fk, 0, sizeof(fk));
+	pthread_mutex_init(&fk.mu, NULL);
+	pthread_cond_init(&fk.cv, NULL);
+	fk.version = 1;
+}
+
+static void
+teardown(void)
+{
+	pthread_mutex_destroy(&fk.mu);
+	pthread_cond_destroy(&fk.cv);
+}
+
+static void
+set_field(int *field, int value)
+{
+	pthread_mutex_lock(&fk.mu);
+	*field = value;
+	pthread_cond_broadcast(&fk.cv);
+	pthread_mutex_unlock(&fk.mu);
+}
+
+static int
+get_field(const int *field)
+{
+	int v;
+
+	pthread_mutex_lock(&fk.mu);
+	v = *field;
+	pthread_mutex_unlock(&fk.mu);
+	return v;
+}
+
+static int
+got(struct loader *l, struct loader_view *v)
+{
+	int rc = loader_get(l, v);
+
+	loader_put(l);
+	return rc < 0 || v->set == NULL ? -1 : (int)(intptr_t)v->set;
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static struct loader *
+new_loader(void)
+{
+	static struct loader l;
+	struct loader_source src = { probe, load, set_free, &fk };
+
+	ck_assert_int_eq(loader_init(&l, &src), 0);
+	return &l;
+}
+
+/* loader_fini frees every set still held: each set given has been freed once, in all */
+static void
+fini_freeing(struct loader *l, int sets)
+{
+	loader_fini(l);
+	ck_assert_int_eq(get_field(&fk.frees), sets);
+}
+
+START_TEST(first_load_is_waited_for_and_a_fast_one_seen_at_once)
+{
+	struct loader *l = new_loader();
+	struct loader_view v;
+
+	ck_assert_int_eq(got(l, &v), 1);
+	ck_assert_uint_eq(v.generation, 1);
+	ck_assert_int_eq(got(l, &v), 1);
+	ck_assert_int_eq(get_field(&fk.loads), 1);		/* unchanged: not loaded again */
+	set_field(&fk.version, 2);
+	ck_assert_int_eq(got(l, &v), 2);
+	ck_assert_uint_eq(v.generation, 2);
+	fini_freeing(l, 2);
+}
+END_TEST
+
+START_TEST(slow_load_is_answered_from_the_old_set)
+{
+	struct loader *l = new_loader();
+	struct loader_view v;
+	double t0;
+
+	ck_assert_int_eq(got(l, &v), 1);
+	set_field(&fk.hold, 1);
+	set_field(&fk.version, 2);
+	t0 = now_s();
+	ck_assert_int_eq(got(l, &v), 1);	/* after LOADER_WAIT_S at most */
+	ck_assert(now_s() - t0 < LOADER_WAIT_S + 0.5);
+	ck_assert_int_eq(got(l, &v), 1);
+	ck_assert_int_eq(get_field(&fk.frees), 0);
+	set_field(&fk.hold, 0);
+	for (int i = 0; i < 500 && got(l, &v) != 2; i++) {
+		struct timespec ts = { 0, 2000000 };
+
+		nanosleep(&ts, NULL);
+	}
+	ck_assert_int_eq(got(l, &v), 2);
+	ck_assert_int_eq(get_field(&fk.frees), 1);		/* the old set, once put */
+	fini_freeing(l, 2);
+}
+END_TEST
+
+START_TEST(borrowed_set_outlives_its_replacement)
+{
+	struct loader *l = new_loader();
+	struct loader_view v, w;
+
+	ck_assert_int_eq(got(l, &v), 1);
+	set_field(&fk.hold, 1);
+	set_field(&fk.version, 2);
+	ck_assert_int_eq(loader_get(l, &v), 0);	/* the old set, borrowed */
+	ck_assert_int_eq((int)(intptr_t)v.set, 1);
+	set_field(&fk.hold, 0);
+	for (int i = 0; i < 500 && get_field(&fk.loads) < 2; i++) {
+		struct timespec ts = { 0, 2000000 };
+
+		nanosleep(&ts, NULL);
+	}
+	ck_assert_int_eq(get_field(&fk.loads), 2);
+	ck_assert_int_eq(get_field(&fk.frees), 0);		/* replaced, but still borrowed */
+	loader_put(l);
+	ck_assert_int_eq(get_field(&fk.frees), 1);
+	ck_assert_int_eq(loader_get(l, &w), 0);
+	ck_assert_int_eq((int)(intptr_t)w.set, 2);
+	loader_put(l);
+	fini_freeing(l, 2);
+}
+END_TEST
+
+START_TEST(failure_is_remembered_for_its_version)
+{
+	struct loader *l = new_loader();
+	struct loader_view v;
+
+	ck_assert_int_eq(got(l, &v), 1);
+	set_field(&fk.corrupt, 1);
+	set_field(&fk.version, 2);
+	ck_assert_int_eq(got(l, &v), -1);
+	ck_assert_int_eq(v.kind, LOADER_CORRUPT);
+	ck_assert_str_eq(v.err, "bad 2");
+	ck_assert_uint_eq(v.failures, 1);
+	ck_assert_int_eq(got(l, &v), -1);
+	ck_assert_int_eq(get_field(&fk.loads), 2);		/* the same bad version is not loaded again */
+	set_field(&fk.corrupt, 0);
+	set_field(&fk.version, 3);
+	ck_assert_int_eq(got(l, &v), 3);
+	set_field(&fk.missing, 1);
+	ck_assert_int_eq(loader_get(l, &v), -1);
+	ck_assert_int_eq(v.kind, LOADER_MISSING);
+	ck_assert_str_eq(v.err, "gone");
+	fini_freeing(l, 2);
+}
+END_TEST
+
+static void
+add_tests(void)
+{
+	FIXTURE(setup, teardown);
+	ADD(first_load_is_waited_for_and_a_fast_one_seen_at_once);
+	ADD(slow_load_is_answered_from_the_old_set);
+	ADD(borrowed_set_outlives_its_replacement);
+	ADD(failure_is_remembered_for_its_version);
+}

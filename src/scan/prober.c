@@ -104,6 +104,7 @@ struct worker {
 	uint64_t		 nretried;
 	uint64_t		 reprobe_outcome[PROBE_OUTCOMES];
 	int			 failed;		/* out of memory: result incomplete */
+	int			 socket_errno;	/* socket() refused for good (EPERM, ...): stop */
 };
 
 unsigned
@@ -358,8 +359,14 @@ start_probe(struct worker *w, uint64_t index, unsigned tries, unsigned attempt, 
 	if (w->sh->cfg->ops != NULL)
 		return start_ops_probe(w, index, tries, now);
 	probegen_get(w->sh->cfg->gen, index, &addr, &port);
-	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0)
-		goto local;
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0) {
+		if (prober_is_local_error(errno))
+			goto local;
+		/* EPERM, EACCES, EAFNOSUPPORT (a seccomp filter, a sandbox): no retry helps */
+		w->socket_errno = errno;
+		w->failed = 1;
+		return -1;
+	}
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_addr.s_addr = htonl(addr);
@@ -741,7 +748,12 @@ prober_run(const struct prober_config *cfg, struct prober_result *res, char *err
 			snprintf(err, errlen, "pthread_join: %s", strerror(e));
 			rc = -1;
 		}
-		if (ws[k].failed && rc == 0) {
+		if (ws[k].socket_errno && rc == 0) {
+			snprintf(err, errlen, "cannot open a TCP socket: socket: %s (a sandbox or "
+			    "seccomp filter that refuses AF_INET?); the probes stopped at once",
+			    strerror(ws[k].socket_errno));
+			rc = -1;
+		} else if (ws[k].failed && rc == 0) {
 			snprintf(err, errlen, "out of memory while recording open ports");
 			rc = -1;
 		}

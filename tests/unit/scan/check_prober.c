@@ -158,6 +158,34 @@ START_TEST(local_errors_are_retried)
 }
 END_TEST
 
+/* EPERM from socket() (a seccomp filter): the run stops at once with one reason, not after
+ * minutes of retries as for a busy host. */
+START_TEST(refused_socket_stops_at_once)
+{
+	struct prober_result r;
+	struct lab l;
+	char err[256];
+	uint16_t open_port;
+	struct timespec t0, t1;
+
+	open_closed(&l, &open_port, 1);
+	setenv("FAULT_SOCKET_EVERY", "1", 1);
+	setenv("FAULT_SOCKET_ERRNO", "1", 1);	/* EPERM */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(prober_run(&l.cfg, &r, err, sizeof(err)), -1);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	unsetenv("FAULT_SOCKET_EVERY");
+	unsetenv("FAULT_SOCKET_ERRNO");
+	ck_assert_msg(strstr(err, "cannot open a TCP socket: socket: Operation not permitted") != NULL,
+	    "%s", err);
+	ck_assert_msg((t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9 < 1.0,
+	    "took %ld s", (long)(t1.tv_sec - t0.tv_sec));
+	ck_assert_uint_eq(r.retries, 0);
+	prober_result_fini(&r);
+	lab_fini(&l);
+}
+END_TEST
+
 struct stopper {
 	volatile sig_atomic_t	*stop;
 	unsigned		 after_ms;
@@ -227,6 +255,7 @@ add_tests(void)
 {
 	ADD(open_and_closed);
 	ADD(local_errors_are_retried);
+	ADD(refused_socket_stops_at_once);
 	ADD(stop_flag_ends_the_scan);
 	ADD(thread_failure_sends_nothing);
 }

@@ -10,8 +10,10 @@
 #  - the paths /etc/, /usr/local/, /var/lib/, /var/log/, /var/www/, /run/ are under $TMP/root,
 #    in the commands and in the installed files (the tree is relocated there);
 #  - the user sd-scan is nobody (no test adds a user to the system);
-#  - `systemctl enable --now sd-scan.timer` runs the installed sd-scan.service's ExecStart
-#    once, with its EnvironmentFile= and as its user, as the timer does every 5 minutes;
+#  - `systemctl daemon-reload && systemctl enable --now sd-scan.timer` is `systemd-analyze
+#    verify` of the installed timer and service (no systemd runs the namespace);
+#  - `systemctl start sd-scan.service` runs the installed unit's ExecStart once, with its
+#    EnvironmentFile= and as its user;
 #  - `crontab -u sd-scan FILE` runs FILE's command line once with its PATH, as cron does;
 #  - `systemctl reload prometheus` starts prometheus on that config, as Debian's unit does;
 #  - a command ending in "&" is started in the background (and stopped at the end); a curl
@@ -99,7 +101,9 @@ for f in "$TMP"/steps/*.cmd; do
 	written=$(cat "$f")
 	cmd=$(relocate <"$f")
 	case $written in
-	"systemctl enable --now sd-scan.timer")
+	"systemctl daemon-reload && systemctl enable --now sd-scan.timer")
+		cmd="SYSTEMD_LOG_LEVEL=info systemd-analyze verify --man=no ${unit%.service}.timer $unit";;
+	"systemctl start sd-scan.service")
 		env_file=$(sed -n 's/^EnvironmentFile=-\{0,1\}//p' "$unit")
 		exec_start=$(sed -n 's/^ExecStart=//p' "$unit")
 		[ "$(sed -n 's/^User=//p' "$unit")" = sd-scan ] || fail "sd-scan.service's User= changed"

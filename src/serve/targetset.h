@@ -22,6 +22,7 @@
 
 #include "httpsd.h"
 #include "query.h"
+#include "strbuf.h"
 
 #define TARGETSET_MAX_BYTES	HTTPSD_MAX_BYTES	/* larger files are refused */
 /* Room for the iovec list of any body: "[" + fragment and "," per port + "\n]\n". */
@@ -45,6 +46,15 @@ struct targetset;
  */
 int	targetset_parse(const char *buf, size_t len, struct targetset **out, char *err,
 	    size_t errlen);
+/*
+ * The set of an already parsed list l: the set takes over l (left empty) and file (malloc'd,
+ * len bytes, what l borrows strings from, or NULL), which it frees. 0 and *out, or -1 and
+ * "out of memory" in err (l and file freed then too).
+ */
+int	targetset_adopt(struct httpsd_list *l, char *file, size_t len, struct targetset **out,
+	    char *err, size_t errlen);
+/* The groups of the set (borrowed, valid until ts is freed). */
+const struct httpsd_list *targetset_list(const struct targetset *);
 void	targetset_free(struct targetset *);	/* NULL is fine */
 
 /* Number of groups and of target addresses in the set. */
@@ -61,6 +71,16 @@ double	targetset_mtime(const struct targetset *);
  */
 size_t	targetset_body(const struct targetset *ts, const struct query *q, struct iovec *iov,
 	    size_t *len);
+/*
+ * The body answering a query with networks (q->nnets > 0), rendered now into out (emptied
+ * first): the groups in file order, each with its targets that are on the query's ports (if
+ * any) and whose address lies in one of its networks; groups left empty are left out ("[]\n"
+ * when none). A target's address is its group's TARGETSET_ADDR_LABEL when that label is an
+ * IPv4 address, otherwise the host part of the target when that is one (names never
+ * match). -1 on out of memory.
+ */
+#define TARGETSET_ADDR_LABEL	"__meta_sd_ip"
+int	targetset_filter(const struct targetset *ts, const struct query *q, struct strbuf *out);
 
 /*
  * The cache of one targets file: targetset_cache_get stats path and reuses the loaded set

@@ -91,7 +91,7 @@ START_TEST(malformed)
 	char big[QUERY_MAX_BYTES + 10];
 
 	ck_assert_int_eq(parse("prot=9100"), -1);
-	ck_assert_str_eq(err, "unknown query parameter 'prot' (only port is known)");
+	ck_assert_str_eq(err, "unknown query parameter 'prot' (only port and network are known)");
 	ck_assert_int_eq(parse("port=9100&"), -1);
 	ck_assert_int_eq(parse("&port=9100"), -1);
 	ck_assert_int_eq(parse("port=9100&&port=1"), -1);

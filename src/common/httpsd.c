@@ -679,8 +679,8 @@ shown(char *out, const char *s, size_t n)
 	out[m] = '\0';
 }
 
-static int
-label_name_ok(const char *s, size_t n)
+int
+httpsd_label_name_ok(const char *s, size_t n)
 {
 	if (n == 0 || !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
 		return 0;
@@ -817,7 +817,7 @@ check_group(struct parser *ps, size_t gi, const struct group_errs *ge)
 		const struct httpsd_label *lb = &l->labels[g->label0 + i];
 		const char *s = httpsd_bytes(l, lb->name);
 
-		if (!label_name_ok(s, lb->name.len)) {
+		if (!httpsd_label_name_ok(s, lb->name.len)) {
 			shown(name, s, lb->name.len);
 			contract(ps, "group %zu: label name '%s' is not [a-zA-Z_][a-zA-Z0-9_]*",
 			    gi + 1, name);

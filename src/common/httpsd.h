@@ -81,6 +81,9 @@ int	httpsd_parse_at(const char *buf, size_t len, struct httpsd_list *out, char *
 /* Parse and count the targets only: 0 and *count, or -1 and err as httpsd_parse. */
 int	httpsd_count(const char *buf, size_t len, size_t *count, char *err, size_t errlen);
 
+/* 1 when s[0..n) is a label name Prometheus accepts: [a-zA-Z_][a-zA-Z0-9_]*. */
+int	httpsd_label_name_ok(const char *s, size_t n);
+
 /* A pointer to string s of l (borrowed; not NUL-terminated). */
 const char *httpsd_bytes(const struct httpsd_list *l, struct httpsd_str s);
 

@@ -1,0 +1,114 @@
+/*
+ * sourcetree.h: -targets-dir: every *.json (http_sd / file_sd JSON) and *.yaml / *.yml
+ * (file_sd YAML) below a directory is a source, and every directory and source is a path
+ * whose body is its sources merged, pre-rendered as a target set (targetset.h). A tree is
+ * immutable once built; the cache builds a new one when inotify says something changed
+ * (else one read(2) per request, whatever the number of sources), reusing the sources and
+ * paths that did not change, and swaps it in whole. Not thread-safe: one cache per
+ * serve_ctx.
+ *
+ * Names starting with '.' or '_' are ignored (files and directories: sd-scan's temp files
+ * are ".NAME.tmp.PID"); so are files that are not regular, symlinks that lead out of the
+ * directory or to a directory, and other extensions. A source that cannot be read or does
+ * not parse is broken: every path that includes it has no set (answer 503, never a partial
+ * list); the others are unaffected.
+ *
+ * Order: sources sorted by their name with '/' before any other byte, so the sources of a
+ * path are one run of the array (a directory's after a file of the same key), and a merged
+ * body is those sources' groups in that order, each in file order.
+ *
+ * Read-only API for pages and metrics: after sourcetree_cache_get, iterate t->paths[0 ..
+ * t->npaths) (sorted by key; each names its run of t->src) and t->src[0 .. t->nsrc); every
+ * field documented below may be read, nothing may be written. Valid until the next get.
+ */
+#ifndef SD_SOURCETREE_H
+#define SD_SOURCETREE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "httpsd.h"
+#include "targetset.h"
+
+#define SOURCETREE_MAX_DEPTH	16	/* directories deeper are ignored (a note) */
+#define SOURCETREE_MAX_FILES	10000	/* sources at most; more are ignored (a note) */
+#define SOURCETREE_MAX_BYTES	(64u * 1024 * 1024)	/* a larger source is broken */
+#define SOURCETREE_PACE_MAX_S	1.0	/* see sourcetree_cache_get */
+#define SOURCETREE_POLL_S	1.0	/* without inotify: rescan at most this often */
+#define SOURCETREE_ERR_MAX	600
+
+struct sourcetree_source {
+	char			*name;		/* "sub/a.json", relative to the directory */
+	size_t			 keylen;	/* name[0..keylen): its key, "sub/a" */
+	struct targetset_key	 fkey;		/* the file version it was read from */
+	struct targetset	*set;		/* its groups; NULL when broken */
+	char			 err[SOURCETREE_ERR_MAX];	/* "sub/a.json:3: ..." when broken */
+	size_t			 ntargets;
+	double			 mtime;		/* the file's, unix seconds */
+	double			 loaded_at;	/* when it was read, unix seconds */
+	unsigned long		 load_errors;	/* failed reads and parses, this process */
+	unsigned long		 gen;		/* changes whenever set does */
+};
+
+struct sourcetree_path {
+	char			*key;		/* "" (every source), "sub", "sub/a" */
+	size_t			 first, n;	/* its sources: src[first .. first + n) */
+	size_t			 nbroken;	/* of those */
+	size_t			 ntargets;	/* of the sources that are not broken */
+	int			 is_dir;	/* a directory (else only sources of that key) */
+	struct targetset	*set;		/* merged; NULL when nbroken > 0 */
+	int			 owns_set;
+	unsigned long		 gen;		/* changes whenever set does */
+	uint32_t		 id;		/* hash of key, for file names */
+	uint64_t		 sig;		/* hash of its sources' names and versions */
+};
+
+struct sourcetree {
+	struct sourcetree_source *src;
+	size_t			 nsrc;
+	struct sourcetree_path	*paths;
+	size_t			 npaths;
+	char			**notes;	/* what was ignored and why, sorted */
+	size_t			 nnotes;
+	size_t			 nbroken;	/* broken sources */
+	size_t			 ntargets;	/* in the sources that are not broken */
+	double			 newest_mtime;	/* of every source; 0 for none */
+	struct targetset_key	 version;	/* of the whole tree: changes with any source */
+};
+
+/*
+ * Read every source below dir now (no cache). 0 and *out (free with sourcetree_free), or -1
+ * with a reason in err when dir itself cannot be read. now stamps loaded_at.
+ */
+int	sourcetree_load(const char *dir, double now, struct sourcetree **out, char *err,
+	    size_t errlen);
+void	sourcetree_free(struct sourcetree *);	/* NULL is fine */
+/* The path of key (an sdpath.h key; a last segment may keep its extension), or NULL. */
+const struct sourcetree_path *sourcetree_find(const struct sourcetree *, const char *key);
+
+struct sourcetree_cache {
+	char			*dir;
+	struct sourcetree	*cur;
+	int			 ifd;		/* inotify; -1: none (poll every SOURCETREE_POLL_S) */
+	int			 dirty;		/* a change was seen and not loaded yet */
+	unsigned long		 loads;		/* trees built */
+	unsigned long		 gen;		/* set generations handed out */
+	double			 load_cost;	/* seconds the last build took */
+	double			 loaded_at;	/* caller's clock when it ended */
+	char			 err[SOURCETREE_ERR_MAX];	/* why cur is NULL */
+};
+
+/* dir is copied; nothing is read yet. -1 on out of memory. */
+int	sourcetree_cache_init(struct sourcetree_cache *, const char *dir);
+void	sourcetree_cache_fini(struct sourcetree_cache *);
+/*
+ * The current tree (borrowed until the next call), rebuilt first when something below dir
+ * changed; NULL with a reason in err when dir cannot be read. Within the time the last build
+ * took (at most SOURCETREE_PACE_MAX_S) after it, the current tree is returned unlooked at,
+ * so a directory changed faster than it loads costs at most half the time. now is the
+ * caller's clock in unix seconds.
+ */
+const struct sourcetree *sourcetree_cache_get(struct sourcetree_cache *, double now, char *err,
+	    size_t errlen);
+
+#endif

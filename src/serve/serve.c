@@ -19,6 +19,7 @@
 #include "log.h"
 #include "numparse.h"
 #include "query.h"
+#include "sdpath.h"
 #include "serve.h"
 
 #define CT_JSON		"application/json"	/* exactly: Prometheus 2.28 refused a charset */
@@ -197,7 +198,13 @@ relative_path(const char *uri, size_t *len, const char *script_name)
 	if (slen > 0 && slen == plen && strncmp(uri, script_name, slen) == 0) {
 		/* SCRIPT_NAME is the whole path: a prefix mount asked without its slash
 		 * ("/sd"), or a server that puts the whole URI there (nginx without split,
-		 * lighttpd mounted at "/"): the last segment decides */
+		 * lighttpd mounted at "/"): a /targets/ path, or the last segment, decides */
+		for (const char *t = uri; (t = memmem(t, plen - (size_t)(t - uri), "/targets/",
+		    9)) != NULL; t++)
+			if (t + 9 <= uri + plen) {
+				*len = plen - (size_t)(t - uri);
+				return t;
+			}
 		slash = memrchr(uri, '/', plen);
 		if (slash != NULL) {
 			*len = plen - (size_t)(slash - uri);
@@ -234,6 +241,9 @@ serve_route(const char *uri, const char *script_name)
 	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
 		if (strlen(routes[i].path) == len && strncmp(p, routes[i].path, len) == 0)
 			return routes[i].route;
+	/* /targets and /targets/<path>: the directory's paths (404 without -targets-dir) */
+	if (len >= 8 && strncmp(p, "/targets", 8) == 0 && (len == 8 || p[8] == '/'))
+		return REQSTATS_TARGETS;
 	return REQSTATS_OTHER;
 }
 
@@ -243,15 +253,20 @@ serve_route(const char *uri, const char *script_name)
  */
 static int
 offload(struct serve_ctx *ctx, const struct query *q, const struct iovec *iov, size_t n,
-    size_t len, double now, struct writer *w)
+    size_t len, double now, const struct targetset_key *key, const char *prefix,
+    struct writer *w)
 {
 	const struct serve_config *conf = ctx->conf;
-	char body[64], name[BODYCACHE_NAME_MAX], err[700], h[900];
-	size_t o = 0, dlen = strlen(conf->cache_dir);
+	char body[96], name[BODYCACHE_NAME_MAX], err[700], h[900];
+	size_t o, dlen = strlen(conf->cache_dir);
 	int m;
 
+	m = snprintf(body, sizeof(body), "%s", prefix);
+	if (m < 0 || (size_t)m >= sizeof(body))
+		return 0;
+	o = (size_t)m;
 	if (!q->has_ports) {
-		snprintf(body, sizeof(body), "all");
+		snprintf(body + o, sizeof(body) - o, "all");
 	} else {
 		for (size_t i = 0; i < q->nports; i++) {
 			m = snprintf(body + o, sizeof(body) - o, "%s%u", i ? "_" : "p",
@@ -267,7 +282,7 @@ offload(struct serve_ctx *ctx, const struct query *q, const struct iovec *iov, s
 	if (m < 0 || (size_t)m >= sizeof(body) - o)
 		return 0;
 	/* called after a successful load: the key is that of the set being answered */
-	if (bodycache_file(&ctx->bodies, targetset_cache_key(&ctx->targets), body, iov, n, len, now,
+	if (bodycache_file(&ctx->bodies, key, body, iov, n, len, now,
 	    name, sizeof(name), err, sizeof(err)) == NULL) {
 		if (err[0])
 			log_warn("%s; answering in-band for %.0f s", err, BODYCACHE_RETRY_S);
@@ -301,39 +316,132 @@ drops_encoding(const struct serve_config *conf, const struct serve_request *req)
 	    strncmp(req->server_software, "Apache", 6) == 0;
 }
 
+/* The set a request for targets is answered from, and how to name its version. */
+struct answer {
+	const struct targetset	*ts;
+	const void		*version;	/* for gzipbody: what the ranges belong to */
+	unsigned long		 gen;		/* and its generation */
+	const struct targetset_key *key;	/* for bodycache */
+	char			 prefix[16];	/* of body file names: "" or "dHASH_" */
+};
+
+/* "N broken sources in this path: a.json:3: ...; ..." (the first three). */
+static void
+broken_message(const struct sourcetree *t, const struct sourcetree_path *p, char *msg,
+    size_t len)
+{
+	size_t o, shown = 0;
+	int m;
+
+	m = snprintf(msg, len, "%zu broken source%s in this path, so no list (Prometheus keeps "
+	    "its last one): ", p->nbroken, p->nbroken == 1 ? "" : "s");
+	o = m < 0 ? 0 : (size_t)m < len ? (size_t)m : len - 1;
+	for (size_t i = p->first; i < p->first + p->n && shown < 3 && o + 1 < len; i++) {
+		if (t->src[i].set != NULL)
+			continue;
+		m = snprintf(msg + o, len - o, "%s%s", shown++ ? "; " : "", t->src[i].err);
+		o = m < 0 ? o : o + (size_t)m < len ? o + (size_t)m : len - 1;
+	}
+}
+
+/*
+ * The directory path rel[0..rlen) ("/targets.json", "/targets/sub/a") into *a: 0, or the
+ * status of the error answered. label gets the path's metrics label ("" when none).
+ */
+static int
+dir_answer(struct serve_ctx *ctx, const char *rel, size_t rlen, double now, struct writer *w,
+    struct answer *a, char *label, size_t labellen)
+{
+	char key[SDPATH_MAX + 1], err[SOURCETREE_ERR_MAX + 100], msg[2400];
+	const struct sourcetree_path *p;
+	const struct sourcetree *t;
+
+	label[0] = '\0';
+	if (rlen == 13 && strncmp(rel, "/targets.json", 13) == 0)
+		key[0] = '\0';
+	else if (sdpath_parse(rel + 8, rlen - 8, key, sizeof(key), err, sizeof(err)) < 0)
+		return error_json(w, 404, err, NULL);
+	if ((t = sourcetree_cache_get(&ctx->tree, now, err, sizeof(err))) == NULL) {
+		snprintf(msg, sizeof(msg), "targets directory is unavailable: %s", err);
+		log_warn("%s", msg);
+		return error_json(w, 503, msg, "Retry-After: 30\r\n");
+	}
+	if ((p = sourcetree_find(t, key)) == NULL) {
+		snprintf(msg, sizeof(msg), "no such target path '%.*s' in the targets directory",
+		    (int)(rlen > 200 ? 200 : rlen), rel);
+		return error_json(w, 404, msg, NULL);
+	}
+	snprintf(label, labellen, "%s%s", p->key[0] ? "/targets/" : "/targets.json", p->key);
+	if (p->set == NULL) {
+		/* never [] and never a partial list: Prometheus keeps its list on a 5xx */
+		broken_message(t, p, msg, sizeof(msg));
+		return error_json(w, 503, msg, "Retry-After: 30\r\n");
+	}
+	a->ts = p->set;
+	/* one gzip cache for every path of the tree: alternating paths recompress nothing */
+	a->version = t;
+	a->gen = ctx->tree.loads;
+	a->key = &t->version;
+	if (p->key[0])
+		snprintf(a->prefix, sizeof(a->prefix), "d%08x_", (unsigned)p->id);
+	return 0;
+}
+
 static int
 handle_targets(struct serve_ctx *ctx, const struct serve_request *req, double now,
-    struct writer *w)
+    struct writer *w, char *label, size_t labellen)
 {
 	struct iovec *iov = ctx->iov;
 	struct query *q = &ctx->query;
 	enum targetset_error kind;
-	const struct targetset *ts;
-	const char *qs = req->query;
+	struct answer a;
+	const char *qs = req->query, *rel;
 	unsigned long failures = ctx->targets.failures;
 	const struct iovec *body, *zbody;
 	char err[700], msg[800];
-	size_t n, len, zn, zlen;
+	size_t n, len, zn, zlen, rlen;
+	int rc;
 
+	memset(&a, 0, sizeof(a));
+	label[0] = '\0';
 	if (qs == NULL) {
 		qs = strchr(req->uri, '?');
 		qs = qs ? qs + 1 : "";
 	}
+	rel = relative_path(req->uri, &rlen, req->script_name);
+	if (!ctx->dirmode && !(rlen == 13 && strncmp(rel, "/targets.json", 13) == 0))
+		return error_json(w, 404, "no such endpoint (try /, /targets.json, /health, "
+		    "/metrics; /targets/PATH needs -targets-dir)", NULL);
 	if (query_parse(qs, strlen(qs), q, err, sizeof(err)) < 0)
 		return error_json(w, 400, err, NULL);
-	if ((ts = targetset_cache_get_paced(&ctx->targets, now, &kind, err, sizeof(err))) == NULL) {
+	if (ctx->dirmode) {
+		if ((rc = dir_answer(ctx, rel, rlen, now, w, &a, label, labellen)) != 0)
+			return rc;
+	} else if ((a.ts = targetset_cache_get_paced(&ctx->targets, now, &kind, err,
+	    sizeof(err))) == NULL) {
 		/* never [] and never a partial list: Prometheus keeps its list on a 5xx */
 		snprintf(msg, sizeof(msg), "%s%s", kind == TARGETSET_CORRUPT ?
 		    "targets file is corrupt: " : "targets file is unavailable: ", err);
 		if (kind == TARGETSET_MISSING || ctx->targets.failures != failures)
 			log_warn("%s", msg);	/* a corrupt file once, not per request */
 		return error_json(w, 503, msg, "Retry-After: 30\r\n");
+	} else {
+		a.version = a.ts;
+		a.gen = ctx->targets.loads;
+		a.key = targetset_cache_key(&ctx->targets);
+		snprintf(label, labellen, "/targets.json");
 	}
-	n = targetset_body(ts, q, iov, &len);
+	if (q->nnets > 0) {
+		/* rendered for this request: compressed for it too, never offloaded */
+		if (targetset_filter(a.ts, q, &ctx->fbuf) < 0)
+			return error_json(w, 500, "out of memory", NULL);
+		return respond(w, 200, CT_JSON, ctx->fbuf.p, ctx->fbuf.len, NULL);
+	}
+	n = targetset_body(a.ts, q, iov, &len);
 	body = iov;
 	if (w->gz != NULL) {
-		/* pieces compressed once per loaded set: loads names the version */
-		gzipbody_use(w->gz, ts, ctx->targets.loads);
+		/* pieces compressed once per loaded set: gen names the version */
+		gzipbody_use(w->gz, a.version, a.gen);
 		if ((zbody = gzipbody_encode(w->gz, iov, n, &zn, &zlen)) != NULL) {
 			body = zbody;
 			n = zn;
@@ -345,7 +453,7 @@ handle_targets(struct serve_ctx *ctx, const struct serve_request *req, double no
 	}
 	if (ctx->conf->sendfile != SERVE_SENDFILE_OFF && !w->head &&
 	    !(w->encoded && drops_encoding(ctx->conf, req)) &&
-	    offload(ctx, q, body, n, len, now, w))
+	    offload(ctx, q, body, n, len, now, a.key, a.prefix, w))
 		return 200;
 	headers(w, 200, CT_JSON, len, NULL);
 	if (!w->head)
@@ -378,8 +486,12 @@ handle_health(struct serve_ctx *ctx, struct writer *w, double now)
 	const struct lastscan_state *st = &ctx->lastscan.state;
 	struct json_object *o = json_object_new_object();
 	enum targetset_error kind;
-	const struct targetset *ts;
+	const struct targetset *ts = NULL;
+	const struct sourcetree *t = NULL;
 	const char *status;
+	double data_mtime = -1;
+	size_t count = 0;
+	int have;
 	char err[700], when[64], *body;
 	double completed = -1, last = -1, interval = ctx->conf->interval;
 	size_t blen = 0;
@@ -389,20 +501,37 @@ handle_health(struct serve_ctx *ctx, struct writer *w, double now)
 		return error_json(w, 500, "out of memory", NULL);
 	if (lastscan_cache_refresh(&ctx->lastscan, err, sizeof(err)) == 0 && err[0])
 		log_warn("%s", err);
-	ts = targetset_cache_get(&ctx->targets, &kind, err, sizeof(err));
+	if (ctx->dirmode) {
+		/* a broken source is an error of the service: some paths answer 503 */
+		t = sourcetree_cache_get(&ctx->tree, now, err, sizeof(err));
+		have = t != NULL && t->nbroken == 0;
+		if (t != NULL && t->nbroken > 0)
+			snprintf(err, sizeof(err), "%zu broken source%s", t->nbroken,
+			    t->nbroken == 1 ? "" : "s");
+		if (t != NULL && t->newest_mtime > 0)
+			data_mtime = t->newest_mtime;
+		count = t ? t->ntargets : 0;
+	} else {
+		ts = targetset_cache_get(&ctx->targets, &kind, err, sizeof(err));
+		have = ts != NULL;
+		if (ts != NULL) {
+			data_mtime = targetset_mtime(ts);
+			count = targetset_targets(ts);
+		}
+	}
 	if (st->has_end && st->end > 0)
 		last = st->end;
 	/* the last successful scan: the textfile says so, or the targets file was written */
 	if (last > 0 && (!st->has_success || st->success == 1))
 		completed = last;
-	else if (ts != NULL)
-		completed = targetset_mtime(ts);
-	if (last < 0 && ts != NULL)
-		last = targetset_mtime(ts);
+	else if (have)
+		completed = data_mtime;
+	if (last < 0 && have)
+		last = data_mtime;
 	if (st->has_interval && st->interval > 0)
 		interval = st->interval;
 
-	if (ts == NULL) {
+	if (!have) {
 		status = "error";
 		code = 503;
 	} else if (completed < 0) {
@@ -432,10 +561,19 @@ handle_health(struct serve_ctx *ctx, struct writer *w, double now)
 		    json_object_new_boolean(st->success == 1));
 	json_object_object_add(o, "scan_interval", duration_json(interval));
 	json_object_object_add(o, "max_age", duration_json(ctx->conf->max_age));
-	json_object_object_add(o, "targets_count",
-	    ts ? json_object_new_int64((int64_t)targetset_targets(ts)) : NULL);
-	if (ts == NULL)
+	json_object_object_add(o, "targets_count", have || (t != NULL) ?
+	    json_object_new_int64((int64_t)count) : NULL);
+	if (!have)
 		json_object_object_add(o, "error", json_object_new_string(err));
+	if (t != NULL) {
+		struct json_object *b = json_object_new_array();
+
+		json_object_object_add(o, "sources", json_object_new_int64((int64_t)t->nsrc));
+		for (size_t i = 0; b != NULL && i < t->nsrc; i++)
+			if (t->src[i].set == NULL)
+				json_object_array_add(b, json_object_new_string(t->src[i].err));
+		json_object_object_add(o, "broken_sources", b);
+	}
 	body = json_line(o, &blen);
 	json_object_put(o);
 	if (body == NULL)
@@ -445,24 +583,52 @@ handle_health(struct serve_ctx *ctx, struct writer *w, double now)
 	return code;
 }
 
+/* reqstats_exists_fn: the target path labels that exist now. */
 static int
-handle_metrics(struct serve_ctx *ctx, struct writer *w)
+target_label_exists(void *vctx, const char *label)
 {
-	char err[700], *own = NULL;
-	size_t ownlen = 0;
-	struct iovec iov[2];
+	struct serve_ctx *ctx = vctx;
+
+	if (strcmp(label, "/targets.json") == 0)
+		return 1;
+	if (!ctx->dirmode || ctx->tree.cur == NULL || strncmp(label, "/targets/", 9) != 0)
+		return 0;
+	return sourcetree_find(ctx->tree.cur, label + 9) != NULL;
+}
+
+static int
+handle_metrics(struct serve_ctx *ctx, struct writer *w, double now)
+{
+	char err[700], *own = NULL, *paths = NULL, *sources = NULL;
+	size_t ownlen = 0, pathslen = 0, sourceslen = 0;
+	const struct sourcetree *t = NULL;
+	struct iovec iov[4];
+	int rc = 200;
 
 	if (lastscan_cache_refresh(&ctx->lastscan, err, sizeof(err)) == 0 && err[0])
 		log_warn("%s", err);
-	if (reqstats_format(ctx->stats, &own, &ownlen) < 0)
-		return error_json(w, 500, "out of memory", NULL);
+	if (ctx->dirmode)
+		t = sourcetree_cache_get(&ctx->tree, now, err, sizeof(err));
+	if (reqstats_format(ctx->stats, &own, &ownlen) < 0 ||
+	    reqstats_format_targets(ctx->stats, target_label_exists, ctx, &paths, &pathslen) < 0 ||
+	    (ctx->dirmode && sourcetree_format(t, &sources, &sourceslen) < 0)) {
+		rc = error_json(w, 500, "out of memory", NULL);
+		goto out;
+	}
 	iov[0].iov_base = ctx->lastscan.text;
 	iov[0].iov_len = ctx->lastscan.textlen;
 	iov[1].iov_base = own;
 	iov[1].iov_len = ownlen;
-	respond_iov(w, 200, CT_METRICS, iov, 2, NULL);
+	iov[2].iov_base = paths;
+	iov[2].iov_len = pathslen;
+	iov[3].iov_base = sources;
+	iov[3].iov_len = sourceslen;
+	respond_iov(w, 200, CT_METRICS, iov, 4, NULL);
+out:
 	free(own);
-	return 200;
+	free(paths);
+	free(sources);
+	return rc;
 }
 
 /*
@@ -556,8 +722,11 @@ serve_init(struct serve_ctx *ctx, const struct serve_config *conf, struct reqsta
 	ctx->stats = stats;
 	gzipbody_init(&ctx->gz);
 	/* the body cache first: it holds an fd, and serve_fini must not close fd 0 */
-	if (bodycache_init(&ctx->bodies, conf->cache_dir ? conf->cache_dir : "", conf->output) < 0 ||
+	ctx->dirmode = conf->targets_dir != NULL && *conf->targets_dir;
+	if (bodycache_init(&ctx->bodies, conf->cache_dir ? conf->cache_dir : "",
+	    ctx->dirmode ? conf->targets_dir : conf->output) < 0 ||
 	    targetset_cache_init(&ctx->targets, conf->output) < 0 ||
+	    (ctx->dirmode && sourcetree_cache_init(&ctx->tree, conf->targets_dir) < 0) ||
 	    lastscan_cache_init(&ctx->lastscan, conf->metrics_file) < 0) {
 		serve_fini(ctx);
 		return -1;
@@ -569,6 +738,8 @@ void
 serve_fini(struct serve_ctx *ctx)
 {
 	targetset_cache_fini(&ctx->targets);
+	sourcetree_cache_fini(&ctx->tree);
+	free(ctx->fbuf.p);
 	lastscan_cache_fini(&ctx->lastscan);
 	bodycache_fini(&ctx->bodies);
 	gzipbody_fini(&ctx->gz);
@@ -582,6 +753,7 @@ serve_handle(struct serve_ctx *ctx, const struct serve_request *req, double now,
 	struct serve_result r = { 0, REQSTATS_OTHER, 0 };
 	struct serve_request rq = *req;
 	unsigned long compressions = ctx->gz.compressions;
+	char label[REQSTATS_LABEL_MAX];
 
 	if (rq.uri == NULL || rq.uri[0] == '\0')
 		rq.uri = "/";
@@ -608,13 +780,15 @@ serve_handle(struct serve_ctx *ctx, const struct serve_request *req, double now,
 	}
 	switch (r.path) {
 	case REQSTATS_TARGETS:
-		r.status = handle_targets(ctx, &rq, now, &w);
+		r.status = handle_targets(ctx, &rq, now, &w, label, sizeof(label));
+		/* per target path: only paths that exist get a label of their own */
+		reqstats_record_target(ctx->stats, label, r.status);
 		break;
 	case REQSTATS_HEALTH:
 		r.status = handle_health(ctx, &w, now);
 		break;
 	case REQSTATS_METRICS:
-		r.status = handle_metrics(ctx, &w);
+		r.status = handle_metrics(ctx, &w, now);
 		break;
 	default:
 		r.status = handle_root(ctx, &rq, &w);

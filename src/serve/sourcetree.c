@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "expo.h"
 #include "hash.h"
 #include "readfile.h"
 #include "sourcetree.h"
@@ -678,7 +679,7 @@ sourcetree_cache_init(struct sourcetree_cache *c, const char *dir)
 void
 sourcetree_cache_fini(struct sourcetree_cache *c)
 {
-	if (c->ifd >= 0)
+	if (c->dir != NULL && c->ifd >= 0)	/* an all-zero cache holds no fd 0 */
 		close(c->ifd);
 	sourcetree_free(c->cur);
 	free(c->dir);
@@ -741,4 +742,68 @@ sourcetree_cache_get(struct sourcetree_cache *c, double now, char *err, size_t e
 	c->load_cost = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	c->loaded_at = now + c->load_cost;
 	return c->cur;
+}
+
+/* One gauge or counter family with a sample per source. */
+static void
+per_source(struct expo *e, const struct sourcetree *t, const char *name, enum expo_type type,
+    const char *help, double (*value)(const struct sourcetree_source *))
+{
+	expo_family(e, name, type, help);
+	for (size_t i = 0; i < t->nsrc; i++) {
+		struct expo_label l = { "source", t->src[i].name };
+
+		expo_sample(e, &l, 1, value(&t->src[i]));
+	}
+}
+
+static double
+v_targets(const struct sourcetree_source *s)
+{
+	return s->set ? (double)s->ntargets : 0;
+}
+
+static double
+v_ok(const struct sourcetree_source *s)
+{
+	return s->set != NULL;
+}
+
+static double
+v_loaded(const struct sourcetree_source *s)
+{
+	return s->loaded_at;
+}
+
+static double
+v_errors(const struct sourcetree_source *s)
+{
+	return (double)s->load_errors;
+}
+
+int
+sourcetree_format(const struct sourcetree *t, char **out, size_t *outlen)
+{
+	struct expo e;
+
+	expo_init(&e);
+	if (t != NULL) {
+		per_source(&e, t, "scanner_serve_source_targets", EXPO_GAUGE, "Targets in each "
+		    "source of -targets-dir (0 while it is broken).", v_targets);
+		per_source(&e, t, "scanner_serve_source_ok", EXPO_GAUGE, "1 when the source "
+		    "loaded, 0 when it is broken (its paths answer 503).", v_ok);
+		per_source(&e, t, "scanner_serve_source_last_load_timestamp_seconds", EXPO_GAUGE,
+		    "When this process last read the source.", v_loaded);
+		per_source(&e, t, "scanner_serve_source_load_errors_total", EXPO_COUNTER,
+		    "Failed reads or parses of the source by this process.", v_errors);
+	}
+	if (e.failed) {
+		expo_fini(&e);
+		return -1;
+	}
+	*out = e.buf;
+	*outlen = e.len;
+	e.buf = NULL;
+	expo_fini(&e);
+	return 0;
 }

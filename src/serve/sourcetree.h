@@ -86,6 +86,13 @@ void	sourcetree_free(struct sourcetree *);	/* NULL is fine */
 /* The path of key (an sdpath.h key; a last segment may keep its extension), or NULL. */
 const struct sourcetree_path *sourcetree_find(const struct sourcetree *, const char *key);
 
+/*
+ * The per-source families of /metrics (scanner_serve_source_targets, _ok,
+ * _last_load_timestamp_seconds, _load_errors_total, by source) in a malloc'd string (*out,
+ * the caller frees; empty for t NULL). -1 on out of memory.
+ */
+int	sourcetree_format(const struct sourcetree *t, char **out, size_t *outlen);
+
 struct sourcetree_cache {
 	char			*dir;
 	struct sourcetree	*cur;

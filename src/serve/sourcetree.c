@@ -293,7 +293,11 @@ read_source(const char *root, struct sourcetree_source *s)
 	snprintf(full, sizeof(full), "%s/%s", root, s->name);
 	for (attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
 		if (readfile_load(full, SOURCETREE_MAX_BYTES, 0, &rf, why, sizeof(why)) < 0) {
-			snprintf(s->err, sizeof(s->err), "%s", why);
+			size_t n = strlen(full);
+
+			/* "FULL: reason" named by the source's own name, as every error */
+			snprintf(s->err, sizeof(s->err), "%s: %s", s->name,
+			    strncmp(why, full, n) == 0 && why[n] == ':' ? why + n + 2 : why);
 			return;
 		}
 		if (!rf.changed)

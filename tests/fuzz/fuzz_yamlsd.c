@@ -15,7 +15,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t line = 0, len, lines = 1;
 
 	for (size_t i = 0; i < size; i++)
-		lines += data[i] == '\n';
+		lines += data[i] == '\n' || data[i] == '\r';	/* YAML breaks lines at CR too */
 	httpsd_init(&l);
 	if (yamlsd_parse((const char *)data, size, &l, err, sizeof(err), &line) == 0) {
 		FUZZ_ASSERT(httpsd_format(&l, &json, &len, NULL) == 0, "out of memory");

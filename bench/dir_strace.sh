@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # bench/dir_strace.sh [N]: the system calls sd-serve -targets-dir makes per request when
 # nothing changed, over a directory of 1 source and one of 1,000 (strace -c -f on an
-# sd-serve -listen answering N, then 2N, requests for /targets.json; the difference over N
-# is the per-request cost, free of the start and the first load). Needs strace, python3.
+# sd-serve -listen answering N, then 2N, requests for /targets/site00/s0000, the same small
+# body in both; the difference over N is the per-request cost, free of the start and the
+# first load), in total and by call. Needs strace, python3.
 # Runs alone (no namespace: a unix socket in a temp dir only).
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,13 +39,24 @@ sys.path.insert(0, sys.argv[3])
 from fcgi_get import connect, send_request, read_records, END
 for _ in range(int(sys.argv[2])):
     s = connect(sys.argv[1])
-    send_request(s, 'GET', '/targets.json')
+    send_request(s, 'GET', '/targets/site00/s0000')
     assert any(t == END for t, _ in read_records(s))
     s.close()
 PY
-	kill -TERM "$pid"
+	# the tracee (strace's child) stops on SIGTERM; strace then prints its table
+	kill -TERM "$(pgrep -P "$pid")"
 	wait "$pid" || true
+	cp "$TMP/strace.out" "$TMP/strace.$(basename "$1").$2"
 	awk '$NF == "total" { print $(NF-2) }' "$TMP/strace.out"
+}
+
+# per_call A B N: the calls of each name per request, (table B - table A) / N
+per_call() {
+	awk -v n="$3" 'FNR == 1 { f++ } $NF ~ /^[a-z_0-9]+$/ && $NF != "total" && NF >= 5 {
+		c = ($(NF-1) ~ /^[0-9]+$/ && NF == 6) ? $(NF-2) : $(NF-1)
+		if (NF == 5) c = $(NF-1); else c = $(NF-2)
+		if (f == 1) a[$NF] = c; else b[$NF] = c }
+		END { for (k in b) if (b[k] - a[k] > 0) printf "  %s %.2f", k, (b[k] - a[k]) / n; print "" }' "$1" "$2"
 }
 
 for n in 1 1000; do
@@ -53,4 +65,5 @@ for n in 1 1000; do
 	b=$(calls "$TMP/d" $((2 * N)))
 	printf '%5d sources: %d calls for %d requests, %d for %d: %.2f per request\n' \
 		"$n" "$a" "$N" "$b" $((2 * N)) "$(echo "($b - $a) / $N" | bc -l)"
+	per_call "$TMP/strace.d.$N" "$TMP/strace.d.$((2 * N))" "$N"
 done

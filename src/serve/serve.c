@@ -601,17 +601,16 @@ handle_metrics(struct serve_ctx *ctx, struct writer *w, double now)
 {
 	char err[700], *own = NULL, *paths = NULL, *sources = NULL;
 	size_t ownlen = 0, pathslen = 0, sourceslen = 0;
-	const struct sourcetree *t = NULL;
 	struct iovec iov[4];
 	int rc = 200;
 
 	if (lastscan_cache_refresh(&ctx->lastscan, err, sizeof(err)) == 0 && err[0])
 		log_warn("%s", err);
 	if (ctx->dirmode)
-		t = sourcetree_cache_get(&ctx->tree, now, err, sizeof(err));
+		(void)sourcetree_cache_get(&ctx->tree, now, err, sizeof(err));	/* fresh counts */
 	if (reqstats_format(ctx->stats, &own, &ownlen) < 0 ||
 	    reqstats_format_targets(ctx->stats, target_label_exists, ctx, &paths, &pathslen) < 0 ||
-	    (ctx->dirmode && sourcetree_format(t, &sources, &sourceslen) < 0)) {
+	    (ctx->dirmode && sourcetree_format(&ctx->tree, &sources, &sourceslen) < 0)) {
 		rc = error_json(w, 500, "out of memory", NULL);
 		goto out;
 	}

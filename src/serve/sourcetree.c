@@ -786,11 +786,18 @@ v_errors(const struct sourcetree_source *s)
 }
 
 int
-sourcetree_format(const struct sourcetree *t, char **out, size_t *outlen)
+sourcetree_format(const struct sourcetree_cache *c, char **out, size_t *outlen)
 {
+	const struct sourcetree *t = c->cur;
 	struct expo e;
 
 	expo_init(&e);
+	expo_family(&e, "scanner_serve_tree_loads_total", EXPO_COUNTER, "Builds of the "
+	    "-targets-dir tree by this process (at start and after each change seen).");
+	expo_sample(&e, NULL, 0, (double)c->loads);
+	expo_family(&e, "scanner_serve_tree_last_load_seconds", EXPO_GAUGE, "How long the last "
+	    "build of the tree took in this process (changed sources read, their paths merged).");
+	expo_sample(&e, NULL, 0, c->load_cost);
 	if (t != NULL) {
 		per_source(&e, t, "scanner_serve_source_targets", EXPO_GAUGE, "Targets in each "
 		    "source of -targets-dir (0 while it is broken).", v_targets);

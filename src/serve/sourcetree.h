@@ -86,12 +86,14 @@ void	sourcetree_free(struct sourcetree *);	/* NULL is fine */
 /* The path of key (an sdpath.h key; a last segment may keep its extension), or NULL. */
 const struct sourcetree_path *sourcetree_find(const struct sourcetree *, const char *key);
 
+struct sourcetree_cache;
 /*
- * The per-source families of /metrics (scanner_serve_source_targets, _ok,
- * _last_load_timestamp_seconds, _load_errors_total, by source) in a malloc'd string (*out,
- * the caller frees; empty for t NULL). -1 on out of memory.
+ * The families of /metrics for c: scanner_serve_tree_loads_total and
+ * scanner_serve_tree_last_load_seconds, then per source of the current tree
+ * scanner_serve_source_targets, _ok, _last_load_timestamp_seconds and _load_errors_total,
+ * in a malloc'd string (*out, the caller frees). -1 on out of memory.
  */
-int	sourcetree_format(const struct sourcetree *t, char **out, size_t *outlen);
+int	sourcetree_format(const struct sourcetree_cache *c, char **out, size_t *outlen);
 
 struct sourcetree_cache {
 	char			*dir;

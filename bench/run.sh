@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# bench/run.sh [PART...]: make bench. Runs each benchmark part (bench/scan.sh, bench/serve.sh
-# when it exists; or the parts named) and writes BENCHMARKS.md from this run only: the date,
+# bench/run.sh [PART...]: make bench. Runs each benchmark part (bench/scan.sh, bench/serve.sh,
+# bench/gzip.sh, bench/dir.sh when it exists; or the parts named) and writes BENCHMARKS.md from this run only: the date,
 # the machine, each part's table and the exact commands. Exits 1 when a part failed (a run
 # crashed or lost a target); a missed speed goal is reported in the table, not an exit status.
 set -u
@@ -9,7 +9,7 @@ export BENCH_BIN=${BENCH_BIN:-$TOP/bin/bench}
 export BENCH_OUT=${BENCH_OUT:-$TOP/bin/bench/out}
 export BENCH_RUNS=${BENCH_RUNS:-3}
 parts=("$@")
-[ ${#parts[@]} -gt 0 ] || parts=(scan serve gzip)
+[ ${#parts[@]} -gt 0 ] || parts=(scan serve gzip dir)
 rc=0 ran=()
 
 rm -rf "$BENCH_OUT"

@@ -7,48 +7,8 @@
 #include <string.h>
 
 #include "cidr.h"
+#include "percent.h"
 #include "query.h"
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Percent-decode s[0..len) into out (room for len+1); '+' is a space. -1 on a bad escape. */
-static int
-decode(const char *s, size_t len, char *out, size_t *outlen)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '%') {
-			int hi, lo;
-
-			if (i + 2 >= len)
-				return -1;
-			hi = hexval(s[i + 1]);
-			lo = hexval(s[i + 2]);
-			if (hi < 0 || lo < 0)
-				return -1;
-			out[n++] = (char)(hi * 16 + lo);
-			i += 2;
-		} else if (s[i] == '+') {
-			out[n++] = ' ';
-		} else {
-			out[n++] = s[i];
-		}
-	}
-	out[n] = '\0';
-	*outlen = n;
-	return 0;
-}
 
 /* A printable, bounded copy of s for error messages. */
 static const char *
@@ -213,8 +173,8 @@ query_parse(const char *qs, size_t len, struct query *q, char *err, size_t errle
 		}
 		if (!has_eq)
 			eq = i;
-		if (decode(qs + start, eq - start, key, &klen) < 0 ||
-		    (has_eq && decode(qs + eq + 1, i - eq - 1, val, &vlen) < 0)) {
+		if (percent_decode(qs + start, eq - start, 1, key, &klen) < 0 ||
+		    (has_eq && percent_decode(qs + eq + 1, i - eq - 1, 1, val, &vlen) < 0)) {
 			snprintf(err, errlen, "bad percent-escape in '%s'",
 			    shown(qs + start, i - start, show, sizeof(show)));
 			return -1;

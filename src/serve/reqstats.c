@@ -380,15 +380,7 @@ reqstats_format_targets(const struct reqstats *rs, reqstats_exists_fn exists, vo
 			expo_sample(&e, l, 2, (double)sum[s]);
 		}
 	}
-	if (e.failed) {
-		expo_fini(&e);
-		return -1;
-	}
-	*out = e.buf;
-	*outlen = e.len;
-	e.buf = NULL;
-	expo_fini(&e);
-	return 0;
+	return expo_take(&e, out, outlen);
 }
 
 /* One counter family with a sample per endpoint ("other" is never compressed). */
@@ -451,13 +443,5 @@ reqstats_format(const struct reqstats *rs, char **out, size_t *outlen)
 	    "/targets.json each pre-rendered piece of a body once per version of the targets file "
 	    "and process, never per request; the small bodies of the other paths per answer.",
 	    m->compressions);
-	if (e.failed) {
-		expo_fini(&e);
-		return -1;
-	}
-	*out = e.buf;
-	*outlen = e.len;
-	e.buf = NULL;
-	expo_fini(&e);
-	return 0;
+	return expo_take(&e, out, outlen);
 }

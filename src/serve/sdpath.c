@@ -5,47 +5,18 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "percent.h"
 #include "sdpath.h"
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Decode p[0..n) into d (room n + 1); -1 on a bad escape, a NUL or a control byte. */
 static int
 decode(const char *p, size_t n, char *d, size_t *dlen)
 {
-	size_t o = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		if (c == '%') {
-			int hi, lo;
-
-			if (i + 2 >= n)
-				return -1;
-			hi = hexval(p[i + 1]);
-			lo = hexval(p[i + 2]);
-			if (hi < 0 || lo < 0)
-				return -1;
-			c = (unsigned char)(hi * 16 + lo);
-			i += 2;
-		}
-		if (c < 0x20 || c == 0x7f)
+	if (percent_decode(p, n, 0, d, dlen) < 0)
+		return -1;
+	for (size_t i = 0; i < *dlen; i++)
+		if ((unsigned char)d[i] < 0x20 || d[i] == 0x7f)
 			return -1;
-		d[o++] = (char)c;
-	}
-	d[o] = '\0';
-	*dlen = o;
 	return 0;
 }
 

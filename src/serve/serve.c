@@ -666,8 +666,38 @@ html_escape(const char *s, size_t n, char *b, size_t blen)
 	b[o] = '\0';
 }
 
+/* The JSON of / with -targets-dir: base (the endpoints) and the tree's paths and sources. */
 static int
-handle_root(struct serve_ctx *ctx, const struct serve_request *req, struct writer *w)
+root_json_tree(struct serve_ctx *ctx, struct writer *w, const char *base, double now)
+{
+	struct json_object *o = json_tokener_parse(base), *tj, *v;
+	const struct sourcetree *t;
+	char err[SOURCETREE_ERR_MAX], *body = NULL;
+	size_t len = 0;
+	int rc;
+
+	t = sourcetree_cache_get(&ctx->tree, now, err, sizeof(err));
+	if (o != NULL && (tj = sourcetree_json(t, now)) != NULL) {
+		if (json_object_object_get_ex(tj, "paths", &v))
+			json_object_object_add(o, "paths", json_object_get(v));
+		if (json_object_object_get_ex(tj, "sources", &v))
+			json_object_object_add(o, "sources", json_object_get(v));
+		if (t == NULL)
+			json_object_object_add(o, "error", json_object_new_string(err));
+		json_object_put(tj);
+		body = json_line(o, &len);
+	}
+	json_object_put(o);
+	if (body == NULL)
+		return error_json(w, 500, "out of memory", NULL);
+	rc = respond(w, 200, CT_JSON, body, len, NULL);
+	free(body);
+	return rc;
+}
+
+static int
+handle_root(struct serve_ctx *ctx, const struct serve_request *req, struct writer *w,
+    double now)
 {
 	/* room for the page with base (at most 599 bytes) in it seven times */
 	char base[600], page[8192];
@@ -676,7 +706,6 @@ handle_root(struct serve_ctx *ctx, const struct serve_request *req, struct write
 	size_t blen;
 	int n;
 
-	(void)ctx;
 	/* the mount point: what precedes the relative path, or the whole path ("/sd") */
 	blen = rel >= req->uri && rel <= req->uri + plen ? (size_t)(rel - req->uri) : plen;
 	while (blen > 0 && req->uri[blen - 1] == '/')
@@ -710,6 +739,8 @@ handle_root(struct serve_ctx *ctx, const struct serve_request *req, struct write
 	    SD_VERSION);
 	if (n < 0 || (size_t)n >= sizeof(page))
 		return error_json(w, 500, "page too long", NULL);
+	if (ctx->dirmode)
+		return root_json_tree(ctx, w, page, now);
 	return respond(w, 200, CT_JSON, page, (size_t)n, NULL);
 }
 
@@ -790,7 +821,7 @@ serve_handle(struct serve_ctx *ctx, const struct serve_request *req, double now,
 		r.status = handle_metrics(ctx, &w, now);
 		break;
 	default:
-		r.status = handle_root(ctx, &rq, &w);
+		r.status = handle_root(ctx, &rq, &w, now);
 		break;
 	}
 out:

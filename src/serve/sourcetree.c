@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE	/* O_CLOEXEC etc. */
 #include <dirent.h>
+#include <json.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <time.h>
@@ -232,23 +233,6 @@ str_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void
-key_of(const struct stat *st, struct targetset_key *k)
-{
-	memset(k, 0, sizeof(*k));
-	k->dev = st->st_dev;
-	k->ino = st->st_ino;
-	k->size = st->st_size;
-	k->mtime = st->st_mtim;
-}
-
-static int
-fkey_eq(const struct targetset_key *a, const struct targetset_key *b)
-{
-	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
-	    a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec;
-}
-
 /* The source of old named name, or NULL. */
 static struct sourcetree_source *
 old_source(struct sourcetree *old, const char *name, size_t keylen)
@@ -308,7 +292,7 @@ read_source(const char *root, struct sourcetree_source *s)
 		snprintf(s->err, sizeof(s->err), "%s: keeps changing while read", s->name);
 		return;
 	}
-	key_of(&rf.st, &s->fkey);
+	targetset_key_of(&rf.st, &s->fkey);
 	s->mtime = (double)rf.st.st_mtim.tv_sec + (double)rf.st.st_mtim.tv_nsec / 1e9;
 	httpsd_init(&l);
 	if (yaml) {
@@ -353,9 +337,9 @@ build_sources(struct sourcetree *t, struct walk *w, struct sourcetree *old, doub
 		struct sourcetree_source *s = &t->src[t->nsrc++], *o;
 		struct targetset_key k;
 
-		key_of(&w->c[i].st, &k);
+		targetset_key_of(&w->c[i].st, &k);
 		o = old_source(old, w->c[i].name, w->c[i].keylen);
-		if (o != NULL && o->name != NULL && fkey_eq(&o->fkey, &k)) {
+		if (o != NULL && o->name != NULL && targetset_key_eq(&o->fkey, &k)) {
 			*s = *o;	/* the old tree lets go of it */
 			memset(o, 0, sizeof(*o));
 			free(w->c[i].name);
@@ -808,13 +792,50 @@ sourcetree_format(const struct sourcetree_cache *c, char **out, size_t *outlen)
 		per_source(&e, t, "scanner_serve_source_load_errors_total", EXPO_COUNTER,
 		    "Failed reads or parses of the source by this process.", v_errors);
 	}
-	if (e.failed) {
-		expo_fini(&e);
-		return -1;
+	return expo_take(&e, out, outlen);
+}
+
+struct json_object *
+sourcetree_json(const struct sourcetree *t, double now)
+{
+	struct json_object *o = json_object_new_object(), *paths = json_object_new_array(),
+	    *srcs = json_object_new_array();
+
+	if (o == NULL || paths == NULL || srcs == NULL) {
+		json_object_put(o);
+		json_object_put(paths);
+		json_object_put(srcs);
+		return NULL;
 	}
-	*out = e.buf;
-	*outlen = e.len;
-	e.buf = NULL;
-	expo_fini(&e);
-	return 0;
+	json_object_object_add(o, "paths", paths);
+	json_object_object_add(o, "sources", srcs);
+	for (size_t i = 0; t != NULL && i < t->npaths; i++) {
+		const struct sourcetree_path *p = &t->paths[i];
+		struct json_object *j = json_object_new_object(), *names = json_object_new_array();
+		char path[PATH_MAX + 16];
+
+		snprintf(path, sizeof(path), "%s%s", p->key[0] ? "/targets/" : "/targets.json",
+		    p->key);
+		json_object_object_add(j, "path", json_object_new_string(path));
+		json_object_object_add(j, "targets", json_object_new_int64((int64_t)p->ntargets));
+		json_object_object_add(j, "status", json_object_new_string(p->set ? "ok" : "broken"));
+		for (size_t k = p->first; k < p->first + p->n; k++)
+			json_object_array_add(names, json_object_new_string(t->src[k].name));
+		json_object_object_add(j, "sources", names);
+		json_object_array_add(paths, j);
+	}
+	for (size_t i = 0; t != NULL && i < t->nsrc; i++) {
+		const struct sourcetree_source *s = &t->src[i];
+		struct json_object *j = json_object_new_object();
+
+		json_object_object_add(j, "name", json_object_new_string(s->name));
+		json_object_object_add(j, "targets", json_object_new_int64((int64_t)s->ntargets));
+		json_object_object_add(j, "status", json_object_new_string(s->set ? "ok" : "error"));
+		json_object_object_add(j, "age_seconds", json_object_new_int64(now > s->mtime ?
+		    (int64_t)(now - s->mtime) : 0));
+		if (s->set == NULL)
+			json_object_object_add(j, "error", json_object_new_string(s->err));
+		json_object_array_add(srcs, j);
+	}
+	return o;
 }

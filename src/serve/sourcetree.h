@@ -86,6 +86,15 @@ void	sourcetree_free(struct sourcetree *);	/* NULL is fine */
 /* The path of key (an sdpath.h key; a last segment may keep its extension), or NULL. */
 const struct sourcetree_path *sourcetree_find(const struct sourcetree *, const char *key);
 
+/*
+ * t for programs (the JSON of sd-serve's /): {"paths":[{"path":"/targets/sub","targets":N,
+ * "status":"ok"|"broken","sources":["sub/a.json",...]},...],"sources":[{"name":...,
+ * "targets":N,"status":"ok"|"error","age_seconds":S,"error":"..." when broken},...]}, in tree
+ * order; ages from now (unix seconds). A new json-c object (the caller puts it; NULL on out
+ * of memory); t NULL gives empty lists.
+ */
+struct json_object *sourcetree_json(const struct sourcetree *t, double now);
+
 struct sourcetree_cache;
 /*
  * The families of /metrics for c: scanner_serve_tree_loads_total and

@@ -446,8 +446,8 @@ targetset_list(const struct targetset *ts)
 
 /* ---- the cache ---- */
 
-static void
-key_of(const struct stat *st, struct targetset_key *k)
+void
+targetset_key_of(const struct stat *st, struct targetset_key *k)
 {
 	memset(k, 0, sizeof(*k));
 	k->dev = st->st_dev;
@@ -456,8 +456,8 @@ key_of(const struct stat *st, struct targetset_key *k)
 	k->mtime = st->st_mtim;
 }
 
-static int
-key_eq(const struct targetset_key *a, const struct targetset_key *b)
+int
+targetset_key_eq(const struct targetset_key *a, const struct targetset_key *b)
 {
 	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
 	    a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec;
@@ -497,7 +497,7 @@ load(struct targetset_cache *c, struct targetset_key *key, struct targetset **ou
 		snprintf(err, errlen, "targets file %s", why);
 		return -1;
 	}
-	key_of(&rf.st, key);
+	targetset_key_of(&rf.st, key);
 	if (rf.changed) {
 		free(rf.data);
 		return 1;
@@ -530,12 +530,12 @@ targetset_cache_get(struct targetset_cache *c, enum targetset_error *kind, char 
 		snprintf(err, errlen, "targets file %s: %s", c->path, strerror(errno));
 		return NULL;
 	}
-	key_of(&st, &key);
-	if (c->cur && key_eq(&key, &c->cur_key)) {
+	targetset_key_of(&st, &key);
+	if (c->cur && targetset_key_eq(&key, &c->cur_key)) {
 		*kind = TARGETSET_OK;
 		return c->cur;
 	}
-	if (c->failed && key_eq(&key, &c->failed_key)) {
+	if (c->failed && targetset_key_eq(&key, &c->failed_key)) {
 		*kind = TARGETSET_CORRUPT;
 		snprintf(err, errlen, "%s", c->failed_err);
 		return NULL;

@@ -36,6 +36,10 @@ struct targetset_key {
 	struct timespec	 mtime;
 };
 
+/* The key of a file's stat; 1 when two keys name the same version. */
+void	targetset_key_of(const struct stat *st, struct targetset_key *k);
+int	targetset_key_eq(const struct targetset_key *a, const struct targetset_key *b);
+
 struct targetset;
 
 /*

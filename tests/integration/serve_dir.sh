@@ -156,6 +156,19 @@ if command -v promtool >/dev/null; then
 		fail "promtool check metrics: $(cat "$TMP/promtool.log")"
 fi
 
+# --- the JSON of /: every path with its count and sources, every source with its status ---
+expect 200 "$URL/" -H 'Accept: application/json'
+python3 - "$TMP/body" <<'PY' || fail "/ in JSON: $BODY"
+import json, sys
+d = json.load(open(sys.argv[1]))
+paths = {p["path"]: p for p in d["paths"]}
+assert paths["/targets.json"]["targets"] == 8, paths["/targets.json"]
+assert paths["/targets/sub"]["sources"] == ["sub/db.yml", "sub/deep/x.json", "sub/web.json"]
+assert [s["name"] for s in d["sources"]][:2] == ["site-a.json", "static.yaml"], d["sources"]
+assert all(s["status"] == "ok" for s in d["sources"]), d["sources"]
+assert "/targets.json" in d["endpoints"]
+PY
+
 # --- -check DIR: counts, exit status, stable output ---
 check() { "$BIN/sd-serve" -check "$1" -stats-file "$TMP/check.stats" -metrics-file "" \
 	-output "$TMP/none.json" > "$TMP/check.out" 2> "$TMP/check.err"; echo $? > "$TMP/check.rc"; }

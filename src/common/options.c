@@ -79,7 +79,7 @@ const struct option_spec options_table[OPT_COUNT] = {
 	[OPT_HTTP_PORT] = { "http-port", "SCANNER_HTTP_PORT", "PORT", "", 0,
 	  "accepted from the seed's configs and ignored: the web server owns the port" },
 	[OPT_TARGETS_DIR] = { "targets-dir", "SCANNER_TARGETS_DIR", "DIR", "", V,
-	  "serve every *.json, *.yaml, *.yml below DIR (not -output); -check DIR checks it" },
+	  "serve the *.json, *.yaml, *.yml files below DIR instead of -output" },
 };
 
 const struct option_action options_actions[] = {

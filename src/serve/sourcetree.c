@@ -48,6 +48,7 @@ struct walk {
 	char			**notes;
 	size_t			 nn, capn;
 	int			 failed;	/* out of memory */
+	int			 unwatched;	/* a directory got no watch (ENOSPC: the limit) */
 };
 
 static int
@@ -132,8 +133,8 @@ walk_dir(struct walk *w, const char *rel, int depth)
 			note(w, "%s/: %s", rel, strerror(errno));
 		return;
 	}
-	if (w->ifd >= 0)
-		(void)inotify_add_watch(w->ifd, full, WATCH_MASK);
+	if (w->ifd >= 0 && inotify_add_watch(w->ifd, full, WATCH_MASK) < 0)
+		w->unwatched = 1;
 	while ((de = readdir(d)) != NULL && !w->failed) {
 		struct stat st;
 		size_t keylen;
@@ -588,6 +589,7 @@ build(const char *dir, int ifd, struct sourcetree *old, double now, unsigned lon
 		return -1;
 	}
 	qsort(w.notes, w.nn, sizeof(*w.notes), str_cmp);
+	t->unwatched = w.unwatched;
 	t->notes = w.notes;
 	t->nnotes = w.nn;
 	w.notes = NULL;
@@ -726,6 +728,11 @@ sourcetree_cache_get(struct sourcetree_cache *c, double now, char *err, size_t e
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	sourcetree_free(c->cur);	/* what it still holds was not taken over */
 	c->cur = t;
+	if (t->unwatched && c->ifd >= 0) {
+		/* a change there would go unseen: look at the tree every SOURCETREE_POLL_S */
+		close(c->ifd);
+		c->ifd = -1;
+	}
 	c->loads++;
 	c->load_cost = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	c->loaded_at = now + c->load_cost;

@@ -74,6 +74,7 @@ struct sourcetree {
 	size_t			 ntargets;	/* in the sources that are not broken */
 	double			 newest_mtime;	/* of every source; 0 for none */
 	struct targetset_key	 version;	/* of the whole tree: changes with any source */
+	int			 unwatched;	/* inotify could not watch every directory */
 };
 
 /*
@@ -107,7 +108,9 @@ int	sourcetree_format(const struct sourcetree_cache *c, char **out, size_t *outl
 struct sourcetree_cache {
 	char			*dir;
 	struct sourcetree	*cur;
-	int			 ifd;		/* inotify; -1: none (poll every SOURCETREE_POLL_S) */
+	int			 ifd;		/* inotify; -1: none, or a directory could not be
+						 * watched (fs.inotify.max_user_watches): the tree
+						 * is then walked every SOURCETREE_POLL_S */
 	int			 dirty;		/* a change was seen and not loaded yet */
 	unsigned long		 loads;		/* trees built */
 	unsigned long		 gen;		/* set generations handed out */

@@ -65,7 +65,7 @@ block() {	# block MOUNT SENDFILE(0/1)
 	block /dd 0
 	block /dx 1
 } >"$TMP/lighttpd.conf"
-[ "$(grep -c 'SCANNER_TARGETS_DIR' "$TMP/lighttpd.conf")" = 2 ] || fail "no SCANNER_TARGETS_DIR in the blocks"
+[ "$(grep -c '^[[:space:]]*"SCANNER_TARGETS_DIR"' "$TMP/lighttpd.conf")" = 2 ] || fail "no SCANNER_TARGETS_DIR in the blocks"
 ns_exec lighttpd -tt -f "$TMP/lighttpd.conf" >"$TMP/lighttpd-check.log" 2>&1 ||
 	fail "lighttpd rejects the config: $(cat "$TMP/lighttpd-check.log")"
 bg lighttpd -D -f "$TMP/lighttpd.conf"

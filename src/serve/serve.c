@@ -319,6 +319,8 @@ drops_encoding(const struct serve_config *conf, const struct serve_request *req)
 /* The set a request for targets is answered from, and how to name its version. */
 struct answer {
 	const struct targetset	*ts;
+	const struct sourcetree	*tree;		/* -targets-dir: the path's tree and path */
+	const struct sourcetree_path *path;
 	const void		*version;	/* for gzipbody: what the ranges belong to */
 	unsigned long		 gen;		/* and its generation */
 	const struct targetset_key *key;	/* for bodycache */
@@ -378,6 +380,8 @@ dir_answer(struct serve_ctx *ctx, const char *rel, size_t rlen, double now, stru
 		return error_json(w, 503, msg, "Retry-After: 30\r\n");
 	}
 	a->ts = p->set;
+	a->tree = t;
+	a->path = p;
 	/* one gzip cache for every path of the tree: alternating paths recompress nothing */
 	a->version = t;
 	a->gen = ctx->tree.loads;
@@ -385,6 +389,15 @@ dir_answer(struct serve_ctx *ctx, const char *rel, size_t rlen, double now, stru
 	if (p->key[0])
 		snprintf(a->prefix, sizeof(a->prefix), "d%08x_", (unsigned)p->id);
 	return 0;
+}
+
+/* The body of a ?network= query into b: from the file's set, or the path's sources. */
+static int
+filtered_body(const struct answer *a, const struct query *q, struct strbuf *b)
+{
+	if (a->path == NULL)
+		return targetset_filter(a->ts, q, b);
+	return sourcetree_filter(a->tree, a->path, q, b);
 }
 
 static int
@@ -433,7 +446,7 @@ handle_targets(struct serve_ctx *ctx, const struct serve_request *req, double no
 	}
 	if (q->nnets > 0) {
 		/* rendered for this request: compressed for it too, never offloaded */
-		if (targetset_filter(a.ts, q, &ctx->fbuf) < 0)
+		if (filtered_body(&a, q, &ctx->fbuf) < 0)
 			return error_json(w, 500, "out of memory", NULL);
 		return respond(w, 200, CT_JSON, ctx->fbuf.p, ctx->fbuf.len, NULL);
 	}

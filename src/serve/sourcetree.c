@@ -462,7 +462,11 @@ path_set(struct sourcetree *t, struct sourcetree_path *p, struct sourcetree *old
 			httpsd_fini(&m);
 			return -1;
 		}
-	return targetset_adopt(&m, NULL, 0, &p->set, err, sizeof(err));
+	if (targetset_adopt(&m, NULL, 0, &p->set, err, sizeof(err)) < 0)
+		return -1;
+	/* filtered bodies come from the sources' groups: no second copy of them here */
+	targetset_drop_groups(p->set);
+	return 0;
 }
 
 /* Every path: the root, each directory, each source key. */
@@ -650,6 +654,21 @@ sourcetree_find(const struct sourcetree *t, const char *key)
 		if (strcmp(t->src[j].name, key) == 0)
 			return p->n == 1 ? p : NULL;
 	return NULL;
+}
+
+int
+sourcetree_filter(const struct sourcetree *t, const struct sourcetree_path *p,
+    const struct query *q, struct strbuf *out)
+{
+	size_t shown = 0;
+
+	out->len = 0;
+	if (strbuf_str(out, "[") < 0)
+		return -1;
+	for (size_t i = p->first; i < p->first + p->n; i++)
+		if (targetset_filter_append(t->src[i].set, q, out, &shown) < 0)
+			return -1;
+	return strbuf_str(out, shown ? "\n]\n" : "]\n");
 }
 
 /* ---- the cache ---- */

@@ -28,6 +28,8 @@
 #include <stdint.h>
 
 #include "httpsd.h"
+#include "query.h"
+#include "strbuf.h"
 #include "targetset.h"
 
 #define SOURCETREE_MAX_DEPTH	16	/* directories deeper are ignored (a note) */
@@ -56,7 +58,9 @@ struct sourcetree_path {
 	size_t			 nbroken;	/* of those */
 	size_t			 ntargets;	/* of the sources that are not broken */
 	int			 is_dir;	/* a directory (else only sources of that key) */
-	struct targetset	*set;		/* merged; NULL when nbroken > 0 */
+	struct targetset	*set;		/* merged; NULL when nbroken > 0. Its groups
+						 * are dropped when it is not a source's own
+						 * set: filter through the sources' sets */
 	int			 owns_set;
 	unsigned long		 gen;		/* changes whenever set does */
 	uint32_t		 id;		/* hash of key, for file names */
@@ -104,6 +108,13 @@ struct sourcetree_cache;
  * in a malloc'd string (*out, the caller frees). -1 on out of memory.
  */
 int	sourcetree_format(const struct sourcetree_cache *c, char **out, size_t *outlen);
+
+/*
+ * The body of path p of t (which must have a set) for a query with networks, rendered into
+ * out as targetset_filter does, from each of its sources in turn. -1 on out of memory.
+ */
+int	sourcetree_filter(const struct sourcetree *t, const struct sourcetree_path *p,
+	    const struct query *q, struct strbuf *out);
 
 struct sourcetree_cache {
 	char			*dir;

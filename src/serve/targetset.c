@@ -391,16 +391,14 @@ group_addr(const struct httpsd_list *l, const struct httpsd_group *g, uint32_t *
 }
 
 int
-targetset_filter(const struct targetset *ts, const struct query *q, struct strbuf *out)
+targetset_filter_append(const struct targetset *ts, const struct query *q, struct strbuf *out,
+    size_t *shown)
 {
 	const struct httpsd_list *l = &ts->list;
 	uint32_t *only = NULL, addr;
-	size_t cap = 0, shown = 0;
+	size_t cap = 0;
 	int rc = -1;
 
-	out->len = 0;
-	if (strbuf_str(out, "[") < 0)
-		return -1;
 	for (size_t gi = 0; gi < l->ngroups; gi++) {
 		const struct httpsd_group *g = &l->groups[gi];
 		int by_label = group_addr(l, g, &addr) == 0;
@@ -428,14 +426,33 @@ targetset_filter(const struct targetset *ts, const struct query *q, struct strbu
 		}
 		if (n == 0)
 			continue;
-		if (strbuf_str(out, shown++ ? ",\n" : "\n") < 0 ||
+		if (strbuf_str(out, (*shown)++ ? ",\n" : "\n") < 0 ||
 		    httpsd_group_format(out, l, gi, n == g->ntargets ? NULL : only, n) < 0)
 			goto out;
 	}
-	rc = strbuf_str(out, shown ? "\n]\n" : "]\n");
+	rc = 0;
 out:
 	free(only);
 	return rc;
+}
+
+int
+targetset_filter(const struct targetset *ts, const struct query *q, struct strbuf *out)
+{
+	size_t shown = 0;
+
+	out->len = 0;
+	if (strbuf_str(out, "[") < 0 || targetset_filter_append(ts, q, out, &shown) < 0)
+		return -1;
+	return strbuf_str(out, shown ? "\n]\n" : "]\n");
+}
+
+void
+targetset_drop_groups(struct targetset *ts)
+{
+	httpsd_fini(&ts->list);
+	free(ts->file);
+	ts->file = NULL;
 }
 
 const struct httpsd_list *

@@ -85,6 +85,19 @@ size_t	targetset_body(const struct targetset *ts, const struct query *q, struct 
  */
 #define TARGETSET_ADDR_LABEL	"__meta_sd_ip"
 int	targetset_filter(const struct targetset *ts, const struct query *q, struct strbuf *out);
+/*
+ * The groups of that body alone, appended to out: each after "\n" (the first of all, when
+ * *shown is 0) or ",\n"; *shown counts the groups written. For a body merged from several
+ * sets: "[", each set's groups, then "\n]\n" (or "]\n" when *shown is 0). -1 on out of memory.
+ */
+int	targetset_filter_append(const struct targetset *ts, const struct query *q,
+	    struct strbuf *out, size_t *shown);
+/*
+ * Free the groups of a set whose bodies are rendered (its owner renders filtered bodies
+ * from other sets): targetset_list is empty and targetset_filter finds nothing afterwards.
+ * Only before the set is shared.
+ */
+void	targetset_drop_groups(struct targetset *ts);
 
 /*
  * The cache of one targets file: targetset_cache_get stats path and reuses the loaded set

@@ -244,14 +244,14 @@ START_TEST(filters_on_merged_paths)
 	    "{\"targets\":[\"h2:9100\"],\"labels\":{\"__meta_sd_ip\":\"10.0.0.7\"}}]");
 	ck_assert_int_eq(sourcetree_load(dir, 1000, &t, err, sizeof(err)), 0);
 	ck_assert_int_eq(query_parse("network=10.0.0.0/24", 19, &q, err, sizeof(err)), 0);
-	ck_assert_int_eq(targetset_filter(sourcetree_find(t, "")->set, &q, &b), 0);
+	ck_assert_int_eq(sourcetree_filter(t, sourcetree_find(t, ""), &q, &b), 0);
 	ck_assert_str_eq(b.p, "[\n{\"targets\":[\"10.0.0.1:9100\"],\"labels\":{}},\n"
 	    "{\"targets\":[\"h2:9100\"],\"labels\":{\"__meta_sd_ip\":\"10.0.0.7\"}}\n]\n");
 	ck_assert_int_eq(query_parse("network=10.0.0.0/8&port=8080", 28, &q, err, sizeof(err)), 0);
-	ck_assert_int_eq(targetset_filter(sourcetree_find(t, "ips")->set, &q, &b), 0);
+	ck_assert_int_eq(sourcetree_filter(t, sourcetree_find(t, "ips"), &q, &b), 0);
 	ck_assert_str_eq(b.p, "[\n{\"targets\":[\"10.0.1.1:8080\"],\"labels\":{}}\n]\n");
 	ck_assert_int_eq(query_parse("network=192.0.2.0/24", 20, &q, err, sizeof(err)), 0);
-	ck_assert_int_eq(targetset_filter(sourcetree_find(t, "")->set, &q, &b), 0);
+	ck_assert_int_eq(sourcetree_filter(t, sourcetree_find(t, ""), &q, &b), 0);
 	ck_assert_str_eq(b.p, "[]\n");
 	free(b.p);
 	sourcetree_free(t);

@@ -571,9 +571,12 @@ build(const char *dir, int ifd, struct sourcetree *old, double now, unsigned lon
 	memset(&w, 0, sizeof(w));
 	w.root = dir;
 	w.ifd = ifd;
-	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "targets directory %s: %s", dir,
-		    errno && !S_ISDIR(st.st_mode) ? strerror(errno) : "not a directory");
+	if (stat(dir, &st) < 0) {
+		snprintf(err, errlen, "targets directory %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "targets directory %s: not a directory", dir);
 		return -1;
 	}
 	if ((w.real = realpath(dir, NULL)) == NULL) {

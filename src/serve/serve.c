@@ -199,12 +199,12 @@ relative_path(const char *uri, size_t *len, const char *script_name)
 		/* SCRIPT_NAME is the whole path: a prefix mount asked without its slash
 		 * ("/sd"), or a server that puts the whole URI there (nginx without split,
 		 * lighttpd mounted at "/"): a /targets/ path, or the last segment, decides */
-		for (const char *t = uri; (t = memmem(t, plen - (size_t)(t - uri), "/targets/",
-		    9)) != NULL; t++)
-			if (t + 9 <= uri + plen) {
-				*len = plen - (size_t)(t - uri);
-				return t;
-			}
+		const char *t = memmem(uri, plen, "/targets/", 9);
+
+		if (t != NULL) {
+			*len = plen - (size_t)(t - uri);
+			return t;
+		}
 		slash = memrchr(uri, '/', plen);
 		if (slash != NULL) {
 			*len = plen - (size_t)(slash - uri);

@@ -406,7 +406,7 @@ main(int argc, char **argv)
 		const struct sourcetree *t;
 
 		if (ctx.dirmode) {
-			if ((t = sourcetree_cache_get(&ctx.tree, clock_s(CLOCK_REALTIME), err,
+			if ((t = sourcecache_get(&ctx.tree, clock_s(CLOCK_REALTIME), err,
 			    sizeof(err))) == NULL)
 				log_warn("%s", err);
 			else if (t->nbroken > 0)

@@ -363,7 +363,7 @@ dir_answer(struct serve_ctx *ctx, const char *rel, size_t rlen, double now, stru
 		key[0] = '\0';
 	else if (sdpath_parse(rel + 8, rlen - 8, key, sizeof(key), err, sizeof(err)) < 0)
 		return error_json(w, 404, err, NULL);
-	if ((t = sourcetree_cache_get(&ctx->tree, now, err, sizeof(err))) == NULL) {
+	if ((t = sourcecache_get(&ctx->tree, now, err, sizeof(err))) == NULL) {
 		snprintf(msg, sizeof(msg), "targets directory is unavailable: %s", err);
 		log_warn("%s", msg);
 		return error_json(w, 503, msg, "Retry-After: 30\r\n");
@@ -516,7 +516,7 @@ handle_health(struct serve_ctx *ctx, struct writer *w, double now)
 		log_warn("%s", err);
 	if (ctx->dirmode) {
 		/* a broken source is an error of the service: some paths answer 503 */
-		t = sourcetree_cache_get(&ctx->tree, now, err, sizeof(err));
+		t = sourcecache_get(&ctx->tree, now, err, sizeof(err));
 		have = t != NULL && t->nbroken == 0;
 		if (t != NULL && t->nbroken > 0)
 			snprintf(err, sizeof(err), "%zu broken source%s", t->nbroken,
@@ -620,10 +620,10 @@ handle_metrics(struct serve_ctx *ctx, struct writer *w, double now)
 	if (lastscan_cache_refresh(&ctx->lastscan, err, sizeof(err)) == 0 && err[0])
 		log_warn("%s", err);
 	if (ctx->dirmode)
-		(void)sourcetree_cache_get(&ctx->tree, now, err, sizeof(err));	/* fresh counts */
+		(void)sourcecache_get(&ctx->tree, now, err, sizeof(err));	/* fresh counts */
 	if (reqstats_format(ctx->stats, &own, &ownlen) < 0 ||
 	    reqstats_format_targets(ctx->stats, target_label_exists, ctx, &paths, &pathslen) < 0 ||
-	    (ctx->dirmode && sourcetree_format(&ctx->tree, &sources, &sourceslen) < 0)) {
+	    (ctx->dirmode && sourcecache_format(&ctx->tree, &sources, &sourceslen) < 0)) {
 		rc = error_json(w, 500, "out of memory", NULL);
 		goto out;
 	}
@@ -689,7 +689,7 @@ root_json_tree(struct serve_ctx *ctx, struct writer *w, const char *base, double
 	size_t len = 0;
 	int rc;
 
-	t = sourcetree_cache_get(&ctx->tree, now, err, sizeof(err));
+	t = sourcecache_get(&ctx->tree, now, err, sizeof(err));
 	if (o != NULL && (tj = sourcetree_json(t, now)) != NULL) {
 		if (json_object_object_get_ex(tj, "paths", &v))
 			json_object_object_add(o, "paths", json_object_get(v));
@@ -769,7 +769,7 @@ serve_init(struct serve_ctx *ctx, const struct serve_config *conf, struct reqsta
 	if (bodycache_init(&ctx->bodies, conf->cache_dir ? conf->cache_dir : "",
 	    ctx->dirmode ? conf->targets_dir : conf->output) < 0 ||
 	    targetset_cache_init(&ctx->targets, conf->output) < 0 ||
-	    (ctx->dirmode && sourcetree_cache_init(&ctx->tree, conf->targets_dir) < 0) ||
+	    (ctx->dirmode && sourcecache_init(&ctx->tree, conf->targets_dir) < 0) ||
 	    lastscan_cache_init(&ctx->lastscan, conf->metrics_file) < 0) {
 		serve_fini(ctx);
 		return -1;
@@ -781,7 +781,7 @@ void
 serve_fini(struct serve_ctx *ctx)
 {
 	targetset_cache_fini(&ctx->targets);
-	sourcetree_cache_fini(&ctx->tree);
+	sourcecache_fini(&ctx->tree);
 	free(ctx->fbuf.p);
 	lastscan_cache_fini(&ctx->lastscan);
 	bodycache_fini(&ctx->bodies);

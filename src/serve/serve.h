@@ -17,7 +17,7 @@
 #include "reqstats.h"
 #include "lastscan.h"
 #include "serve_config.h"
-#include "sourcetree.h"
+#include "sourcecache.h"
 #include "strbuf.h"
 #include "targetset.h"
 
@@ -25,7 +25,7 @@ struct serve_ctx {
 	const struct serve_config	*conf;		/* borrowed */
 	struct reqstats			*stats;		/* borrowed; for /metrics */
 	struct targetset_cache		 targets;	/* -output FILE */
-	struct sourcetree_cache		 tree;		/* -targets-dir DIR */
+	struct sourcecache		 tree;		/* -targets-dir DIR */
 	int				 dirmode;	/* the tree, not the file */
 	struct strbuf			 fbuf;		/* a body rendered per request */
 	struct lastscan_cache		 lastscan;

@@ -1,18 +1,16 @@
 /*
  * sourcetree.c: the targets directory as sources and merged paths (see sourcetree.h).
  *
- * DESIGN: a build walks the directory (readdir + lstat per entry), sorts the sources, takes
- * over from the old tree every source whose file version (dev, inode, size, mtime) did not
- * change and every merged set whose sources did not, and reads and renders only the rest.
- * inotify watches every directory of the tree; an event on a name that is not ignored marks
- * the tree dirty, so a request when nothing changed costs one read(2) that finds nothing.
+ * DESIGN: a build walks the directory (readdir + lstat per entry, and an inotify watch on
+ * each directory when asked), sorts the sources, takes over from the old tree every source
+ * whose file version (dev, inode, size, mtime) did not change and every merged set whose
+ * sources did not, and reads and renders only the rest. sourcecache.c decides when to build.
  */
 #define _GNU_SOURCE	/* O_CLOEXEC etc. */
 #include <dirent.h>
 #include <json.h>
 #include <stdarg.h>
 #include <stdint.h>
-#include <time.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -20,9 +18,7 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include "expo.h"
 #include "hash.h"
 #include "readfile.h"
 #include "sourcetree.h"
@@ -558,10 +554,9 @@ walk_fini(struct walk *w)
 	free(w->real);
 }
 
-/* Build the tree of dir, taking over what old has unchanged (old is left to be freed). */
-static int
-build(const char *dir, int ifd, struct sourcetree *old, double now, unsigned long *gen,
-    struct sourcetree **out, char *err, size_t errlen)
+int
+sourcetree_build(const char *dir, int ifd, struct sourcetree *old, double now,
+    unsigned long *gen, struct sourcetree **out, char *err, size_t errlen)
 {
 	struct walk w;
 	struct sourcetree *t;
@@ -611,7 +606,7 @@ sourcetree_load(const char *dir, double now, struct sourcetree **out, char *err,
 {
 	unsigned long gen = 0;
 
-	return build(dir, -1, NULL, now, &gen, out, err, errlen);
+	return sourcetree_build(dir, -1, NULL, now, &gen, out, err, errlen);
 }
 
 void
@@ -672,156 +667,6 @@ sourcetree_filter(const struct sourcetree *t, const struct sourcetree_path *p,
 		if (targetset_filter_append(t->src[i].set, q, out, &shown) < 0)
 			return -1;
 	return strbuf_str(out, shown ? "\n]\n" : "]\n");
-}
-
-/* ---- the cache ---- */
-
-int
-sourcetree_cache_init(struct sourcetree_cache *c, const char *dir)
-{
-	memset(c, 0, sizeof(*c));
-	c->ifd = -1;
-	if ((c->dir = strdup(dir)) == NULL)
-		return -1;
-	c->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	c->dirty = 1;
-	return 0;
-}
-
-void
-sourcetree_cache_fini(struct sourcetree_cache *c)
-{
-	if (c->dir != NULL && c->ifd >= 0)	/* an all-zero cache holds no fd 0 */
-		close(c->ifd);
-	sourcetree_free(c->cur);
-	free(c->dir);
-	memset(c, 0, sizeof(*c));
-	c->ifd = -1;
-}
-
-/* Read what inotify has: dirty when a name that is not ignored changed. */
-static void
-drain(struct sourcetree_cache *c)
-{
-	char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
-	ssize_t n;
-
-	while ((n = read(c->ifd, buf, sizeof(buf))) > 0) {
-		for (char *p = buf; p < buf + n;) {
-			const struct inotify_event *ev = (const struct inotify_event *)p;
-
-			if (ev->mask & (IN_Q_OVERFLOW | IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF) ||
-			    ev->len == 0 || (ev->name[0] != '.' && ev->name[0] != '_'))
-				c->dirty = 1;
-			p += sizeof(*ev) + ev->len;
-		}
-	}
-}
-
-const struct sourcetree *
-sourcetree_cache_get(struct sourcetree_cache *c, double now, char *err, size_t errlen)
-{
-	double pace = c->load_cost < SOURCETREE_PACE_MAX_S ? c->load_cost : SOURCETREE_PACE_MAX_S;
-	struct sourcetree *t;
-	struct timespec t0, t1;
-	char why[SOURCETREE_ERR_MAX];
-
-	if (c->cur != NULL && now >= c->loaded_at && now - c->loaded_at < pace)
-		return c->cur;
-	if (c->ifd >= 0 && c->cur != NULL)
-		drain(c);
-	else if (c->cur != NULL && now >= c->loaded_at && now - c->loaded_at < SOURCETREE_POLL_S)
-		return c->cur;
-	else
-		c->dirty = 1;
-	if (!c->dirty)
-		return c->cur;
-	c->dirty = 0;	/* what changes while we read is seen on the next request */
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (build(c->dir, c->ifd, c->cur, now, &c->gen, &t, why, sizeof(why)) < 0) {
-		/* the directory itself is gone or unreadable: no tree, 503 everywhere */
-		snprintf(c->err, sizeof(c->err), "%s", why);
-		snprintf(err, errlen, "%s", why);
-		sourcetree_free(c->cur);
-		c->cur = NULL;
-		c->dirty = 1;
-		return NULL;
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	sourcetree_free(c->cur);	/* what it still holds was not taken over */
-	c->cur = t;
-	if (t->unwatched && c->ifd >= 0) {
-		/* a change there would go unseen: look at the tree every SOURCETREE_POLL_S */
-		close(c->ifd);
-		c->ifd = -1;
-	}
-	c->loads++;
-	c->load_cost = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	c->loaded_at = now + c->load_cost;
-	return c->cur;
-}
-
-/* One gauge or counter family with a sample per source. */
-static void
-per_source(struct expo *e, const struct sourcetree *t, const char *name, enum expo_type type,
-    const char *help, double (*value)(const struct sourcetree_source *))
-{
-	expo_family(e, name, type, help);
-	for (size_t i = 0; i < t->nsrc; i++) {
-		struct expo_label l = { "source", t->src[i].name };
-
-		expo_sample(e, &l, 1, value(&t->src[i]));
-	}
-}
-
-static double
-v_targets(const struct sourcetree_source *s)
-{
-	return s->set ? (double)s->ntargets : 0;
-}
-
-static double
-v_ok(const struct sourcetree_source *s)
-{
-	return s->set != NULL;
-}
-
-static double
-v_loaded(const struct sourcetree_source *s)
-{
-	return s->loaded_at;
-}
-
-static double
-v_errors(const struct sourcetree_source *s)
-{
-	return (double)s->load_errors;
-}
-
-int
-sourcetree_format(const struct sourcetree_cache *c, char **out, size_t *outlen)
-{
-	const struct sourcetree *t = c->cur;
-	struct expo e;
-
-	expo_init(&e);
-	expo_family(&e, "scanner_serve_tree_loads_total", EXPO_COUNTER, "Builds of the "
-	    "-targets-dir tree by this process (at start and after each change seen).");
-	expo_sample(&e, NULL, 0, (double)c->loads);
-	expo_family(&e, "scanner_serve_tree_last_load_seconds", EXPO_GAUGE, "How long the last "
-	    "build of the tree took in this process (changed sources read, their paths merged).");
-	expo_sample(&e, NULL, 0, c->load_cost);
-	if (t != NULL) {
-		per_source(&e, t, "scanner_serve_source_targets", EXPO_GAUGE, "Targets in each "
-		    "source of -targets-dir (0 while it is broken).", v_targets);
-		per_source(&e, t, "scanner_serve_source_ok", EXPO_GAUGE, "1 when the source "
-		    "loaded, 0 when it is broken (its paths answer 503).", v_ok);
-		per_source(&e, t, "scanner_serve_source_last_load_timestamp_seconds", EXPO_GAUGE,
-		    "When this process last read the source.", v_loaded);
-		per_source(&e, t, "scanner_serve_source_load_errors_total", EXPO_COUNTER,
-		    "Failed reads or parses of the source by this process.", v_errors);
-	}
-	return expo_take(&e, out, outlen);
 }
 
 struct json_object *

@@ -4,8 +4,7 @@
  * whose body is its sources merged, pre-rendered as a target set (targetset.h). A tree is
  * immutable once built; the cache builds a new one when inotify says something changed
  * (else one read(2) per request, whatever the number of sources), reusing the sources and
- * paths that did not change, and swaps it in whole. Not thread-safe: one cache per
- * serve_ctx.
+ * paths that did not change, and swaps it in whole (sourcecache.h). Not thread-safe.
  *
  * Names starting with '.' or '_' are ignored (files and directories: sd-scan's temp files
  * are ".NAME.tmp.PID"); so are files that are not regular, symlinks that lead out of the
@@ -17,7 +16,7 @@
  * path are one run of the array (a directory's after a file of the same key), and a merged
  * body is those sources' groups in that order, each in file order.
  *
- * Read-only API for pages and metrics: after sourcetree_cache_get, iterate t->paths[0 ..
+ * Read-only API for pages and metrics: after sourcecache_get, iterate t->paths[0 ..
  * t->npaths) (sorted by key; each names its run of t->src) and t->src[0 .. t->nsrc); every
  * field documented below may be read, nothing may be written. Valid until the next get.
  */
@@ -35,8 +34,6 @@
 #define SOURCETREE_MAX_DEPTH	16	/* directories deeper are ignored (a note) */
 #define SOURCETREE_MAX_FILES	10000	/* sources at most; more are ignored (a note) */
 #define SOURCETREE_MAX_BYTES	(64u * 1024 * 1024)	/* a larger source is broken */
-#define SOURCETREE_PACE_MAX_S	1.0	/* see sourcetree_cache_get */
-#define SOURCETREE_POLL_S	1.0	/* without inotify: rescan at most this often */
 #define SOURCETREE_ERR_MAX	600
 
 struct sourcetree_source {
@@ -87,6 +84,14 @@ struct sourcetree {
  */
 int	sourcetree_load(const char *dir, double now, struct sourcetree **out, char *err,
 	    size_t errlen);
+/*
+ * The same, taking over from old (which must be freed afterwards, and then holds only what
+ * was not taken over) every source whose file did not change and every merged set whose
+ * sources did not; each directory walked gets an inotify watch on watch_fd (-1: none; a
+ * watch that fails sets unwatched). *gen counts the sets made, for their gen fields.
+ */
+int	sourcetree_build(const char *dir, int watch_fd, struct sourcetree *old, double now,
+	    unsigned long *gen, struct sourcetree **out, char *err, size_t errlen);
 void	sourcetree_free(struct sourcetree *);	/* NULL is fine */
 /* The path of key (an sdpath.h key; a last segment may keep its extension), or NULL. */
 const struct sourcetree_path *sourcetree_find(const struct sourcetree *, const char *key);
@@ -100,47 +105,11 @@ const struct sourcetree_path *sourcetree_find(const struct sourcetree *, const c
  */
 struct json_object *sourcetree_json(const struct sourcetree *t, double now);
 
-struct sourcetree_cache;
-/*
- * The families of /metrics for c: scanner_serve_tree_loads_total and
- * scanner_serve_tree_last_load_seconds, then per source of the current tree
- * scanner_serve_source_targets, _ok, _last_load_timestamp_seconds and _load_errors_total,
- * in a malloc'd string (*out, the caller frees). -1 on out of memory.
- */
-int	sourcetree_format(const struct sourcetree_cache *c, char **out, size_t *outlen);
-
 /*
  * The body of path p of t (which must have a set) for a query with networks, rendered into
  * out as targetset_filter does, from each of its sources in turn. -1 on out of memory.
  */
 int	sourcetree_filter(const struct sourcetree *t, const struct sourcetree_path *p,
 	    const struct query *q, struct strbuf *out);
-
-struct sourcetree_cache {
-	char			*dir;
-	struct sourcetree	*cur;
-	int			 ifd;		/* inotify; -1: none, or a directory could not be
-						 * watched (fs.inotify.max_user_watches): the tree
-						 * is then walked every SOURCETREE_POLL_S */
-	int			 dirty;		/* a change was seen and not loaded yet */
-	unsigned long		 loads;		/* trees built */
-	unsigned long		 gen;		/* set generations handed out */
-	double			 load_cost;	/* seconds the last build took */
-	double			 loaded_at;	/* caller's clock when it ended */
-	char			 err[SOURCETREE_ERR_MAX];	/* why cur is NULL */
-};
-
-/* dir is copied; nothing is read yet. -1 on out of memory. */
-int	sourcetree_cache_init(struct sourcetree_cache *, const char *dir);
-void	sourcetree_cache_fini(struct sourcetree_cache *);
-/*
- * The current tree (borrowed until the next call), rebuilt first when something below dir
- * changed; NULL with a reason in err when dir cannot be read. Within the time the last build
- * took (at most SOURCETREE_PACE_MAX_S) after it, the current tree is returned unlooked at,
- * so a directory changed faster than it loads costs at most half the time. now is the
- * caller's clock in unix seconds.
- */
-const struct sourcetree *sourcetree_cache_get(struct sourcetree_cache *, double now, char *err,
-	    size_t errlen);
 
 #endif

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "query.h"
-#include "sourcetree.h"
+#include "sourcecache.h"
 #include "check_main.h"
 
 static char dir[64], err[SOURCETREE_ERR_MAX];
@@ -186,27 +186,27 @@ END_TEST
 
 START_TEST(cache_sees_changes_and_reuses)
 {
-	struct sourcetree_cache c;
+	struct sourcecache c;
 	const struct sourcetree *t;
 	const struct targetset *a_set, *root_set;
 	char p[256];
 
-	ck_assert_int_eq(sourcetree_cache_init(&c, dir), 0);
+	ck_assert_int_eq(sourcecache_init(&c, dir), 0);
 	ck_assert_int_ge(c.ifd, 0);
-	ck_assert_ptr_nonnull(t = sourcetree_cache_get(&c, 1000, err, sizeof(err)));
+	ck_assert_ptr_nonnull(t = sourcecache_get(&c, 1000, err, sizeof(err)));
 	ck_assert_uint_eq(c.loads, 1);
 	a_set = sourcetree_find(t, "a")->set;
 	root_set = sourcetree_find(t, "")->set;
 	/* nothing changed: the same tree, not rebuilt */
-	ck_assert_ptr_eq(sourcetree_cache_get(&c, 1010, err, sizeof(err)), t);
+	ck_assert_ptr_eq(sourcecache_get(&c, 1010, err, sizeof(err)), t);
 	ck_assert_uint_eq(c.loads, 1);
 	/* an ignored name changes: still nothing to do */
 	put(".tmp.json", "junk");
-	ck_assert_ptr_eq(sourcetree_cache_get(&c, 1020, err, sizeof(err)), t);
+	ck_assert_ptr_eq(sourcecache_get(&c, 1020, err, sizeof(err)), t);
 	ck_assert_uint_eq(c.loads, 1);
 	/* a source added: seen at once, a.yaml's set taken over */
 	put("sub/deep/n.json", "[{\"targets\":[\"n:1\"]}]");
-	ck_assert_ptr_nonnull(t = sourcetree_cache_get(&c, 1030, err, sizeof(err)));
+	ck_assert_ptr_nonnull(t = sourcecache_get(&c, 1030, err, sizeof(err)));
 	ck_assert_uint_eq(c.loads, 2);
 	ck_assert_uint_eq(t->nsrc, 7);
 	ck_assert_ptr_eq(sourcetree_find(t, "a")->set, a_set);
@@ -215,11 +215,11 @@ START_TEST(cache_sees_changes_and_reuses)
 	    "{\"targets\":[\"n:1\"],\"labels\":{}}\n]\n");
 	/* broken, then mended */
 	put("sub/deep/n.json", "[{\"targets\":[\"n:1\"]");
-	ck_assert_ptr_nonnull(t = sourcetree_cache_get(&c, 1040, err, sizeof(err)));
+	ck_assert_ptr_nonnull(t = sourcecache_get(&c, 1040, err, sizeof(err)));
 	ck_assert_ptr_null(sourcetree_find(t, "sub")->set);
 	ck_assert_ptr_nonnull(sourcetree_find(t, "a")->set);
 	put("sub/deep/n.json", "[{\"targets\":[\"n:2\"]}]");
-	ck_assert_ptr_nonnull(t = sourcetree_cache_get(&c, 1050, err, sizeof(err)));
+	ck_assert_ptr_nonnull(t = sourcecache_get(&c, 1050, err, sizeof(err)));
 	ck_assert_ptr_nonnull(sourcetree_find(t, "sub")->set);
 	for (size_t i = 0; i < t->nsrc; i++)
 		if (strcmp(t->src[i].name, "sub/deep/n.json") == 0)
@@ -227,10 +227,10 @@ START_TEST(cache_sees_changes_and_reuses)
 	/* removed */
 	snprintf(p, sizeof(p), "%s/sub/deep/n.json", dir);
 	ck_assert_int_eq(unlink(p), 0);
-	ck_assert_ptr_nonnull(t = sourcetree_cache_get(&c, 1060, err, sizeof(err)));
+	ck_assert_ptr_nonnull(t = sourcecache_get(&c, 1060, err, sizeof(err)));
 	ck_assert_uint_eq(t->nsrc, 6);
 	ck_assert_ptr_null(sourcetree_find(t, "sub/deep/n"));
-	sourcetree_cache_fini(&c);
+	sourcecache_fini(&c);
 }
 END_TEST
 

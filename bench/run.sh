@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # bench/run.sh [PART...]: make bench. Runs each benchmark part (bench/scan.sh, bench/order.sh,
-# bench/serve.sh, bench/gzip.sh, bench/size.sh, bench/sockets.sh, bench/realnet.sh,
-# bench/rdns.sh; or the parts named) and writes BENCHMARKS.md from this run only: the date,
-# the machine, each part's table and the exact commands. Exits 1 when a part failed (a run
-# crashed or lost a target); a missed speed goal is reported in the table, not an exit status.
+# bench/serve.sh, bench/gzip.sh, bench/dir.sh, bench/size.sh, bench/sockets.sh,
+# bench/realnet.sh, bench/rdns.sh; or the parts named) and writes BENCHMARKS.md from this run
+# only: the date, the machine, each part's table and the exact commands. Exits 1 when a part
+# failed (a run crashed or lost a target); a missed speed goal is reported in the table, not
+# an exit status.
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 export BENCH_BIN=${BENCH_BIN:-$TOP/bin/bench}
 export BENCH_OUT=${BENCH_OUT:-$TOP/bin/bench/out}
 export BENCH_RUNS=${BENCH_RUNS:-3}
 parts=("$@")
-[ ${#parts[@]} -gt 0 ] || parts=(scan order serve gzip size sockets realnet rdns)
+[ ${#parts[@]} -gt 0 ] || parts=(scan order serve gzip dir size sockets realnet rdns)
 rc=0 ran=()
 
 rm -rf "$BENCH_OUT"

@@ -32,6 +32,20 @@ expo_fini(struct expo *e)
 	memset(e, 0, sizeof(*e));
 }
 
+int
+expo_take(struct expo *e, char **out, size_t *outlen)
+{
+	if (e->failed) {
+		expo_fini(e);
+		return -1;
+	}
+	*out = e->buf;
+	*outlen = e->len;
+	e->buf = NULL;
+	expo_fini(e);
+	return 0;
+}
+
 static int
 fail(struct expo *e, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

@@ -38,6 +38,11 @@ struct expo {
 
 void	expo_init(struct expo *e);
 void	expo_fini(struct expo *e);	/* frees buf too */
+/*
+ * End e: 0 and its text handed to the caller (*out malloc'd, the caller frees; *outlen
+ * bytes), or -1 when any call failed. e is fini'd either way.
+ */
+int	expo_take(struct expo *e, char **out, size_t *outlen);
 
 /*
  * Start family name: writes "# HELP" (help escaped) and "# TYPE". Later samples belong to

@@ -164,16 +164,23 @@ httpsd_target_add(struct httpsd_list *l, const char *s, size_t len)
 }
 
 int
-httpsd_label_add(struct httpsd_list *l, const char *name, const char *value)
+httpsd_label_addn(struct httpsd_list *l, const char *name, size_t nlen, const char *value,
+    size_t vlen)
 {
 	struct httpsd_label lb;
 
-	if (l->ngroups == 0 || str_add(l, name, strlen(name), &lb.name) < 0)
+	if (l->ngroups == 0 || str_add(l, name, nlen, &lb.name) < 0)
 		return -1;
 	share_name(l, &lb.name);
-	if (str_add(l, value, strlen(value), &lb.value) < 0)
+	if (str_add(l, value, vlen, &lb.value) < 0)
 		return -1;
 	return push_label(l, lb);
+}
+
+int
+httpsd_label_add(struct httpsd_list *l, const char *name, const char *value)
+{
+	return httpsd_label_addn(l, name, strlen(name), value, strlen(value));
 }
 
 /* ---- the parser ---- */
@@ -185,6 +192,8 @@ struct parser {
 	size_t			 errlen;
 	int			 failed;	/* a contract error is in err */
 	int			 depth;
+	size_t			 group_at;	/* where the group being read starts */
+	size_t			 at;		/* where the reported error is */
 };
 
 /* What one group got wrong, reported once it is read (see DESIGN). */
@@ -199,6 +208,7 @@ struct group_errs {
 static int
 syntax(struct parser *ps, const char *what)
 {
+	ps->at = (size_t)((ps->p < ps->end ? ps->p : ps->end) - ps->buf);
 	if (ps->p >= ps->end)
 		snprintf(ps->err, ps->errlen, "JSON ends early at byte %zu (truncated or empty file)",
 		    (size_t)(ps->end - ps->buf));
@@ -224,6 +234,7 @@ contract(struct parser *ps, const char *fmt, ...)
 	if (ps->failed)
 		return;
 	ps->failed = 1;
+	ps->at = ps->group_at;
 	va_start(ap, fmt);
 	vsnprintf(ps->err, ps->errlen, fmt, ap);
 	va_end(ap);
@@ -849,6 +860,7 @@ group(struct parser *ps, size_t gi)
 	struct group_errs ge;
 	int r;
 
+	ps->group_at = (size_t)(ps->p - ps->buf);
 	if (*ps->p != '{') {
 		contract(ps, "group %zu is not an object", gi + 1);
 		return value(ps);
@@ -940,16 +952,54 @@ parse(struct parser *ps)
 }
 
 int
-httpsd_parse(const char *buf, size_t len, struct httpsd_list *out, char *err, size_t errlen)
+httpsd_parse_at(const char *buf, size_t len, struct httpsd_list *out, char *err, size_t errlen,
+    size_t *at)
 {
-	struct parser ps = { buf, buf, buf + len, out, err, errlen, 0, 0 };
+	struct parser ps = { buf, buf, buf + len, out, err, errlen, 0, 0, 0, 0 };
+	int rc;
 
 	out->input = buf;
+	if (at != NULL)
+		*at = 0;
 	if (len > HTTPSD_MAX_BYTES) {
 		snprintf(err, errlen, "larger than %u bytes", HTTPSD_MAX_BYTES);
 		return -1;
 	}
-	return parse(&ps);
+	rc = parse(&ps);
+	if (rc < 0 && at != NULL)
+		*at = ps.at;
+	return rc;
+}
+
+int
+httpsd_parse(const char *buf, size_t len, struct httpsd_list *out, char *err, size_t errlen)
+{
+	return httpsd_parse_at(buf, len, out, err, errlen, NULL);
+}
+
+int
+httpsd_append(struct httpsd_list *dst, const struct httpsd_list *src)
+{
+	for (size_t gi = 0; gi < src->ngroups; gi++) {
+		const struct httpsd_group *g = &src->groups[gi];
+
+		if (httpsd_group_add(dst) < 0)
+			return -1;
+		for (uint32_t i = 0; i < g->ntargets; i++) {
+			struct httpsd_str t = src->targets[g->target0 + i];
+
+			if (httpsd_target_add(dst, httpsd_bytes(src, t), t.len) < 0)
+				return -1;
+		}
+		for (uint32_t i = 0; i < g->nlabels; i++) {
+			const struct httpsd_label *lb = &src->labels[g->label0 + i];
+
+			if (httpsd_label_addn(dst, httpsd_bytes(src, lb->name), lb->name.len,
+			    httpsd_bytes(src, lb->value), lb->value.len) < 0)
+				return -1;
+		}
+	}
+	return 0;
 }
 
 int

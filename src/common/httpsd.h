@@ -55,6 +55,11 @@ void	httpsd_fini(struct httpsd_list *);
 int	httpsd_group_add(struct httpsd_list *);
 int	httpsd_target_add(struct httpsd_list *, const char *s, size_t len);
 int	httpsd_label_add(struct httpsd_list *, const char *name, const char *value);
+/* The same with lengths (the strings may hold NUL). */
+int	httpsd_label_addn(struct httpsd_list *, const char *name, size_t nlen, const char *value,
+	    size_t vlen);
+/* Append copies of every group of src to dst, in order. -1 on out of memory. */
+int	httpsd_append(struct httpsd_list *dst, const struct httpsd_list *src);
 
 /*
  * Parse len bytes as a strict JSON (RFC 8259, valid UTF-8) list of groups under the http_sd
@@ -67,6 +72,12 @@ int	httpsd_label_add(struct httpsd_list *, const char *name, const char *value);
  */
 int	httpsd_parse(const char *buf, size_t len, struct httpsd_list *out, char *err,
 	    size_t errlen);
+/*
+ * The same, and on error *at (when not NULL) is the byte of buf the error is at: the bad
+ * character for a syntax error, the start of the group for a contract error.
+ */
+int	httpsd_parse_at(const char *buf, size_t len, struct httpsd_list *out, char *err,
+	    size_t errlen, size_t *at);
 /* Parse and count the targets only: 0 and *count, or -1 and err as httpsd_parse. */
 int	httpsd_count(const char *buf, size_t len, size_t *count, char *err, size_t errlen);
 

@@ -96,6 +96,8 @@ const struct option_spec options_table[OPT_COUNT] = {
 	  "write the targets file even when the shrink guard would keep the old one" },
 	[OPT_HTTP_PORT] = { "http-port", "SCANNER_HTTP_PORT", "PORT", "", 0,
 	  "accepted from the seed's configs and ignored: the web server owns the port" },
+	[OPT_TARGETS_DIR] = { "targets-dir", "SCANNER_TARGETS_DIR", "DIR", "", V,
+	  "serve the *.json, *.yaml, *.yml files below DIR instead of -output" },
 };
 
 const struct option_action options_actions[] = {
@@ -277,6 +279,13 @@ options_load(struct options *o, unsigned program, int argc, const char *const ar
 
 	/* flags first, to find -config and to answer --help before reading any file */
 	for (int ai = 1; ai < argc; ai++) {
+		/* sd-serve -check DIR: the one operand, the directory to check */
+		if ((argv[ai][0] != '-' || argv[ai][1] == '\0') && (program & OPTION_SERVE) &&
+		    (o->actions & OPTIONS_ACTION_CHECK) && o->source[OPT_TARGETS_DIR] != OPTION_FLAG) {
+			o->value[OPT_TARGETS_DIR] = argv[ai];
+			o->source[OPT_TARGETS_DIR] = OPTION_FLAG;
+			continue;
+		}
 		if (argv[ai][0] != '-' || argv[ai][1] == '\0') {
 			snprintf(err, errlen, "unexpected argument '%s' (options start with -; see --help)",
 			    argv[ai]);

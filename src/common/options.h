@@ -65,6 +65,7 @@ enum option_id {
 	OPT_GRACE,
 	OPT_FORCE,
 	OPT_HTTP_PORT,
+	OPT_TARGETS_DIR,
 	OPT_COUNT		/* not an option: the number of them */
 };
 

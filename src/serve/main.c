@@ -60,12 +60,14 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: sd-serve [-output FILE] [-metrics-file FILE] [-interval DURATION]\n"
-	    "                [-max-age DURATION] [-listen ADDR] [...]\n"
+	    "usage: sd-serve [-output FILE | -targets-dir DIR] [-metrics-file FILE]\n"
+	    "                [-interval DURATION] [-max-age DURATION] [-listen ADDR] [...]\n"
+	    "       sd-serve -check [DIR] [...]\n"
 	    "\n"
 	    "Serve sd-scan's targets file to Prometheus http_sd_configs as a FastCGI\n"
 	    "application behind lighttpd, Apache or nginx (or as a CGI program). Endpoints:\n"
-	    "/targets.json (?port=9100,8080 filters), /health, /metrics, /. Options (each\n"
+	    "/targets.json and /targets/PATH (?port=9100,8080 and ?network=10.0.0.0/8\n"
+	    "filters), /health, /metrics, /. Options (each\n"
 	    "also -name=value, --name=value, or an environment variable that overrides the\n"
 	    "flag; the config file holds the same variables as KEY=value lines, shared with\n"
 	    "sd-scan):\n"
@@ -74,8 +76,11 @@ usage(FILE *fp)
 	fprintf(fp,
 	    "  -help, -version\n"
 	    "\n"
+	    "  -check DIR: check the sources of a targets directory (as -targets-dir DIR)\n"
+	    "\n"
 	    "Exit status: 0 clean shutdown (SIGTERM), or -check found no error; 1 runtime\n"
-	    "failure; 2 bad usage or configuration (also from -check). See sd-serve(8).\n");
+	    "failure, or -check found an invalid source; 2 bad usage or configuration (also\n"
+	    "from -check). See sd-serve(8).\n");
 }
 
 /*
@@ -285,12 +290,19 @@ run_check(const struct options *opts, const struct serve_config *conf, const cha
 {
 	struct confcheck cc;
 
+	int sources = 0;
+
 	confcheck_begin(&cc, stdout, stderr, "sd-serve", "-check", opts);
 	if (build_err != NULL)
 		confcheck_add(&cc, CONFCHECK_ERROR, build_err);
 	else
 		serve_check_files(&cc, conf, opts);
-	return confcheck_end(&cc) == 0 ? 0 : EXIT_USAGE;
+	if (confcheck_end(&cc) != 0)
+		return EXIT_USAGE;
+	/* the sources, for CI: 1 when any is invalid (2 stays the configuration's) */
+	if (*conf->targets_dir)
+		sources = serve_check_sources(stdout, stderr, conf->targets_dir);
+	return sources == 0 ? 0 : EXIT_FAILED;
 }
 
 int
@@ -382,9 +394,20 @@ main(int argc, char **argv)
 	if ((spare_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
 		log_warn("socket: %s; a stop signal may wait for the next request", strerror(errno));
 	/* load the targets now: the first request should not wait for a parse */
-	if (serve_preload(&ctx, err, sizeof(err)) < 0)
+	if (ctx.dirmode) {
+		const struct sourcetree *t;
+
+		if ((t = sourcecache_get(&ctx.tree, clock_wall(), err, sizeof(err))) == NULL)
+			log_warn("%s", err);
+		else if (t->nbroken > 0)
+			for (size_t i = 0; i < t->nsrc; i++)
+				if (t->src[i].set == NULL)
+					log_warn("%s", t->src[i].err);
+	} else if (serve_preload(&ctx, err, sizeof(err)) < 0) {
 		log_warn("%s", err);
-	log_info("serving %s on FastCGI fd %d (request metrics in %s)", conf.output, fd,
+	}
+	log_info("serving %s on FastCGI fd %d (request metrics in %s)",
+	    ctx.dirmode ? conf.targets_dir : conf.output, fd,
 	    reqstats_shared(stats) ? conf.stats_file : "this process");
 	rc = serve_fcgi(&ctx, stats);
 	if (stop_requested)

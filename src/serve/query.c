@@ -6,48 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cidr.h"
+#include "percent.h"
 #include "query.h"
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Percent-decode s[0..len) into out (room for len+1); '+' is a space. -1 on a bad escape. */
-static int
-decode(const char *s, size_t len, char *out, size_t *outlen)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '%') {
-			int hi, lo;
-
-			if (i + 2 >= len)
-				return -1;
-			hi = hexval(s[i + 1]);
-			lo = hexval(s[i + 2]);
-			if (hi < 0 || lo < 0)
-				return -1;
-			out[n++] = (char)(hi * 16 + lo);
-			i += 2;
-		} else if (s[i] == '+') {
-			out[n++] = ' ';
-		} else {
-			out[n++] = s[i];
-		}
-	}
-	out[n] = '\0';
-	*outlen = n;
-	return 0;
-}
 
 /* A printable, bounded copy of s for error messages. */
 static const char *
@@ -139,6 +100,43 @@ parse_ports(struct query *q, const char *v, size_t len, char *err, size_t errlen
 	return 0;
 }
 
+/* A decoded network list value "10.0.0.0/8,192.168.1.7". */
+static int
+parse_networks(struct query *q, char *v, size_t len, char *err, size_t errlen)
+{
+	char why[160], show[64];
+	size_t i = 0;
+
+	if (len == 0) {
+		snprintf(err, errlen, "empty network parameter (expected e.g. network=10.0.0.0/8)");
+		return -1;
+	}
+	while (i <= len) {
+		size_t start = i;
+		uint32_t net;
+		unsigned prefix;
+		int masked;
+
+		while (i < len && v[i] != ',')
+			i++;
+		v[i] = '\0';
+		if (cidr_parse(v + start, &net, &prefix, &masked, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "bad network '%s': %s",
+			    shown(v + start, i - start, show, sizeof(show)), why);
+			return -1;
+		}
+		if (q->nnets == QUERY_NETS_MAX) {
+			snprintf(err, errlen, "more than %d networks in one query", QUERY_NETS_MAX);
+			return -1;
+		}
+		q->nets[q->nnets].mask = prefix ? ~(uint32_t)0 << (32 - prefix) : 0;
+		q->nets[q->nnets].net = net & q->nets[q->nnets].mask;
+		q->nnets++;
+		i++;
+	}
+	return 0;
+}
+
 int
 query_parse(const char *qs, size_t len, struct query *q, char *err, size_t errlen)
 {
@@ -147,6 +145,7 @@ query_parse(const char *qs, size_t len, struct query *q, char *err, size_t errle
 
 	q->has_ports = 0;
 	q->nports = 0;
+	q->nnets = 0;
 	if (qs == NULL || len == 0)
 		return 0;
 	if (len > QUERY_MAX_BYTES) {
@@ -174,22 +173,26 @@ query_parse(const char *qs, size_t len, struct query *q, char *err, size_t errle
 		}
 		if (!has_eq)
 			eq = i;
-		if (decode(qs + start, eq - start, key, &klen) < 0 ||
-		    (has_eq && decode(qs + eq + 1, i - eq - 1, val, &vlen) < 0)) {
+		if (percent_decode(qs + start, eq - start, 1, key, &klen) < 0 ||
+		    (has_eq && percent_decode(qs + eq + 1, i - eq - 1, 1, val, &vlen) < 0)) {
 			snprintf(err, errlen, "bad percent-escape in '%s'",
 			    shown(qs + start, i - start, show, sizeof(show)));
 			return -1;
 		}
-		if (klen != 4 || memcmp(key, "port", 4) != 0) {
-			snprintf(err, errlen, "unknown query parameter '%s' (only port is known)",
-			    shown(key, klen, show, sizeof(show)));
-			return -1;
-		}
 		if (!has_eq)
 			vlen = 0;
-		if (parse_ports(q, val, vlen, err, errlen) < 0)
+		if (klen == 7 && memcmp(key, "network", 7) == 0) {
+			if (parse_networks(q, val, vlen, err, errlen) < 0)
+				return -1;
+		} else if (klen == 4 && memcmp(key, "port", 4) == 0) {
+			if (parse_ports(q, val, vlen, err, errlen) < 0)
+				return -1;
+			q->has_ports = 1;
+		} else {
+			snprintf(err, errlen, "unknown query parameter '%s' (only port and network are "
+			    "known)", shown(key, klen, show, sizeof(show)));
 			return -1;
-		q->has_ports = 1;
+		}
 		if (i < len)
 			i++;	/* past '&' */
 		if (i == len && qs[len - 1] == '&') {
@@ -219,4 +222,13 @@ query_wants(const struct query *q, unsigned port)
 			hi = mid;
 	}
 	return 0;
+}
+
+int
+query_wants_addr(const struct query *q, uint32_t addr)
+{
+	for (size_t i = 0; i < q->nnets; i++)
+		if ((addr & q->nets[i].mask) == q->nets[i].net)
+			return 1;
+	return q->nnets == 0;
 }

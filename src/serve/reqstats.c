@@ -23,10 +23,11 @@
 #include <unistd.h>
 
 #include "expo.h"
+#include "hash.h"
 #include "log.h"
 #include "reqstats.h"
 
-#define REQSTATS_MAGIC	0x7364737276310003ull	/* "sdsrv1" + layout version 3 */
+#define REQSTATS_MAGIC	0x7364737276310004ull	/* "sdsrv1" + layout version 4 */
 
 static const int statuses[] = { 200, 400, 404, 405, 500, 503 };
 #define NSTATUS		(sizeof(statuses) / sizeof(statuses[0]) + 1)	/* + any other */
@@ -50,7 +51,17 @@ struct layout {
 	uint64_t	sum_ns[REQSTATS_NPATHS];
 	uint64_t	gzip[REQSTATS_NPATHS];		/* answers sent gzip-compressed */
 	uint64_t	compressions[REQSTATS_NPATHS];	/* bodies or ranges compressed */
+	/* per target path of -targets-dir: slots claimed by the first request of a label */
+	struct target_slot {
+		uint64_t	state;		/* SLOT_FREE, SLOT_CLAIMED, SLOT_READY */
+		uint64_t	hash;
+		char		label[REQSTATS_LABEL_MAX];
+		uint64_t	count[NSTATUS];
+	}		targets[REQSTATS_TARGET_SLOTS];
+	uint64_t	target_other[NSTATUS];		/* the labels that found no slot */
 };
+
+enum { SLOT_FREE, SLOT_CLAIMED, SLOT_READY };
 
 struct reqstats {
 	struct layout	*m;
@@ -264,6 +275,114 @@ reqstats_count_gzip(struct reqstats *rs, enum reqstats_path path, unsigned long 
 		__atomic_fetch_add(&rs->m->compressions[path], compressions, __ATOMIC_RELAXED);
 }
 
+static size_t
+status_index(int status)
+{
+	for (size_t i = 0; i < NSTATUS - 1; i++)
+		if (statuses[i] == status)
+			return i;
+	return NSTATUS - 1;
+}
+
+void
+reqstats_record_target(struct reqstats *rs, const char *label, int status)
+{
+	size_t len = label ? strlen(label) : 0, si = status_index(status);
+	uint64_t h;
+
+	if (len == 0 || len >= REQSTATS_LABEL_MAX) {
+		__atomic_fetch_add(&rs->m->target_other[si], 1, __ATOMIC_RELAXED);
+		return;
+	}
+	h = hash_add(HASH_INIT, label, len) | UINT64_C(1) << 32;	/* never 0 */
+	for (size_t k = 0; k < REQSTATS_TARGET_SLOTS; k++) {
+		struct target_slot *sl = &rs->m->targets[(h + k) % REQSTATS_TARGET_SLOTS];
+		uint64_t state = __atomic_load_n(&sl->state, __ATOMIC_ACQUIRE), fr = SLOT_FREE;
+
+		if (state == SLOT_READY && sl->hash == h && strcmp(sl->label, label) == 0) {
+			__atomic_fetch_add(&sl->count[si], 1, __ATOMIC_RELAXED);
+			return;
+		}
+		if (state == SLOT_FREE && __atomic_compare_exchange_n(&sl->state, &fr,
+		    SLOT_CLAIMED, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+			/* ours: readers skip it until it is ready (a racing twin may take
+			 * another slot: the format adds slots of one label together) */
+			sl->hash = h;
+			memcpy(sl->label, label, len + 1);
+			__atomic_fetch_add(&sl->count[si], 1, __ATOMIC_RELAXED);
+			__atomic_store_n(&sl->state, SLOT_READY, __ATOMIC_RELEASE);
+			return;
+		}
+	}
+	__atomic_fetch_add(&rs->m->target_other[si], 1, __ATOMIC_RELAXED);
+}
+
+static int
+label_cmp(const void *a, const void *b)
+{
+	return strcmp((*(const struct target_slot *const *)a)->label,
+	    (*(const struct target_slot *const *)b)->label);
+}
+
+int
+reqstats_format_targets(const struct reqstats *rs, reqstats_exists_fn exists, void *ctx,
+    char **out, size_t *outlen)
+{
+	const struct target_slot *sorted[REQSTATS_TARGET_SLOTS];
+	uint64_t other[NSTATUS], sum[NSTATUS];
+	size_t n = 0;
+	struct expo e;
+	char status[16];
+
+	for (size_t s = 0; s < NSTATUS; s++)
+		other[s] = __atomic_load_n(&rs->m->target_other[s], __ATOMIC_RELAXED);
+	for (size_t k = 0; k < REQSTATS_TARGET_SLOTS; k++) {
+		const struct target_slot *sl = &rs->m->targets[k];
+
+		if (__atomic_load_n(&sl->state, __ATOMIC_ACQUIRE) != SLOT_READY)
+			continue;
+		if (exists(ctx, sl->label)) {
+			sorted[n++] = sl;
+			continue;
+		}
+		for (size_t s = 0; s < NSTATUS; s++)	/* a path that is gone: other */
+			other[s] += __atomic_load_n(&sl->count[s], __ATOMIC_RELAXED);
+	}
+	qsort(sorted, n, sizeof(sorted[0]), label_cmp);
+	expo_init(&e);
+	expo_family(&e, "scanner_http_target_path_requests_total", EXPO_COUNTER, "Requests for "
+	    "the target paths of -targets-dir, by path and status (all processes since boot); "
+	    "paths that do not exist (now) count as path=\"other\".");
+	for (size_t i = 0; i <= n; i++) {
+		const char *label = i < n ? sorted[i]->label : "other";
+
+		if (i < n) {
+			memset(sum, 0, sizeof(sum));
+			for (; i < n; i++) {
+				for (size_t s = 0; s < NSTATUS; s++)
+					sum[s] += __atomic_load_n(&sorted[i]->count[s],
+					    __ATOMIC_RELAXED);
+				if (i + 1 == n || strcmp(sorted[i + 1]->label, label) != 0)
+					break;
+			}
+		} else {
+			memcpy(sum, other, sizeof(sum));
+		}
+		for (size_t s = 0; s < NSTATUS; s++) {
+			struct expo_label l[2] = { { "path", label }, { "status", status } };
+
+			if (sum[s] == 0 && !(s == 0 && i < n))
+				continue;
+			if (s < NSTATUS - 1)
+				snprintf(status, sizeof(status), "%d", statuses[s]);
+			else
+				snprintf(status, sizeof(status), "other");
+			expo_sample(&e, l, 2, (double)sum[s]);
+		}
+	}
+	return expo_take(&e, out, outlen);
+}
+
 /* One counter family with a sample per endpoint ("other" is never compressed). */
 static void
 per_path(struct expo *e, const char *name, const char *help, const uint64_t *v)
@@ -324,13 +443,5 @@ reqstats_format(const struct reqstats *rs, char **out, size_t *outlen)
 	    "/targets.json each pre-rendered piece of a body once per version of the targets file "
 	    "and process, never per request; the small bodies of the other paths per answer.",
 	    m->compressions);
-	if (e.failed) {
-		expo_fini(&e);
-		return -1;
-	}
-	*out = e.buf;
-	*outlen = e.len;
-	e.buf = NULL;
-	expo_fini(&e);
-	return 0;
+	return expo_take(&e, out, outlen);
 }

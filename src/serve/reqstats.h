@@ -18,6 +18,9 @@ enum reqstats_path {
 
 struct reqstats;
 
+#define REQSTATS_TARGET_SLOTS	256	/* target paths counted apart; the rest: "other" */
+#define REQSTATS_LABEL_MAX	128	/* longer path labels count as "other" */
+
 /*
  * Map the counters file at path, creating it (mode 0600) when absent. NULL path: counters
  * private to this process. NULL and a one-line reason in err when the file cannot be used:
@@ -40,6 +43,21 @@ void	reqstats_count_gzip(struct reqstats *, enum reqstats_path, unsigned long co
  * frees). -1 on out of memory.
  */
 int	reqstats_format(const struct reqstats *, char **out, size_t *outlen);
+/*
+ * Count one answered request for a target path of -targets-dir under its label
+ * ("/targets.json", "/targets/sub"); "" or NULL (a path that does not exist) counts as other.
+ * The first REQSTATS_TARGET_SLOTS labels get counters of their own, shared like the others.
+ */
+void	reqstats_record_target(struct reqstats *, const char *label, int status);
+/* 1 when label names a path that exists now. */
+typedef int (*reqstats_exists_fn)(void *ctx, const char *label);
+/*
+ * Append scanner_http_target_path_requests_total{path,status} to a malloc'd string (*out,
+ * caller frees): a series per label that exists(ctx, label) says exists, every other count
+ * in path="other". -1 on out of memory.
+ */
+int	reqstats_format_targets(const struct reqstats *, reqstats_exists_fn exists, void *ctx,
+	    char **out, size_t *outlen);
 /* The label value of a path ("/targets.json", ..., "other"). */
 const char *reqstats_path_label(enum reqstats_path);
 

@@ -21,6 +21,7 @@
 #include "log.h"
 #include "query.h"
 #include "serve.h"
+#include "sdpath.h"
 #include "statuspage.h"
 
 #define CT_JSON		"application/json"	/* exactly: Prometheus 2.28 refused a charset */
@@ -152,7 +153,13 @@ relative_path(const char *uri, size_t *len, const char *script_name)
 	if (slen > 0 && slen == plen && strncmp(uri, script_name, slen) == 0) {
 		/* SCRIPT_NAME is the whole path: a prefix mount asked without its slash
 		 * ("/sd"), or a server that puts the whole URI there (nginx without split,
-		 * lighttpd mounted at "/"): the last segment decides */
+		 * lighttpd mounted at "/"): a /targets/ path, or the last segment, decides */
+		const char *t = memmem(uri, plen, "/targets/", 9);
+
+		if (t != NULL) {
+			*len = plen - (size_t)(t - uri);
+			return t;
+		}
 		slash = memrchr(uri, '/', plen);
 		if (slash != NULL) {
 			*len = plen - (size_t)(slash - uri);
@@ -189,6 +196,9 @@ serve_route(const char *uri, const char *script_name)
 	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
 		if (strlen(routes[i].path) == len && strncmp(p, routes[i].path, len) == 0)
 			return routes[i].route;
+	/* /targets and /targets/<path>: the directory's paths (404 without -targets-dir) */
+	if (len >= 8 && strncmp(p, "/targets", 8) == 0 && (len == 8 || p[8] == '/'))
+		return REQSTATS_TARGETS;
 	return REQSTATS_OTHER;
 }
 
@@ -197,16 +207,21 @@ serve_route(const char *uri, const char *script_name)
  * 0 to answer in-band (the cache failed, or a body too rare to keep as a file).
  */
 static int
-offload(struct serve_ctx *ctx, const struct targetset_key *key, const struct query *q,
-    const struct iovec *iov, size_t n, size_t len, double now, struct writer *w)
+offload(struct serve_ctx *ctx, const struct query *q, const struct iovec *iov, size_t n,
+    size_t len, double now, const struct targetset_key *key, const char *prefix,
+    struct writer *w)
 {
 	const struct serve_config *conf = ctx->conf;
-	char body[64], name[BODYCACHE_NAME_MAX], err[700], h[900];
-	size_t o = 0, dlen = strlen(conf->cache_dir);
+	char body[96], name[BODYCACHE_NAME_MAX], err[700], h[900];
+	size_t o, dlen = strlen(conf->cache_dir);
 	int m;
 
+	m = snprintf(body, sizeof(body), "%s", prefix);
+	if (m < 0 || (size_t)m >= sizeof(body))
+		return 0;
+	o = (size_t)m;
 	if (!q->has_ports) {
-		snprintf(body, sizeof(body), "all");
+		snprintf(body + o, sizeof(body) - o, "all");
 	} else {
 		for (size_t i = 0; i < q->nports; i++) {
 			m = snprintf(body + o, sizeof(body) - o, "%s%u", i ? "_" : "p",
@@ -221,7 +236,7 @@ offload(struct serve_ctx *ctx, const struct targetset_key *key, const struct que
 	m = snprintf(body + o, sizeof(body) - o, "%s", w->encoded ? ".json.gz" : ".json");
 	if (m < 0 || (size_t)m >= sizeof(body) - o)
 		return 0;
-	/* key: the version of the set being answered */
+	/* called after a successful load: the key is that of the set being answered */
 	if (bodycache_file(&ctx->bodies, key, body, iov, n, len, now,
 	    name, sizeof(name), err, sizeof(err)) == NULL) {
 		if (err[0])
@@ -269,41 +284,117 @@ targets_view(struct serve_ctx *ctx, struct loader_view *v, char *msg, size_t msg
 	return -1;
 }
 
-static int
-handle_targets(struct serve_ctx *ctx, const struct serve_request *req, double now,
-    struct writer *w)
+/* The end of a request's use of the loaded set (file mode; the tree is the request thread's). */
+static void
+done_with_set(struct serve_ctx *ctx)
 {
-	struct iovec *iov = ctx->iov;
-	struct query *q = &ctx->query;
-	struct loader_view v;
-	struct targetset_key key;
-	const struct targetset *ts;
-	const char *qs = req->query;
-	const struct iovec *body, *zbody;
-	char err[700], msg[800];
-	size_t n, len, zn, zlen;
-
-	if (qs == NULL) {
-		qs = strchr(req->uri, '?');
-		qs = qs ? qs + 1 : "";
-	}
-	if (query_parse(qs, strlen(qs), q, err, sizeof(err)) < 0)
-		return error_json(w, 400, err, NULL);
-	if (targets_view(ctx, &v, msg, sizeof(msg)) < 0) {
-		/* never [] and never a partial list: Prometheus keeps its list on a 5xx */
-		if (v.kind == LOADER_MISSING || v.failures != ctx->failures_seen)
-			log_warn("%s", msg);	/* a corrupt file once, not per request */
-		ctx->failures_seen = v.failures;
+	if (!ctx->dirmode)
 		loader_put(&ctx->loader);
+}
+
+/* The set a request for targets is answered from, and how to name its version. */
+struct answer {
+	const struct targetset	*ts;
+	const struct sourcetree	*tree;		/* -targets-dir: the path's tree and path */
+	const struct sourcetree_path *path;
+	const void		*version;	/* for gzipbody: what the ranges belong to */
+	unsigned long		 gen;		/* and its generation */
+	const struct targetset_key *key;	/* for bodycache */
+	char			 prefix[16];	/* of body file names: "" or "dHASH_" */
+};
+
+/* "N broken sources in this path: a.json:3: ...; ..." (the first three). */
+static void
+broken_message(const struct sourcetree *t, const struct sourcetree_path *p, char *msg,
+    size_t len)
+{
+	size_t o, shown = 0;
+	int m;
+
+	m = snprintf(msg, len, "%zu broken source%s in this path, so no list (Prometheus keeps "
+	    "its last one): ", p->nbroken, p->nbroken == 1 ? "" : "s");
+	o = m < 0 ? 0 : (size_t)m < len ? (size_t)m : len - 1;
+	for (size_t i = p->first; i < p->first + p->n && shown < 3 && o + 1 < len; i++) {
+		if (t->src[i].set != NULL)
+			continue;
+		m = snprintf(msg + o, len - o, "%s%s", shown++ ? "; " : "", t->src[i].err);
+		o = m < 0 ? o : o + (size_t)m < len ? o + (size_t)m : len - 1;
+	}
+}
+
+/*
+ * The directory path rel[0..rlen) ("/targets.json", "/targets/sub/a") into *a: 0, or the
+ * status of the error answered. label gets the path's metrics label ("" when none).
+ */
+static int
+dir_answer(struct serve_ctx *ctx, const char *rel, size_t rlen, double now, struct writer *w,
+    struct answer *a, char *label, size_t labellen)
+{
+	char key[SDPATH_MAX + 1], err[SOURCETREE_ERR_MAX + 100], msg[2400];
+	const struct sourcetree_path *p;
+	const struct sourcetree *t;
+
+	label[0] = '\0';
+	if (rlen == 13 && strncmp(rel, "/targets.json", 13) == 0)
+		key[0] = '\0';
+	else if (sdpath_parse(rel + 8, rlen - 8, key, sizeof(key), err, sizeof(err)) < 0)
+		return error_json(w, 404, err, NULL);
+	if ((t = sourcecache_get(&ctx->tree, now, err, sizeof(err))) == NULL) {
+		snprintf(msg, sizeof(msg), "targets directory is unavailable: %s", err);
+		log_warn("%s", msg);
 		return error_json(w, 503, msg, "Retry-After: 30\r\n");
 	}
-	ts = v.set;
-	memcpy(&key, v.version, sizeof(key));
-	n = targetset_body(ts, q, iov, &len);
+	if ((p = sourcetree_find(t, key)) == NULL) {
+		snprintf(msg, sizeof(msg), "no such target path '%.*s' in the targets directory",
+		    (int)(rlen > 200 ? 200 : rlen), rel);
+		return error_json(w, 404, msg, NULL);
+	}
+	snprintf(label, labellen, "%s%s", p->key[0] ? "/targets/" : "/targets.json", p->key);
+	if (p->set == NULL) {
+		/* never [] and never a partial list: Prometheus keeps its list on a 5xx */
+		broken_message(t, p, msg, sizeof(msg));
+		return error_json(w, 503, msg, "Retry-After: 30\r\n");
+	}
+	a->ts = p->set;
+	a->tree = t;
+	a->path = p;
+	/* one gzip cache for every path of the tree: alternating paths recompress nothing */
+	a->version = t;
+	a->gen = ctx->tree.loads;
+	a->key = &t->version;
+	if (p->key[0])
+		snprintf(a->prefix, sizeof(a->prefix), "d%08x_", (unsigned)p->id);
+	return 0;
+}
+
+/* The body of a ?network= query into b: from the file's set, or the path's sources. */
+static int
+filtered_body(const struct answer *a, const struct query *q, struct strbuf *b)
+{
+	if (a->path == NULL)
+		return targetset_filter(a->ts, q, b);
+	return sourcetree_filter(a->tree, a->path, q, b);
+}
+
+/* Answer from a (its set borrowed until the caller lets go of it): 200, or an error's status. */
+static int
+answer_targets(struct serve_ctx *ctx, const struct serve_request *req, const struct answer *a,
+    const struct query *q, struct iovec *iov, double now, struct writer *w)
+{
+	const struct iovec *body, *zbody;
+	size_t n, len, zn, zlen;
+
+	if (q->nnets > 0) {
+		/* rendered for this request: compressed for it too, never offloaded */
+		if (filtered_body(a, q, &ctx->fbuf) < 0)
+			return error_json(w, 500, "out of memory", NULL);
+		return respond(w, 200, CT_JSON, ctx->fbuf.p, ctx->fbuf.len, NULL);
+	}
+	n = targetset_body(a->ts, q, iov, &len);
 	body = iov;
 	if (w->gz != NULL) {
-		/* pieces compressed once per loaded set: the generation names the version */
-		gzipbody_use(w->gz, ts, v.generation);
+		/* pieces compressed once per loaded set: gen names the version */
+		gzipbody_use(w->gz, a->version, a->gen);
 		if ((zbody = gzipbody_encode(w->gz, iov, n, &zn, &zlen)) != NULL) {
 			body = zbody;
 			n = zn;
@@ -315,16 +406,124 @@ handle_targets(struct serve_ctx *ctx, const struct serve_request *req, double no
 	}
 	if (ctx->conf->sendfile != SERVE_SENDFILE_OFF && !w->head &&
 	    !(w->encoded && drops_encoding(ctx->conf, req)) &&
-	    offload(ctx, &key, q, body, n, len, now, w)) {
-		loader_put(&ctx->loader);
+	    offload(ctx, q, body, n, len, now, a->key, a->prefix, w))
 		return 200;
-	}
 	headers(w, 200, CT_JSON, len, NULL);
 	if (!w->head)
 		for (size_t i = 0; i < n; i++)
 			put(w, body[i].iov_base, body[i].iov_len);
-	loader_put(&ctx->loader);
 	return 200;
+}
+
+static int
+handle_targets(struct serve_ctx *ctx, const struct serve_request *req, double now,
+    struct writer *w, char *label, size_t labellen)
+{
+	struct iovec *iov = ctx->iov;
+	struct query *q = &ctx->query;
+	struct loader_view v;
+	struct targetset_key key;
+	struct answer a;
+	const char *qs = req->query, *rel;
+	char err[700], msg[800];
+	size_t rlen;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	label[0] = '\0';
+	if (qs == NULL) {
+		qs = strchr(req->uri, '?');
+		qs = qs ? qs + 1 : "";
+	}
+	rel = relative_path(req->uri, &rlen, req->script_name);
+	if (!ctx->dirmode && !(rlen == 13 && strncmp(rel, "/targets.json", 13) == 0))
+		return error_json(w, 404, "no such endpoint (try /, /targets.json, /health, "
+		    "/metrics; /targets/PATH needs -targets-dir)", NULL);
+	if (query_parse(qs, strlen(qs), q, err, sizeof(err)) < 0)
+		return error_json(w, 400, err, NULL);
+	if (ctx->dirmode) {
+		if ((rc = dir_answer(ctx, rel, rlen, now, w, &a, label, labellen)) != 0)
+			return rc;
+	} else {
+		if (targets_view(ctx, &v, msg, sizeof(msg)) < 0) {
+			/* never [] and never a partial list: Prometheus keeps its list on a 5xx */
+			if (v.kind == LOADER_MISSING || v.failures != ctx->failures_seen)
+				log_warn("%s", msg);	/* a corrupt file once, not per request */
+			ctx->failures_seen = v.failures;
+			loader_put(&ctx->loader);
+			return error_json(w, 503, msg, "Retry-After: 30\r\n");
+		}
+		a.ts = v.set;
+		memcpy(&key, v.version, sizeof(key));
+		a.key = &key;
+		a.version = a.ts;
+		a.gen = v.generation;
+		snprintf(label, labellen, "/targets.json");
+	}
+	rc = answer_targets(ctx, req, &a, q, iov, now, w);
+	done_with_set(ctx);
+	return rc;
+}
+
+/* The scan facts of the textfile into f, the data's time being data_mtime (<= 0 unknown). */
+static void
+scan_facts(struct serve_ctx *ctx, double now, double data_mtime, int have,
+    struct statuspage_facts *f)
+{
+	const struct lastscan_state *st = &ctx->lastscan.state;
+	double completed = -1, last = -1;
+
+	if (st->has_end && st->end > 0)
+		last = st->end;
+	/* the last successful scan: the textfile says so, or the targets were written */
+	if (last > 0 && (!st->has_success || st->success == 1))
+		completed = last;
+	else if (have && data_mtime > 0)
+		completed = data_mtime;
+	if (last < 0 && have && data_mtime > 0)
+		last = data_mtime;
+	f->now = now;
+	f->last_scan = last;
+	f->has_duration = st->has_duration;
+	f->duration = st->duration;
+	f->has_success = st->has_success;
+	f->success = st->success == 1;
+	f->interval = st->has_interval && st->interval > 0 ? st->interval : ctx->conf->interval;
+	f->max_age = ctx->conf->max_age;
+	f->healthy = 0;
+	if (!have)
+		f->health = "error";
+	else if (completed < 0)
+		f->health = "no scan yet";
+	else if (now - completed > ctx->conf->max_age)
+		f->health = "stale";
+	else
+		f->healthy = 1, f->health = "healthy";
+}
+
+/*
+ * health_facts with -targets-dir: healthy only when no source is broken (some paths answer
+ * 503 otherwise); the targets of every good source, the broken ones named. *ts is the set of
+ * the whole tree (path ""), NULL when some source is broken.
+ */
+static int
+tree_health_facts(struct serve_ctx *ctx, double now, struct statuspage_facts *f,
+    const struct targetset **ts, char *err, size_t errlen)
+{
+	const struct sourcetree *t = sourcecache_get(&ctx->tree, now, err, errlen);
+	const struct sourcetree_path *root = t ? sourcetree_find(t, "") : NULL;
+	int have = t != NULL && t->nbroken == 0;
+
+	*ts = root ? root->set : NULL;
+	if (t != NULL && t->nbroken > 0)
+		snprintf(err, errlen, "%zu broken source%s", t->nbroken, t->nbroken == 1 ? "" : "s");
+	scan_facts(ctx, now, t ? t->newest_mtime : -1, have, f);
+	f->has_targets = t != NULL;
+	f->targets = t ? t->ntargets : 0;
+	f->groups = *ts ? targetset_groups(*ts) : 0;
+	f->error = have ? NULL : err;
+	f->tree = 1;
+	return f->healthy ? 200 : 503;
 }
 
 /*
@@ -336,55 +535,93 @@ static int
 health_facts(struct serve_ctx *ctx, double now, struct statuspage_facts *f,
     const struct targetset **ts, char *err, size_t errlen)
 {
-	const struct lastscan_state *st = &ctx->lastscan.state;
 	struct loader_view v;
-	double completed = -1, last = -1;
 
 	if (lastscan_cache_refresh(&ctx->lastscan, err, errlen) == 0 && err[0])
 		log_warn("%s", err);
 	err[0] = '\0';
 	*ts = NULL;
+	if (ctx->dirmode)
+		return tree_health_facts(ctx, now, f, ts, err, errlen);
 	if (targets_view(ctx, &v, err, errlen) == 0)
 		*ts = v.set;
 	else	/* /health's error names the cause, without the 503's prefix */
 		snprintf(err, errlen, "%s", v.err);
-	if (st->has_end && st->end > 0)
-		last = st->end;
-	/* the last successful scan: the textfile says so, or the targets file was written */
-	if (last > 0 && (!st->has_success || st->success == 1))
-		completed = last;
-	else if (*ts != NULL)
-		completed = targetset_mtime(*ts);
-	if (last < 0 && *ts != NULL)
-		last = targetset_mtime(*ts);
-	f->now = now;
-	f->last_scan = last;
-	f->has_duration = st->has_duration;
-	f->duration = st->duration;
-	f->has_success = st->has_success;
-	f->success = st->success == 1;
-	f->interval = st->has_interval && st->interval > 0 ? st->interval : ctx->conf->interval;
-	f->max_age = ctx->conf->max_age;
+	scan_facts(ctx, now, *ts ? targetset_mtime(*ts) : -1, *ts != NULL, f);
 	f->has_targets = *ts != NULL;
 	f->targets = *ts ? targetset_targets(*ts) : 0;
 	f->groups = *ts ? targetset_groups(*ts) : 0;
 	f->error = *ts ? NULL : err;
-	f->healthy = 0;
-	if (*ts == NULL)
-		f->health = "error";
-	else if (completed < 0)
-		f->health = "no scan yet";
-	else if (now - completed > ctx->conf->max_age)
-		f->health = "stale";
-	else
-		f->healthy = 1, f->health = "healthy";
 	return f->healthy ? 200 : 503;
+}
+
+/*
+ * The paths served and the sources read, into f through path and src (which must outlive
+ * f): without -targets-dir one path, /targets.json, made of one source, the -output file,
+ * loaded as ts (NULL: not loaded, err says why); with it, the tree's paths and sources in
+ * the arrays *paths and *srcs (calloc'd, the caller frees). -1 when out of memory.
+ */
+static int
+served_facts(const struct serve_ctx *ctx, const struct targetset *ts, const char *err,
+    struct statuspage_facts *f, struct statuspage_path *path, struct statuspage_source *src,
+    struct statuspage_path **paths, struct statuspage_source **srcs, char (**names)[80])
+{
+	const struct sourcetree *t = ctx->dirmode ? ctx->tree.cur : NULL;
+
+	*paths = NULL;
+	*srcs = NULL;
+	*names = NULL;
+	if (ctx->dirmode) {
+		if (t == NULL)
+			return 0;
+		*paths = calloc(t->npaths ? t->npaths : 1, sizeof(**paths));
+		*srcs = calloc(t->nsrc ? t->nsrc : 1, sizeof(**srcs));
+		*names = calloc(t->npaths ? t->npaths : 1, sizeof(**names));
+		if (*paths == NULL || *srcs == NULL || *names == NULL)
+			return -1;
+		for (size_t i = 0; i < t->npaths; i++) {
+			const struct sourcetree_path *p = &t->paths[i];
+
+			snprintf((*names)[i], sizeof((*names)[i]), "%s%.60s",
+			    p->key[0] ? "/targets/" : "/targets.json", p->key);
+			(*paths)[i] = (struct statuspage_path){ (*names)[i], p->nbroken == 0,
+			    p->ntargets, p->n };
+		}
+		for (size_t i = 0; i < t->nsrc; i++) {
+			const struct sourcetree_source *so = &t->src[i];
+
+			(*srcs)[i] = (struct statuspage_source){ so->name, so->set != NULL,
+			    so->set ? NULL : so->err, so->mtime, so->ntargets };
+		}
+		f->paths = *paths;
+		f->npaths = t->npaths;
+		f->sources = *srcs;
+		f->nsources = t->nsrc;
+		return 0;
+	}
+	path->path = "/targets.json";
+	path->ok = ts != NULL;
+	path->targets = f->targets;
+	path->nsources = 1;
+	src->name = ctx->conf->output;
+	src->ok = ts != NULL;
+	src->error = ts ? NULL : err;
+	src->mtime = ts ? targetset_mtime(ts) : 0;
+	src->targets = f->targets;
+	f->paths = path;
+	f->npaths = 1;
+	f->sources = src;
+	f->nsources = 1;
+	return 0;
 }
 
 static int
 handle_health(struct serve_ctx *ctx, struct writer *w, double now)
 {
 	struct statuspage_facts f;
+	struct statuspage_path path, *tpaths;
+	struct statuspage_source src, *tsrcs;
+	char (*tnames)[80];
 	const struct targetset *ts;
 	char err[700], *body;
 	size_t blen = 0;
@@ -392,8 +629,14 @@ handle_health(struct serve_ctx *ctx, struct writer *w, double now)
 
 	memset(&f, 0, sizeof(f));
 	code = health_facts(ctx, now, &f, &ts, err, sizeof(err));
-	rc = statuspage_health_json(&f, &body, &blen);
-	loader_put(&ctx->loader);
+	/* with -targets-dir, /health names the broken sources */
+	rc = served_facts(ctx, ts, err, &f, &path, &src, &tpaths, &tsrcs, &tnames);
+	if (rc == 0)
+		rc = statuspage_health_json(&f, &body, &blen);
+	done_with_set(ctx);
+	free(tpaths);
+	free(tsrcs);
+	free(tnames);
 	if (rc < 0)
 		return error_json(w, 500, "out of memory", NULL);
 	respond(w, code, CT_JSON, body, blen, NULL);
@@ -401,24 +644,51 @@ handle_health(struct serve_ctx *ctx, struct writer *w, double now)
 	return code;
 }
 
+/* reqstats_exists_fn: the target path labels that exist now. */
 static int
-handle_metrics(struct serve_ctx *ctx, struct writer *w)
+target_label_exists(void *vctx, const char *label)
 {
-	char err[700], *own = NULL;
-	size_t ownlen = 0;
-	struct iovec iov[2];
+	struct serve_ctx *ctx = vctx;
+
+	if (strcmp(label, "/targets.json") == 0)
+		return 1;
+	if (!ctx->dirmode || ctx->tree.cur == NULL || strncmp(label, "/targets/", 9) != 0)
+		return 0;
+	return sourcetree_find(ctx->tree.cur, label + 9) != NULL;
+}
+
+static int
+handle_metrics(struct serve_ctx *ctx, struct writer *w, double now)
+{
+	char err[700], *own = NULL, *paths = NULL, *sources = NULL;
+	size_t ownlen = 0, pathslen = 0, sourceslen = 0;
+	struct iovec iov[4];
+	int rc = 200;
 
 	if (lastscan_cache_refresh(&ctx->lastscan, err, sizeof(err)) == 0 && err[0])
 		log_warn("%s", err);
-	if (reqstats_format(ctx->stats, &own, &ownlen) < 0)
-		return error_json(w, 500, "out of memory", NULL);
+	if (ctx->dirmode)
+		(void)sourcecache_get(&ctx->tree, now, err, sizeof(err));	/* fresh counts */
+	if (reqstats_format(ctx->stats, &own, &ownlen) < 0 ||
+	    reqstats_format_targets(ctx->stats, target_label_exists, ctx, &paths, &pathslen) < 0 ||
+	    (ctx->dirmode && sourcecache_format(&ctx->tree, &sources, &sourceslen) < 0)) {
+		rc = error_json(w, 500, "out of memory", NULL);
+		goto out;
+	}
 	iov[0].iov_base = ctx->lastscan.text;
 	iov[0].iov_len = ctx->lastscan.textlen;
 	iov[1].iov_base = own;
 	iov[1].iov_len = ownlen;
-	respond_iov(w, 200, CT_METRICS, iov, 2, NULL);
+	iov[2].iov_base = paths;
+	iov[2].iov_len = pathslen;
+	iov[3].iov_base = sources;
+	iov[3].iov_len = sourceslen;
+	respond_iov(w, 200, CT_METRICS, iov, 4, NULL);
+out:
 	free(own);
-	return 200;
+	free(paths);
+	free(sources);
+	return rc;
 }
 
 /* The page may style itself and nothing else: no script, no frame, no request elsewhere. */
@@ -455,28 +725,30 @@ port_facts(const struct targetset *ts, struct statuspage_port **out)
 	return (long)n;
 }
 
-/*
- * The paths served and the sources read, into f through path and src (which must outlive
- * f): one path, /targets.json, made of one source, the -output file, loaded as ts (NULL:
- * not loaded, err says why).
- */
-static void
-served_facts(const struct serve_ctx *ctx, const struct targetset *ts, const char *err,
-    struct statuspage_facts *f, struct statuspage_path *path, struct statuspage_source *src)
+
+/* The JSON of / (*page, *len: replaced) with "paths" and "sources" of the tree t. */
+static int
+with_tree_json(const struct sourcetree *t, double now, char **page, size_t *len)
 {
-	path->path = "/targets.json";
-	path->ok = ts != NULL;
-	path->targets = f->targets;
-	path->nsources = 1;
-	src->name = ctx->conf->output;
-	src->ok = ts != NULL;
-	src->error = ts ? NULL : err;
-	src->mtime = ts ? targetset_mtime(ts) : 0;
-	src->targets = f->targets;
-	f->paths = path;
-	f->npaths = 1;
-	f->sources = src;
-	f->nsources = 1;
+	struct json_object *o = json_tokener_parse(*page), *tj, *v;
+	char *body = NULL;
+	size_t blen = 0;
+
+	if (o != NULL && (tj = sourcetree_json(t, now)) != NULL) {
+		if (json_object_object_get_ex(tj, "paths", &v))
+			json_object_object_add(o, "paths", json_object_get(v));
+		if (json_object_object_get_ex(tj, "sources", &v))
+			json_object_object_add(o, "sources", json_object_get(v));
+		json_object_put(tj);
+		body = jsonline_format(o, &blen);
+	}
+	json_object_put(o);
+	if (body == NULL)
+		return -1;
+	free(*page);
+	*page = body;
+	*len = blen;
+	return 0;
 }
 
 /*
@@ -491,6 +763,9 @@ handle_root(struct serve_ctx *ctx, const struct serve_request *req, double now,
 	struct statuspage_port *ports = NULL;
 	struct statuspage_path path;
 	struct statuspage_source src;
+	struct statuspage_path *tpaths;
+	struct statuspage_source *tsrcs;
+	char (*tnames)[80];
 	const struct targetset *ts;
 	char err[700], *page = NULL;
 	size_t rlen, plen = strcspn(req->uri, "?"), blen, len = 0;
@@ -508,15 +783,22 @@ handle_root(struct serve_ctx *ctx, const struct serve_request *req, double now,
 	f.mount.n = blen;
 	health_facts(ctx, now, &f, &ts, err, sizeof(err));
 	if (ts != NULL && (nports = port_facts(ts, &ports)) < 0) {
-		loader_put(&ctx->loader);
+		done_with_set(ctx);
 		return error_json(w, 500, "out of memory", NULL);
 	}
 	f.ports = ports;
 	f.nports = (size_t)nports;
-	served_facts(ctx, ts, err, &f, &path, &src);
-	rc = html ? statuspage_html(&f, &page, &len) : statuspage_json(&f, &page, &len);
-	loader_put(&ctx->loader);
+	rc = served_facts(ctx, ts, err, &f, &path, &src, &tpaths, &tsrcs, &tnames);
+	if (rc == 0)
+		rc = html ? statuspage_html(&f, &page, &len) : statuspage_json(&f, &page, &len);
+	/* with a tree, programs get its paths and sources as sourcetree_json lists them */
+	if (rc == 0 && !html && ctx->dirmode && ctx->tree.cur != NULL)
+		rc = with_tree_json(ctx->tree.cur, now, &page, &len);
+	done_with_set(ctx);
 	free(ports);
+	free(tpaths);
+	free(tsrcs);
+	free(tnames);
 	if (rc < 0)
 		return error_json(w, 500, "out of memory", NULL);
 	rc = html ? respond(w, 200, CT_HTML, page, len, CSP) : respond(w, 200, CT_JSON, page, len,
@@ -598,8 +880,11 @@ serve_init(struct serve_ctx *ctx, const struct serve_config *conf, struct reqsta
 	ctx->stats = stats;
 	gzipbody_init(&ctx->gz);
 	/* the body cache first: it holds an fd, and serve_fini must not close fd 0 */
-	if (bodycache_init(&ctx->bodies, conf->cache_dir ? conf->cache_dir : "", conf->output) < 0 ||
+	ctx->dirmode = conf->targets_dir != NULL && *conf->targets_dir;
+	if (bodycache_init(&ctx->bodies, conf->cache_dir ? conf->cache_dir : "",
+	    ctx->dirmode ? conf->targets_dir : conf->output) < 0 ||
 	    targetset_cache_init(&ctx->targets, conf->output) < 0 ||
+	    (ctx->dirmode && sourcecache_init(&ctx->tree, conf->targets_dir) < 0) ||
 	    lastscan_cache_init(&ctx->lastscan, conf->metrics_file) < 0) {
 		serve_fini(ctx);
 		return -1;
@@ -620,6 +905,8 @@ serve_fini(struct serve_ctx *ctx)
 		loader_fini(&ctx->loader);	/* joins the thread and frees every set */
 	ctx->loader_ready = 0;
 	targetset_cache_fini(&ctx->targets);
+	sourcecache_fini(&ctx->tree);
+	free(ctx->fbuf.p);
 	lastscan_cache_fini(&ctx->lastscan);
 	bodycache_fini(&ctx->bodies);
 	gzipbody_fini(&ctx->gz);
@@ -633,6 +920,7 @@ serve_handle(struct serve_ctx *ctx, const struct serve_request *req, double now,
 	struct serve_result r = { 0, REQSTATS_OTHER, 0 };
 	struct serve_request rq = *req;
 	unsigned long compressions = ctx->gz.compressions;
+	char label[REQSTATS_LABEL_MAX];
 
 	if (rq.uri == NULL || rq.uri[0] == '\0')
 		rq.uri = "/";
@@ -659,13 +947,15 @@ serve_handle(struct serve_ctx *ctx, const struct serve_request *req, double now,
 	}
 	switch (r.path) {
 	case REQSTATS_TARGETS:
-		r.status = handle_targets(ctx, &rq, now, &w);
+		r.status = handle_targets(ctx, &rq, now, &w, label, sizeof(label));
+		/* per target path: only paths that exist get a label of their own */
+		reqstats_record_target(ctx->stats, label, r.status);
 		break;
 	case REQSTATS_HEALTH:
 		r.status = handle_health(ctx, &w, now);
 		break;
 	case REQSTATS_METRICS:
-		r.status = handle_metrics(ctx, &w);
+		r.status = handle_metrics(ctx, &w, now);
 		break;
 	default:
 		r.status = handle_root(ctx, &rq, now, &w);

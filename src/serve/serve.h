@@ -1,6 +1,7 @@
 /*
  * serve.h: sd-serve's request handler, independent of FastCGI: it routes one request (on
- * REQUEST_URI without its query, relative to SCRIPT_NAME), checks the method, and writes
+ * REQUEST_URI without its query, relative to SCRIPT_NAME; /targets.json, and with
+ * -targets-dir /targets/<path> too), checks the method, and writes
  * the CGI-style response (Status line, headers, body) through a write callback; a 200 answer
  * is gzip-compressed when the client's Accept-Encoding allows and carries Vary:
  * Accept-Encoding either way (errors are never compressed). Not thread-safe: one serve_ctx
@@ -17,6 +18,8 @@
 #include "lastscan.h"
 #include "loader.h"
 #include "serve_config.h"
+#include "sourcecache.h"
+#include "strbuf.h"
 #include "targetset.h"
 
 struct serve_ctx {
@@ -26,6 +29,9 @@ struct serve_ctx {
 	struct loader			 loader;	/* new versions of targets, loaded aside */
 	int				 loader_ready;
 	unsigned long			 failures_seen;	/* failed loads already logged */
+	struct sourcecache		 tree;		/* -targets-dir DIR */
+	int				 dirmode;	/* the tree, not the file */
+	struct strbuf			 fbuf;		/* a body rendered per request */
 	struct lastscan_cache		 lastscan;
 	struct bodycache		 bodies;	/* for conf->sendfile */
 	/* one request's parsed query and body ranges: too big for the stack, and kept here

@@ -3,12 +3,15 @@
  * names the option, the path, where the value came from and the reason.
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <sys/un.h>
 
 #include "optvalue.h"
 #include "pathcheck.h"
 #include "serve_check.h"
+#include "sourcetree.h"
 
 /* "-x PATH: text", or the option's error line when the value was the option's own. */
 static void
@@ -64,8 +67,11 @@ serve_check_files(struct confcheck *cc, const struct serve_config *c, const stru
 {
 	char why[600];
 
-	check_read(cc, o, OPT_OUTPUT, c->output,
-	    "/targets.json and /health answer 503 until sd-scan writes it");
+	if (*c->targets_dir)
+		confcheck_add(cc, CONFCHECK_NOTE, "-output: not served (-targets-dir is)");
+	else
+		check_read(cc, o, OPT_OUTPUT, c->output,
+		    "/targets.json and /health answer 503 until sd-scan writes it");
 	if (*c->metrics_file)
 		check_read(cc, o, OPT_METRICS_FILE, c->metrics_file,
 		    "/health and /metrics know no scan until sd-scan writes it");
@@ -90,5 +96,41 @@ serve_check_files(struct confcheck *cc, const struct serve_config *c, const stru
 			add(cc, o, OPT_LISTEN, c->listen, CONFCHECK_ERROR, why);
 	} else {
 		add(cc, o, OPT_LISTEN, c->listen, CONFCHECK_NOTE, "not bound by -check");
+	}
+}
+
+int
+serve_check_sources(FILE *out, FILE *err, const char *dir)
+{
+	struct sourcetree *t;
+	char why[SOURCETREE_ERR_MAX];
+
+	if (sourcetree_load(dir, (double)time(NULL), &t, why, sizeof(why)) < 0) {
+		fprintf(out, "error: %s\n", why);
+		fprintf(err, "sd-serve: %s\n", why);
+		return -1;
+	}
+	fprintf(out, "sources in %s:\n", dir);
+	for (size_t i = 0; i < t->nsrc; i++) {
+		const struct sourcetree_source *s = &t->src[i];
+
+		if (s->set != NULL) {
+			fprintf(out, "ok:    %s: %zu target%s\n", s->name, s->ntargets,
+			    s->ntargets == 1 ? "" : "s");
+		} else {
+			fprintf(out, "error: %s\n", s->err);
+			fprintf(err, "sd-serve: %s\n", s->err);
+		}
+	}
+	for (size_t i = 0; i < t->nnotes; i++)
+		fprintf(out, "note:  %s\n", t->notes[i]);
+	fprintf(out, "total: %zu target%s in %zu source%s, %zu invalid, %zu path%s\n",
+	    t->ntargets, t->ntargets == 1 ? "" : "s", t->nsrc, t->nsrc == 1 ? "" : "s",
+	    t->nbroken, t->npaths, t->npaths == 1 ? "" : "s");
+	{
+		size_t broken = t->nbroken;
+
+		sourcetree_free(t);
+		return broken > 0 ? 1 : 0;
 	}
 }

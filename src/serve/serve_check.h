@@ -9,6 +9,8 @@
 #ifndef SD_SERVE_CHECK_H
 #define SD_SERVE_CHECK_H
 
+#include <stdio.h>
+
 #include "confcheck.h"
 #include "options.h"
 #include "serve_config.h"
@@ -16,5 +18,13 @@
 /* Add the findings of c (origins from o) to cc. */
 void	serve_check_files(struct confcheck *cc, const struct serve_config *c,
 	    const struct options *o);
+
+/*
+ * sd-serve -check with -targets-dir: load every source of dir as sd-serve would and print,
+ * to out, one line per source in tree order ("ok: sub/a.json: 3 targets" or "error:
+ * sub/b.yaml:4: ..."), a "note:" per ignored entry, then "total: ..."; each error also on
+ * err. 0 when all are valid, 1 when any is not, -1 when dir cannot be read.
+ */
+int	serve_check_sources(FILE *out, FILE *err, const char *dir);
 
 #endif

@@ -32,6 +32,7 @@ serve_config_build(struct serve_config *c, const struct options *o, char *err, s
 	memset(c, 0, sizeof(*c));
 	if (optvalue_log_level(o, OPT_LOG_LEVEL, &c->log_level, err, errlen) < 0 ||
 	    optvalue_path(o, OPT_OUTPUT, 0, &c->output, err, errlen) < 0 ||
+	    optvalue_path(o, OPT_TARGETS_DIR, 1, &c->targets_dir, err, errlen) < 0 ||
 	    optvalue_path(o, OPT_METRICS_FILE, 1, &c->metrics_file, err, errlen) < 0 ||
 	    optvalue_path(o, OPT_STATS_FILE, 1, &v, err, errlen) < 0 ||
 	    optvalue_path(o, OPT_LISTEN, 1, &c->listen, err, errlen) < 0)
@@ -64,7 +65,8 @@ serve_config_build(struct serve_config *c, const struct options *o, char *err, s
 	else
 		n = snprintf(buf, sizeof(buf), STATS_DIR "/sd-serve-%lu-%08x.stats",
 		    (unsigned long)getuid(),
-		    (unsigned)hash_add(HASH_INIT, c->output, strlen(c->output)));
+		    (unsigned)(*c->targets_dir ? hash_add(HASH_INIT, c->targets_dir,
+		    strlen(c->targets_dir)) : hash_add(HASH_INIT, c->output, strlen(c->output))));
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		return optvalue_bad(o, OPT_STATS_FILE, "path too long", err, errlen);
 	if ((c->stats_file = strdup(buf)) == NULL) {

@@ -19,6 +19,7 @@ enum serve_sendfile { SERVE_SENDFILE_OFF, SERVE_SENDFILE_XSENDFILE, SERVE_SENDFI
 
 struct serve_config {
 	const char	*output;	/* targets file; borrowed from the options */
+	const char	*targets_dir;	/* "" or the directory served instead of output; borrowed */
 	const char	*metrics_file;	/* sd-scan's textfile; "" for none; borrowed */
 	double		 interval;	/* seconds */
 	double		 max_age;	/* seconds; /health fails when the last scan is older */

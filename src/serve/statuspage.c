@@ -444,6 +444,15 @@ health_json(const struct statuspage_facts *f)
 	    f->has_targets ? json_object_new_int64((int64_t)f->targets) : NULL);
 	if (f->error != NULL)
 		json_object_object_add(o, "error", json_object_new_string(f->error));
+	if (f->tree) {
+		struct json_object *b = json_object_new_array();
+
+		json_object_object_add(o, "sources", json_object_new_int64((int64_t)f->nsources));
+		for (size_t i = 0; b != NULL && i < f->nsources; i++)
+			if (!f->sources[i].ok && f->sources[i].error != NULL)
+				json_object_array_add(b, json_object_new_string(f->sources[i].error));
+		json_object_object_add(o, "broken_sources", b);
+	}
 	return o;
 }
 

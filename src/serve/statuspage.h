@@ -65,6 +65,8 @@ struct statuspage_facts {
 	size_t				 npaths;
 	const struct statuspage_source	*sources;	/* shown when nsources > 0 */
 	size_t				 nsources;
+	int				 tree;		/* the sources are a directory's:
+							 * /health lists the broken ones */
 };
 
 /*
@@ -83,8 +85,8 @@ int	statuspage_json(const struct statuspage_facts *, char **out, size_t *len);
 /*
  * The scan and target facts as /health answers them, one line of JSON: {"status",
  * "last_scan", "last_scan_ago", "last_scan_duration", "last_scan_success" (when known),
- * "scan_interval", "max_age", "targets_count", "error" (when there is one)}. -1 when out of
- * memory.
+ * "scan_interval", "max_age", "targets_count", "error" (when there is one); with tree,
+ * "sources" (how many) and "broken_sources" (their errors)}. -1 when out of memory.
  */
 int	statuspage_health_json(const struct statuspage_facts *, char **out, size_t *len);
 

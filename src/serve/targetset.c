@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cidr.h"
 #include "httpsd.h"
 #include "readfile.h"
 #include "strbuf.h"
@@ -31,6 +32,8 @@ struct targetset {
 	struct strbuf	 examples;	/* per port: its first targets, back to back */
 	struct portfrag	*ports;		/* ascending */
 	size_t		 nports;
+	struct httpsd_list list;	/* the groups, for the bodies rendered per request */
+	char		*file;		/* what list borrows, when it is not all; owned */
 };
 
 /* One (port, group, target) triple, sorted to build the per-port fragments. */
@@ -241,27 +244,28 @@ out:
 	return rc;
 }
 
-/*
- * The set of a parsed list; -1 and err on out of memory. file (malloc'd, len bytes, or
- * NULL) is what was parsed, given to the set when it serves it as it is (*kept = 1).
- */
-static int
-build(const struct httpsd_list *l, char *file, size_t len, int *kept, struct targetset **out,
+int
+targetset_adopt(struct httpsd_list *l, char *file, size_t len, struct targetset **out,
     char *err, size_t errlen)
 {
 	struct targetset *ts = calloc(1, sizeof(*ts));
+	int kept = 0;
 
-	*kept = 0;
-	if (ts == NULL || render(ts, l, file, len, kept) < 0) {
-		if (*kept)
-			ts->all = NULL;	/* the caller still owns file */
-		*kept = 0;
+	*out = NULL;
+	if (ts == NULL || render(ts, l, file, len, &kept) < 0) {
+		if (ts != NULL && kept)
+			ts->all = NULL;	/* freed below, once */
 		targetset_free(ts);
+		httpsd_fini(l);
+		free(file);
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	ts->ngroups = l->ngroups;
 	ts->ntargets = l->ntargets;
+	ts->list = *l;
+	httpsd_init(l);
+	ts->file = kept ? NULL : file;
 	*out = ts;
 	return 0;
 }
@@ -270,15 +274,22 @@ int
 targetset_parse(const char *buf, size_t len, struct targetset **out, char *err, size_t errlen)
 {
 	struct httpsd_list l;
-	int rc, kept;
+	char *copy = malloc(len + 1);
 
 	*out = NULL;
+	if (copy == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	memcpy(copy, buf, len);
+	copy[len] = '\0';
 	httpsd_init(&l);
-	rc = httpsd_parse(buf, len, &l, err, errlen);
-	if (rc == 0)
-		rc = build(&l, NULL, 0, &kept, out, err, errlen);
-	httpsd_fini(&l);
-	return rc;
+	if (httpsd_parse(copy, len, &l, err, errlen) < 0) {
+		httpsd_fini(&l);
+		free(copy);
+		return -1;
+	}
+	return targetset_adopt(&l, copy, len, out, err, errlen);
 }
 
 void
@@ -290,6 +301,8 @@ targetset_free(struct targetset *ts)
 	free(ts->frags.p);
 	free(ts->examples.p);
 	free(ts->ports);
+	httpsd_fini(&ts->list);
+	free(ts->file);
 	free(ts);
 }
 
@@ -381,10 +394,112 @@ targetset_body(const struct targetset *ts, const struct query *q, struct iovec *
 	return n;
 }
 
+/* The IPv4 address of "a.b.c.d:port" or "a.b.c.d" (n bytes): 0, or -1 for anything else. */
+static int
+host_addr(const char *s, size_t n, uint32_t *addr)
+{
+	char buf[16];
+	const char *colon = memchr(s, ':', n);
+	size_t hl = colon ? (size_t)(colon - s) : n;
+
+	if (hl == 0 || hl >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, hl);
+	buf[hl] = '\0';
+	return cidr_parse_addr(buf, addr);
+}
+
+/* The group's __meta_sd_ip label as an address: 0, or -1 when absent or not IPv4. */
+static int
+group_addr(const struct httpsd_list *l, const struct httpsd_group *g, uint32_t *addr)
+{
+	static const char name[] = TARGETSET_ADDR_LABEL;
+
+	for (uint32_t i = 0; i < g->nlabels; i++) {
+		const struct httpsd_label *lb = &l->labels[g->label0 + i];
+
+		if (lb->name.len == sizeof(name) - 1 &&
+		    memcmp(httpsd_bytes(l, lb->name), name, sizeof(name) - 1) == 0)
+			return host_addr(httpsd_bytes(l, lb->value), lb->value.len, addr);
+	}
+	return -1;
+}
+
+int
+targetset_filter_append(const struct targetset *ts, const struct query *q, struct strbuf *out,
+    size_t *shown)
+{
+	const struct httpsd_list *l = &ts->list;
+	uint32_t *only = NULL, addr;
+	size_t cap = 0;
+	int rc = -1;
+
+	for (size_t gi = 0; gi < l->ngroups; gi++) {
+		const struct httpsd_group *g = &l->groups[gi];
+		int by_label = group_addr(l, g, &addr) == 0;
+		size_t n = 0;
+
+		if (g->ntargets > cap) {
+			uint32_t *p = realloc(only, g->ntargets * sizeof(*only));
+
+			if (p == NULL)
+				goto out;
+			only = p;
+			cap = g->ntargets;
+		}
+		for (uint32_t ti = 0; ti < g->ntargets; ti++) {
+			struct httpsd_str t = l->targets[g->target0 + ti];
+			const char *s = httpsd_bytes(l, t);
+
+			if (q->has_ports && !query_wants(q, target_port(s, t.len)))
+				continue;
+			if (q->nnets > 0 && !by_label && host_addr(s, t.len, &addr) < 0)
+				continue;
+			if (q->nnets > 0 && !query_wants_addr(q, addr))
+				continue;
+			only[n++] = ti;
+		}
+		if (n == 0)
+			continue;
+		if (strbuf_str(out, (*shown)++ ? ",\n" : "\n") < 0 ||
+		    httpsd_group_format(out, l, gi, n == g->ntargets ? NULL : only, n) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(only);
+	return rc;
+}
+
+int
+targetset_filter(const struct targetset *ts, const struct query *q, struct strbuf *out)
+{
+	size_t shown = 0;
+
+	out->len = 0;
+	if (strbuf_str(out, "[") < 0 || targetset_filter_append(ts, q, out, &shown) < 0)
+		return -1;
+	return strbuf_str(out, shown ? "\n]\n" : "]\n");
+}
+
+void
+targetset_drop_groups(struct targetset *ts)
+{
+	httpsd_fini(&ts->list);
+	free(ts->file);
+	ts->file = NULL;
+}
+
+const struct httpsd_list *
+targetset_list(const struct targetset *ts)
+{
+	return &ts->list;
+}
+
 /* ---- the cache ---- */
 
-static void
-key_of(const struct stat *st, struct targetset_key *k)
+void
+targetset_key_of(const struct stat *st, struct targetset_key *k)
 {
 	memset(k, 0, sizeof(*k));
 	k->dev = st->st_dev;
@@ -393,8 +508,8 @@ key_of(const struct stat *st, struct targetset_key *k)
 	k->mtime = st->st_mtim;
 }
 
-static int
-key_eq(const struct targetset_key *a, const struct targetset_key *b)
+int
+targetset_key_eq(const struct targetset_key *a, const struct targetset_key *b)
 {
 	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
 	    a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec;
@@ -409,7 +524,7 @@ targetset_key_stat(const char *path, struct targetset_key *key, char *err, size_
 		snprintf(err, errlen, "targets file %s: %s", path, strerror(errno));
 		return -1;
 	}
-	key_of(&st, key);
+	targetset_key_of(&st, key);
 	return 0;
 }
 
@@ -441,25 +556,26 @@ load(struct targetset_cache *c, struct targetset_key *key, struct targetset **ou
 	struct readfile rf;
 	struct httpsd_list l;
 	char why[256];
-	int rc, kept = 0;
+	int rc;
 
 	if (readfile_load(c->path, TARGETSET_MAX_BYTES, 0, &rf, why, sizeof(why)) < 0) {
 		*kind = TARGETSET_MISSING;
 		snprintf(err, errlen, "targets file %s", why);
 		return -1;
 	}
-	key_of(&rf.st, key);
+	targetset_key_of(&rf.st, key);
 	if (rf.changed) {
 		free(rf.data);
 		return 1;
 	}
 	httpsd_init(&l);
 	rc = httpsd_parse(rf.data, rf.len, &l, err, errlen);
-	if (rc == 0)
-		rc = build(&l, rf.data, rf.len, &kept, out, err, errlen);
-	httpsd_fini(&l);
-	if (!kept)
+	if (rc == 0) {
+		rc = targetset_adopt(&l, rf.data, rf.len, out, err, errlen);
+	} else {
+		httpsd_fini(&l);
 		free(rf.data);
+	}
 	*kind = rc == 0 ? TARGETSET_OK : TARGETSET_CORRUPT;
 	return rc;
 }
@@ -478,11 +594,11 @@ targetset_cache_get(struct targetset_cache *c, enum targetset_error *kind, char 
 		*kind = TARGETSET_MISSING;
 		return NULL;
 	}
-	if (c->cur && key_eq(&key, &c->cur_key)) {
+	if (c->cur && targetset_key_eq(&key, &c->cur_key)) {
 		*kind = TARGETSET_OK;
 		return c->cur;
 	}
-	if (c->failed && key_eq(&key, &c->failed_key)) {
+	if (c->failed && targetset_key_eq(&key, &c->failed_key)) {
 		*kind = TARGETSET_CORRUPT;
 		snprintf(err, errlen, "%s", c->failed_err);
 		return NULL;

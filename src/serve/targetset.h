@@ -22,6 +22,7 @@
 
 #include "httpsd.h"
 #include "query.h"
+#include "strbuf.h"
 
 #define TARGETSET_MAX_BYTES	HTTPSD_MAX_BYTES	/* larger files are refused */
 /* Room for the iovec list of any body: "[" + fragment and "," per port + "\n]\n". */
@@ -35,6 +36,10 @@ struct targetset_key {
 	struct timespec	 mtime;
 };
 
+/* The key of a file's stat; 1 when two keys name the same version. */
+void	targetset_key_of(const struct stat *st, struct targetset_key *k);
+int	targetset_key_eq(const struct targetset_key *a, const struct targetset_key *b);
+
 struct targetset;
 
 /*
@@ -45,6 +50,15 @@ struct targetset;
  */
 int	targetset_parse(const char *buf, size_t len, struct targetset **out, char *err,
 	    size_t errlen);
+/*
+ * The set of an already parsed list l: the set takes over l (left empty) and file (malloc'd,
+ * len bytes, what l borrows strings from, or NULL), which it frees. 0 and *out, or -1 and
+ * "out of memory" in err (l and file freed then too).
+ */
+int	targetset_adopt(struct httpsd_list *l, char *file, size_t len, struct targetset **out,
+	    char *err, size_t errlen);
+/* The groups of the set (borrowed, valid until ts is freed). */
+const struct httpsd_list *targetset_list(const struct targetset *);
 void	targetset_free(struct targetset *);	/* NULL is fine */
 
 /* Number of groups and of target addresses in the set. */
@@ -77,6 +91,29 @@ void	targetset_port(const struct targetset *, size_t i, struct targetset_port *o
  */
 size_t	targetset_body(const struct targetset *ts, const struct query *q, struct iovec *iov,
 	    size_t *len);
+/*
+ * The body answering a query with networks (q->nnets > 0), rendered now into out (emptied
+ * first): the groups in file order, each with its targets that are on the query's ports (if
+ * any) and whose address lies in one of its networks; groups left empty are left out ("[]\n"
+ * when none). A target's address is its group's TARGETSET_ADDR_LABEL when that label is an
+ * IPv4 address, otherwise the host part of the target when that is one (names never
+ * match). -1 on out of memory.
+ */
+#define TARGETSET_ADDR_LABEL	"__meta_sd_ip"
+int	targetset_filter(const struct targetset *ts, const struct query *q, struct strbuf *out);
+/*
+ * The groups of that body alone, appended to out: each after "\n" (the first of all, when
+ * *shown is 0) or ",\n"; *shown counts the groups written. For a body merged from several
+ * sets: "[", each set's groups, then "\n]\n" (or "]\n" when *shown is 0). -1 on out of memory.
+ */
+int	targetset_filter_append(const struct targetset *ts, const struct query *q,
+	    struct strbuf *out, size_t *shown);
+/*
+ * Free the groups of a set whose bodies are rendered (its owner renders filtered bodies
+ * from other sets): targetset_list is empty and targetset_filter finds nothing afterwards.
+ * Only before the set is shared.
+ */
+void	targetset_drop_groups(struct targetset *ts);
 
 /*
  * The cache of one targets file: targetset_cache_get stats path and reuses the loaded set

@@ -37,7 +37,7 @@ bin/fuzz/libsd.a: $(FUZZ_LIB_SRCS:src/%.c=$(FUZZ_OBJ)/%.o)
 	rm -f $@
 	ar rcs $@ $^
 bin/fuzz/fuzz_%: $(FUZZ_OBJ)/tests/fuzz_%.o bin/fuzz/libsd.a
-	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< bin/fuzz/libsd.a $(LDLIBS_scan) $(LDLIBS)
+	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< bin/fuzz/libsd.a $(LDLIBS_scan) $(LDLIBS_serve) $(LDLIBS)
 $(BUILD)/tests/fuzz/%.o: tests/fuzz/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(FUZZ_INC) -c -o $@ $<
@@ -46,7 +46,7 @@ $(BUILD)/tests/fuzz/%.o: tests/fuzz/%.c
 $(BINDIR)/tests/fuzz/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/replay_main.o \
     $(BINDIR)/libscan.a $(BINDIR)/libserve.a $(BINDIR)/libcommon.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_scan) $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_scan) $(LDLIBS_serve) $(LDLIBS)
 
 fuzz-run: $(FUZZERS)
 	@mkdir -p bin/fuzz/crashes

@@ -91,7 +91,7 @@ START_TEST(malformed)
 	char big[QUERY_MAX_BYTES + 10];
 
 	ck_assert_int_eq(parse("prot=9100"), -1);
-	ck_assert_str_eq(err, "unknown query parameter 'prot' (only port is known)");
+	ck_assert_str_eq(err, "unknown query parameter 'prot' (only port and network are known)");
 	ck_assert_int_eq(parse("port=9100&"), -1);
 	ck_assert_int_eq(parse("&port=9100"), -1);
 	ck_assert_int_eq(parse("port=9100&&port=1"), -1);
@@ -124,9 +124,34 @@ START_TEST(error_text_is_bounded)
 }
 END_TEST
 
+START_TEST(networks)
+{
+	ck_assert_int_eq(parse("network=10.0.0.0/8,192.0.2.7&network=172.16.0.1/12&port=9100"), 0);
+	ck_assert_uint_eq(q.nnets, 3);
+	ck_assert_int_eq(q.has_ports, 1);
+	ck_assert_int_eq(query_wants_addr(&q, 0x0a010203), 1);
+	ck_assert_int_eq(query_wants_addr(&q, 0xc0000207), 1);
+	ck_assert_int_eq(query_wants_addr(&q, 0xc0000208), 0);
+	ck_assert_int_eq(query_wants_addr(&q, 0xac1f0000), 1);	/* host bits of the base dropped */
+	ck_assert_int_eq(query_wants_addr(&q, 0xac200000), 0);
+	ck_assert_int_eq(parse("network=0.0.0.0/0"), 0);
+	ck_assert_int_eq(query_wants_addr(&q, 0xffffffff), 1);
+	ck_assert_int_eq(parse("port=1"), 0);
+	ck_assert_uint_eq(q.nnets, 0);
+	ck_assert_int_eq(query_wants_addr(&q, 1), 1);
+	ck_assert_int_eq(parse("network="), -1);
+	ck_assert_str_eq(err, "empty network parameter (expected e.g. network=10.0.0.0/8)");
+	ck_assert_int_eq(parse("network=10.0.0.0/33"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "bad network '10.0.0.0/33'"));
+	ck_assert_int_eq(parse("network=10.0.0.0/8,"), -1);
+	ck_assert_int_eq(parse("network=2001:db8::/32"), -1);
+}
+END_TEST
+
 static void
 add_tests(void)
 {
+	ADD(networks);
 	ADD(no_filter);
 	ADD(lists_sorted_distinct);
 	ADD(percent_decoding);

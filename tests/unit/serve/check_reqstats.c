@@ -203,10 +203,54 @@ START_TEST(foreign_sigbus_still_kills)
 }
 END_TEST
 
+/* reqstats_exists_fn: every label but those under /targets/gone */
+static int
+exists_but_gone(void *ctx, const char *label)
+{
+	(void)ctx;
+	return strncmp(label, "/targets/gone", 13) != 0;
+}
+
+START_TEST(target_paths_bounded)
+{
+	struct reqstats *a = reqstats_open(path, err, sizeof(err)), *b;
+	char label[64], *s;
+	size_t len;
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b = reqstats_open(path, err, sizeof(err)));
+	reqstats_record_target(a, "/targets.json", 200);
+	reqstats_record_target(b, "/targets.json", 200);
+	reqstats_record_target(a, "/targets/sub", 503);
+	reqstats_record_target(a, "/targets/gone", 200);
+	reqstats_record_target(a, "", 404);
+	reqstats_record_target(a, NULL, 404);
+	/* more labels than slots: the rest count as other */
+	for (int i = 0; i < REQSTATS_TARGET_SLOTS + 10; i++) {
+		snprintf(label, sizeof(label), "/targets/p%03d", i);
+		reqstats_record_target(b, label, 200);
+	}
+	ck_assert_int_eq(reqstats_format_targets(a, exists_but_gone, NULL, &s, &len), 0);
+	ck_assert_uint_eq(strlen(s), len);
+	ck_assert_ptr_nonnull(strstr(s, "scanner_http_target_path_requests_total{path=\"/targets.json\","
+	    "status=\"200\"} 2\n"));
+	ck_assert_ptr_nonnull(strstr(s, "{path=\"/targets/sub\",status=\"503\"} 1\n"));
+	ck_assert_ptr_nonnull(strstr(s, "{path=\"/targets/sub\",status=\"200\"} 0\n"));
+	ck_assert_ptr_null(strstr(s, "/targets/gone"));
+	ck_assert_ptr_nonnull(strstr(s, "{path=\"other\",status=\"404\"} 2\n"));
+	/* 256 slots: 3 taken above, 253 p-labels got one, 13 and gone count as other */
+	ck_assert_ptr_nonnull(strstr(s, "{path=\"other\",status=\"200\"} 14\n"));
+	free(s);
+	reqstats_close(a);
+	reqstats_close(b);
+}
+END_TEST
+
 static void
 add_tests(void)
 {
 	FIXTURE(setup, teardown);
+	ADD(target_paths_bounded);
 	ADD(shared_across_processes_and_restarts);
 	ADD(refuses_foreign_files);
 	ADD(refuses_files_others_control);

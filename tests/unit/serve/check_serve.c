@@ -250,7 +250,7 @@ START_TEST(no_html_reflected)
 	ck_assert_ptr_nonnull(strstr(out, "X-Content-Type-Options: nosniff\r\n"));
 	ck_assert_int_eq(req("GET", "/sd/targets.json?%22%3E%26=1", "/sd", 1e9), 400);
 	ck_assert_str_eq(body(), "{\"error\":\"unknown query parameter '\\\"\\u003e\\u0026' (only "
-	    "port is known)\"}\n");
+	    "port and network are known)\"}\n");
 	/* the Content-Length counts the escapes */
 	snprintf(cl, sizeof(cl), "Content-Length: %zu\r\n", strlen(body()));
 	ck_assert_ptr_nonnull(strstr(out, cl));

@@ -1,0 +1,270 @@
+/*
+ * check_sourcetree.c: a targets directory in a temp dir: which files are sources, the paths
+ * and their merged order, broken sources confined to their paths, and the cache: a change
+ * seen on the next get (inotify), nothing re-read when nothing changed, unchanged sources
+ * and sets taken over by a rebuild.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "query.h"
+#include "sourcecache.h"
+#include "check_main.h"
+
+static char dir[64], err[SOURCETREE_ERR_MAX];
+
+static void
+put(const char *rel, const char *text)
+{
+	char p[256];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, rel);
+	ck_assert_ptr_nonnull(f = fopen(p, "w"));
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+static void
+sub(const char *rel)
+{
+	char p[256];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, rel);
+	ck_assert_int_eq(mkdir(p, 0755), 0);
+}
+
+/* The unfiltered body of the path of key (malloc'd), or NULL when it has no set. */
+static char *
+body(const struct sourcetree *t, const char *key)
+{
+	const struct sourcetree_path *p = sourcetree_find(t, key);
+	struct iovec iov[TARGETSET_IOV_MAX];
+	struct query q;
+	size_t n, len, off = 0;
+	char *s;
+
+	ck_assert_msg(p != NULL, "no path %s", key);
+	if (p->set == NULL)
+		return NULL;
+	memset(&q, 0, sizeof(q));
+	n = targetset_body(p->set, &q, iov, &len);
+	s = malloc(len + 1);
+	for (size_t i = 0; i < n; i++) {
+		memcpy(s + off, iov[i].iov_base, iov[i].iov_len);
+		off += iov[i].iov_len;
+	}
+	s[len] = '\0';
+	return s;
+}
+
+static void
+body_is(const struct sourcetree *t, const char *key, const char *want)
+{
+	char *got = body(t, key);
+
+	ck_assert_msg(got != NULL, "path %s has no set", key);
+	ck_assert_str_eq(got, want);
+	free(got);
+}
+
+static void
+setup(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/check_sourcetree.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	sub("sub");
+	sub("sub/deep");
+	sub("_skip");
+	sub("empty");
+	put("b.json", "[{\"targets\":[\"b:1\"]}]");
+	put("a.yaml", "- targets: [a:1]\n  labels: {job: a}\n");
+	put("sub.json", "[{\"targets\":[\"s:1\"]}]");
+	put("sub-x.json", "[{\"targets\":[\"sx:1\"]}]");
+	put("sub/c.yml", "- targets: [c:1]\n");
+	put("sub/deep/d.json", "[{\"targets\":[\"d:1\"]}]");
+	put("_skip/e.json", "[{\"targets\":[\"e:1\"]}]");
+	put(".f.json", "[{\"targets\":[\"f:1\"]}]");
+	put("README.md", "not a source");
+}
+
+static void
+teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+START_TEST(sources_and_paths)
+{
+	struct sourcetree *t;
+	static const char *const names[] = {
+		"a.yaml", "b.json", "sub.json", "sub/c.yml", "sub/deep/d.json", "sub-x.json",
+	};
+	static const char *const keys[] = {
+		"", "a", "b", "empty", "sub", "sub-x", "sub/c", "sub/deep", "sub/deep/d",
+	};
+
+	ck_assert_int_eq(sourcetree_load(dir, 1000, &t, err, sizeof(err)), 0);
+	ck_assert_uint_eq(t->nsrc, 6);
+	for (size_t i = 0; i < t->nsrc; i++)
+		ck_assert_str_eq(t->src[i].name, names[i]);
+	ck_assert_uint_eq(t->npaths, sizeof(keys) / sizeof(keys[0]));
+	for (size_t i = 0; i < t->npaths; i++)
+		ck_assert_str_eq(t->paths[i].key, keys[i]);
+	ck_assert_uint_eq(t->ntargets, 6);
+	body_is(t, "", "[\n{\"targets\":[\"a:1\"],\"labels\":{\"job\":\"a\"}},\n"
+	    "{\"targets\":[\"b:1\"],\"labels\":{}},\n{\"targets\":[\"s:1\"],\"labels\":{}},\n"
+	    "{\"targets\":[\"c:1\"],\"labels\":{}},\n{\"targets\":[\"d:1\"],\"labels\":{}},\n"
+	    "{\"targets\":[\"sx:1\"],\"labels\":{}}\n]\n");
+	/* the file sub.json and the directory sub/ share the path */
+	body_is(t, "sub", "[\n{\"targets\":[\"s:1\"],\"labels\":{}},\n"
+	    "{\"targets\":[\"c:1\"],\"labels\":{}},\n{\"targets\":[\"d:1\"],\"labels\":{}}\n]\n");
+	body_is(t, "sub/deep", "[\n{\"targets\":[\"d:1\"],\"labels\":{}}\n]\n");
+	body_is(t, "sub/c.yml", "[\n{\"targets\":[\"c:1\"],\"labels\":{}}\n]\n");
+	body_is(t, "empty", "[]\n");
+	ck_assert_ptr_null(sourcetree_find(t, "_skip"));
+	ck_assert_ptr_null(sourcetree_find(t, "f"));
+	ck_assert_ptr_null(sourcetree_find(t, "sub/c.json"));
+	sourcetree_free(t);
+}
+END_TEST
+
+START_TEST(broken_source_only_where_it_belongs)
+{
+	struct sourcetree *t;
+
+	put("sub/deep/bad.json", "[{\"targets\":[\"x:1\"]},\n{\"targets\":[\"\"]}]");
+	ck_assert_int_eq(sourcetree_load(dir, 1000, &t, err, sizeof(err)), 0);
+	ck_assert_uint_eq(t->nbroken, 1);
+	ck_assert_ptr_null(body(t, ""));
+	ck_assert_ptr_null(body(t, "sub"));
+	ck_assert_ptr_null(body(t, "sub/deep"));
+	ck_assert_ptr_null(body(t, "sub/deep/bad"));
+	body_is(t, "sub/deep/d", "[\n{\"targets\":[\"d:1\"],\"labels\":{}}\n]\n");
+	body_is(t, "a", "[\n{\"targets\":[\"a:1\"],\"labels\":{\"job\":\"a\"}}\n]\n");
+	for (size_t i = 0; i < t->nsrc; i++)
+		if (strcmp(t->src[i].name, "sub/deep/bad.json") == 0)
+			ck_assert_str_eq(t->src[i].err,
+			    "sub/deep/bad.json:2: group 2: target 1 is empty");
+	sourcetree_free(t);
+}
+END_TEST
+
+START_TEST(hostile_entries_ignored)
+{
+	struct sourcetree *t;
+	char p[256];
+
+	snprintf(p, sizeof(p), "%s/fifo.json", dir);
+	ck_assert_int_eq(mkfifo(p, 0644), 0);
+	snprintf(p, sizeof(p), "%s/out.json", dir);
+	ck_assert_int_eq(symlink("/etc/hostname", p), 0);
+	snprintf(p, sizeof(p), "%s/in.json", dir);
+	ck_assert_int_eq(symlink("b.json", p), 0);
+	snprintf(p, sizeof(p), "%s/up.json", dir);
+	ck_assert_int_eq(symlink("../../etc/hostname", p), 0);
+	ck_assert_int_eq(sourcetree_load(dir, 1000, &t, err, sizeof(err)), 0);
+	ck_assert_uint_eq(t->nsrc, 7);	/* in.json is inside: a source */
+	ck_assert_uint_eq(t->nnotes, 3);
+	ck_assert_str_eq(t->notes[0], "fifo.json: not a regular file, ignored");
+	ck_assert_str_eq(t->notes[1], "out.json: a symlink that leads out of the directory, "
+	    "ignored");
+	ck_assert_str_eq(t->notes[2], "up.json: a symlink that leads out of the directory, "
+	    "ignored");
+	sourcetree_free(t);
+	ck_assert_int_eq(sourcetree_load("/nonexistent/dir", 1000, &t, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "targets directory /nonexistent/dir: No such file or directory");
+}
+END_TEST
+
+START_TEST(cache_sees_changes_and_reuses)
+{
+	struct sourcecache c;
+	const struct sourcetree *t;
+	const struct targetset *a_set, *root_set;
+	char p[256];
+
+	ck_assert_int_eq(sourcecache_init(&c, dir), 0);
+	ck_assert_int_ge(c.ifd, 0);
+	ck_assert_ptr_nonnull(t = sourcecache_get(&c, 1000, err, sizeof(err)));
+	ck_assert_uint_eq(c.loads, 1);
+	a_set = sourcetree_find(t, "a")->set;
+	root_set = sourcetree_find(t, "")->set;
+	/* nothing changed: the same tree, not rebuilt */
+	ck_assert_ptr_eq(sourcecache_get(&c, 1010, err, sizeof(err)), t);
+	ck_assert_uint_eq(c.loads, 1);
+	/* an ignored name changes: still nothing to do */
+	put(".tmp.json", "junk");
+	ck_assert_ptr_eq(sourcecache_get(&c, 1020, err, sizeof(err)), t);
+	ck_assert_uint_eq(c.loads, 1);
+	/* a source added: seen at once, a.yaml's set taken over */
+	put("sub/deep/n.json", "[{\"targets\":[\"n:1\"]}]");
+	ck_assert_ptr_nonnull(t = sourcecache_get(&c, 1030, err, sizeof(err)));
+	ck_assert_uint_eq(c.loads, 2);
+	ck_assert_uint_eq(t->nsrc, 7);
+	ck_assert_ptr_eq(sourcetree_find(t, "a")->set, a_set);
+	ck_assert_ptr_ne(sourcetree_find(t, "")->set, root_set);
+	body_is(t, "sub/deep", "[\n{\"targets\":[\"d:1\"],\"labels\":{}},\n"
+	    "{\"targets\":[\"n:1\"],\"labels\":{}}\n]\n");
+	/* broken, then mended */
+	put("sub/deep/n.json", "[{\"targets\":[\"n:1\"]");
+	ck_assert_ptr_nonnull(t = sourcecache_get(&c, 1040, err, sizeof(err)));
+	ck_assert_ptr_null(sourcetree_find(t, "sub")->set);
+	ck_assert_ptr_nonnull(sourcetree_find(t, "a")->set);
+	put("sub/deep/n.json", "[{\"targets\":[\"n:2\"]}]");
+	ck_assert_ptr_nonnull(t = sourcecache_get(&c, 1050, err, sizeof(err)));
+	ck_assert_ptr_nonnull(sourcetree_find(t, "sub")->set);
+	for (size_t i = 0; i < t->nsrc; i++)
+		if (strcmp(t->src[i].name, "sub/deep/n.json") == 0)
+			ck_assert_uint_eq(t->src[i].load_errors, 1);
+	/* removed */
+	snprintf(p, sizeof(p), "%s/sub/deep/n.json", dir);
+	ck_assert_int_eq(unlink(p), 0);
+	ck_assert_ptr_nonnull(t = sourcecache_get(&c, 1060, err, sizeof(err)));
+	ck_assert_uint_eq(t->nsrc, 6);
+	ck_assert_ptr_null(sourcetree_find(t, "sub/deep/n"));
+	sourcecache_fini(&c);
+}
+END_TEST
+
+START_TEST(filters_on_merged_paths)
+{
+	struct sourcetree *t;
+	struct strbuf b = { 0 };
+	struct query q;
+
+	put("ips.json", "[{\"targets\":[\"10.0.0.1:9100\",\"10.0.1.1:8080\",\"host:9100\"]},"
+	    "{\"targets\":[\"h2:9100\"],\"labels\":{\"__meta_sd_ip\":\"10.0.0.7\"}}]");
+	ck_assert_int_eq(sourcetree_load(dir, 1000, &t, err, sizeof(err)), 0);
+	ck_assert_int_eq(query_parse("network=10.0.0.0/24", 19, &q, err, sizeof(err)), 0);
+	ck_assert_int_eq(sourcetree_filter(t, sourcetree_find(t, ""), &q, &b), 0);
+	ck_assert_str_eq(b.p, "[\n{\"targets\":[\"10.0.0.1:9100\"],\"labels\":{}},\n"
+	    "{\"targets\":[\"h2:9100\"],\"labels\":{\"__meta_sd_ip\":\"10.0.0.7\"}}\n]\n");
+	ck_assert_int_eq(query_parse("network=10.0.0.0/8&port=8080", 28, &q, err, sizeof(err)), 0);
+	ck_assert_int_eq(sourcetree_filter(t, sourcetree_find(t, "ips"), &q, &b), 0);
+	ck_assert_str_eq(b.p, "[\n{\"targets\":[\"10.0.1.1:8080\"],\"labels\":{}}\n]\n");
+	ck_assert_int_eq(query_parse("network=192.0.2.0/24", 20, &q, err, sizeof(err)), 0);
+	ck_assert_int_eq(sourcetree_filter(t, sourcetree_find(t, ""), &q, &b), 0);
+	ck_assert_str_eq(b.p, "[]\n");
+	free(b.p);
+	sourcetree_free(t);
+}
+END_TEST
+
+static void
+add_tests(void)
+{
+	FIXTURE(setup, teardown);
+	ADD(sources_and_paths);
+	ADD(broken_source_only_where_it_belongs);
+	ADD(hostile_entries_ignored);
+	ADD(cache_sees_changes_and_reuses);
+	ADD(filters_on_merged_paths);
+}

@@ -363,3 +363,8 @@ api_targets() {
 		.discoveredLabels.__meta_sd_hostname, .discoveredLabels.__meta_sd_ip,
 		.discoveredLabels.__meta_sd_port] | join(" ")' "$TMP/api.json" | sort
 }
+
+# ptrace_asan: ASAN_OPTIONS for a program run under strace: LeakSanitizer cannot work under
+# ptrace ("LeakSanitizer has encountered a fatal error"), so a traced sanitizer build runs
+# without it (harmless for the plain build). Use: ns_exec env ASAN_OPTIONS="$(ptrace_asan)" strace ...
+ptrace_asan() { printf '%s' "${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"; }

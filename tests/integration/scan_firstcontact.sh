@@ -33,7 +33,7 @@ ARGS=(-networks 127.31.0.0/24 -ports 9100,9101 -output "$TMP/out/targets.json"
 
 # 1. -dry-run and -check: no packet, no DNS, no inet socket, no file
 for action in -dry-run -check; do
-	ns_exec strace -f -qq -e trace=socket,connect,sendto,openat,creat,mkdir,rename,unlink \
+	ns_exec env ASAN_OPTIONS="$(ptrace_asan)" strace -f -qq -e trace=socket,connect,sendto,openat,creat,mkdir,rename,unlink \
 		-o "$TMP/strace$action" "$SDSCAN" "$action" "${ARGS[@]}" > "$TMP/plan$action" \
 		2> "$TMP/plan$action.err" || fail "$action exited $?: $(cat "$TMP/plan$action.err")"
 	grep -E 'socket\(AF_INET|connect\(|sendto\(' "$TMP/strace$action" &&

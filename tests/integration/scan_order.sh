@@ -132,7 +132,7 @@ log "orders: identical targets files; shards 1-3/3: 170+169+169 SYNs, disjoint, 
 
 # the connect() order with one worker: sequential is today's port-major, ascending order
 connects() {
-	ns_exec strace -f -qq -e trace=connect -o "$TMP/$1.strace" "$SDSCAN" -no-dns \
+	ns_exec env ASAN_OPTIONS="$(ptrace_asan)" strace -f -qq -e trace=connect -o "$TMP/$1.strace" "$SDSCAN" -no-dns \
 		-shrink-limit 0 -output "$TMP/$1.json" -metrics-file "$TMP/$1.prom" -workers 1 \
 		"${NET[@]}" "${@:2}" 2> "$TMP/$1.log" || fail "$1 under strace exited $?"
 	sed -n 's/.*sin_port=htons(\([0-9]*\)), sin_addr=inet_addr("\([0-9.]*\)").*/\2:\1/p' \

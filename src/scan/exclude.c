@@ -244,7 +244,8 @@ warn_overlaps(const struct exclusions *ex, cidr_warn_fn warn, void *warn_ctx)
 		return -1;
 	for (size_t i = 0; i < ex->n; i++)
 		s[i] = &ex->v[i];
-	qsort(s, ex->n, sizeof(*s), by_first);
+	if (ex->n > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(s, ex->n, sizeof(*s), by_first);
 	for (size_t i = 0; i < ex->n; i++) {
 		if (widest != NULL && s[i]->first <= widest->last) {
 			if (count++ == 0) {

@@ -277,7 +277,8 @@ distinct(const uint32_t *addrs, size_t n, struct rdns_result *res)
 	if ((tmp = malloc(n * sizeof(*tmp))) == NULL)
 		return -1;
 	memcpy(tmp, addrs, n * sizeof(*tmp));
-	qsort(tmp, n, sizeof(*tmp), by_addr);
+	if (n > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(tmp, n, sizeof(*tmp), by_addr);
 	if ((res->v = calloc(n, sizeof(*res->v))) == NULL) {
 		free(tmp);
 		return -1;

@@ -252,7 +252,8 @@ resolve_all(struct ctx *c, const struct sockcheck_config *cfg, char *err, size_t
 			ls->v[ls->n++] = (struct lookup){ .host = l->v[i].host,
 			    .family = family_of(l->v[i].proto) };
 	/* each distinct (name, family) once */
-	qsort(ls->v, ls->n, sizeof(*ls->v), lookup_cmp);
+	if (ls->n > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(ls->v, ls->n, sizeof(*ls->v), lookup_cmp);
 	for (size_t i = 1, j = 1; i <= ls->n; i++) {
 		if (i == ls->n) {
 			ls->n = j;

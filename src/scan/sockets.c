@@ -322,7 +322,8 @@ check_duplicates(struct reader *r, const struct sockets_list *l)
 		return fail(r, 1, "out of memory");
 	for (size_t i = 0; i < l->n; i++)
 		idx[i] = &l->v[i];
-	qsort(idx, l->n, sizeof(*idx), entry_cmp);
+	if (l->n > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(idx, l->n, sizeof(*idx), entry_cmp);
 	/* sorted by key, then line: a group's second entry is its first repetition */
 	for (size_t i = 1; i < l->n; i++) {
 		if (!same_key(idx[start], idx[i]))

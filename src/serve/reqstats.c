@@ -348,7 +348,8 @@ reqstats_format_targets(const struct reqstats *rs, reqstats_exists_fn exists, vo
 		for (size_t s = 0; s < NSTATUS; s++)	/* a path that is gone: other */
 			other[s] += __atomic_load_n(&sl->count[s], __ATOMIC_RELAXED);
 	}
-	qsort(sorted, n, sizeof(sorted[0]), label_cmp);
+	if (n > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(sorted, n, sizeof(sorted[0]), label_cmp);
 	expo_init(&e);
 	expo_family(&e, "scanner_http_target_path_requests_total", EXPO_COUNTER, "Requests for "
 	    "the target paths of -targets-dir, by path and status (all processes since boot); "

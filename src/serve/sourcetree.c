@@ -327,7 +327,8 @@ static int
 build_sources(struct sourcetree *t, struct walk *w, struct sourcetree *old, double now,
     unsigned long *gen)
 {
-	qsort(w->c, w->nc, sizeof(*w->c), cand_cmp);
+	if (w->nc > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(w->c, w->nc, sizeof(*w->c), cand_cmp);
 	if (w->nc && (t->src = calloc(w->nc, sizeof(*t->src))) == NULL)
 		return -1;
 	for (size_t i = 0; i < w->nc; i++) {
@@ -483,7 +484,8 @@ build_paths(struct sourcetree *t, struct walk *w, struct sourcetree *old, unsign
 	for (size_t i = 0; i < k; i++)
 		if (keys[i] == NULL)
 			goto out;
-	qsort(keys, k, sizeof(*keys), str_cmp);
+	if (k > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(keys, k, sizeof(*keys), str_cmp);
 	if ((t->paths = calloc(k, sizeof(*t->paths))) == NULL)
 		goto out;
 	for (size_t i = 0; i < k; i++) {
@@ -590,7 +592,8 @@ sourcetree_build(const char *dir, int ifd, struct sourcetree *old, double now,
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	qsort(w.notes, w.nn, sizeof(*w.notes), str_cmp);
+	if (w.nn > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(w.notes, w.nn, sizeof(*w.notes), str_cmp);
 	t->unwatched = w.unwatched;
 	t->notes = w.notes;
 	t->nnotes = w.nn;

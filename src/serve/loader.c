@@ -9,16 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "loader.h"
-
-static double
-mono_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static struct timespec
 abs_time(double t)
@@ -69,7 +61,7 @@ load_once(struct loader *l)
 	void *set = NULL, *garbage[LOADER_RETIRED_MAX + 1];
 	enum loader_kind kind = LOADER_OK;
 	char err[LOADER_ERR_MAX];
-	double t0 = mono_s(), t1;
+	double t0 = clock_mono(), t1;
 	size_t n;
 	int r;
 
@@ -80,7 +72,7 @@ load_once(struct loader *l)
 	memset(ver, 0, sizeof(ver));
 	err[0] = '\0';
 	r = l->src.load(l->src.arg, &set, ver, &kind, err, sizeof(err));
-	t1 = mono_s();
+	t1 = clock_mono();
 	pthread_mutex_lock(&l->mu);
 	if (r == 1) {
 		if (l->set != NULL)
@@ -120,7 +112,7 @@ loader_main(void *arg)
 			continue;
 		}
 		/* a file replaced faster than it loads: spend at most about half the time loading */
-		if (l->have_result && mono_s() < l->last_end + pace) {
+		if (l->have_result && clock_mono() < l->last_end + pace) {
 			wait_until(l, l->last_end + pace);
 			continue;
 		}
@@ -213,12 +205,12 @@ loader_get(struct loader *l, struct loader_view *v)
 	if (!l->have_result || memcmp(ver, l->version, sizeof(ver)) != 0) {
 		if (!l->want && !l->loading) {
 			l->want = 1;
-			l->load_started = mono_s();	/* counts from the request that asked */
+			l->load_started = clock_mono();	/* counts from the request that asked */
 			pthread_cond_broadcast(&l->cv);
 		}
 		/* the first load is waited for; later ones LOADER_WAIT_S at most */
 		while ((l->want || l->loading) &&
-		    (!l->have_result || mono_s() < l->load_started + LOADER_WAIT_S)) {
+		    (!l->have_result || clock_mono() < l->load_started + LOADER_WAIT_S)) {
 			if (l->have_result)
 				wait_until(l, l->load_started + LOADER_WAIT_S);
 			else

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "expo.h"
 #include "sourcecache.h"
 
@@ -60,7 +61,7 @@ sourcecache_get(struct sourcecache *c, double now, char *err, size_t errlen)
 {
 	double pace = c->load_cost < SOURCETREE_PACE_MAX_S ? c->load_cost : SOURCETREE_PACE_MAX_S;
 	struct sourcetree *t;
-	struct timespec t0, t1;
+	double t0, t1;
 	char why[SOURCETREE_ERR_MAX];
 
 	if (c->cur != NULL && now >= c->loaded_at && now - c->loaded_at < pace)
@@ -74,7 +75,7 @@ sourcecache_get(struct sourcecache *c, double now, char *err, size_t errlen)
 	if (!c->dirty)
 		return c->cur;
 	c->dirty = 0;	/* what changes while we read is seen on the next request */
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = clock_mono();
 	if (sourcetree_build(c->dir, c->ifd, c->cur, now, &c->gen, &t, why, sizeof(why)) < 0) {
 		/* the directory itself is gone or unreadable: no tree, 503 everywhere */
 		snprintf(c->err, sizeof(c->err), "%s", why);
@@ -84,7 +85,7 @@ sourcecache_get(struct sourcecache *c, double now, char *err, size_t errlen)
 		c->dirty = 1;
 		return NULL;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
+	t1 = clock_mono();
 	sourcetree_free(c->cur);	/* what it still holds was not taken over */
 	c->cur = t;
 	if (t->unwatched && c->ifd >= 0) {
@@ -93,7 +94,7 @@ sourcecache_get(struct sourcecache *c, double now, char *err, size_t errlen)
 		c->ifd = -1;
 	}
 	c->loads++;
-	c->load_cost = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	c->load_cost = t1 - t0;
 	c->loaded_at = now + c->load_cost;
 	return c->cur;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cidr.h"
+#include "clock.h"
 #include "httpsd.h"
 #include "readfile.h"
 #include "strbuf.h"
@@ -586,7 +587,7 @@ targetset_cache_get(struct targetset_cache *c, enum targetset_error *kind, char 
 {
 	struct targetset_key key;
 	struct targetset *ts;
-	struct timespec t0, t1;
+	double t0, t1;
 	char why[400];
 	int attempt;
 
@@ -606,16 +607,16 @@ targetset_cache_get(struct targetset_cache *c, enum targetset_error *kind, char 
 	for (attempt = 0; attempt < 3; attempt++) {
 		int r;
 
-		clock_gettime(CLOCK_MONOTONIC, &t0);
+		t0 = clock_mono();
 		r = load(c, &key, &ts, kind, why, sizeof(why));
-		clock_gettime(CLOCK_MONOTONIC, &t1);
+		t1 = clock_mono();
 		if (r == 1)
 			continue;
 		if (r < 0 && *kind == TARGETSET_MISSING) {
 			snprintf(err, errlen, "%s", why);
 			return NULL;
 		}
-		c->load_cost = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		c->load_cost = t1 - t0;
 		if (r < 0) {
 			c->failed = 1;
 			c->failures++;

@@ -20,6 +20,8 @@ rc=0
 commit=$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)
 git -C "$TOP" diff --quiet HEAD -- src bench tests 2>/dev/null || commit="$commit + local changes"
 mkdir -p "$BENCH_OUT"
+# BENCH_ASSEMBLE=1: run nothing, only write BENCHMARKS.md from the parts' outputs in BENCH_OUT
+[ "${BENCH_ASSEMBLE:-0}" = 1 ] && parts=()
 for p in "${parts[@]}"; do
 	[ -e "$TOP/bench/$p.sh" ] || { echo "bench: no part $p (bench/$p.sh)" >&2; exit 2; }
 	rm -f "$BENCH_OUT/$p.md" "$BENCH_OUT/$p.cmds" "$BENCH_OUT/$p.run"
@@ -74,7 +76,7 @@ section() {
 	echo "  side by side"
 	for p in "${ALL[@]}"; do
 		s=$(section "$p")
-		[ -n "$s" ] && printf '\n%s\n' "$s"
+		if [ -n "$s" ]; then printf '\n%s\n' "$s"; fi
 	done
 } >"$out.tmp" && mv "$out.tmp" "$out" || rc=1
 echo "bench: wrote $out" >&2

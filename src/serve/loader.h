@@ -51,6 +51,7 @@ struct loader_view {
 	unsigned char	 version[LOADER_VERSION_MAX];	/* the version set was loaded from */
 	unsigned long	 generation;	/* sets loaded so far: names the version of set */
 	unsigned long	 failures;	/* failed loads so far */
+	double		 last_cost;	/* seconds the last load took */
 };
 
 #define LOADER_RETIRED_MAX	4	/* replaced sets waiting for the request thread */

@@ -1,6 +1,7 @@
 /*
- * serve.c: routing, methods, status lines and the bodies of /targets.json and /metrics; the
- * facts of / and /health, which statuspage.h renders. Errors are one-line JSON objects
+ * serve.c: routing, methods, status lines and headers, and the answers of /targets.json,
+ * /metrics, /health and / (their facts from serve_facts.c, the loaded versions borrowed
+ * through serve_load.c). Errors are one-line JSON objects
  * {"error":"..."}. Every answer is fully known before its first byte is written, so it
  * carries a Content-Length (also for HEAD). A 200 answer goes gzip-compressed to a client
  * whose Accept-Encoding allows it (the bodies of /targets.json from pieces compressed once

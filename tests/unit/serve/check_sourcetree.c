@@ -2,13 +2,16 @@
  * check_sourcetree.c: a targets directory in a temp dir: which files are sources, the paths
  * and their merged order, broken sources confined to their paths, and the cache as the
  * loader's source: a change seen on the next get (inotify), nothing re-read when nothing
- * changed, unchanged sources and sets shared by a rebuild while the old tree stays whole.
+ * changed, unchanged sources and sets shared by a rebuild while the old tree stays whole,
+ * a source replaced at every read (read(2) below cuts it) keeping the version read before,
+ * and a directory that comes back seen by the poll.
  */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -17,6 +20,24 @@
 #include "check_main.h"
 
 static char dir[64], err[SOURCETREE_ERR_MAX];
+
+/* set: each read(2) that returns bytes cuts the last byte of this file, in place */
+static char cut_path[128];
+static int cuts;
+
+ssize_t read(int fd, void *buf, size_t n);
+
+ssize_t
+read(int fd, void *buf, size_t n)
+{
+	ssize_t r = syscall(SYS_read, fd, buf, n);
+	struct stat st;
+
+	if (cut_path[0] && r > 0 && stat(cut_path, &st) == 0 && st.st_size > 0 &&
+	    truncate(cut_path, st.st_size - 1) == 0)
+		cuts++;
+	return r;
+}
 
 static void
 put(const char *rel, const char *text)
@@ -294,6 +315,47 @@ START_TEST(a_rebuild_leaves_the_old_tree_whole)
 }
 END_TEST
 
+START_TEST(a_source_replaced_at_each_read_keeps_its_version)
+{
+	struct sourcetree *old, *t;
+	const struct sourcetree_source *b = NULL;
+	unsigned long gen = 0;
+
+	ck_assert_int_eq(sourcetree_build(dir, -1, NULL, 1000, &gen, &old, err, sizeof(err)), 0);
+	put("b.json", "[{\"targets\":[\"b:1\",\"b:2\"]}]");
+	snprintf(cut_path, sizeof(cut_path), "%s/b.json", dir);
+	ck_assert_int_eq(sourcetree_build(dir, -1, old, 1010, &gen, &t, err, sizeof(err)), 0);
+	cut_path[0] = '\0';
+	ck_assert_int_eq(cuts, 3);	/* read three times, changed each time */
+	for (size_t i = 0; i < t->nsrc; i++)
+		if (strcmp(t->src[i].name, "b.json") == 0)
+			b = &t->src[i];
+	ck_assert_ptr_nonnull(b);
+	/* never a torn list: the version read before, not broken */
+	ck_assert_int_eq(b->changing, 1);
+	ck_assert_ptr_nonnull(b->set);
+	ck_assert_uint_eq(b->ntargets, 1);
+	ck_assert_uint_eq(t->nbroken, 0);
+	body_is(t, "b", "[\n{\"targets\":[\"b:1\"],\"labels\":{}}\n]\n");
+	sourcetree_free(old);
+	/* settled: the next build reads it, as its version is not the file's */
+	put("b.json", "[{\"targets\":[\"b:1\",\"b:2\"]}]");
+	old = t;
+	ck_assert_int_eq(sourcetree_build(dir, -1, old, 1020, &gen, &t, err, sizeof(err)), 0);
+	body_is(t, "b", "[\n{\"targets\":[\"b:1\",\"b:2\"],\"labels\":{}}\n]\n");
+	sourcetree_free(old);
+	sourcetree_free(t);
+	/* no version before: broken, its paths answer 503 */
+	snprintf(cut_path, sizeof(cut_path), "%s/b.json", dir);
+	ck_assert_int_eq(sourcetree_load(dir, 1030, &t, err, sizeof(err)), 0);
+	cut_path[0] = '\0';
+	ck_assert_uint_eq(t->nbroken, 1);
+	ck_assert_ptr_null(sourcetree_find(t, "b")->set);
+	ck_assert_str_eq(t->src[1].err, "b.json: replaced each time it was read");
+	sourcetree_free(t);
+}
+END_TEST
+
 START_TEST(an_unreadable_directory_is_retried)
 {
 	struct sourcecache c;
@@ -352,6 +414,7 @@ add_tests(void)
 	ADD(hostile_entries_ignored);
 	ADD(cache_sees_changes_and_reuses);
 	ADD(a_rebuild_leaves_the_old_tree_whole);
+	ADD(a_source_replaced_at_each_read_keeps_its_version);
 	ADD(an_unreadable_directory_is_retried);
 	ADD(filters_on_merged_paths);
 }

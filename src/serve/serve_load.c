@@ -75,8 +75,8 @@ tree_load(void *arg, void **set, unsigned char *ver, enum loader_kind *kind, cha
 	const struct sourcetree *t;
 	int rc = sourcecache_load(arg, set, ver, kind, err, errlen);
 
-	if (rc < 0)
-		return rc;	/* logged by the requests that answer 503 for it */
+	if (rc <= 0)
+		return rc;	/* nothing new; a failure is logged by the requests it fails */
 	t = *set;
 	for (size_t i = 0; i < t->nsrc; i++) {
 		const struct sourcetree_source *s = &t->src[i];

@@ -99,6 +99,22 @@ sourcecache_probe(void *arg, unsigned char *ver, enum loader_kind *kind, char *e
 	return 0;
 }
 
+/* 1 when b serves what a serves: the same sources' versions, paths and notes. */
+static int
+same_tree(const struct sourcetree *a, const struct sourcetree *b)
+{
+	if (!targetset_key_eq(&a->version, &b->version) || a->nsrc != b->nsrc ||
+	    a->npaths != b->npaths || a->nnotes != b->nnotes || a->nbroken != b->nbroken)
+		return 0;
+	for (size_t i = 0; i < a->npaths; i++)
+		if (strcmp(a->paths[i].key, b->paths[i].key) != 0)
+			return 0;
+	for (size_t i = 0; i < a->nnotes; i++)
+		if (strcmp(a->notes[i], b->notes[i]) != 0)
+			return 0;
+	return 1;
+}
+
 int
 sourcecache_load(void *arg, void **set, unsigned char *ver, enum loader_kind *kind,
     char *err, size_t errlen)
@@ -124,9 +140,15 @@ sourcecache_load(void *arg, void **set, unsigned char *ver, enum loader_kind *ki
 	__atomic_store_n(&c->failing, 0, __ATOMIC_RELEASE);
 	if (!polling(c))
 		v.tick = 0;
+	memcpy(ver, &v, sizeof(v));
+	if (c->last != NULL && same_tree(c->last, t)) {
+		/* a poll, or a change of nothing served: the tree requests have stays (and so
+		 * its generation, and the bodies compressed and written for it) */
+		sourcetree_free(t);
+		return 0;
+	}
 	c->last = t;	/* the loader keeps it at least until the next load */
 	*set = t;
-	memcpy(ver, &v, sizeof(v));
 	return 1;
 }
 

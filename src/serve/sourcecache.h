@@ -43,7 +43,8 @@ int	sourcecache_probe(void *arg, unsigned char *ver, enum loader_kind *kind, cha
 	    size_t errlen);
 /*
  * loader_source.load: 1 and a new tree in *set (struct sourcetree; free it with
- * sourcecache_free), or -1 and LOADER_MISSING when the directory itself cannot be read
+ * sourcecache_free), 0 when the tree built serves the same as the last one (its sources'
+ * versions, paths and notes), or -1 and LOADER_MISSING when the directory itself cannot be read
  * (503 everywhere). A source's problems are the tree's (its paths answer 503).
  */
 int	sourcecache_load(void *arg, void **set, unsigned char *ver, enum loader_kind *kind,

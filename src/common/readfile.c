@@ -1,7 +1,8 @@
 /*
  * readfile.c: the one whole-file reader (see readfile.h). The buffer is sized from fstat
  * and grows only up to max + 1 bytes, so a file larger than its cap, or one that grows while
- * read, costs at most that much memory and reading.
+ * read, costs at most that much memory and reading. A file replaced while read is seen by
+ * comparing its fstat before and after and the path's stat after (see readfile.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,11 +14,25 @@
 
 #include "readfile.h"
 
+/* ctime too: a rewrite that puts the old mtime back (cp -p, rsync -t --inplace) moves it */
 static int
 same_version(const struct stat *a, const struct stat *b)
 {
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
-	    a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+	    a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	    a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* 1 when path no longer names the file read (renamed over, removed) or it moved. */
+static int
+replaced(const char *path, int fd, const struct readfile *rf)
+{
+	struct stat after, now;
+
+	if (fstat(fd, &after) < 0 || !same_version(&rf->st, &after) ||
+	    rf->len != (size_t)rf->st.st_size)
+		return 1;
+	return stat(path, &now) < 0 || now.st_dev != rf->st.st_dev || now.st_ino != rf->st.st_ino;
 }
 
 /* Read fd to its end into rf->data, at most max + 1 bytes; -1 with errno. */
@@ -68,7 +83,6 @@ int
 readfile_load(const char *path, size_t max, int flags, struct readfile *rf, char *err,
     size_t errlen)
 {
-	struct stat after;
 	int fd, e;
 
 	memset(rf, 0, sizeof(*rf));
@@ -102,8 +116,7 @@ readfile_load(const char *path, size_t max, int flags, struct readfile *rf, char
 			snprintf(err, errlen, "%s: read: %s", path, strerror(e));
 		goto fail;
 	}
-	rf->changed = fstat(fd, &after) < 0 || !same_version(&rf->st, &after) ||
-	    rf->len != (size_t)rf->st.st_size;
+	rf->changed = replaced(path, fd, rf);
 	close(fd);	/* read-only: nothing to lose */
 	return 0;
 fail:

@@ -13,7 +13,7 @@ struct readfile {
 	char		*data;		/* len bytes and a NUL; malloc'd, the caller frees */
 	size_t		 len;
 	struct stat	 st;		/* fstat of the open file, before reading */
-	int		 changed;	/* 1: size, inode or mtime moved while it was read */
+	int		 changed;	/* 1: replaced while it was read (see below) */
 	int		 truncated;	/* READFILE_PREFIX: the file went on past max */
 };
 
@@ -25,6 +25,11 @@ struct readfile {
  * naming the path in err ("PATH: larger than N bytes", "PATH: read: ..."). A file that
  * grows past max while read is refused after reading max + 1 bytes at most. flags: 0 or
  * READFILE_PREFIX.
+ *
+ * changed: the bytes may mix two versions or be an old one, so the caller reads again (or
+ * keeps what it had). Set when the open file's device, inode, size, mtime or ctime differ
+ * after the read from before it, when fewer bytes than its size were read, or when path no
+ * longer names that file (renamed over or removed).
  */
 int	readfile_load(const char *path, size_t max, int flags, struct readfile *rf, char *err,
 	    size_t errlen);

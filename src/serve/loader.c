@@ -193,6 +193,7 @@ loader_get(struct loader *l, struct loader_view *v)
 		pthread_mutex_lock(&l->mu);
 		v->generation = l->generation;
 		v->failures = l->failures;
+		v->last_cost = l->last_cost;
 		pthread_mutex_unlock(&l->mu);
 		return -1;
 	}
@@ -224,6 +225,7 @@ loader_get(struct loader *l, struct loader_view *v)
 	memcpy(v->version, l->version, sizeof(v->version));
 	v->generation = l->generation;
 	v->failures = l->failures;
+	v->last_cost = l->last_cost;
 	l->in_use = v->set;
 	pthread_mutex_unlock(&l->mu);
 	return 0;

@@ -1,14 +1,17 @@
 /*
  * loader.h: loads new versions of a set (anything built from a source: a targets file's
- * target set) in a thread of its own, so requests keep being answered from the previous
- * version while the next one loads, and swaps the new one in whole when it is done. One
- * request thread (loader_get/loader_put) and one loader thread; the state they share lives
- * in here behind one mutex. A replaced set is freed once the request thread no longer uses it.
+ * target set, a targets directory's tree) in a thread of its own, so requests keep being
+ * answered from the previous version while the next one loads, and swaps the new one in
+ * whole when it is done. One request thread (loader_get/loader_put) and one loader thread;
+ * the state they share lives in here behind one mutex. A replaced set is freed once the
+ * request thread no longer uses it.
  *
- * DESIGN: the request thread probes the source (a stat) on each request and, when its
- * version differs from the loaded one, wakes the loader and waits for it at most
- * LOADER_WAIT_S: a small file's new version is answered at once, a large one's old version
- * until the new one is ready. Loads are paced as before (see LOADER_PACE_MAX_S).
+ * DESIGN: the request thread probes the source (a stat, an inotify read) on each request
+ * and, when its version differs from the loaded one, wakes the loader and waits for it at
+ * most LOADER_WAIT_S: a small file's new version is answered at once, a large one's old
+ * version until the new one is ready. After a load, the next waits as long as it took (at
+ * most LOADER_PACE_MAX_S), so a source changed faster than it loads costs at most about
+ * half the time.
  */
 #ifndef SD_LOADER_H
 #define SD_LOADER_H
@@ -51,6 +54,7 @@ struct loader_view {
 	unsigned char	 version[LOADER_VERSION_MAX];	/* the version set was loaded from */
 	unsigned long	 generation;	/* sets loaded so far: names the version of set */
 	unsigned long	 failures;	/* failed loads so far */
+	double		 last_cost;	/* seconds the last load took */
 };
 
 #define LOADER_RETIRED_MAX	4	/* replaced sets waiting for the request thread */

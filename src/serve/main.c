@@ -393,19 +393,9 @@ main(int argc, char **argv)
 	}
 	if ((spare_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
 		log_warn("socket: %s; a stop signal may wait for the next request", strerror(errno));
-	/* load the targets now: the first request should not wait for a parse */
-	if (ctx.dirmode) {
-		const struct sourcetree *t;
-
-		if ((t = sourcecache_get(&ctx.tree, clock_wall(), err, sizeof(err))) == NULL)
-			log_warn("%s", err);
-		else if (t->nbroken > 0)
-			for (size_t i = 0; i < t->nsrc; i++)
-				if (t->src[i].set == NULL)
-					log_warn("%s", t->src[i].err);
-	} else if (serve_preload(&ctx, err, sizeof(err)) < 0) {
-		log_warn("%s", err);
-	}
+	/* load the targets now: the first request should not wait for a parse (what the
+	 * load finds, a missing file, broken sources, is logged as it is found) */
+	(void)serve_preload(&ctx, err, sizeof(err));
 	log_info("serving %s on FastCGI fd %d (request metrics in %s)",
 	    ctx.dirmode ? conf.targets_dir : conf.output, fd,
 	    reqstats_shared(stats) ? conf.stats_file : "this process");

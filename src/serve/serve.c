@@ -1,6 +1,7 @@
 /*
- * serve.c: routing, methods, status lines and the bodies of /targets.json and /metrics; the
- * facts of / and /health, which statuspage.h renders. Errors are one-line JSON objects
+ * serve.c: routing, methods, status lines and headers, and the answers of /targets.json,
+ * /metrics, /health and / (their facts from serve_facts.c, the loaded versions borrowed
+ * through serve_load.c). Errors are one-line JSON objects
  * {"error":"..."}. Every answer is fully known before its first byte is written, so it
  * carries a Content-Length (also for HEAD). A 200 answer goes gzip-compressed to a client
  * whose Accept-Encoding allows it (the bodies of /targets.json from pieces compressed once
@@ -21,6 +22,8 @@
 #include "log.h"
 #include "query.h"
 #include "serve.h"
+#include "serve_facts.h"
+#include "serve_load.h"
 #include "sdpath.h"
 #include "statuspage.h"
 
@@ -271,27 +274,6 @@ drops_encoding(const struct serve_config *conf, const struct serve_request *req)
 	    strncmp(req->server_software, "Apache", 6) == 0;
 }
 
-/* The loader's view of the targets file, or -1 with the message of the 503 in msg. */
-static int
-targets_view(struct serve_ctx *ctx, struct loader_view *v, char *msg, size_t msglen)
-{
-	if (loader_get(&ctx->loader, v) == 0 && v->set != NULL)
-		return 0;
-	if (v->set == NULL && v->kind == LOADER_OK)
-		v->kind = LOADER_MISSING;
-	snprintf(msg, msglen, "%s%s", v->kind == LOADER_CORRUPT ?
-	    "targets file is corrupt: " : "targets file is unavailable: ", v->err);
-	return -1;
-}
-
-/* The end of a request's use of the loaded set (file mode; the tree is the request thread's). */
-static void
-done_with_set(struct serve_ctx *ctx)
-{
-	if (!ctx->dirmode)
-		loader_put(&ctx->loader);
-}
-
 /* The set a request for targets is answered from, and how to name its version. */
 struct answer {
 	const struct targetset	*ts;
@@ -327,7 +309,7 @@ broken_message(const struct sourcetree *t, const struct sourcetree_path *p, char
  * status of the error answered. label gets the path's metrics label ("" when none).
  */
 static int
-dir_answer(struct serve_ctx *ctx, const char *rel, size_t rlen, double now, struct writer *w,
+dir_answer(struct serve_ctx *ctx, const char *rel, size_t rlen, struct writer *w,
     struct answer *a, char *label, size_t labellen)
 {
 	char key[SDPATH_MAX + 1], err[SOURCETREE_ERR_MAX + 100], msg[2400];
@@ -339,11 +321,9 @@ dir_answer(struct serve_ctx *ctx, const char *rel, size_t rlen, double now, stru
 		key[0] = '\0';
 	else if (sdpath_parse(rel + 8, rlen - 8, key, sizeof(key), err, sizeof(err)) < 0)
 		return error_json(w, 404, err, NULL);
-	if ((t = sourcecache_get(&ctx->tree, now, err, sizeof(err))) == NULL) {
-		snprintf(msg, sizeof(msg), "targets directory is unavailable: %s", err);
-		log_warn("%s", msg);
+	if (serve_load_get(ctx, msg, sizeof(msg)) < 0)
 		return error_json(w, 503, msg, "Retry-After: 30\r\n");
-	}
+	t = ctx->view.set;
 	if ((p = sourcetree_find(t, key)) == NULL) {
 		snprintf(msg, sizeof(msg), "no such target path '%.*s' in the targets directory",
 		    (int)(rlen > 200 ? 200 : rlen), rel);
@@ -360,7 +340,7 @@ dir_answer(struct serve_ctx *ctx, const char *rel, size_t rlen, double now, stru
 	a->path = p;
 	/* one gzip cache for every path of the tree: alternating paths recompress nothing */
 	a->version = t;
-	a->gen = ctx->tree.loads;
+	a->gen = ctx->view.generation;
 	a->key = &t->version;
 	if (p->key[0])
 		snprintf(a->prefix, sizeof(a->prefix), "d%08x_", (unsigned)p->id);
@@ -421,7 +401,6 @@ handle_targets(struct serve_ctx *ctx, const struct serve_request *req, double no
 {
 	struct iovec *iov = ctx->iov;
 	struct query *q = &ctx->query;
-	struct loader_view v;
 	struct targetset_key key;
 	struct answer a;
 	const char *qs = req->query, *rel;
@@ -442,177 +421,23 @@ handle_targets(struct serve_ctx *ctx, const struct serve_request *req, double no
 	if (query_parse(qs, strlen(qs), q, err, sizeof(err)) < 0)
 		return error_json(w, 400, err, NULL);
 	if (ctx->dirmode) {
-		if ((rc = dir_answer(ctx, rel, rlen, now, w, &a, label, labellen)) != 0)
-			return rc;
+		rc = dir_answer(ctx, rel, rlen, w, &a, label, labellen);
+	} else if (serve_load_get(ctx, msg, sizeof(msg)) < 0) {
+		/* never [] and never a partial list: Prometheus keeps its list on a 5xx */
+		rc = error_json(w, 503, msg, "Retry-After: 30\r\n");
 	} else {
-		if (targets_view(ctx, &v, msg, sizeof(msg)) < 0) {
-			/* never [] and never a partial list: Prometheus keeps its list on a 5xx */
-			if (v.kind == LOADER_MISSING || v.failures != ctx->failures_seen)
-				log_warn("%s", msg);	/* a corrupt file once, not per request */
-			ctx->failures_seen = v.failures;
-			loader_put(&ctx->loader);
-			return error_json(w, 503, msg, "Retry-After: 30\r\n");
-		}
-		a.ts = v.set;
-		memcpy(&key, v.version, sizeof(key));
+		a.ts = ctx->view.set;
+		memcpy(&key, ctx->view.version, sizeof(key));
 		a.key = &key;
 		a.version = a.ts;
-		a.gen = v.generation;
+		a.gen = ctx->view.generation;
 		snprintf(label, labellen, "/targets.json");
+		rc = 0;
 	}
-	rc = answer_targets(ctx, req, &a, q, iov, now, w);
-	done_with_set(ctx);
+	if (rc == 0)
+		rc = answer_targets(ctx, req, &a, q, iov, now, w);
+	serve_load_put(ctx);
 	return rc;
-}
-
-/* The scan facts of the textfile into f, the data's time being data_mtime (<= 0 unknown). */
-static void
-scan_facts(struct serve_ctx *ctx, double now, double data_mtime, int have,
-    struct statuspage_facts *f)
-{
-	const struct lastscan_state *st = &ctx->lastscan.state;
-	double completed = -1, last = -1;
-
-	if (st->has_end && st->end > 0)
-		last = st->end;
-	/* the last successful scan: the textfile says so, or the targets were written */
-	if (last > 0 && (!st->has_success || st->success == 1))
-		completed = last;
-	else if (have && data_mtime > 0)
-		completed = data_mtime;
-	if (last < 0 && have && data_mtime > 0)
-		last = data_mtime;
-	f->now = now;
-	f->last_scan = last;
-	f->has_duration = st->has_duration;
-	f->duration = st->duration;
-	f->has_success = st->has_success;
-	f->success = st->success == 1;
-	f->interval = st->has_interval && st->interval > 0 ? st->interval : ctx->conf->interval;
-	f->max_age = ctx->conf->max_age;
-	f->healthy = 0;
-	if (!have)
-		f->health = "error";
-	else if (completed < 0)
-		f->health = "no scan yet";
-	else if (now - completed > ctx->conf->max_age)
-		f->health = "stale";
-	else
-		f->healthy = 1, f->health = "healthy";
-}
-
-/*
- * health_facts with -targets-dir: healthy only when no source is broken (some paths answer
- * 503 otherwise); the targets of every good source, the broken ones named. *ts is the set of
- * the whole tree (path ""), NULL when some source is broken.
- */
-static int
-tree_health_facts(struct serve_ctx *ctx, double now, struct statuspage_facts *f,
-    const struct targetset **ts, char *err, size_t errlen)
-{
-	const struct sourcetree *t = sourcecache_get(&ctx->tree, now, err, errlen);
-	const struct sourcetree_path *root = t ? sourcetree_find(t, "") : NULL;
-	int have = t != NULL && t->nbroken == 0;
-
-	*ts = root ? root->set : NULL;
-	if (t != NULL && t->nbroken > 0)
-		snprintf(err, errlen, "%zu broken source%s", t->nbroken, t->nbroken == 1 ? "" : "s");
-	scan_facts(ctx, now, t ? t->newest_mtime : -1, have, f);
-	f->has_targets = t != NULL;
-	f->targets = t ? t->ntargets : 0;
-	f->groups = *ts ? targetset_groups(*ts) : 0;
-	f->error = have ? NULL : err;
-	f->tree = 1;
-	return f->healthy ? 200 : 503;
-}
-
-/*
- * What /health and / say about the last scan, into f (its scan and target fields): the
- * targets file's set in *ts (NULL, and err, when it cannot be loaded), borrowed from the
- * loader until the caller's loader_put. Returns the status /health answers with.
- */
-static int
-health_facts(struct serve_ctx *ctx, double now, struct statuspage_facts *f,
-    const struct targetset **ts, char *err, size_t errlen)
-{
-	struct loader_view v;
-
-	if (lastscan_cache_refresh(&ctx->lastscan, err, errlen) == 0 && err[0])
-		log_warn("%s", err);
-	err[0] = '\0';
-	*ts = NULL;
-	if (ctx->dirmode)
-		return tree_health_facts(ctx, now, f, ts, err, errlen);
-	if (targets_view(ctx, &v, err, errlen) == 0)
-		*ts = v.set;
-	else	/* /health's error names the cause, without the 503's prefix */
-		snprintf(err, errlen, "%s", v.err);
-	scan_facts(ctx, now, *ts ? targetset_mtime(*ts) : -1, *ts != NULL, f);
-	f->has_targets = *ts != NULL;
-	f->targets = *ts ? targetset_targets(*ts) : 0;
-	f->groups = *ts ? targetset_groups(*ts) : 0;
-	f->error = *ts ? NULL : err;
-	return f->healthy ? 200 : 503;
-}
-
-/*
- * The paths served and the sources read, into f through path and src (which must outlive
- * f): without -targets-dir one path, /targets.json, made of one source, the -output file,
- * loaded as ts (NULL: not loaded, err says why); with it, the tree's paths and sources in
- * the arrays *paths and *srcs (calloc'd, the caller frees). -1 when out of memory.
- */
-static int
-served_facts(const struct serve_ctx *ctx, const struct targetset *ts, const char *err,
-    struct statuspage_facts *f, struct statuspage_path *path, struct statuspage_source *src,
-    struct statuspage_path **paths, struct statuspage_source **srcs, char (**names)[80])
-{
-	const struct sourcetree *t = ctx->dirmode ? ctx->tree.cur : NULL;
-
-	*paths = NULL;
-	*srcs = NULL;
-	*names = NULL;
-	if (ctx->dirmode) {
-		if (t == NULL)
-			return 0;
-		*paths = calloc(t->npaths ? t->npaths : 1, sizeof(**paths));
-		*srcs = calloc(t->nsrc ? t->nsrc : 1, sizeof(**srcs));
-		*names = calloc(t->npaths ? t->npaths : 1, sizeof(**names));
-		if (*paths == NULL || *srcs == NULL || *names == NULL)
-			return -1;
-		for (size_t i = 0; i < t->npaths; i++) {
-			const struct sourcetree_path *p = &t->paths[i];
-
-			snprintf((*names)[i], sizeof((*names)[i]), "%s%.60s",
-			    p->key[0] ? "/targets/" : "/targets.json", p->key);
-			(*paths)[i] = (struct statuspage_path){ (*names)[i], p->nbroken == 0,
-			    p->ntargets, p->n };
-		}
-		for (size_t i = 0; i < t->nsrc; i++) {
-			const struct sourcetree_source *so = &t->src[i];
-
-			(*srcs)[i] = (struct statuspage_source){ so->name, so->set != NULL,
-			    so->set ? NULL : so->err, so->mtime, so->ntargets };
-		}
-		f->paths = *paths;
-		f->npaths = t->npaths;
-		f->sources = *srcs;
-		f->nsources = t->nsrc;
-		return 0;
-	}
-	path->path = "/targets.json";
-	path->ok = ts != NULL;
-	path->targets = f->targets;
-	path->nsources = 1;
-	src->name = ctx->conf->output;
-	src->ok = ts != NULL;
-	src->error = ts ? NULL : err;
-	src->mtime = ts ? targetset_mtime(ts) : 0;
-	src->targets = f->targets;
-	f->paths = path;
-	f->npaths = 1;
-	f->sources = src;
-	f->nsources = 1;
-	return 0;
 }
 
 static int
@@ -628,12 +453,12 @@ handle_health(struct serve_ctx *ctx, struct writer *w, double now)
 	int code, rc;
 
 	memset(&f, 0, sizeof(f));
-	code = health_facts(ctx, now, &f, &ts, err, sizeof(err));
+	code = serve_facts_health(ctx, now, &f, &ts, err, sizeof(err));
 	/* with -targets-dir, /health names the broken sources */
-	rc = served_facts(ctx, ts, err, &f, &path, &src, &tpaths, &tsrcs, &tnames);
+	rc = serve_facts_served(ctx, ts, err, &f, &path, &src, &tpaths, &tsrcs, &tnames);
 	if (rc == 0)
 		rc = statuspage_health_json(&f, &body, &blen);
-	done_with_set(ctx);
+	serve_load_put(ctx);
 	free(tpaths);
 	free(tsrcs);
 	free(tnames);
@@ -652,13 +477,14 @@ target_label_exists(void *vctx, const char *label)
 
 	if (strcmp(label, "/targets.json") == 0)
 		return 1;
-	if (!ctx->dirmode || ctx->tree.cur == NULL || strncmp(label, "/targets/", 9) != 0)
+	if (!ctx->dirmode || !ctx->borrowed || ctx->view.set == NULL ||
+	    strncmp(label, "/targets/", 9) != 0)
 		return 0;
-	return sourcetree_find(ctx->tree.cur, label + 9) != NULL;
+	return sourcetree_find(ctx->view.set, label + 9) != NULL;
 }
 
 static int
-handle_metrics(struct serve_ctx *ctx, struct writer *w, double now)
+handle_metrics(struct serve_ctx *ctx, struct writer *w)
 {
 	char err[700], *own = NULL, *paths = NULL, *sources = NULL;
 	size_t ownlen = 0, pathslen = 0, sourceslen = 0;
@@ -667,11 +493,12 @@ handle_metrics(struct serve_ctx *ctx, struct writer *w, double now)
 
 	if (lastscan_cache_refresh(&ctx->lastscan, err, sizeof(err)) == 0 && err[0])
 		log_warn("%s", err);
-	if (ctx->dirmode)
-		(void)sourcecache_get(&ctx->tree, now, err, sizeof(err));	/* fresh counts */
+	if (ctx->dirmode)	/* fresh counts; a 503's reason is /health's to say */
+		(void)serve_load_get(ctx, err, sizeof(err));
 	if (reqstats_format(ctx->stats, &own, &ownlen) < 0 ||
 	    reqstats_format_targets(ctx->stats, target_label_exists, ctx, &paths, &pathslen) < 0 ||
-	    (ctx->dirmode && sourcecache_format(&ctx->tree, &sources, &sourceslen) < 0)) {
+	    (ctx->dirmode && sourcecache_format(ctx->borrowed ? ctx->view.set : NULL,
+	    ctx->view.generation, ctx->view.last_cost, &sources, &sourceslen) < 0)) {
 		rc = error_json(w, 500, "out of memory", NULL);
 		goto out;
 	}
@@ -685,6 +512,7 @@ handle_metrics(struct serve_ctx *ctx, struct writer *w, double now)
 	iov[3].iov_len = sourceslen;
 	respond_iov(w, 200, CT_METRICS, iov, 4, NULL);
 out:
+	serve_load_put(ctx);
 	free(own);
 	free(paths);
 	free(sources);
@@ -693,37 +521,6 @@ out:
 
 /* The page may style itself and nothing else: no script, no frame, no request elsewhere. */
 #define CSP	"Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'\r\n"
-
-/*
- * The ports of ts for the page, in *out (calloc'd, the caller frees; NULL for none):
- * returns how many, or -1 when out of memory. The examples are borrowed from ts.
- */
-static long
-port_facts(const struct targetset *ts, struct statuspage_port **out)
-{
-	size_t n = targetset_nports(ts);
-	struct statuspage_port *p;
-
-	*out = NULL;
-	if (n == 0)
-		return 0;
-	if ((p = calloc(n, sizeof(*p))) == NULL)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		struct targetset_port tp;
-
-		targetset_port(ts, i, &tp);
-		p[i].port = tp.port;
-		p[i].targets = tp.targets;
-		p[i].nexamples = tp.nexamples;
-		for (size_t k = 0; k < tp.nexamples && k < STATUSPAGE_EXAMPLES; k++) {
-			p[i].example[k].p = tp.example[k];
-			p[i].example[k].n = tp.example_len[k];
-		}
-	}
-	*out = p;
-	return (long)n;
-}
 
 
 /* The JSON of / (*page, *len: replaced) with "paths" and "sources" of the tree t. */
@@ -781,20 +578,20 @@ handle_root(struct serve_ctx *ctx, const struct serve_request *req, double now,
 	f.version = SD_VERSION;
 	f.mount.p = req->uri;
 	f.mount.n = blen;
-	health_facts(ctx, now, &f, &ts, err, sizeof(err));
-	if (ts != NULL && (nports = port_facts(ts, &ports)) < 0) {
-		done_with_set(ctx);
+	serve_facts_health(ctx, now, &f, &ts, err, sizeof(err));
+	if (ts != NULL && (nports = serve_facts_ports(ts, &ports)) < 0) {
+		serve_load_put(ctx);
 		return error_json(w, 500, "out of memory", NULL);
 	}
 	f.ports = ports;
 	f.nports = (size_t)nports;
-	rc = served_facts(ctx, ts, err, &f, &path, &src, &tpaths, &tsrcs, &tnames);
+	rc = serve_facts_served(ctx, ts, err, &f, &path, &src, &tpaths, &tsrcs, &tnames);
 	if (rc == 0)
 		rc = html ? statuspage_html(&f, &page, &len) : statuspage_json(&f, &page, &len);
 	/* with a tree, programs get its paths and sources as sourcetree_json lists them */
-	if (rc == 0 && !html && ctx->dirmode && ctx->tree.cur != NULL)
-		rc = with_tree_json(ctx->tree.cur, now, &page, &len);
-	done_with_set(ctx);
+	if (rc == 0 && !html && ctx->dirmode && ctx->borrowed && ctx->view.set != NULL)
+		rc = with_tree_json(ctx->view.set, now, &page, &len);
+	serve_load_put(ctx);
 	free(ports);
 	free(tpaths);
 	free(tsrcs);
@@ -807,73 +604,10 @@ handle_root(struct serve_ctx *ctx, const struct serve_request *req, double now,
 	return rc;
 }
 
-/* The loader's source: the targets file through its cache, which the loader thread owns;
- * a version is the file's targetset_key. probe reads only the cache's path. */
-_Static_assert(sizeof(struct targetset_key) <= LOADER_VERSION_MAX, "key fits a version");
-
-static int
-targets_probe(void *arg, unsigned char *ver, enum loader_kind *kind, char *err, size_t errlen)
-{
-	const struct targetset_cache *c = arg;
-	struct targetset_key key;
-
-	if (targetset_key_stat(c->path, &key, err, errlen) < 0) {
-		*kind = LOADER_MISSING;
-		return -1;
-	}
-	memcpy(ver, &key, sizeof(key));
-	return 0;
-}
-
-static int
-targets_load(void *arg, void **set, unsigned char *ver, enum loader_kind *kind, char *err,
-    size_t errlen)
-{
-	struct targetset_cache *c = arg;
-	unsigned long loads = c->loads;
-	enum targetset_error k;
-
-	if (targetset_cache_get(c, &k, err, errlen) == NULL) {
-		*kind = k == TARGETSET_CORRUPT ? LOADER_CORRUPT : LOADER_MISSING;
-		if (c->failed)
-			memcpy(ver, &c->failed_key, sizeof(c->failed_key));
-		return -1;
-	}
-	memcpy(ver, targetset_cache_key(c), sizeof(struct targetset_key));
-	if (c->loads == loads)
-		return 0;
-	*set = c->cur;	/* keep_sets: the loader frees it */
-	log_info("loaded %s: %zu targets in %.3f s", c->path, targetset_targets(c->cur),
-	    c->load_cost);
-	return 1;
-}
-
-static void
-targets_free(void *set)
-{
-	targetset_free(set);
-}
-
-int
-serve_preload(struct serve_ctx *ctx, char *err, size_t errlen)
-{
-	char msg[800];
-	struct loader_view v;
-	int rc = targets_view(ctx, &v, msg, sizeof(msg));
-
-	loader_put(&ctx->loader);
-	if (rc < 0)
-		snprintf(err, errlen, "%s", v.err);
-	ctx->failures_seen = v.failures;
-	return rc;
-}
-
 int
 serve_init(struct serve_ctx *ctx, const struct serve_config *conf, struct reqstats *stats)
 {
-	struct loader_source src = {
-		targets_probe, targets_load, targets_free, &ctx->targets
-	};
+	struct loader_source src;
 
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->conf = conf;
@@ -890,6 +624,7 @@ serve_init(struct serve_ctx *ctx, const struct serve_config *conf, struct reqsta
 		return -1;
 	}
 	ctx->targets.keep_sets = 1;
+	serve_load_source(ctx, &src);
 	if (loader_init(&ctx->loader, &src) < 0) {
 		serve_fini(ctx);
 		return -1;
@@ -955,7 +690,7 @@ serve_handle(struct serve_ctx *ctx, const struct serve_request *req, double now,
 		r.status = handle_health(ctx, &w, now);
 		break;
 	case REQSTATS_METRICS:
-		r.status = handle_metrics(ctx, &w, now);
+		r.status = handle_metrics(ctx, &w);
 		break;
 	default:
 		r.status = handle_root(ctx, &rq, now, &w);

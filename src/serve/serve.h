@@ -26,11 +26,13 @@ struct serve_ctx {
 	const struct serve_config	*conf;		/* borrowed */
 	struct reqstats			*stats;		/* borrowed; for /metrics */
 	struct targetset_cache		 targets;	/* the loader thread's */
-	struct loader			 loader;	/* new versions of targets, loaded aside */
-	int				 loader_ready;
-	unsigned long			 failures_seen;	/* failed loads already logged */
-	struct sourcecache		 tree;		/* -targets-dir DIR */
+	struct sourcecache		 tree;		/* -targets-dir DIR: the loader's source */
 	int				 dirmode;	/* the tree, not the file */
+	struct loader			 loader;	/* new versions of either, loaded aside */
+	int				 loader_ready;
+	struct loader_view		 view;		/* what the request borrows (serve_load.h) */
+	int				 borrowed;
+	unsigned long			 failures_seen;	/* failed loads already logged */
 	struct strbuf			 fbuf;		/* a body rendered per request */
 	struct lastscan_cache		 lastscan;
 	struct bodycache		 bodies;	/* for conf->sendfile */
@@ -63,7 +65,10 @@ struct serve_result {
 
 /* -1 on out of memory. conf and stats must outlive ctx, which must not move. */
 int	serve_init(struct serve_ctx *ctx, const struct serve_config *conf, struct reqstats *stats);
-/* Load the targets file now, so the first request does not wait: 0, or -1 and err. */
+/*
+ * Load the targets file or directory now, so the first request does not wait: 0, or -1
+ * and err (logged already, as what the load found). In serve_load.c.
+ */
 int	serve_preload(struct serve_ctx *ctx, char *err, size_t errlen);
 void	serve_fini(struct serve_ctx *ctx);
 /* Answer req at time now (unix seconds) through write. */

@@ -1,7 +1,8 @@
 /*
- * sourcecache.c: when to rebuild the targets directory's tree (see sourcecache.h): inotify
- * events on names that are not ignored, drained with one read(2) per request, or a walk
- * every SOURCETREE_POLL_S without inotify; and the tree's families of /metrics.
+ * sourcecache.c: when the targets directory has a new version (see sourcecache.h): inotify
+ * events on names that are not ignored, drained with one read(2) per request, or a tick
+ * every SOURCETREE_POLL_S without inotify; the build of the next tree; and the tree's
+ * families of /metrics.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,14 @@
 #include "expo.h"
 #include "sourcecache.h"
 
+/* A version of the directory: what the probe saw. */
+struct dirversion {
+	unsigned long	changes;
+	long		tick;		/* the SOURCETREE_POLL_S tick, or 0 with inotify */
+};
+
+_Static_assert(sizeof(struct dirversion) <= LOADER_VERSION_MAX, "a version fits");
+
 int
 sourcecache_init(struct sourcecache *c, const char *dir)
 {
@@ -22,7 +31,6 @@ sourcecache_init(struct sourcecache *c, const char *dir)
 	if ((c->dir = strdup(dir)) == NULL)
 		return -1;
 	c->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	c->dirty = 1;
 	return 0;
 }
 
@@ -31,72 +39,123 @@ sourcecache_fini(struct sourcecache *c)
 {
 	if (c->dir != NULL && c->ifd >= 0)	/* an all-zero cache holds no fd 0 */
 		close(c->ifd);
-	sourcetree_free(c->cur);
 	free(c->dir);
 	memset(c, 0, sizeof(*c));
 	c->ifd = -1;
 }
 
-/* Read what inotify has: dirty when a name that is not ignored changed. */
-static void
-drain(struct sourcecache *c)
+/* Read what inotify has: 1 when a name that is not ignored changed. */
+static int
+drain(int ifd)
 {
 	char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
 	ssize_t n;
+	int changed = 0;
 
-	while ((n = read(c->ifd, buf, sizeof(buf))) > 0) {
+	while ((n = read(ifd, buf, sizeof(buf))) > 0) {
 		for (char *p = buf; p < buf + n;) {
 			const struct inotify_event *ev = (const struct inotify_event *)p;
 
 			if (ev->mask & (IN_Q_OVERFLOW | IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF) ||
 			    ev->len == 0 || (ev->name[0] != '.' && ev->name[0] != '_'))
-				c->dirty = 1;
+				changed = 1;
 			p += sizeof(*ev) + ev->len;
 		}
 	}
+	return changed;
 }
 
-const struct sourcetree *
-sourcecache_get(struct sourcecache *c, double now, char *err, size_t errlen)
+/* 1 while a change could go unseen by inotify. */
+static int
+polling(const struct sourcecache *c)
 {
-	double pace = c->load_cost < SOURCETREE_PACE_MAX_S ? c->load_cost : SOURCETREE_PACE_MAX_S;
-	struct sourcetree *t;
-	double t0, t1;
-	char why[SOURCETREE_ERR_MAX];
+	return c->ifd < 0 || __atomic_load_n(&c->unwatched, __ATOMIC_ACQUIRE) ||
+	    __atomic_load_n(&c->failing, __ATOMIC_ACQUIRE);
+}
 
-	if (c->cur != NULL && now >= c->loaded_at && now - c->loaded_at < pace)
-		return c->cur;
-	if (c->ifd >= 0 && c->cur != NULL)
-		drain(c);
-	else if (c->cur != NULL && now >= c->loaded_at && now - c->loaded_at < SOURCETREE_POLL_S)
-		return c->cur;
-	else
-		c->dirty = 1;
-	if (!c->dirty)
-		return c->cur;
-	c->dirty = 0;	/* what changes while we read is seen on the next request */
-	t0 = clock_mono();
-	if (sourcetree_build(c->dir, c->ifd, c->cur, now, &c->gen, &t, why, sizeof(why)) < 0) {
-		/* the directory itself is gone or unreadable: no tree, 503 everywhere */
-		snprintf(c->err, sizeof(c->err), "%s", why);
-		snprintf(err, errlen, "%s", why);
-		sourcetree_free(c->cur);
-		c->cur = NULL;
-		c->dirty = 1;
-		return NULL;
+static long
+tick(void)
+{
+	return (long)(clock_mono() / SOURCETREE_POLL_S) + 1;
+}
+
+int
+sourcecache_probe(void *arg, unsigned char *ver, enum loader_kind *kind, char *err,
+    size_t errlen)
+{
+	struct sourcecache *c = arg;
+	struct dirversion v = { 0, 0 };
+
+	(void)kind;
+	(void)err;
+	(void)errlen;
+	/* inotify is read here only; the loader thread adds watches to it, which is safe */
+	if (c->ifd >= 0 && drain(c->ifd))
+		__atomic_add_fetch(&c->changes, 1, __ATOMIC_ACQ_REL);
+	v.changes = __atomic_load_n(&c->changes, __ATOMIC_ACQUIRE);
+	if (polling(c))
+		v.tick = tick();
+	memcpy(ver, &v, sizeof(v));
+	return 0;
+}
+
+/* 1 when b serves what a serves: the same sources' versions, paths and notes. */
+static int
+same_tree(const struct sourcetree *a, const struct sourcetree *b)
+{
+	if (!targetset_key_eq(&a->version, &b->version) || a->nsrc != b->nsrc ||
+	    a->npaths != b->npaths || a->nnotes != b->nnotes || a->nbroken != b->nbroken)
+		return 0;
+	for (size_t i = 0; i < a->npaths; i++)
+		if (strcmp(a->paths[i].key, b->paths[i].key) != 0)
+			return 0;
+	for (size_t i = 0; i < a->nnotes; i++)
+		if (strcmp(a->notes[i], b->notes[i]) != 0)
+			return 0;
+	return 1;
+}
+
+int
+sourcecache_load(void *arg, void **set, unsigned char *ver, enum loader_kind *kind,
+    char *err, size_t errlen)
+{
+	struct sourcecache *c = arg;
+	/* what changes from here on is another version: seen by the next probe */
+	struct dirversion v = { __atomic_load_n(&c->changes, __ATOMIC_ACQUIRE), tick() };
+	int unwatched = __atomic_load_n(&c->unwatched, __ATOMIC_ACQUIRE);
+	struct sourcetree *t;
+
+	if (sourcetree_build(c->dir, unwatched ? -1 : c->ifd, c->last, clock_wall(), &c->gen,
+	    &t, err, errlen) < 0) {
+		/* the directory itself is gone or unreadable: no tree, 503 everywhere, and a
+		 * look every SOURCETREE_POLL_S (it may come back where no watch sees it) */
+		__atomic_store_n(&c->failing, 1, __ATOMIC_RELEASE);
+		c->last = NULL;
+		*kind = LOADER_MISSING;
+		memcpy(ver, &v, sizeof(v));
+		return -1;
 	}
-	t1 = clock_mono();
-	sourcetree_free(c->cur);	/* what it still holds was not taken over */
-	c->cur = t;
-	if (t->unwatched && c->ifd >= 0) {
-		/* a change there would go unseen: look at the tree every SOURCETREE_POLL_S */
-		close(c->ifd);
-		c->ifd = -1;
+	if (t->unwatched)	/* a change there would go unseen: poll from now on */
+		__atomic_store_n(&c->unwatched, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&c->failing, 0, __ATOMIC_RELEASE);
+	if (!polling(c))
+		v.tick = 0;
+	memcpy(ver, &v, sizeof(v));
+	if (c->last != NULL && same_tree(c->last, t)) {
+		/* a poll, or a change of nothing served: the tree requests have stays (and so
+		 * its generation, and the bodies compressed and written for it) */
+		sourcetree_free(t);
+		return 0;
 	}
-	c->loads++;
-	c->load_cost = t1 - t0;
-	c->loaded_at = now + c->load_cost;
-	return c->cur;
+	c->last = t;	/* the loader keeps it at least until the next load */
+	*set = t;
+	return 1;
+}
+
+void
+sourcecache_free(void *set)
+{
+	sourcetree_free(set);
 }
 
 /* One gauge or counter family with a sample per source. */
@@ -137,18 +196,18 @@ v_errors(const struct sourcetree_source *s)
 }
 
 int
-sourcecache_format(const struct sourcecache *c, char **out, size_t *outlen)
+sourcecache_format(const struct sourcetree *t, unsigned long loads, double last_cost,
+    char **out, size_t *outlen)
 {
-	const struct sourcetree *t = c->cur;
 	struct expo e;
 
 	expo_init(&e);
 	expo_family(&e, "scanner_serve_tree_loads_total", EXPO_COUNTER, "Builds of the "
 	    "-targets-dir tree by this process (at start and after each change seen).");
-	expo_sample(&e, NULL, 0, (double)c->loads);
+	expo_sample(&e, NULL, 0, (double)loads);
 	expo_family(&e, "scanner_serve_tree_last_load_seconds", EXPO_GAUGE, "How long the last "
 	    "build of the tree took in this process (changed sources read, their paths merged).");
-	expo_sample(&e, NULL, 0, c->load_cost);
+	expo_sample(&e, NULL, 0, last_cost);
 	if (t != NULL) {
 		per_source(&e, t, "scanner_serve_source_targets", EXPO_GAUGE, "Targets in each "
 		    "source of -targets-dir (0 while it is broken).", v_targets);

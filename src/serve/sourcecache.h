@@ -1,52 +1,65 @@
 /*
- * sourcecache.h: the current tree of a targets directory (sourcetree.h), rebuilt when
- * something below it changed: inotify watches every directory of the tree, so a request
- * when nothing changed costs one read(2) that finds nothing, whatever the number of
- * sources. Not thread-safe: one cache per serve_ctx.
+ * sourcecache.h: the targets directory as a loader source (loader.h). The probe, in the
+ * request thread, drains inotify (which watches every directory of the tree): one read(2)
+ * that finds nothing when nothing changed, whatever the number of sources; the version it
+ * names counts the changes seen. The load, in the loader thread, builds the next tree from
+ * the last one (sourcetree.h), re-reading only what changed. Probe and load share atomics
+ * only; the trees belong to the loader.
  */
 #ifndef SD_SOURCECACHE_H
 #define SD_SOURCECACHE_H
 
 #include <stddef.h>
 
+#include "loader.h"
 #include "sourcetree.h"
 
-#define SOURCETREE_PACE_MAX_S	1.0	/* see sourcecache_get */
-#define SOURCETREE_POLL_S	1.0	/* without inotify: rescan at most this often */
+#define SOURCETREE_POLL_S	1.0	/* without inotify: a new version this often */
 
 struct sourcecache {
-	char			*dir;
-	struct sourcetree	*cur;
-	int			 ifd;		/* inotify; -1: none, or a directory could not be
-						 * watched (fs.inotify.max_user_watches): the tree
-						 * is then walked every SOURCETREE_POLL_S */
-	int			 dirty;		/* a change was seen and not loaded yet */
-	unsigned long		 loads;		/* trees built */
+	char			*dir;		/* set at init, then only read */
+	int			 ifd;		/* inotify, set at init; -1: none */
+	unsigned long		 changes;	/* atomic: changes the probe saw */
+	int			 unwatched;	/* atomic: a directory got no watch
+						 * (fs.inotify.max_user_watches) */
+	int			 failing;	/* atomic: the directory could not be read */
+	/* the loader thread's */
+	const struct sourcetree	*last;		/* the tree the last load gave, which the
+						 * loader keeps until the next; NULL */
 	unsigned long		 gen;		/* set generations handed out */
-	double			 load_cost;	/* seconds the last build took */
-	double			 loaded_at;	/* caller's clock when it ended */
-	char			 err[SOURCETREE_ERR_MAX];	/* why cur is NULL */
 };
 
 /* dir is copied; nothing is read yet. -1 on out of memory. */
 int	sourcecache_init(struct sourcecache *, const char *dir);
+/* Closes inotify; the trees are the loader's (loader_fini frees them). */
 void	sourcecache_fini(struct sourcecache *);
-/*
- * The current tree (borrowed until the next call), rebuilt first when something below dir
- * changed; NULL with a reason in err when dir cannot be read. Within the time the last build
- * took (at most SOURCETREE_PACE_MAX_S) after it, the current tree is returned unlooked at,
- * so a directory changed faster than it loads costs at most half the time. now is the
- * caller's clock in unix seconds.
- */
-const struct sourcetree *sourcecache_get(struct sourcecache *, double now, char *err,
-	    size_t errlen);
 
 /*
- * The families of /metrics for c: scanner_serve_tree_loads_total and
- * scanner_serve_tree_last_load_seconds, then per source of the current tree
- * scanner_serve_source_targets, _ok, _last_load_timestamp_seconds and _load_errors_total,
- * in a malloc'd string (*out, the caller frees). -1 on out of memory.
+ * loader_source.probe, arg a sourcecache: the version is the number of changes seen on
+ * names that are not ignored, and, while a change could go unseen (no inotify, a directory
+ * without a watch, the directory unreadable), the SOURCETREE_POLL_S tick. Never fails.
  */
-int	sourcecache_format(const struct sourcecache *c, char **out, size_t *outlen);
+int	sourcecache_probe(void *arg, unsigned char *ver, enum loader_kind *kind, char *err,
+	    size_t errlen);
+/*
+ * loader_source.load: 1 and a new tree in *set (struct sourcetree; free it with
+ * sourcecache_free), 0 when the tree built serves the same as the last one (its sources'
+ * versions, paths and notes), or -1 and LOADER_MISSING when the directory itself cannot be read
+ * (503 everywhere). A source's problems are the tree's (its paths answer 503).
+ */
+int	sourcecache_load(void *arg, void **set, unsigned char *ver, enum loader_kind *kind,
+	    char *err, size_t errlen);
+/* loader_source.free: sourcetree_free. */
+void	sourcecache_free(void *set);
+
+/*
+ * The families of /metrics for the tree t (NULL: none loaded) after loads builds, the last
+ * one taking last_cost seconds: scanner_serve_tree_loads_total and
+ * scanner_serve_tree_last_load_seconds, then per source of t scanner_serve_source_targets,
+ * _ok, _last_load_timestamp_seconds and _load_errors_total, in a malloc'd string (*out, the
+ * caller frees). -1 on out of memory.
+ */
+int	sourcecache_format(const struct sourcetree *t, unsigned long loads, double last_cost,
+	    char **out, size_t *outlen);
 
 #endif

@@ -2,9 +2,11 @@
  * sourcetree.c: the targets directory as sources and merged paths (see sourcetree.h).
  *
  * DESIGN: a build walks the directory (readdir + lstat per entry, and an inotify watch on
- * each directory when asked), sorts the sources, takes over from the old tree every source
- * whose file version (dev, inode, size, mtime) did not change and every merged set whose
- * sources did not, and reads and renders only the rest. sourcecache.c decides when to build.
+ * each directory when asked), sorts the sources, shares with the old tree (a reference,
+ * targetset_ref) every source whose file version (dev, inode, size, mtime) did not change
+ * and every merged set whose sources did not, and reads and renders only the rest. The old
+ * tree is only read: requests go on answering from it while the loader thread builds the
+ * new one. sourcecache.c decides when to build.
  */
 #define _GNU_SOURCE	/* O_CLOEXEC etc. */
 #include <dirent.h>
@@ -231,8 +233,8 @@ str_cmp(const void *a, const void *b)
 }
 
 /* The source of old named name, or NULL. */
-static struct sourcetree_source *
-old_source(struct sourcetree *old, const char *name, size_t keylen)
+static const struct sourcetree_source *
+old_source(const struct sourcetree *old, const char *name, size_t keylen)
 {
 	size_t lo = 0, hi = old ? old->nsrc : 0;
 
@@ -261,9 +263,13 @@ line_of(const char *buf, size_t len, size_t at)
 	return line;
 }
 
-/* Read and parse source s (name, keylen set) from root; fills set or err. */
+/*
+ * Read and parse source s (name, keylen set) from root; fills set or err. A file that keeps
+ * being replaced while read (READ_ATTEMPTS times) keeps its version of old (o, NULL for
+ * none) and s->changing is set: the change goes on, so it is seen and read again.
+ */
 static void
-read_source(const char *root, struct sourcetree_source *s)
+read_source(const char *root, struct sourcetree_source *s, const struct sourcetree_source *o)
 {
 	char full[PATH_MAX], why[SOURCETREE_ERR_MAX - 80];
 	struct readfile rf;
@@ -285,8 +291,18 @@ read_source(const char *root, struct sourcetree_source *s)
 			break;
 		free(rf.data);
 	}
+	if (attempt == READ_ATTEMPTS && o != NULL && o->set != NULL) {
+		s->set = targetset_ref(o->set);
+		s->ntargets = o->ntargets;
+		s->fkey = o->fkey;	/* not the file's: the next build reads it again */
+		s->mtime = o->mtime;
+		s->loaded_at = o->loaded_at;
+		s->gen = o->gen;
+		s->changing = 1;
+		return;
+	}
 	if (attempt == READ_ATTEMPTS) {
-		snprintf(s->err, sizeof(s->err), "%s: keeps changing while read", s->name);
+		snprintf(s->err, sizeof(s->err), "%s: replaced each time it was read", s->name);
 		return;
 	}
 	targetset_key_of(&rf.st, &s->fkey);
@@ -322,9 +338,9 @@ read_source(const char *root, struct sourcetree_source *s)
 	s->ntargets = targetset_targets(s->set);
 }
 
-/* The sources of w, taken over from old where unchanged, else read. */
+/* The sources of w, shared with old where unchanged, else read. */
 static int
-build_sources(struct sourcetree *t, struct walk *w, struct sourcetree *old, double now,
+build_sources(struct sourcetree *t, struct walk *w, const struct sourcetree *old, double now,
     unsigned long *gen)
 {
 	if (w->nc > 1)	/* qsort(NULL, 0) is undefined */
@@ -332,16 +348,19 @@ build_sources(struct sourcetree *t, struct walk *w, struct sourcetree *old, doub
 	if (w->nc && (t->src = calloc(w->nc, sizeof(*t->src))) == NULL)
 		return -1;
 	for (size_t i = 0; i < w->nc; i++) {
-		struct sourcetree_source *s = &t->src[t->nsrc++], *o;
+		struct sourcetree_source *s = &t->src[t->nsrc++];
+		const struct sourcetree_source *o;
 		struct targetset_key k;
 
 		targetset_key_of(&w->c[i].st, &k);
 		o = old_source(old, w->c[i].name, w->c[i].keylen);
 		if (o != NULL && o->name != NULL && targetset_key_eq(&o->fkey, &k)) {
-			*s = *o;	/* the old tree lets go of it */
-			memset(o, 0, sizeof(*o));
-			free(w->c[i].name);
+			/* shared, not taken: a request may still be reading the old tree */
+			*s = *o;
+			s->name = w->c[i].name;
 			w->c[i].name = NULL;
+			s->changing = 0;
+			targetset_ref(s->set);
 			continue;
 		}
 		s->name = w->c[i].name;
@@ -351,10 +370,11 @@ build_sources(struct sourcetree *t, struct walk *w, struct sourcetree *old, doub
 		s->loaded_at = now;
 		s->mtime = (double)k.mtime.tv_sec + (double)k.mtime.tv_nsec / 1e9;
 		s->load_errors = o ? o->load_errors : 0;
-		read_source(w->root, s);
+		read_source(w->root, s, o);
 		if (s->set == NULL)
 			s->load_errors++;
-		s->gen = ++*gen;
+		if (!s->changing)
+			s->gen = ++*gen;
 	}
 	for (size_t i = 0; i < t->nsrc; i++) {
 		if (t->src[i].mtime > t->newest_mtime)
@@ -431,24 +451,22 @@ find_path(const struct sourcetree *t, const char *key)
 	return SIZE_MAX;
 }
 
-/* The merged set of path p: shared, taken over from old, or rendered now. */
+/* The merged set of path p: the source's, shared with old, or rendered now. */
 static int
-path_set(struct sourcetree *t, struct sourcetree_path *p, struct sourcetree *old,
+path_set(struct sourcetree *t, struct sourcetree_path *p, const struct sourcetree *old,
     unsigned long *gen)
 {
 	size_t oi = find_path(old, p->key);
-	struct sourcetree_path *op = oi == SIZE_MAX ? NULL : &old->paths[oi];
+	const struct sourcetree_path *op = oi == SIZE_MAX ? NULL : &old->paths[oi];
 	struct httpsd_list m;
 	char err[64];
 
 	if (p->nbroken > 0)
 		return 0;
 	if (op != NULL && op->owns_set && op->sig == p->sig && op->n == p->n) {
-		p->set = op->set;
+		p->set = targetset_ref(op->set);	/* shared with the old tree */
 		p->owns_set = 1;
 		p->gen = op->gen;
-		op->owns_set = 0;
-		op->set = NULL;
 		return 0;
 	}
 	p->gen = ++*gen;
@@ -468,7 +486,7 @@ path_set(struct sourcetree *t, struct sourcetree_path *p, struct sourcetree *old
 
 /* Every path: the root, each directory, each source key. */
 static int
-build_paths(struct sourcetree *t, struct walk *w, struct sourcetree *old, unsigned long *gen)
+build_paths(struct sourcetree *t, struct walk *w, const struct sourcetree *old, unsigned long *gen)
 {
 	size_t nkeys = 1 + w->nd + t->nsrc, k = 0;
 	char **keys = calloc(nkeys, sizeof(*keys));
@@ -557,7 +575,7 @@ walk_fini(struct walk *w)
 }
 
 int
-sourcetree_build(const char *dir, int ifd, struct sourcetree *old, double now,
+sourcetree_build(const char *dir, int ifd, const struct sourcetree *old, double now,
     unsigned long *gen, struct sourcetree **out, char *err, size_t errlen)
 {
 	struct walk w;

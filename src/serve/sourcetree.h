@@ -3,8 +3,10 @@
  * (file_sd YAML) below a directory is a source, and every directory and source is a path
  * whose body is its sources merged, pre-rendered as a target set (targetset.h). A tree is
  * immutable once built; the cache builds a new one when inotify says something changed
- * (else one read(2) per request, whatever the number of sources), reusing the sources and
- * paths that did not change, and swaps it in whole (sourcecache.h). Not thread-safe.
+ * (else one read(2) per request, whatever the number of sources), sharing with the old one
+ * the sources and paths that did not change, and the loader swaps it in whole
+ * (sourcecache.h, loader.h). A tree may be read by any number of threads; a build reads its
+ * old tree only.
  *
  * Names starting with '.' or '_' are ignored (files and directories: sd-scan's temp files
  * are ".NAME.tmp.PID"); so are files that are not regular, symlinks that lead out of the
@@ -16,9 +18,10 @@
  * path are one run of the array (a directory's after a file of the same key), and a merged
  * body is those sources' groups in that order, each in file order.
  *
- * Read-only API for pages and metrics: after sourcecache_get, iterate t->paths[0 ..
- * t->npaths) (sorted by key; each names its run of t->src) and t->src[0 .. t->nsrc); every
- * field documented below may be read, nothing may be written. Valid until the next get.
+ * Read-only API for pages and metrics: with a tree borrowed from the loader (loader_get),
+ * iterate t->paths[0 .. t->npaths) (sorted by key; each names its run of t->src) and
+ * t->src[0 .. t->nsrc); every field documented below may be read, nothing may be written.
+ * Valid until loader_put.
  */
 #ifndef SD_SOURCETREE_H
 #define SD_SOURCETREE_H
@@ -47,6 +50,8 @@ struct sourcetree_source {
 	double			 loaded_at;	/* when it was read, unix seconds */
 	unsigned long		 load_errors;	/* failed reads and parses, this process */
 	unsigned long		 gen;		/* changes whenever set does */
+	int			 changing;	/* the file kept being replaced while read: set
+						 * and fkey are the previous version's */
 };
 
 struct sourcetree_path {
@@ -85,12 +90,14 @@ struct sourcetree {
 int	sourcetree_load(const char *dir, double now, struct sourcetree **out, char *err,
 	    size_t errlen);
 /*
- * The same, taking over from old (which must be freed afterwards, and then holds only what
- * was not taken over) every source whose file did not change and every merged set whose
- * sources did not; each directory walked gets an inotify watch on watch_fd (-1: none; a
- * watch that fails sets unwatched). *gen counts the sets made, for their gen fields.
+ * The same, sharing with old (only read: a request may be answering from it; NULL for
+ * none) every source whose file did not change and every merged set whose sources did not;
+ * each directory walked gets an inotify watch on watch_fd (-1: none; a watch that fails sets
+ * unwatched). *gen counts the sets made, for their gen fields. A source replaced each time
+ * it is read (readfile.h's changed, three times) keeps its version in old, if it has one
+ * (changing set), else it is broken ("replaced each time it was read").
  */
-int	sourcetree_build(const char *dir, int watch_fd, struct sourcetree *old, double now,
+int	sourcetree_build(const char *dir, int watch_fd, const struct sourcetree *old, double now,
 	    unsigned long *gen, struct sourcetree **out, char *err, size_t errlen);
 void	sourcetree_free(struct sourcetree *);	/* NULL is fine */
 /* The path of key (an sdpath.h key; a last segment may keep its extension), or NULL. */

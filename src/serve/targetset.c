@@ -25,6 +25,7 @@ struct portfrag {
 };
 
 struct targetset {
+	unsigned	 refs;		/* holders (atomic): targetset_ref, targetset_free */
 	size_t		 ngroups, ntargets;
 	double		 mtime;
 	char		*all;		/* the whole body */
@@ -253,6 +254,8 @@ targetset_adopt(struct httpsd_list *l, char *file, size_t len, struct targetset 
 	int kept = 0;
 
 	*out = NULL;
+	if (ts != NULL)
+		ts->refs = 1;
 	if (ts == NULL || render(ts, l, file, len, &kept) < 0) {
 		if (ts != NULL && kept)
 			ts->all = NULL;	/* freed below, once */
@@ -293,10 +296,19 @@ targetset_parse(const char *buf, size_t len, struct targetset **out, char *err, 
 	return targetset_adopt(&l, copy, len, out, err, errlen);
 }
 
+struct targetset *
+targetset_ref(struct targetset *ts)
+{
+	if (ts != NULL)
+		__atomic_add_fetch(&ts->refs, 1, __ATOMIC_RELAXED);
+	return ts;
+}
+
 void
 targetset_free(struct targetset *ts)
 {
-	if (ts == NULL)
+	/* the last holder frees; acquire-release orders the others' reads before it */
+	if (ts == NULL || __atomic_sub_fetch(&ts->refs, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
 	free(ts->all);
 	free(ts->frags.p);
@@ -635,27 +647,9 @@ targetset_cache_get(struct targetset_cache *c, enum targetset_error *kind, char 
 		*kind = TARGETSET_OK;
 		return c->cur;
 	}
-	*kind = TARGETSET_MISSING;
-	snprintf(err, errlen, "targets file %s: keeps changing while read", c->path);
+	*kind = TARGETSET_CHANGING;
+	snprintf(err, errlen, "targets file %s: replaced each time it was read", c->path);
 	return NULL;
-}
-
-const struct targetset *
-targetset_cache_get_paced(struct targetset_cache *c, double now, enum targetset_error *kind,
-    char *err, size_t errlen)
-{
-	double pace = c->load_cost < TARGETSET_PACE_MAX_S ? c->load_cost : TARGETSET_PACE_MAX_S;
-	unsigned long loads = c->loads;
-	const struct targetset *ts;
-
-	if (c->cur != NULL && now >= c->loaded_at && now - c->loaded_at < pace) {
-		*kind = TARGETSET_OK;
-		return c->cur;
-	}
-	ts = targetset_cache_get(c, kind, err, errlen);
-	if (c->loads != loads)
-		c->loaded_at = now + c->load_cost;	/* now is when the load began */
-	return ts;
 }
 
 const struct targetset_key *

@@ -59,7 +59,13 @@ int	targetset_adopt(struct httpsd_list *l, char *file, size_t len, struct target
 	    char *err, size_t errlen);
 /* The groups of the set (borrowed, valid until ts is freed). */
 const struct httpsd_list *targetset_list(const struct targetset *);
-void	targetset_free(struct targetset *);	/* NULL is fine */
+/*
+ * A set may have several holders (trees that share an unchanged source's set): ref adds
+ * one and returns ts, free drops one and frees the set with the last. Both thread-safe
+ * (atomic); NULL is fine.
+ */
+struct targetset *targetset_ref(struct targetset *ts);
+void	targetset_free(struct targetset *);
 
 /* Number of groups and of target addresses in the set. */
 size_t	targetset_groups(const struct targetset *);
@@ -130,7 +136,6 @@ struct targetset_cache {
 	unsigned long		 loads;		/* successful loads, for tests and debug */
 	unsigned long		 failures;	/* failed loads (a cached failure is not one) */
 	double			 load_cost;	/* seconds the last successful load took */
-	double			 loaded_at;	/* caller's clock when it ended (paced get) */
 	int			 keep_sets;	/* 1: the caller takes each set loaded and
 						 * frees it; the cache never does */
 };
@@ -144,21 +149,15 @@ int	targetset_cache_init(struct targetset_cache *, const char *path);
 void	targetset_cache_fini(struct targetset_cache *);
 /*
  * The current set (borrowed until the next call), or NULL with a reason in err: kind is set
- * to TARGETSET_MISSING (absent or unreadable) or TARGETSET_CORRUPT (read but invalid).
+ * to TARGETSET_MISSING (absent or unreadable), TARGETSET_CORRUPT (read but invalid) or
+ * TARGETSET_CHANGING (replaced each time it was read, three times: the set loaded before, if
+ * any, is still the cache's, and the file is read again at the next call).
  */
-enum targetset_error { TARGETSET_OK, TARGETSET_MISSING, TARGETSET_CORRUPT };
+enum targetset_error {
+	TARGETSET_OK, TARGETSET_MISSING, TARGETSET_CORRUPT, TARGETSET_CHANGING
+};
 const struct targetset *targetset_cache_get(struct targetset_cache *, enum targetset_error *kind,
 	    char *err, size_t errlen);
-/*
- * The same, paced for a file replaced faster than it can be loaded: within the time the
- * last load took (at most TARGETSET_PACE_MAX_S) after it ended, the current set is returned
- * without looking at the file, so a process spends at most about half its time loading
- * and a request waits for one load at most. A rarely changed file is seen at once. now is
- * the caller's clock in seconds (a clock that went back does not delay a load).
- */
-#define TARGETSET_PACE_MAX_S	1.0
-const struct targetset *targetset_cache_get_paced(struct targetset_cache *, double now,
-	    enum targetset_error *kind, char *err, size_t errlen);
 /*
  * The version of the file the current set was loaded from (borrowed from the cache, valid
  * until its next get); NULL before the first successful load.

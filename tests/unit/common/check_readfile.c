@@ -1,7 +1,9 @@
 /*
  * check_readfile.c: the whole-file reader: exact bytes, the cap (a file one byte over is
  * refused, and a file whose size fstat does not know is read no further than cap + 1 bytes),
- * what is not a regular file (a FIFO refused without blocking), a missing file, EINTR.
+ * what is not a regular file (a FIFO refused without blocking), a missing file, EINTR, and
+ * a file replaced while it is read (rewritten in place with its old mtime put back, renamed
+ * over), swapped by the read(2) below between two reads of one load.
  */
 #include <check.h>
 #include <errno.h>
@@ -11,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "procio.h"
@@ -22,23 +25,32 @@
  * so a test can make reads fail with EINTR or come back short.
  */
 static int eintr_left, short_reads;
+static void (*after_first_read)(void);	/* run once, after a first read of 7 bytes */
+
+static char dir[64], path[128], err[512];
 
 ssize_t read(int fd, void *buf, size_t n);
 
 ssize_t
 read(int fd, void *buf, size_t n)
 {
+	void (*hook)(void) = after_first_read;
+	ssize_t r;
+
 	if (eintr_left > 0) {
 		eintr_left--;
 		errno = EINTR;
 		return -1;
 	}
-	if (short_reads && n > 7)
+	if ((short_reads || hook) && n > 7)
 		n = 7;
-	return syscall(SYS_read, fd, buf, n);
+	r = syscall(SYS_read, fd, buf, n);
+	if (hook != NULL) {
+		after_first_read = NULL;
+		hook();
+	}
+	return r;
 }
-
-static char dir[64], path[128], err[512];
 
 static void
 setup(void)
@@ -171,6 +183,115 @@ START_TEST(eintr_and_short_reads_are_retried)
 }
 END_TEST
 
+/* n bytes of c at p, written in place (O_TRUNC: the same inode). */
+static void
+fill(const char *p, int c, size_t n)
+{
+	char buf[4096];
+	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	ck_assert_int_ge(fd, 0);
+	memset(buf, c, sizeof(buf));
+	for (size_t o = 0; o < n; o += sizeof(buf))
+		ck_assert_int_gt(write(fd, buf, n - o < sizeof(buf) ? n - o : sizeof(buf)), 0);
+	ck_assert_int_eq(close(fd), 0);
+}
+
+static const struct timespec old_mtime[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+
+/* Until the clock the kernel stamps files with has passed path's ctime (a few ms at most). */
+static void
+past_ctime(void)
+{
+	struct timespec now, ms = { 0, 1000000 };
+	struct stat st;
+
+	ck_assert_int_eq(stat(path, &st), 0);
+	for (int i = 0; i < 2000; i++) {
+		clock_gettime(CLOCK_REALTIME_COARSE, &now);
+		if (now.tv_sec > st.st_ctim.tv_sec ||
+		    (now.tv_sec == st.st_ctim.tv_sec && now.tv_nsec > st.st_ctim.tv_nsec))
+			return;
+		nanosleep(&ms, NULL);
+	}
+	ck_abort_msg("the coarse clock did not pass the file's ctime in 2 s");
+}
+
+/* rsync --inplace -t, cp -p over the file: new bytes, same size and inode, old mtime back */
+static void
+rewrite_in_place(void)
+{
+	past_ctime();
+	fill(path, 'B', 10000);
+	ck_assert_int_eq(utimensat(AT_FDCWD, path, old_mtime, 0), 0);
+}
+
+/* what sd-scan and editors do: a new file renamed over the old one */
+static void
+rename_over(void)
+{
+	char tmp[160];
+
+	snprintf(tmp, sizeof(tmp), "%s/.f.tmp", dir);
+	fill(tmp, 'B', 10000);
+	ck_assert_int_eq(utimensat(AT_FDCWD, tmp, old_mtime, 0), 0);
+	ck_assert_int_eq(rename(tmp, path), 0);
+}
+
+/* 1 when the bytes are all A or all B: one version, not a mix. */
+static int
+one_version(const struct readfile *rf)
+{
+	for (size_t i = 1; i < rf->len; i++)
+		if (rf->data[i] != rf->data[0])
+			return 0;
+	return 1;
+}
+
+START_TEST(a_file_rewritten_in_place_while_read_is_changed)
+{
+	struct readfile rf;
+
+	fill(path, 'A', 10000);
+	ck_assert_int_eq(utimensat(AT_FDCWD, path, old_mtime, 0), 0);
+	after_first_read = rewrite_in_place;
+	ck_assert_int_eq(readfile_load(path, 100000, 0, &rf, err, sizeof(err)), 0);
+	ck_assert_ptr_null(after_first_read);
+	/* 7 bytes of A, then B: torn, and said so (size, inode and mtime are the same) */
+	ck_assert_uint_eq(rf.len, 10000);
+	ck_assert_int_eq(one_version(&rf), 0);
+	ck_assert_int_eq(rf.changed, 1);
+	free(rf.data);
+	/* read again: the new version whole */
+	ck_assert_int_eq(readfile_load(path, 100000, 0, &rf, err, sizeof(err)), 0);
+	ck_assert_int_eq(rf.changed, 0);
+	ck_assert_int_eq(rf.data[0], 'B');
+	ck_assert_int_eq(one_version(&rf), 1);
+	free(rf.data);
+}
+END_TEST
+
+START_TEST(a_file_renamed_over_while_read_is_changed)
+{
+	struct readfile rf;
+
+	fill(path, 'A', 10000);
+	ck_assert_int_eq(utimensat(AT_FDCWD, path, old_mtime, 0), 0);
+	after_first_read = rename_over;
+	ck_assert_int_eq(readfile_load(path, 100000, 0, &rf, err, sizeof(err)), 0);
+	ck_assert_ptr_null(after_first_read);
+	/* the old file, whole, but no longer what the path names */
+	ck_assert_int_eq(rf.data[0], 'A');
+	ck_assert_int_eq(one_version(&rf), 1);
+	ck_assert_int_eq(rf.changed, 1);
+	free(rf.data);
+	ck_assert_int_eq(readfile_load(path, 100000, 0, &rf, err, sizeof(err)), 0);
+	ck_assert_int_eq(rf.changed, 0);
+	ck_assert_int_eq(rf.data[0], 'B');
+	free(rf.data);
+}
+END_TEST
+
 static void
 add_tests(void)
 {
@@ -180,4 +301,6 @@ add_tests(void)
 	ADD(cap_holds_when_fstat_does_not_know_the_size);
 	ADD(only_regular_files);
 	ADD(eintr_and_short_reads_are_retried);
+	ADD(a_file_rewritten_in_place_while_read_is_changed);
+	ADD(a_file_renamed_over_while_read_is_changed);
 }

@@ -1,7 +1,8 @@
 /*
  * check_loader.c: background loads. A fake source whose version, result and speed the test
  * sets: the first load is waited for, a slow load is answered from the old set, a fast one
- * at once, a failure is remembered for its version, and every set is freed once.
+ * at once, a failure is remembered for its version, every set is freed once, and a source
+ * changed at every request is loaded paced (each load waits as long as the last took).
  */
 #include <check.h>
 #include <pthread.h>
@@ -21,6 +22,8 @@ struct fake {
 	int		 hold;		/* load waits while set */
 	int		 loads, frees;
 	int		 last;		/* version of the last set given */
+	double		 cost;		/* s each load takes */
+	double		 start[64], end[64];	/* monotonic s, of the first 64 loads */
 };
 static struct fake fk;
 
@@ -41,10 +44,13 @@ probe(void *arg, unsigned char *ver, enum loader_kind *kind, char *err, size_t e
 	return 0;
 }
 
+static double now_s(void);
+
 static int
 load(void *arg, void **set, unsigned char *ver, enum loader_kind *kind, char *err, size_t errlen)
 {
 	struct fake *f = arg;
+	double t0 = now_s();
 	int v;
 
 	pthread_mutex_lock(&f->mu);
@@ -52,6 +58,15 @@ load(void *arg, void **set, unsigned char *ver, enum loader_kind *kind, char *er
 		pthread_cond_wait(&f->cv, &f->mu);
 	v = f->version;
 	memcpy(ver, &v, sizeof(v));
+	if (f->cost > 0) {
+		struct timespec ts = { 0, (long)(f->cost * 1e9) };
+
+		nanosleep(&ts, NULL);
+	}
+	if (f->loads < 64) {
+		f->start[f->loads] = t0;
+		f->end[f->loads] = now_s();
+	}
 	f->loads++;
 	if (f->corrupt) {
 		pthread_mutex_unlock(&f->mu);
@@ -244,6 +259,41 @@ START_TEST(failure_is_remembered_for_its_version)
 }
 END_TEST
 
+START_TEST(a_swap_storm_is_loaded_paced)
+{
+	struct loader *l;
+	struct loader_view v;
+	double t0, elapsed;
+	int n;
+
+	fk.cost = 0.04;
+	l = new_loader();
+	ck_assert_int_eq(got(l, &v), 1);
+	/* a new version at every request, for 0.5 s: the loader never lacks work */
+	t0 = now_s();
+	for (int i = 2; now_s() - t0 < 0.5; i++) {
+		struct timespec ts = { 0, 2000000 };
+
+		set_field(&fk.version, i);
+		ck_assert_int_gt(got(l, &v), 0);	/* always a set: the old or a new one */
+		nanosleep(&ts, NULL);
+	}
+	elapsed = now_s() - t0;
+	loader_fini(l);	/* joined: fk is the test's alone */
+	ck_assert_int_eq(fk.frees, fk.loads);	/* every load gave a new set, each freed once */
+	n = fk.loads < 64 ? fk.loads : 64;
+	ck_assert_int_ge(n, 3);
+	/* each load began no sooner than the last one's end plus what it took */
+	for (int i = 1; i < n; i++)
+		ck_assert_msg(fk.start[i] >= fk.end[i - 1] + (fk.end[i - 1] - fk.start[i - 1]),
+		    "load %d began %.4f s after the last, which took %.4f s", i,
+		    fk.start[i] - fk.end[i - 1], fk.end[i - 1] - fk.start[i - 1]);
+	/* so at most about half the time went to loading: the first load, one at most still
+	 * going at the end, and one per 2 * cost in between */
+	ck_assert_int_le(fk.loads, 2 + (int)(elapsed / (2 * fk.cost)));
+}
+END_TEST
+
 static void
 add_tests(void)
 {
@@ -252,4 +302,5 @@ add_tests(void)
 	ADD(slow_load_is_answered_from_the_old_set);
 	ADD(borrowed_set_outlives_its_replacement);
 	ADD(failure_is_remembered_for_its_version);
+	ADD(a_swap_storm_is_loaded_paced);
 }

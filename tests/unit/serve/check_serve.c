@@ -2,7 +2,8 @@
  * check_serve.c: routing relative to the mount, methods, statuses and /health's states,
  * with time injected (no sleeping) and the response captured in memory; gzip answers: every
  * path and filter inflates to the plain answer, Vary, HEAD, errors, refusals, send-file
- * names, and N requests compress each piece once per version.
+ * names, and N requests compress each piece once per version; with -targets-dir, a tree
+ * whose load is held (read(2) below) does not hold the requests answered meanwhile.
  */
 #include <check.h>
 #include <pthread.h>
@@ -10,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -21,6 +24,33 @@ static size_t outlen;
 static struct serve_config conf;
 static struct serve_ctx ctx;
 static struct reqstats *stats;
+
+/* set: every read(2) of a thread other than the test's (the loader) waits until it is not */
+static pthread_mutex_t hold_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t hold_cv = PTHREAD_COND_INITIALIZER;
+static int hold;
+static pthread_t test_thread;
+
+ssize_t read(int fd, void *buf, size_t n);
+
+ssize_t
+read(int fd, void *buf, size_t n)
+{
+	pthread_mutex_lock(&hold_mu);
+	while (hold && !pthread_equal(pthread_self(), test_thread))
+		pthread_cond_wait(&hold_cv, &hold_mu);
+	pthread_mutex_unlock(&hold_mu);
+	return syscall(SYS_read, fd, buf, n);
+}
+
+static void
+set_hold(int on)
+{
+	pthread_mutex_lock(&hold_mu);
+	hold = on;
+	pthread_cond_broadcast(&hold_cv);
+	pthread_mutex_unlock(&hold_mu);
+}
 
 static int
 capture(void *wctx, const void *buf, size_t len)
@@ -616,6 +646,60 @@ START_TEST(sendfile_names_the_gzip_file)
 }
 END_TEST
 
+static double
+mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+START_TEST(a_held_tree_load_does_not_hold_requests)
+{
+	char tree[128], src[160], cmd[200];
+	double now = (double)time(NULL), t0;
+	int seen = 0;
+
+	snprintf(tree, sizeof(tree), "%s/tree", dir);
+	snprintf(src, sizeof(src), "%s/a.json", tree);
+	ck_assert_int_eq(mkdir(tree, 0755), 0);
+	put(src, "[{\"targets\":[\"a:1\"]}]\n");
+	serve_fini(&ctx);
+	conf.targets_dir = tree;
+	ck_assert_int_eq(serve_init(&ctx, &conf, stats), 0);
+	test_thread = pthread_self();
+	ck_assert_int_eq(req("GET", "/targets.json", "", now), 200);
+	ck_assert_ptr_nonnull(strstr(body(), "\"a:1\""));
+	/* the loader thread's reads wait: the change is loading, not loaded */
+	set_hold(1);
+	put(src, "[{\"targets\":[\"a:1\",\"a:2\"]}]\n");
+	t0 = mono();
+	ck_assert_int_eq(req("GET", "/targets.json", "", now), 200);
+	ck_assert_ptr_null(strstr(body(), "\"a:2\""));	/* the tree before */
+	ck_assert_int_eq(req("GET", "/targets/a", "", now), 200);
+	ck_assert_int_eq(req("GET", "/health", "", now), 200);
+	ck_assert_int_eq(req("GET", "/metrics", "", now), 200);
+	ck_assert_msg(mono() - t0 < 4 * LOADER_WAIT_S + 0.5, "requests waited %.3f s",
+	    mono() - t0);
+	set_hold(0);
+	for (int i = 0; i < 500 && !seen; i++) {
+		struct timespec ms = { 0, 10000000 };
+
+		ck_assert_int_eq(req("GET", "/targets.json", "", now), 200);
+		seen = strstr(body(), "\"a:2\"") != NULL;
+		if (!seen)
+			nanosleep(&ms, NULL);
+	}
+	ck_assert_msg(seen, "the new tree was not served within 5 s of the load's release");
+	serve_fini(&ctx);
+	conf.targets_dir = NULL;
+	ck_assert_int_eq(serve_init(&ctx, &conf, stats), 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tree);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 static void
 add_tests(void)
 {
@@ -633,4 +717,5 @@ add_tests(void)
 	ADD(head_errors_and_refusals);
 	ADD(compressed_once_per_version);
 	ADD(sendfile_names_the_gzip_file);
+	ADD(a_held_tree_load_does_not_hold_requests);
 }

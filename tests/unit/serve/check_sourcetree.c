@@ -1,14 +1,18 @@
 /*
  * check_sourcetree.c: a targets directory in a temp dir: which files are sources, the paths
- * and their merged order, broken sources confined to their paths, and the cache: a change
- * seen on the next get (inotify), nothing re-read when nothing changed, unchanged sources
- * and sets taken over by a rebuild.
+ * and their merged order, broken sources confined to their paths, and the cache as the
+ * loader's source: a change seen on the next get (inotify), nothing re-read when nothing
+ * changed, unchanged sources and sets shared by a rebuild while the old tree stays whole,
+ * a source replaced at every read (read(2) below cuts it) keeping the version read before,
+ * and a directory that comes back seen by the poll.
  */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "query.h"
@@ -16,6 +20,24 @@
 #include "check_main.h"
 
 static char dir[64], err[SOURCETREE_ERR_MAX];
+
+/* set: each read(2) that returns bytes cuts the last byte of this file, in place */
+static char cut_path[128];
+static int cuts;
+
+ssize_t read(int fd, void *buf, size_t n);
+
+ssize_t
+read(int fd, void *buf, size_t n)
+{
+	ssize_t r = syscall(SYS_read, fd, buf, n);
+	struct stat st;
+
+	if (cut_path[0] && r > 0 && stat(cut_path, &st) == 0 && st.st_size > 0 &&
+	    truncate(cut_path, st.st_size - 1) == 0)
+		cuts++;
+	return r;
+}
 
 static void
 put(const char *rel, const char *text)
@@ -184,30 +206,62 @@ START_TEST(hostile_entries_ignored)
 }
 END_TEST
 
+/*
+ * The loader's tree once its generation is past gen: a load runs aside, so a get may answer
+ * from the old tree for LOADER_WAIT_S; wait for the new one (5 s at most).
+ */
+static const struct sourcetree *
+tree_after(struct loader *l, unsigned long gen)
+{
+	struct timespec ms = { 0, 1000000 };
+	struct loader_view v;
+
+	for (int i = 0; i < 5000; i++) {
+		ck_assert_int_eq(loader_get(l, &v), 0);
+		loader_put(l);	/* the only request thread: nothing frees it until the next get */
+		if (v.generation > gen)
+			return v.set;
+		nanosleep(&ms, NULL);
+	}
+	ck_abort_msg("no load after generation %lu in 5 s", gen);
+	return NULL;
+}
+
+/* The loader's tree now, and that it is generation gen. */
+static const struct sourcetree *
+tree_now(struct loader *l, unsigned long gen)
+{
+	struct loader_view v;
+
+	ck_assert_int_eq(loader_get(l, &v), 0);
+	loader_put(l);
+	ck_assert_uint_eq(v.generation, gen);
+	return v.set;
+}
+
 START_TEST(cache_sees_changes_and_reuses)
 {
 	struct sourcecache c;
+	struct loader l;
+	struct loader_source src = { sourcecache_probe, sourcecache_load, sourcecache_free, &c };
 	const struct sourcetree *t;
 	const struct targetset *a_set, *root_set;
 	char p[256];
 
 	ck_assert_int_eq(sourcecache_init(&c, dir), 0);
 	ck_assert_int_ge(c.ifd, 0);
-	ck_assert_ptr_nonnull(t = sourcecache_get(&c, 1000, err, sizeof(err)));
-	ck_assert_uint_eq(c.loads, 1);
+	ck_assert_int_eq(loader_init(&l, &src), 0);
+	ck_assert_ptr_nonnull(t = tree_after(&l, 0));	/* the first load is waited for */
 	a_set = sourcetree_find(t, "a")->set;
 	root_set = sourcetree_find(t, "")->set;
 	/* nothing changed: the same tree, not rebuilt */
-	ck_assert_ptr_eq(sourcecache_get(&c, 1010, err, sizeof(err)), t);
-	ck_assert_uint_eq(c.loads, 1);
+	ck_assert_ptr_eq(tree_now(&l, 1), t);
 	/* an ignored name changes: still nothing to do */
 	put(".tmp.json", "junk");
-	ck_assert_ptr_eq(sourcecache_get(&c, 1020, err, sizeof(err)), t);
-	ck_assert_uint_eq(c.loads, 1);
-	/* a source added: seen at once, a.yaml's set taken over */
+	ck_assert_ptr_eq(tree_now(&l, 1), t);
+	/* a source added: seen at once, a.yaml's set shared with the old tree */
 	put("sub/deep/n.json", "[{\"targets\":[\"n:1\"]}]");
-	ck_assert_ptr_nonnull(t = sourcecache_get(&c, 1030, err, sizeof(err)));
-	ck_assert_uint_eq(c.loads, 2);
+	ck_assert_ptr_nonnull(t = tree_after(&l, 1));
 	ck_assert_uint_eq(t->nsrc, 7);
 	ck_assert_ptr_eq(sourcetree_find(t, "a")->set, a_set);
 	ck_assert_ptr_ne(sourcetree_find(t, "")->set, root_set);
@@ -215,11 +269,11 @@ START_TEST(cache_sees_changes_and_reuses)
 	    "{\"targets\":[\"n:1\"],\"labels\":{}}\n]\n");
 	/* broken, then mended */
 	put("sub/deep/n.json", "[{\"targets\":[\"n:1\"]");
-	ck_assert_ptr_nonnull(t = sourcecache_get(&c, 1040, err, sizeof(err)));
+	ck_assert_ptr_nonnull(t = tree_after(&l, 2));
 	ck_assert_ptr_null(sourcetree_find(t, "sub")->set);
 	ck_assert_ptr_nonnull(sourcetree_find(t, "a")->set);
 	put("sub/deep/n.json", "[{\"targets\":[\"n:2\"]}]");
-	ck_assert_ptr_nonnull(t = sourcecache_get(&c, 1050, err, sizeof(err)));
+	ck_assert_ptr_nonnull(t = tree_after(&l, 3));
 	ck_assert_ptr_nonnull(sourcetree_find(t, "sub")->set);
 	for (size_t i = 0; i < t->nsrc; i++)
 		if (strcmp(t->src[i].name, "sub/deep/n.json") == 0)
@@ -227,9 +281,102 @@ START_TEST(cache_sees_changes_and_reuses)
 	/* removed */
 	snprintf(p, sizeof(p), "%s/sub/deep/n.json", dir);
 	ck_assert_int_eq(unlink(p), 0);
-	ck_assert_ptr_nonnull(t = sourcecache_get(&c, 1060, err, sizeof(err)));
+	ck_assert_ptr_nonnull(t = tree_after(&l, 4));
 	ck_assert_uint_eq(t->nsrc, 6);
 	ck_assert_ptr_null(sourcetree_find(t, "sub/deep/n"));
+	loader_fini(&l);	/* frees every tree */
+	sourcecache_fini(&c);
+}
+END_TEST
+
+START_TEST(a_rebuild_leaves_the_old_tree_whole)
+{
+	struct sourcetree *old, *t;
+	unsigned long gen = 0;
+
+	/* a request may answer from old while the loader builds t from it, then frees either */
+	ck_assert_int_eq(sourcetree_build(dir, -1, NULL, 1000, &gen, &old, err, sizeof(err)), 0);
+	put("sub/deep/n.json", "[{\"targets\":[\"n:1\"]}]");
+	ck_assert_int_eq(sourcetree_build(dir, -1, old, 1010, &gen, &t, err, sizeof(err)), 0);
+	ck_assert_uint_eq(old->nsrc, 6);
+	ck_assert_uint_eq(t->nsrc, 7);
+	ck_assert_ptr_eq(sourcetree_find(t, "a")->set, sourcetree_find(old, "a")->set);
+	ck_assert_ptr_eq(sourcetree_find(t, "sub/c")->set, sourcetree_find(old, "sub/c")->set);
+	body_is(old, "sub/deep", "[\n{\"targets\":[\"d:1\"],\"labels\":{}}\n]\n");
+	body_is(old, "", "[\n{\"targets\":[\"a:1\"],\"labels\":{\"job\":\"a\"}},\n"
+	    "{\"targets\":[\"b:1\"],\"labels\":{}},\n{\"targets\":[\"s:1\"],\"labels\":{}},\n"
+	    "{\"targets\":[\"c:1\"],\"labels\":{}},\n{\"targets\":[\"d:1\"],\"labels\":{}},\n"
+	    "{\"targets\":[\"sx:1\"],\"labels\":{}}\n]\n");
+	sourcetree_free(old);	/* the shared sets live on in t */
+	body_is(t, "a", "[\n{\"targets\":[\"a:1\"],\"labels\":{\"job\":\"a\"}}\n]\n");
+	body_is(t, "sub/deep", "[\n{\"targets\":[\"d:1\"],\"labels\":{}},\n"
+	    "{\"targets\":[\"n:1\"],\"labels\":{}}\n]\n");
+	sourcetree_free(t);
+}
+END_TEST
+
+START_TEST(a_source_replaced_at_each_read_keeps_its_version)
+{
+	struct sourcetree *old, *t;
+	const struct sourcetree_source *b = NULL;
+	unsigned long gen = 0;
+
+	ck_assert_int_eq(sourcetree_build(dir, -1, NULL, 1000, &gen, &old, err, sizeof(err)), 0);
+	put("b.json", "[{\"targets\":[\"b:1\",\"b:2\"]}]");
+	snprintf(cut_path, sizeof(cut_path), "%s/b.json", dir);
+	ck_assert_int_eq(sourcetree_build(dir, -1, old, 1010, &gen, &t, err, sizeof(err)), 0);
+	cut_path[0] = '\0';
+	ck_assert_int_eq(cuts, 3);	/* read three times, changed each time */
+	for (size_t i = 0; i < t->nsrc; i++)
+		if (strcmp(t->src[i].name, "b.json") == 0)
+			b = &t->src[i];
+	ck_assert_ptr_nonnull(b);
+	/* never a torn list: the version read before, not broken */
+	ck_assert_int_eq(b->changing, 1);
+	ck_assert_ptr_nonnull(b->set);
+	ck_assert_uint_eq(b->ntargets, 1);
+	ck_assert_uint_eq(t->nbroken, 0);
+	body_is(t, "b", "[\n{\"targets\":[\"b:1\"],\"labels\":{}}\n]\n");
+	sourcetree_free(old);
+	/* settled: the next build reads it, as its version is not the file's */
+	put("b.json", "[{\"targets\":[\"b:1\",\"b:2\"]}]");
+	old = t;
+	ck_assert_int_eq(sourcetree_build(dir, -1, old, 1020, &gen, &t, err, sizeof(err)), 0);
+	body_is(t, "b", "[\n{\"targets\":[\"b:1\",\"b:2\"],\"labels\":{}}\n]\n");
+	sourcetree_free(old);
+	sourcetree_free(t);
+	/* no version before: broken, its paths answer 503 */
+	snprintf(cut_path, sizeof(cut_path), "%s/b.json", dir);
+	ck_assert_int_eq(sourcetree_load(dir, 1030, &t, err, sizeof(err)), 0);
+	cut_path[0] = '\0';
+	ck_assert_uint_eq(t->nbroken, 1);
+	ck_assert_ptr_null(sourcetree_find(t, "b")->set);
+	ck_assert_str_eq(t->src[1].err, "b.json: replaced each time it was read");
+	sourcetree_free(t);
+}
+END_TEST
+
+START_TEST(an_unreadable_directory_is_retried)
+{
+	struct sourcecache c;
+	struct loader l;
+	struct loader_source src = { sourcecache_probe, sourcecache_load, sourcecache_free, &c };
+	struct loader_view v;
+	char moved[128];
+
+	snprintf(moved, sizeof(moved), "%s.moved", dir);
+	ck_assert_int_eq(rename(dir, moved), 0);
+	ck_assert_int_eq(sourcecache_init(&c, dir), 0);
+	ck_assert_int_eq(loader_init(&l, &src), 0);
+	ck_assert_int_eq(loader_get(&l, &v), 0);
+	ck_assert_ptr_null(v.set);
+	ck_assert_int_eq(v.kind, LOADER_MISSING);
+	ck_assert_ptr_nonnull(strstr(v.err, "No such file or directory"));
+	loader_put(&l);
+	/* back where no watch sees it: found by the SOURCETREE_POLL_S look */
+	ck_assert_int_eq(rename(moved, dir), 0);
+	ck_assert_uint_eq(tree_after(&l, 0)->nsrc, 6);
+	loader_fini(&l);
 	sourcecache_fini(&c);
 }
 END_TEST
@@ -266,5 +413,8 @@ add_tests(void)
 	ADD(broken_source_only_where_it_belongs);
 	ADD(hostile_entries_ignored);
 	ADD(cache_sees_changes_and_reuses);
+	ADD(a_rebuild_leaves_the_old_tree_whole);
+	ADD(a_source_replaced_at_each_read_keeps_its_version);
+	ADD(an_unreadable_directory_is_retried);
 	ADD(filters_on_merged_paths);
 }

@@ -1,12 +1,13 @@
 /*
  * check_targetset.c: http_sd validation, pre-rendered bodies and per-port filtering, and the
- * reload-on-change cache.
+ * reload-on-change cache, which keeps its set when the file is replaced at every read.
  */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "query.h"
@@ -349,7 +350,25 @@ START_TEST(cache_reloads_only_on_change)
 }
 END_TEST
 
-START_TEST(paced_cache_keeps_up_with_a_swap_storm)
+/* set: every read(2) of a file that returns bytes cuts the file's last byte (in place) */
+static const char *rewrite_path;
+static int rewrites;
+
+ssize_t read(int fd, void *buf, size_t n);
+
+ssize_t
+read(int fd, void *buf, size_t n)
+{
+	ssize_t r = syscall(SYS_read, fd, buf, n);
+	struct stat st;
+
+	if (rewrite_path != NULL && r > 0 && stat(rewrite_path, &st) == 0 && st.st_size > 0 &&
+	    truncate(rewrite_path, st.st_size - 1) == 0)
+		rewrites++;
+	return r;
+}
+
+START_TEST(a_file_replaced_at_each_read_keeps_the_set_before)
 {
 	char dir[] = "/tmp/check_targetset.XXXXXX", path[300];
 	const struct targetset *ts;
@@ -360,31 +379,22 @@ START_TEST(paced_cache_keeps_up_with_a_swap_storm)
 	snprintf(path, sizeof(path), "%s/targets.json", dir);
 	ck_assert_int_eq(targetset_cache_init(&c, path), 0);
 	put(path, "[{\"targets\":[\"a:9100\"]}]\n");
-	ts = targetset_cache_get_paced(&c, 100, &kind, err, sizeof(err));
-	ck_assert_ptr_nonnull(ts);
-	ck_assert_uint_eq(c.loads, 1);
-
-	/* pretend the load took 0.4 s: within 0.4 s of its end the file is not looked at */
-	c.load_cost = 0.4;
-	c.loaded_at = 100.4;
+	ck_assert_ptr_nonnull(ts = targetset_cache_get(&c, &kind, err, sizeof(err)));
 	put(path, "[{\"targets\":[\"a:9100\",\"b:9100\"]}]\n");
-	ck_assert_ptr_eq(targetset_cache_get_paced(&c, 100.7, &kind, err, sizeof(err)), ts);
+	/* never a torn list: after three reads that each saw a change, the set before */
+	rewrite_path = path;
+	ck_assert_ptr_null(targetset_cache_get(&c, &kind, err, sizeof(err)));
+	rewrite_path = NULL;
+	ck_assert_int_eq(rewrites, 3);
+	ck_assert_int_eq(kind, TARGETSET_CHANGING);
+	ck_assert_ptr_nonnull(strstr(err, "replaced each time it was read"));
+	ck_assert_ptr_eq(c.cur, ts);
+	ck_assert_uint_eq(targetset_targets(c.cur), 1);
 	ck_assert_uint_eq(c.loads, 1);
-	/* after it: the new file; a clock that went back loads at once too */
-	ts = targetset_cache_get_paced(&c, 100.81, &kind, err, sizeof(err));
+	/* settled: the next get reads it */
+	put(path, "[{\"targets\":[\"a:9100\",\"b:9100\"]}]\n");
+	ck_assert_ptr_nonnull(ts = targetset_cache_get(&c, &kind, err, sizeof(err)));
 	ck_assert_uint_eq(targetset_targets(ts), 2);
-	ck_assert_uint_eq(c.loads, 2);
-	c.load_cost = 0.4;
-	c.loaded_at = 200;
-	put(path, "[]\n");
-	ts = targetset_cache_get_paced(&c, 50, &kind, err, sizeof(err));
-	ck_assert_uint_eq(targetset_targets(ts), 0);
-	/* an unpaced get always looks */
-	c.load_cost = 0.4;
-	c.loaded_at = 1e9;
-	put(path, "[{\"targets\":[\"c:9100\"]}]\n");
-	ck_assert_uint_eq(targetset_targets(targetset_cache_get(&c, &kind, err, sizeof(err))), 1);
-
 	ck_assert_int_eq(unlink(path), 0);
 	targetset_cache_fini(&c);
 	ck_assert_int_eq(rmdir(dir), 0);
@@ -403,5 +413,5 @@ add_tests(void)
 	ADD(invalid_files_are_refused);
 	ADD(nul_inside_buffer);
 	ADD(cache_reloads_only_on_change);
-	ADD(paced_cache_keeps_up_with_a_swap_storm);
+	ADD(a_file_replaced_at_each_read_keeps_the_set_before);
 }

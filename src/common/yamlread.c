@@ -57,7 +57,7 @@ yamlread_line(const struct yamlread *r)
 	return r->ev.start_mark.line + 1;
 }
 
-static int
+static int __attribute__((format(printf, 3, 0)))
 vfail(struct yamlread *r, size_t line, const char *fmt, va_list ap)
 {
 	char why[300];

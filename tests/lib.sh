@@ -93,6 +93,22 @@ print("%d series in %d families served" % (len(want), len(wtypes)), file=sys.std
 PY
 }
 
+# prometheus_start PORT: a real Prometheus on 127.0.0.1:PORT inside the namespace, its
+# config read from stdin into $TMP/prom/prometheus.yml and passed by `promtool check config`
+# first, its data in $TMP/prom/data and its log in $TMP/prometheus.log; returns once /-/ready
+# answers (30 s at most). PROM_PID is its PID.
+prometheus_start() {
+	mkdir -p "$TMP/prom" || fail "mkdir $TMP/prom"
+	cat >"$TMP/prom/prometheus.yml" || fail "cannot write $TMP/prom/prometheus.yml"
+	promtool check config "$TMP/prom/prometheus.yml" >"$TMP/promtool.log" 2>&1 ||
+		fail "promtool check config: $(cat "$TMP/promtool.log")"
+	bg prometheus --config.file="$TMP/prom/prometheus.yml" --storage.tsdb.path="$TMP/prom/data" \
+		--web.listen-address="127.0.0.1:$1" --log.level=warn 2>"$TMP/prometheus.log"
+	PROM_PID=$BG_PID
+	wait_http "http://127.0.0.1:$1/-/ready" 30 "$PROM_PID" ||
+		fail "Prometheus did not start: $(tail -5 "$TMP/prometheus.log")"
+}
+
 # assert_eq WHAT EXPECTED ACTUAL
 assert_eq() {
 	[ "$2" = "$3" ] || fail "$1: expected '$2', got '$3'"

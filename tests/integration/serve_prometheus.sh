@@ -17,7 +17,7 @@ ns_create
 dns_start host-record=web01.example,127.0.1.1 host-record=db07.example,127.0.1.7 \
 	host-record=web02.example,127.0.1.2
 
-mkdir -p "$TMP/state" "$TMP/run" "$TMP/www" "$TMP/prom"
+mkdir -p "$TMP/state" "$TMP/run" "$TMP/www"
 lighttpd_example "$BIN/sd-serve" "$PORT" > "$TMP/lighttpd.conf"
 T="$TMP/state/targets.json"
 cat > "$T" <<'J'
@@ -28,7 +28,8 @@ cat > "$T" <<'J'
 {"targets":["127.0.1.9:9100"],"labels":{"__meta_sd_hostname":"127.0.1.9","__meta_sd_ip":"127.0.1.9","__meta_sd_port":"9100"}}
 ]
 J
-cat > "$TMP/prom/prometheus.yml" <<Y
+bg lighttpd -D -f "$TMP/lighttpd.conf"
+prometheus_start "$PPORT" <<Y
 global:
   scrape_interval: 1h
 scrape_configs:
@@ -43,12 +44,6 @@ scrape_configs:
         target_label: node_type
         replacement: '\${1}'
 Y
-promtool check config "$TMP/prom/prometheus.yml" >"$TMP/promtool.log" 2>&1 ||
-	fail "promtool check config: $(cat "$TMP/promtool.log")"
-
-bg lighttpd -D -f "$TMP/lighttpd.conf"
-bg prometheus --config.file="$TMP/prom/prometheus.yml" --storage.tsdb.path="$TMP/prom/data" \
-	--web.listen-address="127.0.0.1:$PPORT" --log.level=warn 2>"$TMP/prometheus.log"
 
 # targets_now: "instance node_type hostname ip port" per active target, sorted
 targets_now() {

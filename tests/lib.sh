@@ -109,6 +109,49 @@ prometheus_start() {
 		fail "Prometheus did not start: $(tail -5 "$TMP/prometheus.log")"
 }
 
+# nginx_conf USER ACCESS_LOG PORT:INCLUDE...: $TMP/nginx.conf, an nginx that keeps all it
+# writes in $TMP (pid, logs, temporary files) with fastcgi_params copied beside it (where an
+# example's relative "include fastcgi_params" looks), USER its user line ("" for none),
+# ACCESS_LOG a path or off, and per PORT:INCLUDE one server: listen 127.0.0.1:PORT, root
+# $TMP/www, include INCLUDE. Fails unless nginx -t accepts it.
+nginx_conf() {
+	local user=$1 access=$2 s
+	shift 2
+	cp /etc/nginx/fastcgi_params "$TMP/fastcgi_params" || fail "cannot copy fastcgi_params"
+	mkdir -p "$TMP/nginx-tmp" || fail "mkdir $TMP/nginx-tmp"
+	{
+		[ -z "$user" ] || printf 'user %s;\n' "$user"
+		cat <<C
+worker_processes 1;
+pid $TMP/nginx.pid;
+error_log $TMP/nginx-error.log info;
+events { worker_connections 64; }
+http {
+	access_log $access;
+	client_body_temp_path $TMP/nginx-tmp/body;
+	fastcgi_temp_path $TMP/nginx-tmp/fastcgi;
+	proxy_temp_path $TMP/nginx-tmp/proxy;
+	scgi_temp_path $TMP/nginx-tmp/scgi;
+	uwsgi_temp_path $TMP/nginx-tmp/uwsgi;
+C
+		for s; do
+			printf '\tserver {\n\t\tlisten 127.0.0.1:%s;\n\t\troot %s;\n\t\tinclude %s;\n\t}\n' \
+				"${s%%:*}" "$TMP/www" "${s#*:}"
+		done
+		echo '}'
+	} >"$TMP/nginx.conf" || fail "cannot write $TMP/nginx.conf"
+	nginx -t -p "$TMP" -c "$TMP/nginx.conf" -e "$TMP/nginx-error.log" >"$TMP/nginx-check.log" 2>&1 ||
+		fail "nginx rejects $TMP/nginx.conf: $(cat "$TMP/nginx-check.log")"
+}
+
+# nginx_start URL: nginx on $TMP/nginx.conf in the namespace, answering at URL within 10 s.
+# NGINX_PID is its PID.
+nginx_start() {
+	bg nginx -p "$TMP" -c "$TMP/nginx.conf" -e "$TMP/nginx-error.log" -g 'daemon off;'
+	NGINX_PID=$BG_PID
+	wait_http "$1" 10 "$NGINX_PID" || fail "nginx did not answer at $1: $(cat "$TMP/nginx-error.log")"
+}
+
 # assert_eq WHAT EXPECTED ACTUAL
 assert_eq() {
 	[ "$2" = "$3" ] || fail "$1: expected '$2', got '$3'"

@@ -171,36 +171,12 @@ if command -v nginx >/dev/null && [ -r /etc/nginx/fastcgi_params ]; then
 	    "$TOP/share/nginx/sd-serve.conf" >"$TMP/nginx-sd.conf"
 	grep -q "^[[:space:]]*internal;" "$TMP/nginx-sd.conf" ||
 		fail "share/nginx/sd-serve.conf lost its internal location: $(cat "$TMP/nginx-sd.conf")"
-	cp /etc/nginx/fastcgi_params "$TMP/fastcgi_params"
-	mkdir -p "$TMP/nginx-tmp"
-	cat >"$TMP/nginx.conf" <<C
-user root root;
-worker_processes 1;
-pid $TMP/nginx.pid;
-error_log $TMP/nginx-error.log info;
-events { worker_connections 64; }
-http {
-	access_log off;
-	client_body_temp_path $TMP/nginx-tmp/body;
-	fastcgi_temp_path $TMP/nginx-tmp/fastcgi;
-	proxy_temp_path $TMP/nginx-tmp/proxy;
-	scgi_temp_path $TMP/nginx-tmp/scgi;
-	uwsgi_temp_path $TMP/nginx-tmp/uwsgi;
-	server {
-		listen 127.0.0.1:$NPORT;
-		root $TMP/www;
-		include $TMP/nginx-sd.conf;
-	}
-}
-C
-	nginx -t -p "$TMP" -c "$TMP/nginx.conf" -e "$TMP/nginx-error.log" >"$TMP/nginx-check.log" 2>&1 ||
-		fail "nginx rejects the example with its internal location: $(cat "$TMP/nginx-check.log")"
+	nginx_conf "root root" off "$NPORT:$TMP/nginx-sd.conf"
 	SCANNER_OUTPUT="$T" SCANNER_METRICS_FILE= SCANNER_STATS_FILE="$TMP/run/nginx.stats" \
 		bg "$BIN/sd-serve" -listen "$NSOCK" -sendfile x-accel-redirect -cache-dir "$TMP/ncache" \
 		2>>"$TMP/nginx-sd-serve.log"
 	wait_for_file "$NSOCK" 10 || fail "sd-serve -listen made no socket"
-	bg nginx -p "$TMP" -c "$TMP/nginx.conf" -e "$TMP/nginx-error.log" -g 'daemon off;'
-	for _ in $(seq 50); do ns_exec curl -s -o /dev/null "http://127.0.0.1:$NPORT/sd/" && break; sleep 0.1; done
+	nginx_start "http://127.0.0.1:$NPORT/sd/"
 	for q in "" "?port=9100" "?port=9100,8080" "?port=4999"; do
 		code=$(ns_exec curl -s -o "$TMP/n.body" -D "$TMP/n.headers" -w '%{http_code}' \
 			"http://127.0.0.1:$NPORT/sd/targets.json$q")

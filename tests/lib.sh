@@ -32,6 +32,19 @@ ns_create() {
 	ns_new
 }
 
+# serve_lab [CMD...]: the start of a test of sd-serve behind lighttpd: skip unless lighttpd,
+# curl and every CMD are installed, fail without bin/sd-serve; then the namespace
+# (ns_create) and $TMP/state, $TMP/run and $TMP/www.
+serve_lab() {
+	local c
+	for c in lighttpd curl "$@"; do
+		command -v "$c" >/dev/null || skip "$c is not installed: run make deps"
+	done
+	[ -x "$BIN/sd-serve" ] || fail "bin/sd-serve is missing: run make"
+	ns_create
+	mkdir -p "$TMP/state" "$TMP/run" "$TMP/www" || fail "mkdir in $TMP"
+}
+
 # dns_start ZONEFILE-LINES...: dnsmasq on 127.0.0.53 inside the namespace, answering only
 # from the given dnsmasq options (e.g. ptr-record=..., host-record=...), logging queries to
 # $TMP/dns.log; the namespace's resolv.conf points at it (ns_new).

@@ -10,12 +10,7 @@
 . "$TOP/tests/serve_lib.sh"
 
 PORT=18465
-command -v lighttpd >/dev/null || skip "lighttpd is not installed: run make deps"
-command -v curl >/dev/null || skip "curl is not installed: run make deps"
-[ -x "$BIN/sd-serve" ] || fail "bin/sd-serve is missing: run make"
-ns_create
-
-mkdir -p "$TMP/state" "$TMP/run" "$TMP/www"
+serve_lab
 # one process per mount, so a count of compressions is exact; /xs counts in its own file
 {
 	lighttpd_example "$BIN/sd-serve" "$PORT" | sed -E 's/("max-procs" *=> *)2/\11/'

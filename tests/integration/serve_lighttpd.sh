@@ -9,12 +9,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 PORT=18405
-command -v lighttpd >/dev/null || skip "lighttpd is not installed: run make deps"
-command -v curl >/dev/null || skip "curl is not installed: run make deps"
-[ -x "$BIN/sd-serve" ] || fail "bin/sd-serve is missing: run make"
-ns_create
-
-mkdir -p "$TMP/state" "$TMP/run" "$TMP/www"
+serve_lab
 lighttpd_example "$BIN/sd-serve" "$PORT" > "$TMP/lighttpd.conf"
 for v in sd_serve sd_state sd_run sd_www; do
 	grep -q "^var.$v .*$TMP\|^var.$v .*$BIN" "$TMP/lighttpd.conf" || fail "example lost var.$v"

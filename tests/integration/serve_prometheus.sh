@@ -8,16 +8,11 @@
 
 PORT=18415	# lighttpd
 PPORT=18416	# prometheus
-command -v lighttpd >/dev/null || skip "lighttpd is not installed: run make deps"
-command -v prometheus >/dev/null || skip "prometheus is not installed: run make deps"
-command -v curl >/dev/null || skip "curl is not installed: run make deps"
-[ -x "$BIN/sd-serve" ] || fail "bin/sd-serve is missing: run make"
-ns_create
+serve_lab prometheus
 # names resolve locally only (to loopback addresses): no DNS query leaves the namespace
 dns_start host-record=web01.example,127.0.1.1 host-record=db07.example,127.0.1.7 \
 	host-record=web02.example,127.0.1.2
 
-mkdir -p "$TMP/state" "$TMP/run" "$TMP/www"
 lighttpd_example "$BIN/sd-serve" "$PORT" > "$TMP/lighttpd.conf"
 T="$TMP/state/targets.json"
 cat > "$T" <<'J'

@@ -12,12 +12,7 @@
 . "$TOP/tests/serve_lib.sh"
 
 PORT=18457
-command -v lighttpd >/dev/null || skip "lighttpd is not installed: run make deps"
-command -v curl >/dev/null || skip "curl is not installed: run make deps"
-[ -x "$BIN/sd-serve" ] || fail "bin/sd-serve is missing: run make"
-ns_create
-
-mkdir -p "$TMP/state" "$TMP/run" "$TMP/www"
+serve_lab
 example() {
 	lighttpd_example "$BIN/sd-serve" "$PORT"
 }

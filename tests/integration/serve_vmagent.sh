@@ -10,13 +10,9 @@
 
 PORT=18475	# lighttpd
 VPORT=18476	# vmagent's HTTP API
-command -v lighttpd >/dev/null || skip "lighttpd is not installed: run make deps"
 command -v vmagent >/dev/null || skip "vmagent is not installed (victoria-metrics): run make deps"
-command -v curl >/dev/null || skip "curl is not installed: run make deps"
-[ -x "$BIN/sd-serve" ] || fail "bin/sd-serve is missing: run make"
-ns_create
-
-mkdir -p "$TMP/state" "$TMP/run" "$TMP/www" "$TMP/vm"
+serve_lab
+mkdir -p "$TMP/vm"
 {
 	lighttpd_example "$BIN/sd-serve" "$PORT"
 	lighttpd_example_sendfile "$BIN/sd-serve" "$PORT" /xs

@@ -45,6 +45,17 @@ serve_lab() {
 	mkdir -p "$TMP/state" "$TMP/run" "$TMP/www" || fail "mkdir in $TMP"
 }
 
+# lighttpd_start URL...: lighttpd on $TMP/lighttpd.conf in the namespace, answering at every
+# URL within 10 s (fails naming the first that does not). LIGHTTPD is its PID.
+lighttpd_start() {
+	local u
+	bg lighttpd -D -f "$TMP/lighttpd.conf"
+	LIGHTTPD=$BG_PID
+	for u; do
+		wait_http "$u" 10 "$LIGHTTPD" || fail "lighttpd + sd-serve do not answer at $u"
+	done
+}
+
 # dns_start ZONEFILE-LINES...: dnsmasq on 127.0.0.53 inside the namespace, answering only
 # from the given dnsmasq options (e.g. ptr-record=..., host-record=...), logging queries to
 # $TMP/dns.log; the namespace's resolv.conf points at it (ns_new).

@@ -62,3 +62,15 @@ PY
 
 # install_file SRC: atomically replace the targets file, the way sd-scan does.
 install_file() { cp "$1" "$T.tmp.$$" && mv -f "$T.tmp.$$" "$T"; }
+
+# swap_start N: in the background, N replacements of the targets file, $TMP/b.json and
+# $TMP/a.json in turn (install_file). SWAPPER is its PID (stopped by lib.sh's trap too).
+swap_start() {
+	(
+		for i in $(seq "$1"); do
+			if [ $((i % 2)) = 0 ]; then install_file "$TMP/a.json"; else install_file "$TMP/b.json"; fi
+		done
+	) &
+	SWAPPER=$!
+	PIDS+=("$SWAPPER")
+}

@@ -26,8 +26,7 @@ CACHE="$TMP/run/cache"
 URL="http://127.0.0.1:$PORT"
 two_versions 400 300
 
-bg lighttpd -D -f "$TMP/lighttpd.conf"
-for m in sd xs; do wait_http "$URL/$m/" 10 || fail "lighttpd + sd-serve do not answer at /$m/"; done
+lighttpd_start "$URL/sd/" "$URL/xs/"
 
 # fetch NAME PATH [curl args]: body in $TMP/NAME.body, headers in $TMP/NAME.headers; sets CODE
 fetch() {

@@ -32,8 +32,7 @@ CACHE="$TMP/run/cache"
 URL="http://127.0.0.1:$PORT"
 two_versions 300 200
 
-bg lighttpd -D -f "$TMP/lighttpd.conf"
-for _ in $(seq 50); do ns_exec curl -s -o /dev/null "$URL/sd/" && break; sleep 0.1; done
+lighttpd_start "$URL/sd/"
 
 # get MOUNT QUERY [curl args]: body in $TMP/MOUNT.body, headers in $TMP/MOUNT.headers, CODE
 get() {
@@ -94,13 +93,7 @@ grep -q '^{"error":' "$TMP/sd.body" || fail "400 body: $(cat "$TMP/sd.body")"
 ns_exec curl -s -o /dev/null -w '%{http_code}' "$URL/sd/nope" | grep -q 404 || fail "404"
 
 # --- a swap under way: every answer is all of A or all of B ---
-(
-	for i in $(seq 300); do
-		if [ $((i % 2)) = 0 ]; then install_file "$TMP/a.json"; else install_file "$TMP/b.json"; fi
-	done
-) &
-SWAPPER=$!
-PIDS+=("$SWAPPER")
+swap_start 300
 n=0
 while kill -0 "$SWAPPER" 2>/dev/null && [ $n -lt 400 ]; do
 	q=""; [ $((n % 2)) = 0 ] && q="?port=9100"

@@ -44,8 +44,7 @@ scrape_configs:
     http_sd_configs:
       - url: 'http://127.0.0.1:$PORT/xs/targets.json'
 Y
-bg lighttpd -D -f "$TMP/lighttpd.conf"
-for m in sd xs; do wait_http "http://127.0.0.1:$PORT/$m/" 10 || fail "lighttpd + sd-serve do not answer at /$m/"; done
+lighttpd_start "http://127.0.0.1:$PORT/sd/" "http://127.0.0.1:$PORT/xs/"
 (cd "$TMP/vm" && ns_exec vmagent -promscrape.config="$TMP/vm/scrape.yml" -promscrape.config.dryRun \
 	>"$TMP/vm/check.log" 2>&1) || fail "vmagent rejects the config: $(tail -3 "$TMP/vm/check.log")"
 # remote write goes to a closed loopback port: only discovery matters here

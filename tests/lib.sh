@@ -89,20 +89,9 @@ node_exporter_serves() {
 	[ -s "$TMP/scrape.txt" ] || fail "node_exporter did not answer: $(tail -5 "$TMP/node_exporter.log")"
 	grep -qx 'node_textfile_scrape_error 0' "$TMP/scrape.txt" ||
 		fail "node_textfile_scrape_error: $(grep node_textfile_scrape_error "$TMP/scrape.txt")"
-	python3 - "$3" "$TMP/scrape.txt" <<'PY' || fail "node_exporter does not serve $3 as written"
-import re, sys
-def load(path):
-    vals, types = {}, {}
-    for line in open(path):
-        m = re.match(r'# TYPE (\S+) (\S+)$', line)
-        if m:
-            types[m.group(1)] = m.group(2)
-        elif line.strip() and not line.startswith('#'):
-            key, v = line.rsplit(' ', 1)
-            name, _, labels = key.partition('{')
-            pairs = tuple(sorted(re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"', labels)))
-            vals[(name, pairs)] = float(v)
-    return vals, types
+	PYTHONPATH="$TOP/tests" python3 - "$3" "$TMP/scrape.txt" <<'PY' || fail "node_exporter does not serve $3 as written"
+import sys
+from promtext import load
 want, wtypes = load(sys.argv[1])
 got, gtypes = load(sys.argv[2])
 for fam, t in wtypes.items():

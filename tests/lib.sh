@@ -45,6 +45,13 @@ serve_lab() {
 	mkdir -p "$TMP/state" "$TMP/run" "$TMP/www" || fail "mkdir in $TMP"
 }
 
+# lighttpd_check WHAT: fail unless lighttpd -tt accepts $TMP/lighttpd.conf ("lighttpd rejects
+# WHAT: its words").
+lighttpd_check() {
+	lighttpd -tt -f "$TMP/lighttpd.conf" >"$TMP/lighttpd-check.log" 2>&1 ||
+		fail "lighttpd rejects $1: $(cat "$TMP/lighttpd-check.log")"
+}
+
 # lighttpd_start URL...: lighttpd on $TMP/lighttpd.conf in the namespace, answering at every
 # URL within 10 s (fails naming the first that does not). LIGHTTPD is its PID.
 lighttpd_start() {

@@ -10,8 +10,7 @@ serve_conf() {
 	[ -x "$BIN/sd-serve" ] || fail "bin/sd-serve is missing: run make"
 	mkdir -p "$TMP/state" "$TMP/run" "$TMP/www"
 	lighttpd_example "${SD_SERVE:-$BIN/sd-serve}" "$port" > "$TMP/lighttpd.conf"
-	lighttpd -tt -f "$TMP/lighttpd.conf" >"$TMP/lighttpd-check.log" 2>&1 ||
-		fail "lighttpd rejects the example: $(cat "$TMP/lighttpd-check.log")"
+	lighttpd_check "the example"
 	T="$TMP/state/targets.json"
 	M="$TMP/state/sd-scan.prom"
 	STATS="$TMP/run/sd-serve.stats"

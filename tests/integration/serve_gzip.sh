@@ -18,8 +18,7 @@ serve_lab
 } >"$TMP/lighttpd.conf"
 grep -q '^[[:space:]]*"x-sendfile" *=> "enable"' "$TMP/lighttpd.conf" ||
 	fail "lighttpd.conf.example lost its send-file lines"
-lighttpd -tt -f "$TMP/lighttpd.conf" >"$TMP/lighttpd-check.log" 2>&1 ||
-	fail "lighttpd rejects the config: $(cat "$TMP/lighttpd-check.log")"
+lighttpd_check "the config"
 
 T="$TMP/state/targets.json"
 CACHE="$TMP/run/cache"

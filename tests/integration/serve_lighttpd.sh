@@ -15,8 +15,7 @@ lighttpd_example "$BIN/sd-serve" "$PORT" > "$TMP/lighttpd.conf"
 for v in sd_serve sd_state sd_run sd_www; do
 	grep -q "^var.$v .*$TMP\|^var.$v .*$BIN" "$TMP/lighttpd.conf" || fail "example lost var.$v"
 done
-lighttpd -tt -f "$TMP/lighttpd.conf" >"$TMP/lighttpd-check.log" 2>&1 ||
-	fail "lighttpd rejects the example: $(cat "$TMP/lighttpd-check.log")"
+lighttpd_check "the example"
 
 T="$TMP/state/targets.json"
 M="$TMP/state/sd-scan.prom"

@@ -24,8 +24,7 @@ example() {
 } >"$TMP/lighttpd.conf"
 [ "$(grep -cE '^[[:space:]]*"(x-sendfile|x-sendfile-docroot|SCANNER_SENDFILE|SCANNER_CACHE_DIR)"' \
 	"$TMP/lighttpd.conf")" = 4 ] || fail "lighttpd.conf.example lost its four send-file lines"
-lighttpd -tt -f "$TMP/lighttpd.conf" >"$TMP/lighttpd-check.log" 2>&1 ||
-	fail "lighttpd rejects the example with send-file: $(cat "$TMP/lighttpd-check.log")"
+lighttpd_check "the example with send-file"
 
 T="$TMP/state/targets.json"
 CACHE="$TMP/run/cache"

@@ -17,8 +17,7 @@ mkdir -p "$TMP/vm"
 	lighttpd_example "$BIN/sd-serve" "$PORT"
 	lighttpd_example_sendfile "$BIN/sd-serve" "$PORT" /xs
 } >"$TMP/lighttpd.conf"
-lighttpd -tt -f "$TMP/lighttpd.conf" >"$TMP/lighttpd-check.log" 2>&1 ||
-	fail "lighttpd rejects the config: $(cat "$TMP/lighttpd-check.log")"
+lighttpd_check "the config"
 T="$TMP/state/targets.json"
 # 1,500 hosts on 127.0.x.y, each on 9100 and a third of them on 8080 too (2,000 targets)
 python3 - "$T" <<'PY'

@@ -19,14 +19,10 @@ NSOURCES=100
 PER_SOURCE=2000
 NTARGETS=$((NSOURCES * PER_SOURCE))
 [ -x "$SERVE" ] || fail "$SERVE is missing: run make bin/bench/sd-serve"
-for c in lighttpd wrk curl python3; do
-	command -v $c >/dev/null || fail "$c is not installed: run make deps"
-done
+need_cmds lighttpd wrk curl python3
 
-lab_create
-mkdir -p "$TMP/state" "$TMP/run" "$TMP/www" "$TMP/targets"
-rm -f "$BENCH_OUT/$PART.cmds"
-T="$TMP/state/targets.json"
+serve_lab
+mkdir -p "$TMP/targets"
 python3 "$TOP/bench/gen_targets.py" "$NTARGETS" > "$T"
 cp "$T" "$TMP/www/targets.json"
 # the file cut in order into NSOURCES sources (10 sub-directories of 10), names sorting as
@@ -66,13 +62,9 @@ block() {	# block MOUNT SENDFILE(0/1)
 	block /dx 1
 } >"$TMP/lighttpd.conf"
 [ "$(grep -c '^[[:space:]]*"SCANNER_TARGETS_DIR"' "$TMP/lighttpd.conf")" = 2 ] || fail "no SCANNER_TARGETS_DIR in the blocks"
-ns_exec lighttpd -tt -f "$TMP/lighttpd.conf" >"$TMP/lighttpd-check.log" 2>&1 ||
-	fail "lighttpd rejects the config: $(cat "$TMP/lighttpd-check.log")"
-bg lighttpd -D -f "$TMP/lighttpd.conf"
-LIGHTTPD=$BG_PID
-record_cmd "lighttpd -D -f \$TMP/lighttpd.conf   # lighttpd.conf.example (paths, port) + its fastcgi.server block at /dd with SCANNER_TARGETS_DIR and at /dx with that and the send-file lines uncommented"
 BASE="http://127.0.0.1:$PORT"
-for _ in $(seq 300); do ns_exec curl -s -o /dev/null "$BASE/dd/health" && break; sleep 0.1; done
+lighttpd_up "$BASE/dd/health" 30
+record_cmd "lighttpd -D -f \$TMP/lighttpd.conf   # lighttpd.conf.example (paths, port) + its fastcgi.server block at /dd with SCANNER_TARGETS_DIR and at /dx with that and the send-file lines uncommented"
 
 declare -A PATHS=([static]=/targets.json [file]=/sd/targets.json [dir]=/dd/targets.json
 	[dirxs]=/dx/targets.json)

@@ -17,15 +17,10 @@ WRK="wrk -t2 -c32 -d$DURATION --latency"
 NTARGETS=20000
 GZIP_HDR="Accept-Encoding: gzip"	# what Go's transport (vmagent) sends
 [ -x "$SERVE" ] || fail "$SERVE is missing: run make bin/bench/sd-serve (or make bench)"
-for c in lighttpd wrk curl python3 gzip; do
-	command -v $c >/dev/null || fail "$c is not installed: run make deps"
-done
+need_cmds lighttpd wrk curl python3 gzip
 
-lab_create
-mkdir -p "$TMP/state" "$TMP/run" "$TMP/www"
-rm -f "$BENCH_OUT/$PART.cmds"
+serve_lab
 bench_targets "$NTARGETS"
-T="$TMP/state/targets.json"
 cp "$TMP/a.json" "$T.tmp" && mv -f "$T.tmp" "$T"
 SIZE=$(stat -c %s "$TMP/a.json")
 SIZE9100=$(stat -c %s "$TMP/a.9100.json")
@@ -38,12 +33,9 @@ SIZE9100=$(stat -c %s "$TMP/a.9100.json")
 } >"$TMP/lighttpd.conf"
 grep -q '^[[:space:]]*"x-sendfile" *=> "enable"' "$TMP/lighttpd.conf" ||
 	fail "lighttpd.conf.example lost its send-file lines"
-ns_exec lighttpd -tt -f "$TMP/lighttpd.conf" >"$TMP/lighttpd-check.log" 2>&1 ||
-	fail "lighttpd rejects the config: $(cat "$TMP/lighttpd-check.log")"
-bg lighttpd -D -f "$TMP/lighttpd.conf"
-record_cmd "lighttpd -D -f \$TMP/lighttpd.conf   # lighttpd.conf.example (paths, port) + its fastcgi.server block again at /xs with the send-file lines uncommented"
 BASE="http://127.0.0.1:$PORT"
-for _ in $(seq 100); do ns_exec curl -s -o /dev/null "$BASE/sd/health" && break; sleep 0.1; done
+lighttpd_up "$BASE/sd/health" 10
+record_cmd "lighttpd -D -f \$TMP/lighttpd.conf   # lighttpd.conf.example (paths, port) + its fastcgi.server block again at /xs with the send-file lines uncommented"
 
 declare -A PATHS=(
 	[plain.all]=/sd/targets.json [plain.9100]="/sd/targets.json?port=9100"

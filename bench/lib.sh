@@ -27,6 +27,36 @@ lab_create() {
 	mkdir -p "$BENCH_OUT"
 }
 
+# need_cmds CMD...: fail unless every CMD is installed (make deps installs them).
+need_cmds() {
+	local c
+	for c; do command -v "$c" >/dev/null || fail "$c is not installed: run make deps"; done
+}
+
+# serve_lab: lab_create for a serve part: $TMP/state, $TMP/run and $TMP/www for lighttpd and
+# sd-serve, the part's command lines started afresh; T is the targets file's path.
+serve_lab() {
+	lab_create
+	mkdir -p "$TMP/state" "$TMP/run" "$TMP/www" || fail "mkdir in $TMP"
+	rm -f "$BENCH_OUT/$PART.cmds"
+	T="$TMP/state/targets.json"
+}
+
+# lighttpd_up URL SECONDS: lighttpd on $TMP/lighttpd.conf (lighttpd -tt accepts it first) in
+# the namespace, answering at URL within SECONDS. LIGHTTPD is its PID.
+lighttpd_up() {
+	local i
+	ns_exec lighttpd -tt -f "$TMP/lighttpd.conf" >"$TMP/lighttpd-check.log" 2>&1 ||
+		fail "lighttpd rejects the config: $(cat "$TMP/lighttpd-check.log")"
+	bg lighttpd -D -f "$TMP/lighttpd.conf"
+	LIGHTTPD=$BG_PID
+	for i in $(seq $(($2 * 10))); do
+		ns_exec curl -s -o /dev/null "$1" && return 0
+		sleep 0.1
+	done
+	fail "lighttpd did not answer at $1 within $2 s"
+}
+
 # measure OUT CMD...: run CMD inside the namespace (bounded by BENCH_CMD_TIMEOUT), output in
 # OUT.log; sets WALL (seconds), RSS (peak KB) and CPU (user + system seconds: on a shared
 # machine the figure least moved by other work) from /usr/bin/time. 0 when CMD exited 0.

@@ -17,16 +17,10 @@ WRK="wrk -t2 -c32 -d$DURATION --latency"
 NTARGETS=20000
 SWAP_EVERY=0.1		# seconds between two replacements of the targets file
 for f in "$SERVE" "$FLOOR"; do [ -x "$f" ] || fail "$f is missing: run make bench"; done
-for c in lighttpd wrk curl python3; do
-	command -v $c >/dev/null || fail "$c is not installed: run make deps"
-done
+need_cmds lighttpd wrk curl python3
 
-lab_create
-mkdir -p "$TMP/state" "$TMP/run" "$TMP/www"
-rm -f "$BENCH_OUT/$PART.cmds"
-
+serve_lab
 bench_targets "$NTARGETS"
-T="$TMP/state/targets.json"
 install_file() { cp "$1" "$T.tmp" && mv -f "$T.tmp" "$T"; }
 install_file "$TMP/a.json"
 cp "$TMP/a.json" "$TMP/www/targets.json"
@@ -60,13 +54,10 @@ EOF
 } >"$TMP/lighttpd.conf"
 grep -q '^[[:space:]]*"x-sendfile" *=> "enable"' "$TMP/lighttpd.conf" ||
 	fail "lighttpd.conf.example lost its send-file lines"
-ns_exec lighttpd -tt -f "$TMP/lighttpd.conf" >"$TMP/lighttpd-check.log" 2>&1 ||
-	fail "lighttpd rejects the config: $(cat "$TMP/lighttpd-check.log")"
-bg lighttpd -D -f "$TMP/lighttpd.conf"
+BASE="http://127.0.0.1:$PORT"
+lighttpd_up "$BASE/sd/health" 10
 record_cmd "lighttpd -D -f \$TMP/lighttpd.conf   # lighttpd.conf.example (paths, port) + its fastcgi.server block again at /xs with the send-file lines uncommented + /floor below"
 record_cmd "   /floor bin-path: bin/bench/fcgi_floor \$TMP/a.json port=9100 \$TMP/a.9100.json (max-procs 2)"
-BASE="http://127.0.0.1:$PORT"
-for _ in $(seq 100); do ns_exec curl -s -o /dev/null "$BASE/sd/health" && break; sleep 0.1; done
 
 # KIND QUERY -> URL path
 declare -A PATHS=(

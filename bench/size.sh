@@ -17,9 +17,7 @@ SIZE_TARGETS=${SIZE_TARGETS:-1000000}
 PORT=18750
 WRK="wrk -t2 -c8 -d8s --latency"
 for f in "$SCAN" "$SERVE"; do [ -x "$f" ] || fail "$f is missing: run make bench"; done
-for c in lighttpd wrk curl python3; do
-	command -v $c >/dev/null || fail "$c is not installed: run make deps"
-done
+need_cmds lighttpd wrk curl python3
 [ -x /usr/bin/time ] || fail "/usr/bin/time (Debian package time) is not installed: run make deps"
 
 lab_create

@@ -32,6 +32,37 @@ ns_create() {
 	ns_new
 }
 
+# serve_lab [CMD...]: the start of a test of sd-serve behind lighttpd: skip unless lighttpd,
+# curl and every CMD are installed, fail without bin/sd-serve; then the namespace
+# (ns_create) and $TMP/state, $TMP/run and $TMP/www.
+serve_lab() {
+	local c
+	for c in lighttpd curl "$@"; do
+		command -v "$c" >/dev/null || skip "$c is not installed: run make deps"
+	done
+	[ -x "$BIN/sd-serve" ] || fail "bin/sd-serve is missing: run make"
+	ns_create
+	mkdir -p "$TMP/state" "$TMP/run" "$TMP/www" || fail "mkdir in $TMP"
+}
+
+# lighttpd_check WHAT: fail unless lighttpd -tt accepts $TMP/lighttpd.conf ("lighttpd rejects
+# WHAT: its words").
+lighttpd_check() {
+	lighttpd -tt -f "$TMP/lighttpd.conf" >"$TMP/lighttpd-check.log" 2>&1 ||
+		fail "lighttpd rejects $1: $(cat "$TMP/lighttpd-check.log")"
+}
+
+# lighttpd_start URL...: lighttpd on $TMP/lighttpd.conf in the namespace, answering at every
+# URL within 10 s (fails naming the first that does not). LIGHTTPD is its PID.
+lighttpd_start() {
+	local u
+	bg lighttpd -D -f "$TMP/lighttpd.conf"
+	LIGHTTPD=$BG_PID
+	for u; do
+		wait_http "$u" 10 "$LIGHTTPD" || fail "lighttpd + sd-serve do not answer at $u"
+	done
+}
+
 # dns_start ZONEFILE-LINES...: dnsmasq on 127.0.0.53 inside the namespace, answering only
 # from the given dnsmasq options (e.g. ptr-record=..., host-record=...), logging queries to
 # $TMP/dns.log; the namespace's resolv.conf points at it (ns_new).
@@ -65,20 +96,9 @@ node_exporter_serves() {
 	[ -s "$TMP/scrape.txt" ] || fail "node_exporter did not answer: $(tail -5 "$TMP/node_exporter.log")"
 	grep -qx 'node_textfile_scrape_error 0' "$TMP/scrape.txt" ||
 		fail "node_textfile_scrape_error: $(grep node_textfile_scrape_error "$TMP/scrape.txt")"
-	python3 - "$3" "$TMP/scrape.txt" <<'PY' || fail "node_exporter does not serve $3 as written"
-import re, sys
-def load(path):
-    vals, types = {}, {}
-    for line in open(path):
-        m = re.match(r'# TYPE (\S+) (\S+)$', line)
-        if m:
-            types[m.group(1)] = m.group(2)
-        elif line.strip() and not line.startswith('#'):
-            key, v = line.rsplit(' ', 1)
-            name, _, labels = key.partition('{')
-            pairs = tuple(sorted(re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"', labels)))
-            vals[(name, pairs)] = float(v)
-    return vals, types
+	PYTHONPATH="$TOP/tests" python3 - "$3" "$TMP/scrape.txt" <<'PY' || fail "node_exporter does not serve $3 as written"
+import sys
+from promtext import load
 want, wtypes = load(sys.argv[1])
 got, gtypes = load(sys.argv[2])
 for fam, t in wtypes.items():
@@ -91,6 +111,65 @@ for k, v in want.items():
         sys.exit("%s: %s served as %s" % (k, v, got[k]))
 print("%d series in %d families served" % (len(want), len(wtypes)), file=sys.stderr)
 PY
+}
+
+# prometheus_start PORT: a real Prometheus on 127.0.0.1:PORT inside the namespace, its
+# config read from stdin into $TMP/prom/prometheus.yml and passed by `promtool check config`
+# first, its data in $TMP/prom/data and its log in $TMP/prometheus.log; returns once /-/ready
+# answers (30 s at most). PROM_PID is its PID.
+prometheus_start() {
+	mkdir -p "$TMP/prom" || fail "mkdir $TMP/prom"
+	cat >"$TMP/prom/prometheus.yml" || fail "cannot write $TMP/prom/prometheus.yml"
+	promtool check config "$TMP/prom/prometheus.yml" >"$TMP/promtool.log" 2>&1 ||
+		fail "promtool check config: $(cat "$TMP/promtool.log")"
+	bg prometheus --config.file="$TMP/prom/prometheus.yml" --storage.tsdb.path="$TMP/prom/data" \
+		--web.listen-address="127.0.0.1:$1" --log.level=warn 2>"$TMP/prometheus.log"
+	PROM_PID=$BG_PID
+	wait_http "http://127.0.0.1:$1/-/ready" 30 "$PROM_PID" ||
+		fail "Prometheus did not start: $(tail -5 "$TMP/prometheus.log")"
+}
+
+# nginx_conf USER ACCESS_LOG PORT:INCLUDE...: $TMP/nginx.conf, an nginx that keeps all it
+# writes in $TMP (pid, logs, temporary files) with fastcgi_params copied beside it (where an
+# example's relative "include fastcgi_params" looks), USER its user line ("" for none),
+# ACCESS_LOG a path or off, and per PORT:INCLUDE one server: listen 127.0.0.1:PORT, root
+# $TMP/www, include INCLUDE. Fails unless nginx -t accepts it.
+nginx_conf() {
+	local user=$1 access=$2 s
+	shift 2
+	cp /etc/nginx/fastcgi_params "$TMP/fastcgi_params" || fail "cannot copy fastcgi_params"
+	mkdir -p "$TMP/nginx-tmp" || fail "mkdir $TMP/nginx-tmp"
+	{
+		[ -z "$user" ] || printf 'user %s;\n' "$user"
+		cat <<C
+worker_processes 1;
+pid $TMP/nginx.pid;
+error_log $TMP/nginx-error.log info;
+events { worker_connections 64; }
+http {
+	access_log $access;
+	client_body_temp_path $TMP/nginx-tmp/body;
+	fastcgi_temp_path $TMP/nginx-tmp/fastcgi;
+	proxy_temp_path $TMP/nginx-tmp/proxy;
+	scgi_temp_path $TMP/nginx-tmp/scgi;
+	uwsgi_temp_path $TMP/nginx-tmp/uwsgi;
+C
+		for s; do
+			printf '\tserver {\n\t\tlisten 127.0.0.1:%s;\n\t\troot %s;\n\t\tinclude %s;\n\t}\n' \
+				"${s%%:*}" "$TMP/www" "${s#*:}"
+		done
+		echo '}'
+	} >"$TMP/nginx.conf" || fail "cannot write $TMP/nginx.conf"
+	nginx -t -p "$TMP" -c "$TMP/nginx.conf" -e "$TMP/nginx-error.log" >"$TMP/nginx-check.log" 2>&1 ||
+		fail "nginx rejects $TMP/nginx.conf: $(cat "$TMP/nginx-check.log")"
+}
+
+# nginx_start URL: nginx on $TMP/nginx.conf in the namespace, answering at URL within 10 s.
+# NGINX_PID is its PID.
+nginx_start() {
+	bg nginx -p "$TMP" -c "$TMP/nginx.conf" -e "$TMP/nginx-error.log" -g 'daemon off;'
+	NGINX_PID=$BG_PID
+	wait_http "$1" 10 "$NGINX_PID" || fail "nginx did not answer at $1: $(cat "$TMP/nginx-error.log")"
 }
 
 # assert_eq WHAT EXPECTED ACTUAL

@@ -10,8 +10,7 @@ serve_conf() {
 	[ -x "$BIN/sd-serve" ] || fail "bin/sd-serve is missing: run make"
 	mkdir -p "$TMP/state" "$TMP/run" "$TMP/www"
 	lighttpd_example "${SD_SERVE:-$BIN/sd-serve}" "$port" > "$TMP/lighttpd.conf"
-	lighttpd -tt -f "$TMP/lighttpd.conf" >"$TMP/lighttpd-check.log" 2>&1 ||
-		fail "lighttpd rejects the example: $(cat "$TMP/lighttpd-check.log")"
+	lighttpd_check "the example"
 	T="$TMP/state/targets.json"
 	M="$TMP/state/sd-scan.prom"
 	STATS="$TMP/run/sd-serve.stats"
@@ -62,3 +61,15 @@ PY
 
 # install_file SRC: atomically replace the targets file, the way sd-scan does.
 install_file() { cp "$1" "$T.tmp.$$" && mv -f "$T.tmp.$$" "$T"; }
+
+# swap_start N: in the background, N replacements of the targets file, $TMP/b.json and
+# $TMP/a.json in turn (install_file). SWAPPER is its PID (stopped by lib.sh's trap too).
+swap_start() {
+	(
+		for i in $(seq "$1"); do
+			if [ $((i % 2)) = 0 ]; then install_file "$TMP/a.json"; else install_file "$TMP/b.json"; fi
+		done
+	) &
+	SWAPPER=$!
+	PIDS+=("$SWAPPER")
+}

@@ -1,5 +1,5 @@
 /*
- * targets.c: sd-scan's targets as an http_sd list, rendered by httpsd.c so the file is
+ * targets.c: sd-scan's targets as an http_sd list, rendered by httpsd_render.c so the file is
  * byte for byte what sd-serve renders from it. Each group's labels are two sorted runs (sd-
  * scan's own, sorted by construction, and the extra ones, sorted once) merged by name.
  */

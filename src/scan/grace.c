@@ -1,5 +1,5 @@
 /*
- * grace.c: the previous targets file read back for -grace (by the strict httpsd.c parser), and
+ * grace.c: the previous targets file read back for -grace (by httpsd_parse.c's strict parser), and
  * the choice of the targets to keep.
  */
 #include <stdio.h>

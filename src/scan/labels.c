@@ -1,6 +1,6 @@
 /*
  * labels.c: -labels parsing. The list is copied once and cut in place; the label-name and
- * UTF-8 rules are httpsd.c's, the ones sd-serve and Prometheus apply to the file.
+ * UTF-8 rules are httpsd_check.c's, the ones sd-serve and Prometheus apply to the file.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /*
- * shrinkguard.c: the previous file's targets, counted by httpsd.c's strict parser (the one
+ * shrinkguard.c: the previous file's targets, counted by httpsd_parse.c's strict parser (the one
  * sd-serve serves with), and the keep-or-replace decision.
  */
 #include <errno.h>

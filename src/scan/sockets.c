@@ -1,21 +1,20 @@
 /*
- * sockets.c: the -sockets YAML file, read with libyaml's event parser. Only the seed's shape
+ * sockets.c: the -sockets YAML file, read event by event (yamlread.h). Only the seed's shape
  * is accepted (a mapping with one `sockets:` sequence of flat mappings of scalars); aliases
  * are refused outright, so an alias bomb costs nothing, and the sizes are bounded.
  * Pure over the buffer (sockets_load only adds the read); thread-safe for distinct lists.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <yaml.h>
 
 #include "numparse.h"
 #include "sockets.h"
+#include "yamlread.h"
 
 static const char *const proto_names[SOCKETS_PROTOS] = {
 	"tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "ip", "ip4", "ip6",
@@ -24,14 +23,6 @@ static const char *const proto_names[SOCKETS_PROTOS] = {
 
 enum field { F_NAME, F_HOST, F_PORT, F_PROTOCOL, F_TIMEOUT, FIELDS };
 static const char *const field_names[FIELDS] = { "name", "host", "port", "protocol", "timeout" };
-
-struct reader {
-	yaml_parser_t	 parser;
-	yaml_event_t	 ev;
-	int		 have;		/* ev holds an event to delete */
-	char		*err;
-	size_t		 errlen;
-};
 
 const char *
 sockets_proto_name(enum sockets_proto p)
@@ -51,83 +42,15 @@ sockets_proto_is_ip(enum sockets_proto p)
 	return p == SOCKETS_IP || p == SOCKETS_IP4 || p == SOCKETS_IP6;
 }
 
-#define SHOWN_MAX 40	/* bytes of a bad value quoted in an error */
-
-/* s as an error may quote it: at most SHOWN_MAX bytes, never cut inside a UTF-8 character,
- * control characters as '?', so that the message stays one line. */
 static const char *
-shown(const char *s, char *buf)
-{
-	size_t n = strlen(s);
-
-	if (n > SHOWN_MAX) {
-		n = SHOWN_MAX;
-		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--;
-	}
-	for (size_t i = 0; i < n; i++)
-		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
-	buf[n] = '\0';
-	return buf;
-}
-
-static int
-line_of(const struct reader *r)
-{
-	return (int)r->ev.start_mark.line + 1;
-}
-
-static int fail(struct reader *r, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-fail(struct reader *r, int line, const char *fmt, ...)
-{
-	char why[300];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	snprintf(r->err, r->errlen, "line %d: %s", line, why);
-	return -1;
-}
-
-/* The next event into r->ev; -1 on a YAML error or an alias. */
-static int
-next(struct reader *r)
-{
-	char buf[SHOWN_MAX + 1];
-
-	if (r->have)
-		yaml_event_delete(&r->ev);
-	r->have = 0;
-	if (!yaml_parser_parse(&r->parser, &r->ev)) {
-		const yaml_mark_t *m = r->parser.problem ? &r->parser.problem_mark :
-		    &r->parser.mark;
-
-		if (r->parser.error == YAML_MEMORY_ERROR)
-			return fail(r, (int)m->line + 1, "out of memory");
-		return fail(r, (int)m->line + 1, "not YAML: %s%s%s",
-		    r->parser.problem ? r->parser.problem : "syntax error",
-		    r->parser.context ? " " : "", r->parser.context ? r->parser.context : "");
-	}
-	r->have = 1;
-	if (r->ev.type == YAML_ALIAS_EVENT)
-		return fail(r, line_of(r), "YAML aliases (*%s) are not supported",
-		    shown((const char *)r->ev.data.alias.anchor, buf));
-	return 0;
-}
-
-static const char *
-scalar(const struct reader *r)
+scalar(const struct yamlread *r)
 {
 	return (const char *)r->ev.data.scalar.value;
 }
 
 /* A plain empty, ~ or null scalar: the field is not set (Go's zero value). */
 static int
-is_null(const struct reader *r)
+is_null(const struct yamlread *r)
 {
 	const char *s = scalar(r);
 
@@ -149,40 +72,44 @@ parse_proto(const char *s, enum sockets_proto *p)
 
 /* The field values of one item: validate them into e. */
 static int
-build_entry(struct reader *r, int line, char *val[FIELDS], const int vline[FIELDS],
+build_entry(struct yamlread *r, int line, char *val[FIELDS], const int vline[FIELDS],
     struct sockets_entry *e)
 {
-	char why[128], buf[SHOWN_MAX + 1];
+	char why[128], buf[YAMLREAD_SHOWN_MAX + 1];
 	uint64_t port;
 
 	for (int f = F_NAME; f <= F_PORT; f++)
 		if (val[f] == NULL || val[f][0] == '\0')
-			return fail(r, val[f] ? vline[f] : line, "socket without %s '%s'",
-			    val[f] ? "a value for" : "the key", field_names[f]);
+			return yamlread_fail(r, val[f] ? vline[f] : line,
+			    "socket without %s '%s'", val[f] ? "a value for" : "the key",
+			    field_names[f]);
 	e->proto = SOCKETS_TCP;
 	if (val[F_PROTOCOL] && parse_proto(val[F_PROTOCOL], &e->proto) < 0)
-		return fail(r, vline[F_PROTOCOL], "unknown protocol '%s' (expected tcp, tcp4, "
-		    "tcp6, udp, udp4, udp6, ip, ip4, ip6, unix, unixgram or unixpacket)",
-		    shown(val[F_PROTOCOL], buf));
+		return yamlread_fail(r, vline[F_PROTOCOL], "unknown protocol '%s' (expected tcp, "
+		    "tcp4, tcp6, udp, udp4, udp6, ip, ip4, ip6, unix, unixgram or unixpacket)",
+		    yamlread_shown(val[F_PROTOCOL], buf));
 	if (numparse_uint(val[F_PORT], 65535, &port, why, sizeof(why)) < 0)
-		return fail(r, vline[F_PORT], "port '%s': %s", shown(val[F_PORT], buf), why);
+		return yamlread_fail(r, vline[F_PORT], "port '%s': %s",
+		    yamlread_shown(val[F_PORT], buf), why);
 	if (port == 0 && !sockets_proto_is_unix(e->proto) && !sockets_proto_is_ip(e->proto))
-		return fail(r, vline[F_PORT], "port 0: ports are 1 to 65535");
+		return yamlread_fail(r, vline[F_PORT], "port 0: ports are 1 to 65535");
 	e->port = (uint16_t)port;
 	e->timeout = SOCKETS_TIMEOUT_S;
 	if (val[F_TIMEOUT]) {
 		if (numparse_udouble(val[F_TIMEOUT], SOCKETS_TIMEOUT_MAX_S, &e->timeout, why,
 		    sizeof(why)) < 0)
-			return fail(r, vline[F_TIMEOUT], "timeout '%s': %s (seconds, e.g. 2)",
-			    shown(val[F_TIMEOUT], buf), why);
+			return yamlread_fail(r, vline[F_TIMEOUT],
+			    "timeout '%s': %s (seconds, e.g. 2)",
+			    yamlread_shown(val[F_TIMEOUT], buf), why);
 		if (e->timeout == 0)	/* the seed's zero value: its default */
 			e->timeout = SOCKETS_TIMEOUT_S;
 		else if (e->timeout < SOCKETS_TIMEOUT_MIN_S)
-			return fail(r, vline[F_TIMEOUT], "timeout '%s': below %g s (seconds, e.g. 2)",
-			    shown(val[F_TIMEOUT], buf), SOCKETS_TIMEOUT_MIN_S);
+			return yamlread_fail(r, vline[F_TIMEOUT],
+			    "timeout '%s': below %g s (seconds, e.g. 2)",
+			    yamlread_shown(val[F_TIMEOUT], buf), SOCKETS_TIMEOUT_MIN_S);
 	}
 	if (sockets_proto_is_unix(e->proto) && strlen(val[F_HOST]) > 107)
-		return fail(r, vline[F_HOST], "unix socket path longer than 107 bytes");
+		return yamlread_fail(r, vline[F_HOST], "unix socket path longer than 107 bytes");
 	e->name = val[F_NAME];
 	e->host = val[F_HOST];
 	val[F_NAME] = val[F_HOST] = NULL;
@@ -192,52 +119,52 @@ build_entry(struct reader *r, int line, char *val[FIELDS], const int vline[FIELD
 
 /* One item: the MAPPING_START event is current. */
 static int
-parse_item(struct reader *r, struct sockets_entry *e)
+parse_item(struct yamlread *r, struct sockets_entry *e)
 {
-	char *val[FIELDS] = { NULL }, buf[SHOWN_MAX + 1];
-	int vline[FIELDS] = { 0 }, line = line_of(r), rc = -1, f;
+	char *val[FIELDS] = { NULL }, buf[YAMLREAD_SHOWN_MAX + 1];
+	int vline[FIELDS] = { 0 }, line = yamlread_line(r), rc = -1, f;
 
 	for (;;) {
-		if (next(r) < 0)
+		if (yamlread_next(r) < 0)
 			goto out;
 		if (r->ev.type == YAML_MAPPING_END_EVENT)
 			break;
 		if (r->ev.type != YAML_SCALAR_EVENT) {
-			fail(r, line_of(r), "a socket's keys are name, host, port, protocol and "
+			yamlread_fail_here(r, "a socket's keys are name, host, port, protocol and "
 			    "timeout");
 			goto out;
 		}
 		for (f = 0; f < FIELDS && strcmp(scalar(r), field_names[f]) != 0; f++)
 			;
 		if (f == FIELDS) {
-			fail(r, line_of(r), "unknown key '%s' (expected name, host, port, protocol "
-			    "or timeout)", shown(scalar(r), buf));
+			yamlread_fail_here(r, "unknown key '%s' (expected name, host, port, protocol "
+			    "or timeout)", yamlread_shown(scalar(r), buf));
 			goto out;
 		}
 		if (vline[f]) {
-			fail(r, line_of(r), "key '%s' given twice in one socket", field_names[f]);
+			yamlread_fail_here(r, "key '%s' given twice in one socket", field_names[f]);
 			goto out;
 		}
-		if (next(r) < 0)
+		if (yamlread_next(r) < 0)
 			goto out;
-		vline[f] = line_of(r);
+		vline[f] = yamlread_line(r);
 		if (r->ev.type != YAML_SCALAR_EVENT) {
-			fail(r, line_of(r), "'%s' must be a single value", field_names[f]);
+			yamlread_fail_here(r, "'%s' must be a single value", field_names[f]);
 			goto out;
 		}
 		if (r->ev.data.scalar.length > SOCKETS_STRING_MAX) {
-			fail(r, line_of(r), "'%s' longer than %d bytes", field_names[f],
+			yamlread_fail_here(r, "'%s' longer than %d bytes", field_names[f],
 			    SOCKETS_STRING_MAX);
 			goto out;
 		}
 		if (memchr(scalar(r), '\0', r->ev.data.scalar.length) != NULL) {
-			fail(r, line_of(r), "'%s' contains a NUL byte", field_names[f]);
+			yamlread_fail_here(r, "'%s' contains a NUL byte", field_names[f]);
 			goto out;
 		}
 		if (is_null(r))
 			continue;
 		if ((val[f] = strdup(scalar(r))) == NULL) {
-			fail(r, line_of(r), "out of memory");
+			yamlread_fail_here(r, "out of memory");
 			goto out;
 		}
 	}
@@ -250,30 +177,30 @@ out:
 
 /* The value of `sockets:`: its first event is current. */
 static int
-parse_list(struct reader *r, struct sockets_list *l)
+parse_list(struct yamlread *r, struct sockets_list *l)
 {
 	size_t alloc = 0;
 
 	if (r->ev.type == YAML_SCALAR_EVENT && is_null(r))
 		return 0;
 	if (r->ev.type != YAML_SEQUENCE_START_EVENT)
-		return fail(r, line_of(r), "'sockets' must be a list of sockets");
+		return yamlread_fail_here(r, "'sockets' must be a list of sockets");
 	for (;;) {
-		if (next(r) < 0)
+		if (yamlread_next(r) < 0)
 			return -1;
 		if (r->ev.type == YAML_SEQUENCE_END_EVENT)
 			return 0;
 		if (r->ev.type != YAML_MAPPING_START_EVENT)
-			return fail(r, line_of(r), "each socket is a mapping of name, host, port, "
+			return yamlread_fail_here(r, "each socket is a mapping of name, host, port, "
 			    "protocol and timeout");
 		if (l->n == SOCKETS_MAX)
-			return fail(r, line_of(r), "more than %d sockets", SOCKETS_MAX);
+			return yamlread_fail_here(r, "more than %d sockets", SOCKETS_MAX);
 		if (l->n == alloc) {
 			size_t na = alloc ? alloc * 2 : 16;
 			struct sockets_entry *v = realloc(l->v, na * sizeof(*v));
 
 			if (v == NULL)
-				return fail(r, line_of(r), "out of memory");
+				return yamlread_fail_here(r, "out of memory");
 			l->v = v;
 			alloc = na;
 		}
@@ -311,7 +238,7 @@ same_key(const struct sockets_entry *a, const struct sockets_entry *b)
 
 /* The first duplicate in file order: the same labels twice would make one series twice. */
 static int
-check_duplicates(struct reader *r, const struct sockets_list *l)
+check_duplicates(struct yamlread *r, const struct sockets_list *l)
 {
 	const struct sockets_entry **idx, *dup = NULL, *orig = NULL;
 	size_t start = 0;
@@ -319,7 +246,7 @@ check_duplicates(struct reader *r, const struct sockets_list *l)
 	if (l->n < 2)
 		return 0;
 	if ((idx = calloc(l->n, sizeof(*idx))) == NULL)
-		return fail(r, 1, "out of memory");
+		return yamlread_fail(r, 1, "out of memory");
 	for (size_t i = 0; i < l->n; i++)
 		idx[i] = &l->v[i];
 	if (l->n > 1)	/* qsort(NULL, 0) is undefined */
@@ -335,58 +262,58 @@ check_duplicates(struct reader *r, const struct sockets_list *l)
 	}
 	free(idx);
 	if (dup != NULL)
-		return fail(r, dup->line, "duplicate of the socket at line %d (same name, host, "
-		    "port and protocol)", orig->line);
+		return yamlread_fail(r, dup->line, "duplicate of the socket at line %d (same name, "
+		    "host, port and protocol)", orig->line);
 	return 0;
 }
 
 static int
-parse_document(struct reader *r, struct sockets_list *l)
+parse_document(struct yamlread *r, struct sockets_list *l)
 {
-	char buf[SHOWN_MAX + 1];
+	char buf[YAMLREAD_SHOWN_MAX + 1];
 	int seen = 0;
 
-	if (next(r) < 0)
+	if (yamlread_next(r) < 0)
 		return -1;
-	if (r->ev.type == YAML_STREAM_START_EVENT && next(r) < 0)
+	if (r->ev.type == YAML_STREAM_START_EVENT && yamlread_next(r) < 0)
 		return -1;
 	if (r->ev.type == YAML_STREAM_END_EVENT)
-		return fail(r, 1, "empty file: no 'sockets:' list");
-	if (next(r) < 0)	/* past DOCUMENT_START */
+		return yamlread_fail(r, 1, "empty file: no 'sockets:' list");
+	if (yamlread_next(r) < 0)	/* past DOCUMENT_START */
 		return -1;
 	if (r->ev.type != YAML_MAPPING_START_EVENT)
-		return fail(r, line_of(r), "expected a mapping with a 'sockets:' list");
+		return yamlread_fail_here(r, "expected a mapping with a 'sockets:' list");
 	for (;;) {
-		if (next(r) < 0)
+		if (yamlread_next(r) < 0)
 			return -1;
 		if (r->ev.type == YAML_MAPPING_END_EVENT)
 			break;
 		if (r->ev.type != YAML_SCALAR_EVENT || strcmp(scalar(r), "sockets") != 0)
-			return fail(r, line_of(r), "unknown key%s%s%s (expected sockets)",
+			return yamlread_fail_here(r, "unknown key%s%s%s (expected sockets)",
 			    r->ev.type == YAML_SCALAR_EVENT ? " '" : "",
-			    r->ev.type == YAML_SCALAR_EVENT ? shown(scalar(r), buf) : "",
+			    r->ev.type == YAML_SCALAR_EVENT ? yamlread_shown(scalar(r), buf) : "",
 			    r->ev.type == YAML_SCALAR_EVENT ? "'" : "");
 		if (seen)
-			return fail(r, line_of(r), "key 'sockets' given twice");
+			return yamlread_fail_here(r, "key 'sockets' given twice");
 		seen = 1;
-		if (next(r) < 0 || parse_list(r, l) < 0)
+		if (yamlread_next(r) < 0 || parse_list(r, l) < 0)
 			return -1;
 	}
 	if (!seen)
-		return fail(r, line_of(r), "no 'sockets:' list");
-	if (next(r) < 0)	/* DOCUMENT_END */
+		return yamlread_fail_here(r, "no 'sockets:' list");
+	if (yamlread_next(r) < 0)	/* DOCUMENT_END */
 		return -1;
-	if (next(r) < 0)
+	if (yamlread_next(r) < 0)
 		return -1;
 	if (r->ev.type != YAML_STREAM_END_EVENT)
-		return fail(r, line_of(r), "more than one YAML document");
+		return yamlread_fail_here(r, "more than one YAML document");
 	return check_duplicates(r, l);
 }
 
 int
 sockets_parse(const char *buf, size_t len, struct sockets_list *l, char *err, size_t errlen)
 {
-	struct reader r = { .err = err, .errlen = errlen };
+	struct yamlread r;
 	int rc;
 
 	memset(l, 0, sizeof(*l));
@@ -395,15 +322,11 @@ sockets_parse(const char *buf, size_t len, struct sockets_list *l, char *err, si
 		snprintf(err, errlen, "line 1: larger than %u bytes", SOCKETS_FILE_MAX);
 		return -1;
 	}
-	if (!yaml_parser_initialize(&r.parser)) {
-		snprintf(err, errlen, "line 1: out of memory");
-		return -1;
-	}
-	yaml_parser_set_input_string(&r.parser, (const unsigned char *)buf, len);
-	rc = parse_document(&r, l);
-	if (r.have)
-		yaml_event_delete(&r.ev);
-	yaml_parser_delete(&r.parser);
+	if (yamlread_init(&r, buf, len, 0, err, errlen) < 0)
+		rc = yamlread_fail(&r, 1, "out of memory");
+	else
+		rc = parse_document(&r, l);
+	yamlread_fini(&r);
 	if (rc < 0)
 		sockets_fini(l);
 	return rc;

@@ -1,86 +1,20 @@
 /*
- * yamlsd.c: file_sd YAML through libyaml's event parser (see yamlsd.h). A small recursive
- * reader over events: document > sequence of groups > mapping > targets/labels. It stops at
- * the first problem, so no input makes it hold more than one event and the group being read.
+ * yamlsd.c: file_sd YAML over the event reader of yamlread.h (see yamlsd.h). A small
+ * recursive reader over events: document > sequence of groups > mapping > targets/labels.
+ * It stops at the first problem, so no input makes it hold more than one event and the
+ * group being read.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <yaml.h>
 
+#include "yamlread.h"
 #include "yamlsd.h"
 
 #define SHOWN_MAX	40	/* bytes of a bad name quoted in a message */
 
-struct reader {
-	yaml_parser_t		 p;
-	yaml_event_t		 ev;
-	int			 has_ev;
-	struct httpsd_list	*l;
-	char			*err;
-	size_t			 errlen;
-	size_t			*line;
-};
-
-static int __attribute__((format(printf, 3, 4)))
-fail(struct reader *r, size_t line, const char *fmt, ...)
-{
-	char msg[300];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	*r->line = line;
-	if (line > 0)
-		snprintf(r->err, r->errlen, "line %zu: %s", line, msg);
-	else
-		snprintf(r->err, r->errlen, "%s", msg);
-	return -1;
-}
-
-static size_t
-ev_line(const struct reader *r)
-{
-	return r->ev.start_mark.line + 1;
-}
-
-/* The next event into r->ev; anchors and aliases end the read. */
-static int
-next(struct reader *r)
-{
-	const yaml_char_t *anchor = NULL;
-
-	if (r->has_ev)
-		yaml_event_delete(&r->ev);
-	r->has_ev = 0;
-	if (!yaml_parser_parse(&r->p, &r->ev))
-		return fail(r, r->p.problem_mark.line + 1, "YAML syntax error: %s",
-		    r->p.problem ? r->p.problem : "unknown");
-	r->has_ev = 1;
-	switch (r->ev.type) {
-	case YAML_ALIAS_EVENT:
-		return fail(r, ev_line(r), "anchors and aliases are not allowed");
-	case YAML_SCALAR_EVENT:
-		anchor = r->ev.data.scalar.anchor;
-		break;
-	case YAML_SEQUENCE_START_EVENT:
-		anchor = r->ev.data.sequence_start.anchor;
-		break;
-	case YAML_MAPPING_START_EVENT:
-		anchor = r->ev.data.mapping_start.anchor;
-		break;
-	default:
-		break;
-	}
-	if (anchor != NULL)
-		return fail(r, ev_line(r), "anchors and aliases are not allowed");
-	return 0;
-}
-
 /* 1 when the current scalar event is a plain null (~, null, empty). */
 static int
-is_null(const struct reader *r)
+is_null(const struct yamlread *r)
 {
 	const char *v = (const char *)r->ev.data.scalar.value;
 
@@ -91,7 +25,7 @@ is_null(const struct reader *r)
 }
 
 static const char *
-shown(const struct reader *r, char *buf, size_t len)
+shown(const struct yamlread *r, char *buf, size_t len)
 {
 	size_t n = r->ev.data.scalar.length;
 
@@ -107,32 +41,32 @@ shown(const struct reader *r, char *buf, size_t len)
 }
 
 static int
-nomem(struct reader *r)
+nomem(struct yamlread *r)
 {
-	return fail(r, 0, "out of memory");
+	return yamlread_fail(r, 0, "out of memory");
 }
 
 /* targets: at the value's first event; gi counts from 1. */
 static int
-targets(struct reader *r, size_t gi)
+targets(struct yamlread *r, struct httpsd_list *l, size_t gi)
 {
 	size_t ti = 0;
 
 	if (is_null(r))
 		return 0;
 	if (r->ev.type != YAML_SEQUENCE_START_EVENT)
-		return fail(r, ev_line(r), "group %zu: targets is not a list", gi);
+		return yamlread_fail_here(r, "group %zu: targets is not a list", gi);
 	for (;;) {
-		if (next(r) < 0)
+		if (yamlread_next(r) < 0)
 			return -1;
 		if (r->ev.type == YAML_SEQUENCE_END_EVENT)
 			return 0;
 		ti++;
 		if (r->ev.type != YAML_SCALAR_EVENT || is_null(r))
-			return fail(r, ev_line(r), "group %zu: target %zu is not a string", gi, ti);
+			return yamlread_fail_here(r, "group %zu: target %zu is not a string", gi, ti);
 		if (r->ev.data.scalar.length == 0)
-			return fail(r, ev_line(r), "group %zu: target %zu is empty", gi, ti);
-		if (httpsd_target_add(r->l, (const char *)r->ev.data.scalar.value,
+			return yamlread_fail_here(r, "group %zu: target %zu is empty", gi, ti);
+		if (httpsd_target_add(l, (const char *)r->ev.data.scalar.value,
 		    r->ev.data.scalar.length) < 0)
 			return nomem(r);
 	}
@@ -155,7 +89,7 @@ has_label(const struct httpsd_list *l, const char *name, size_t n)
 
 /* labels: at the value's first event. */
 static int
-labels(struct reader *r, size_t gi)
+labels(struct yamlread *r, struct httpsd_list *l, size_t gi)
 {
 	char name[256], show[SHOWN_MAX + 1];
 	size_t nlen;
@@ -163,29 +97,29 @@ labels(struct reader *r, size_t gi)
 	if (is_null(r))
 		return 0;
 	if (r->ev.type != YAML_MAPPING_START_EVENT)
-		return fail(r, ev_line(r), "group %zu: labels is not a map", gi);
+		return yamlread_fail_here(r, "group %zu: labels is not a map", gi);
 	for (;;) {
-		if (next(r) < 0)
+		if (yamlread_next(r) < 0)
 			return -1;
 		if (r->ev.type == YAML_MAPPING_END_EVENT)
 			return 0;
 		if (r->ev.type != YAML_SCALAR_EVENT)
-			return fail(r, ev_line(r), "group %zu: a label name is not a string", gi);
+			return yamlread_fail_here(r, "group %zu: a label name is not a string", gi);
 		nlen = r->ev.data.scalar.length;
 		if (nlen >= sizeof(name) ||
 		    !httpsd_label_name_valid((const char *)r->ev.data.scalar.value, nlen))
-			return fail(r, ev_line(r),
+			return yamlread_fail_here(r,
 			    "group %zu: label name '%s' is not [a-zA-Z_][a-zA-Z0-9_]*", gi,
 			    shown(r, show, sizeof(show)));
 		memcpy(name, r->ev.data.scalar.value, nlen);
 		name[nlen] = '\0';
-		if (has_label(r->l, name, nlen))
-			return fail(r, ev_line(r), "group %zu: label %s given twice", gi, name);
-		if (next(r) < 0)
+		if (has_label(l, name, nlen))
+			return yamlread_fail_here(r, "group %zu: label %s given twice", gi, name);
+		if (yamlread_next(r) < 0)
 			return -1;
 		if (r->ev.type != YAML_SCALAR_EVENT)
-			return fail(r, ev_line(r), "group %zu: label %s is not a string", gi, name);
-		if (httpsd_label_addn(r->l, name, nlen, is_null(r) ? "" :
+			return yamlread_fail_here(r, "group %zu: label %s is not a string", gi, name);
+		if (httpsd_label_addn(l, name, nlen, is_null(r) ? "" :
 		    (const char *)r->ev.data.scalar.value, is_null(r) ? 0 :
 		    r->ev.data.scalar.length) < 0)
 			return nomem(r);
@@ -194,81 +128,81 @@ labels(struct reader *r, size_t gi)
 
 /* One group: at its first event. */
 static int
-group(struct reader *r, size_t gi)
+group(struct yamlread *r, struct httpsd_list *l, size_t gi)
 {
 	int seen_targets = 0, seen_labels = 0;
 	char show[SHOWN_MAX + 1];
 
 	if (r->ev.type != YAML_MAPPING_START_EVENT)
-		return fail(r, ev_line(r), "group %zu is not a map", gi);
-	if (httpsd_group_add(r->l) < 0)
+		return yamlread_fail_here(r, "group %zu is not a map", gi);
+	if (httpsd_group_add(l) < 0)
 		return nomem(r);
 	for (;;) {
 		int *seen;
 
-		if (next(r) < 0)
+		if (yamlread_next(r) < 0)
 			return -1;
 		if (r->ev.type == YAML_MAPPING_END_EVENT)
 			return 0;
 		if (r->ev.type != YAML_SCALAR_EVENT)
-			return fail(r, ev_line(r), "group %zu: a key is not a string", gi);
+			return yamlread_fail_here(r, "group %zu: a key is not a string", gi);
 		if (strcmp((const char *)r->ev.data.scalar.value, "targets") == 0)
 			seen = &seen_targets;
 		else if (strcmp((const char *)r->ev.data.scalar.value, "labels") == 0)
 			seen = &seen_labels;
 		else
-			return fail(r, ev_line(r), "group %zu: unknown key '%s' (only targets and "
+			return yamlread_fail_here(r, "group %zu: unknown key '%s' (only targets and "
 			    "labels)", gi, shown(r, show, sizeof(show)));
 		if (*seen)
-			return fail(r, ev_line(r), "group %zu: %s given twice", gi,
+			return yamlread_fail_here(r, "group %zu: %s given twice", gi,
 			    seen == &seen_targets ? "targets" : "labels");
 		*seen = 1;
-		if (next(r) < 0)
+		if (yamlread_next(r) < 0)
 			return -1;
-		if ((seen == &seen_targets ? targets(r, gi) : labels(r, gi)) < 0)
+		if ((seen == &seen_targets ? targets(r, l, gi) : labels(r, l, gi)) < 0)
 			return -1;
 	}
 }
 
 /* The stream: at most one document, a list of groups or nothing. */
 static int
-stream(struct reader *r)
+stream(struct yamlread *r, struct httpsd_list *l)
 {
 	size_t gi = 0;
 
-	if (next(r) < 0)
+	if (yamlread_next(r) < 0)
 		return -1;
 	if (r->ev.type != YAML_STREAM_START_EVENT)
-		return fail(r, 0, "YAML syntax error: no stream");
-	if (next(r) < 0)
+		return yamlread_fail(r, 0, "YAML syntax error: no stream");
+	if (yamlread_next(r) < 0)
 		return -1;
 	if (r->ev.type == YAML_STREAM_END_EVENT)
 		return 0;	/* an empty file: no groups */
-	if (next(r) < 0)
+	if (yamlread_next(r) < 0)
 		return -1;
 	if (is_null(r)) {
-		if (next(r) < 0)
+		if (yamlread_next(r) < 0)
 			return -1;
 	} else if (r->ev.type != YAML_SEQUENCE_START_EVENT) {
-		return fail(r, ev_line(r), "not a YAML list of target groups");
+		return yamlread_fail_here(r, "not a YAML list of target groups");
 	} else {
 		for (;;) {
-			if (next(r) < 0)
+			if (yamlread_next(r) < 0)
 				return -1;
 			if (r->ev.type == YAML_SEQUENCE_END_EVENT)
 				break;
-			if (group(r, ++gi) < 0)
+			if (group(r, l, ++gi) < 0)
 				return -1;
 		}
-		if (next(r) < 0)
+		if (yamlread_next(r) < 0)
 			return -1;
 	}
 	if (r->ev.type != YAML_DOCUMENT_END_EVENT)
-		return fail(r, ev_line(r), "YAML syntax error: data after the list");
-	if (next(r) < 0)
+		return yamlread_fail_here(r, "YAML syntax error: data after the list");
+	if (yamlread_next(r) < 0)
 		return -1;
 	if (r->ev.type != YAML_STREAM_END_EVENT)
-		return fail(r, ev_line(r), "more than one YAML document");
+		return yamlread_fail_here(r, "more than one YAML document");
 	return 0;
 }
 
@@ -276,24 +210,22 @@ int
 yamlsd_parse(const char *buf, size_t len, struct httpsd_list *out, char *err, size_t errlen,
     size_t *line)
 {
-	struct reader r;
-	size_t ignored;
+	struct yamlread r;
 	int rc;
 
-	memset(&r, 0, sizeof(r));
-	r.l = out;
-	r.err = err;
-	r.errlen = errlen;
-	r.line = line ? line : &ignored;
-	*r.line = 0;
-	if (len > HTTPSD_MAX_BYTES)
-		return fail(&r, 0, "larger than %u bytes", HTTPSD_MAX_BYTES);
-	if (!yaml_parser_initialize(&r.p))
-		return nomem(&r);
-	yaml_parser_set_input_string(&r.p, (const unsigned char *)buf, len);
-	rc = stream(&r);
-	if (r.has_ev)
-		yaml_event_delete(&r.ev);
-	yaml_parser_delete(&r.p);
+	if (line)
+		*line = 0;
+	if (len > HTTPSD_MAX_BYTES) {
+		snprintf(err, errlen, "larger than %u bytes", HTTPSD_MAX_BYTES);
+		return -1;
+	}
+	if (yamlread_init(&r, buf, len, YAMLREAD_NO_ANCHORS | YAMLREAD_TERSE_SYNTAX, err,
+	    errlen) < 0)
+		rc = nomem(&r);
+	else
+		rc = stream(&r, out);
+	yamlread_fini(&r);
+	if (line)
+		*line = r.line;
 	return rc;
 }

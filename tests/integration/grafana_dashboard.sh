@@ -23,7 +23,7 @@ ns_create
 dns_start ptr-record=1.8.0.127.in-addr.arpa,edge01.example ptr-record=2.8.0.127.in-addr.arpa,edge02.example
 listen 127.0.8.1:19301 127.0.8.2:19301 127.0.8.2:19302
 
-mkdir -p "$TMP/state" "$TMP/run" "$TMP/www" "$TMP/prom"
+mkdir -p "$TMP/state" "$TMP/run" "$TMP/www"
 scan() {
 	ns_exec "$BIN/sd-scan" -networks 127.0.8.0/29 -ports 19301,19302,19303 -rate-limit 0 \
 		-timeout 2s -output "$TMP/state/targets.json" -metrics-file "$TMP/state/sd-scan.prom" \
@@ -41,7 +41,7 @@ lighttpd_example "$BIN/sd-serve" "$PORT" >"$TMP/lighttpd.conf"
 bg lighttpd -D -f "$TMP/lighttpd.conf"
 bg "$NODE_EXPORTER" --collector.textfile.directory="$TMP/state" --collector.disable-defaults \
 	--collector.textfile --web.listen-address="127.0.0.1:$NPORT" 2>"$TMP/node_exporter.log"
-cat >"$TMP/prom/prometheus.yml" <<Y
+prometheus_start "$PPORT" <<Y
 global:
   scrape_interval: 1s
   evaluation_interval: 1s
@@ -57,12 +57,6 @@ scrape_configs:
         regex: 'scanner_http_.*'
         action: keep
 Y
-promtool check config "$TMP/prom/prometheus.yml" >"$TMP/promtool.log" 2>&1 ||
-	fail "promtool check config: $(cat "$TMP/promtool.log")"
-bg prometheus --config.file="$TMP/prom/prometheus.yml" --storage.tsdb.path="$TMP/prom/data" \
-	--web.listen-address="127.0.0.1:$PPORT" --log.level=warn 2>"$TMP/prometheus.log"
-wait_http "http://127.0.0.1:$PPORT/-/ready" 30 "$BG_PID" ||
-	fail "Prometheus did not start: $(tail -5 "$TMP/prometheus.log")"
 
 # promql EXPR: the result of an instant query as "value labels" lines (empty: no data)
 promql() {

@@ -16,7 +16,7 @@ ns_create
 dns_start ptr-record=1.11.0.127.in-addr.arpa,web01.example ptr-record=2.11.0.127.in-addr.arpa,db02.example
 listen 127.0.11.1:9100 127.0.11.2:9100 127.0.11.2:8080
 listeners=$BG_PID
-mkdir -p "$TMP/state" "$TMP/prom"
+mkdir -p "$TMP/state"
 scan() {
 	ns_exec "$BIN/sd-scan" -networks 127.0.11.0/29 -ports 9100,8080 -rate-limit 0 -timeout 2s \
 		-output "$TMP/state/targets.json" -metrics-file "$TMP/state/sd-scan.prom" -force \
@@ -24,14 +24,8 @@ scan() {
 }
 scan
 grep -q '/var/lib/sd-scan/targets.json' "$EXAMPLE" || fail "$EXAMPLE does not read /var/lib/sd-scan/targets.json"
-{ echo 'global: { scrape_interval: 1h }'
-  sed "s|/var/lib/sd-scan/targets.json|$TMP/state/targets.json|" "$EXAMPLE"; } >"$TMP/prom/prometheus.yml"
-promtool check config "$TMP/prom/prometheus.yml" >"$TMP/promtool.log" 2>&1 ||
-	fail "promtool check config: $(cat "$TMP/promtool.log")"
-bg prometheus --config.file="$TMP/prom/prometheus.yml" --storage.tsdb.path="$TMP/prom/data" \
-	--web.listen-address="127.0.0.1:$PPORT" --log.level=warn 2>"$TMP/prometheus.log"
-prom_pid=$BG_PID
-wait_http "http://127.0.0.1:$PPORT/-/ready" 30 "$prom_pid" || fail "Prometheus did not start: $(tail -5 "$TMP/prometheus.log")"
+prometheus_start "$PPORT" < <(echo 'global: { scrape_interval: 1h }'
+	sed "s|/var/lib/sd-scan/targets.json|$TMP/state/targets.json|" "$EXAMPLE")
 
 # listed: "instance node_type hostname ip port" per target Prometheus lists from the file
 listed() {
@@ -50,5 +44,5 @@ listen 127.0.11.3:9100
 scan
 wait_listed 1
 grep -q '^127.0.11.3:9100 - ' <<<"$(listed)" || fail "Prometheus did not follow the new file: $(listed)"
-kill -0 "$prom_pid" || fail "Prometheus died"
+kill -0 "$PROM_PID" || fail "Prometheus died"
 log "ok: Prometheus follows the replaced file"

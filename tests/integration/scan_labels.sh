@@ -10,7 +10,7 @@
 . "$(dirname "$0")/../lib.sh"
 PPORT=18431	# prometheus
 ns_create
-mkdir -p "$TMP/out" "$TMP/prom"
+mkdir -p "$TMP/out"
 dns_start 'host-record=printer-gw.example.net,127.0.7.11' \
 	'host-record=printer-gw.example.net,127.0.7.12' \
 	'host-record=printer-gw.example.net,fd00::7' \
@@ -111,7 +111,7 @@ if ! command -v prometheus >/dev/null; then
 	log "ok"
 	exit 0
 fi
-cat > "$TMP/prom/prometheus.yml" <<Y
+prometheus_start "$PPORT" <<Y
 global:
   scrape_interval: 1h
 scrape_configs:
@@ -124,10 +124,6 @@ scrape_configs:
         regex: '(.+)'
         target_label: job
 Y
-promtool check config "$TMP/prom/prometheus.yml" > "$TMP/promtool.log" 2>&1 ||
-	fail "promtool check config: $(cat "$TMP/promtool.log")"
-bg prometheus --config.file="$TMP/prom/prometheus.yml" --storage.tsdb.path="$TMP/prom/data" \
-	--web.listen-address="127.0.0.1:$PPORT" --log.level=warn 2> "$TMP/prometheus.log"
 # jobs_now: "instance job site env" of each active target, sorted
 jobs_now() {
 	ns_exec curl -s "http://127.0.0.1:$PPORT/api/v1/targets?state=active" |

@@ -39,23 +39,14 @@ lint() {
 
 # counters_up OLD NEW: every counter and histogram series of OLD is in NEW, not lower
 counters_up() {
-	python3 - "$1" "$2" <<'PY' || fail "counters went down from $1 to $2"
+	PYTHONPATH="$TOP/tests" python3 - "$1" "$2" <<'PY' || fail "counters went down from $1 to $2"
 import re, sys
-def load(path):
-    types, vals = {}, {}
-    for line in open(path):
-        m = re.match(r'# TYPE (\S+) (\S+)$', line)
-        if m:
-            types[m.group(1)] = m.group(2)
-        elif line.strip() and not line.startswith('#'):
-            key, v = line.rsplit(' ', 1)
-            vals[key] = float(v)
-    return types, vals
-types, old = load(sys.argv[1])
-_, new = load(sys.argv[2])
+from promtext import load
+old, types = load(sys.argv[1])
+new, _ = load(sys.argv[2])
 n = 0
 for key, v in old.items():
-    name = key.split('{')[0]
+    name = key[0]
     base = re.sub(r'_(bucket|sum|count)$', '', name)
     if types.get(name) != 'counter' and types.get(base) != 'histogram':
         continue

@@ -10,12 +10,7 @@
 . "$TOP/tests/serve_lib.sh"
 
 PORT=18465
-command -v lighttpd >/dev/null || skip "lighttpd is not installed: run make deps"
-command -v curl >/dev/null || skip "curl is not installed: run make deps"
-[ -x "$BIN/sd-serve" ] || fail "bin/sd-serve is missing: run make"
-ns_create
-
-mkdir -p "$TMP/state" "$TMP/run" "$TMP/www"
+serve_lab
 # one process per mount, so a count of compressions is exact; /xs counts in its own file
 {
 	lighttpd_example "$BIN/sd-serve" "$PORT" | sed -E 's/("max-procs" *=> *)2/\11/'
@@ -23,16 +18,14 @@ mkdir -p "$TMP/state" "$TMP/run" "$TMP/www"
 } >"$TMP/lighttpd.conf"
 grep -q '^[[:space:]]*"x-sendfile" *=> "enable"' "$TMP/lighttpd.conf" ||
 	fail "lighttpd.conf.example lost its send-file lines"
-lighttpd -tt -f "$TMP/lighttpd.conf" >"$TMP/lighttpd-check.log" 2>&1 ||
-	fail "lighttpd rejects the config: $(cat "$TMP/lighttpd-check.log")"
+lighttpd_check "the config"
 
 T="$TMP/state/targets.json"
 CACHE="$TMP/run/cache"
 URL="http://127.0.0.1:$PORT"
 two_versions 400 300
 
-bg lighttpd -D -f "$TMP/lighttpd.conf"
-for m in sd xs; do wait_http "$URL/$m/" 10 || fail "lighttpd + sd-serve do not answer at /$m/"; done
+lighttpd_start "$URL/sd/" "$URL/xs/"
 
 # fetch NAME PATH [curl args]: body in $TMP/NAME.body, headers in $TMP/NAME.headers; sets CODE
 fetch() {

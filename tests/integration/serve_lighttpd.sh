@@ -7,20 +7,15 @@
 # example's breakagelog, and the default stats file (one per targets file, in /dev/shm; one
 # that another user made first is refused).
 . "$(dirname "$0")/../lib.sh"
+. "$TOP/tests/serve_lib.sh"
 
 PORT=18405
-command -v lighttpd >/dev/null || skip "lighttpd is not installed: run make deps"
-command -v curl >/dev/null || skip "curl is not installed: run make deps"
-[ -x "$BIN/sd-serve" ] || fail "bin/sd-serve is missing: run make"
-ns_create
-
-mkdir -p "$TMP/state" "$TMP/run" "$TMP/www"
+serve_lab
 lighttpd_example "$BIN/sd-serve" "$PORT" > "$TMP/lighttpd.conf"
 for v in sd_serve sd_state sd_run sd_www; do
 	grep -q "^var.$v .*$TMP\|^var.$v .*$BIN" "$TMP/lighttpd.conf" || fail "example lost var.$v"
 done
-lighttpd -tt -f "$TMP/lighttpd.conf" >"$TMP/lighttpd-check.log" 2>&1 ||
-	fail "lighttpd rejects the example: $(cat "$TMP/lighttpd-check.log")"
+lighttpd_check "the example"
 
 T="$TMP/state/targets.json"
 M="$TMP/state/sd-scan.prom"
@@ -38,14 +33,8 @@ cat > "$TMP/b.json" <<'J'
 {"targets":["db07.example:9100"],"labels":{"__meta_sd_hostname":"db07.example","__meta_sd_ip":"10.9.0.7","__meta_sd_port":"9100"}}
 ]
 J
-install_file() { cp "$1" "$T.tmp.$$" && mv -f "$T.tmp.$$" "$T"; }
 
-bg lighttpd -D -f "$TMP/lighttpd.conf"
-LIGHTTPD=$BG_PID
-for _ in $(seq 50); do
-	ns_exec curl -s -o /dev/null "$URL/" && break
-	sleep 0.1
-done
+lighttpd_start "$URL/"
 # the example keeps sd-serve's own log (server.breakagelog)
 grep -q "serving $T on FastCGI fd 0 " "$TMP/run/sd-serve.log" ||
 	fail "sd-serve's start line is not in the example's sd-serve.log: $(cat "$TMP/run/sd-serve.log")"
@@ -183,13 +172,7 @@ for src, dst in ((sys.argv[1], sys.argv[3]), (sys.argv[2], sys.argv[4])):
     g = [x for x in json.load(open(src)) if x["targets"][0].endswith(":9100")]
     open(dst, "w").write("[\n" + ",\n".join(json.dumps(x, separators=(",", ":")) for x in g) + "\n]\n")
 PY
-(
-	for i in $(seq 300); do
-		if [ $((i % 2)) = 0 ]; then install_file "$TMP/a.json"; else install_file "$TMP/b.json"; fi
-	done
-) &
-SWAPPER=$!
-PIDS+=("$SWAPPER")
+swap_start 300
 n=0
 while kill -0 "$SWAPPER" 2>/dev/null && [ $n -lt 400 ]; do
 	ns_exec curl -s -o "$TMP/swap.body" -w '%{http_code}' "$URL/targets.json?port=9100" > "$TMP/swap.code"

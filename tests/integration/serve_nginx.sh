@@ -26,36 +26,8 @@ sed "s|/run/sd-serve/sd-serve.sock|$SOCK|g" "$EXAMPLE" > "$TMP/sd-serve.conf"
 grep -q "^[[:space:]]*fastcgi_pass unix:$SOCK;" "$TMP/sd-serve.conf" ||
 	fail "the example no longer passes to /run/sd-serve/sd-serve.sock"
 sed "s|unix:$SOCK;|127.0.0.1:$FCGI_PORT;|" "$TMP/sd-serve.conf" > "$TMP/sd-serve-tcp.conf"
-# its "include fastcgi_params" is relative to the main config's directory
-cp /etc/nginx/fastcgi_params "$TMP/fastcgi_params"
-mkdir -p "$TMP/nginx-tmp"
-cat > "$TMP/nginx.conf" <<C
-user www-data;
-worker_processes 1;
-pid $TMP/nginx.pid;
-error_log $TMP/nginx-error.log info;
-events { worker_connections 64; }
-http {
-	access_log $TMP/nginx-access.log;
-	client_body_temp_path $TMP/nginx-tmp/body;
-	fastcgi_temp_path $TMP/nginx-tmp/fastcgi;
-	proxy_temp_path $TMP/nginx-tmp/proxy;
-	scgi_temp_path $TMP/nginx-tmp/scgi;
-	uwsgi_temp_path $TMP/nginx-tmp/uwsgi;
-	server {
-		listen 127.0.0.1:$PORT;
-		root $TMP/www;
-		include $TMP/sd-serve.conf;
-	}
-	server {
-		listen 127.0.0.1:$TCP_PORT;
-		root $TMP/www;
-		include $TMP/sd-serve-tcp.conf;
-	}
-}
-C
-nginx -t -p "$TMP" -c "$TMP/nginx.conf" -e "$TMP/nginx-error.log" >"$TMP/nginx-check.log" 2>&1 ||
-	fail "nginx rejects the example: $(cat "$TMP/nginx-check.log")"
+nginx_conf www-data "$TMP/nginx-access.log" "$PORT:$TMP/sd-serve.conf" \
+	"$TCP_PORT:$TMP/sd-serve-tcp.conf"
 
 # --- part one: the spawn-fcgi command of the example's comment, paths into $TMP ---
 cmd=$(sed -n '/^#[[:space:]]*spawn-fcgi /,/[^\\]$/p' "$EXAMPLE" | sed -e 's/^#//' -e 's/\\$//' |
@@ -74,8 +46,7 @@ bg "${argv[@]}" 2>>"$TMP/sd-serve.log"
 SPAWNED=$BG_PID
 wait_for_file "$SOCK" 10 || fail "spawn-fcgi made no socket: $(cat "$TMP/sd-serve.log")"
 
-bg nginx -p "$TMP" -c "$TMP/nginx.conf" -e "$TMP/nginx-error.log" -g 'daemon off;'
-wait_http "$URL/" 10 "$BG_PID" || fail "nginx did not answer: $(cat "$TMP/nginx-error.log")"
+nginx_start "$URL/"
 
 # before there is a targets file: 503, never []
 expect 503 "$URL/targets.json"

@@ -123,8 +123,7 @@ stop_pid "$LIGHTTPD"
 for mount in / /monitoring/service-discovery/sd-serve/status-of-the-scanner; do
 	PORT=$((PORT + 1))
 	lighttpd_example_at "${SD_SERVE:-$BIN/sd-serve}" "$PORT" "$mount" > "$TMP/lighttpd.conf"
-	lighttpd -tt -f "$TMP/lighttpd.conf" >"$TMP/lighttpd-check.log" 2>&1 ||
-		fail "lighttpd rejects the example at $mount: $(cat "$TMP/lighttpd-check.log")"
+	lighttpd_check "the example at $mount"
 	[ "$mount" = / ] && m="" || m=$mount
 	URL="http://127.0.0.1:$PORT$m"
 	serve_start

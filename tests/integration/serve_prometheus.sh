@@ -8,16 +8,11 @@
 
 PORT=18415	# lighttpd
 PPORT=18416	# prometheus
-command -v lighttpd >/dev/null || skip "lighttpd is not installed: run make deps"
-command -v prometheus >/dev/null || skip "prometheus is not installed: run make deps"
-command -v curl >/dev/null || skip "curl is not installed: run make deps"
-[ -x "$BIN/sd-serve" ] || fail "bin/sd-serve is missing: run make"
-ns_create
+serve_lab prometheus
 # names resolve locally only (to loopback addresses): no DNS query leaves the namespace
 dns_start host-record=web01.example,127.0.1.1 host-record=db07.example,127.0.1.7 \
 	host-record=web02.example,127.0.1.2
 
-mkdir -p "$TMP/state" "$TMP/run" "$TMP/www" "$TMP/prom"
 lighttpd_example "$BIN/sd-serve" "$PORT" > "$TMP/lighttpd.conf"
 T="$TMP/state/targets.json"
 cat > "$T" <<'J'
@@ -28,7 +23,8 @@ cat > "$T" <<'J'
 {"targets":["127.0.1.9:9100"],"labels":{"__meta_sd_hostname":"127.0.1.9","__meta_sd_ip":"127.0.1.9","__meta_sd_port":"9100"}}
 ]
 J
-cat > "$TMP/prom/prometheus.yml" <<Y
+bg lighttpd -D -f "$TMP/lighttpd.conf"
+prometheus_start "$PPORT" <<Y
 global:
   scrape_interval: 1h
 scrape_configs:
@@ -43,12 +39,6 @@ scrape_configs:
         target_label: node_type
         replacement: '\${1}'
 Y
-promtool check config "$TMP/prom/prometheus.yml" >"$TMP/promtool.log" 2>&1 ||
-	fail "promtool check config: $(cat "$TMP/promtool.log")"
-
-bg lighttpd -D -f "$TMP/lighttpd.conf"
-bg prometheus --config.file="$TMP/prom/prometheus.yml" --storage.tsdb.path="$TMP/prom/data" \
-	--web.listen-address="127.0.0.1:$PPORT" --log.level=warn 2>"$TMP/prometheus.log"
 
 # targets_now: "instance node_type hostname ip port" per active target, sorted
 targets_now() {

@@ -12,12 +12,7 @@
 . "$TOP/tests/serve_lib.sh"
 
 PORT=18457
-command -v lighttpd >/dev/null || skip "lighttpd is not installed: run make deps"
-command -v curl >/dev/null || skip "curl is not installed: run make deps"
-[ -x "$BIN/sd-serve" ] || fail "bin/sd-serve is missing: run make"
-ns_create
-
-mkdir -p "$TMP/state" "$TMP/run" "$TMP/www"
+serve_lab
 example() {
 	lighttpd_example "$BIN/sd-serve" "$PORT"
 }
@@ -29,16 +24,14 @@ example() {
 } >"$TMP/lighttpd.conf"
 [ "$(grep -cE '^[[:space:]]*"(x-sendfile|x-sendfile-docroot|SCANNER_SENDFILE|SCANNER_CACHE_DIR)"' \
 	"$TMP/lighttpd.conf")" = 4 ] || fail "lighttpd.conf.example lost its four send-file lines"
-lighttpd -tt -f "$TMP/lighttpd.conf" >"$TMP/lighttpd-check.log" 2>&1 ||
-	fail "lighttpd rejects the example with send-file: $(cat "$TMP/lighttpd-check.log")"
+lighttpd_check "the example with send-file"
 
 T="$TMP/state/targets.json"
 CACHE="$TMP/run/cache"
 URL="http://127.0.0.1:$PORT"
 two_versions 300 200
 
-bg lighttpd -D -f "$TMP/lighttpd.conf"
-for _ in $(seq 50); do ns_exec curl -s -o /dev/null "$URL/sd/" && break; sleep 0.1; done
+lighttpd_start "$URL/sd/"
 
 # get MOUNT QUERY [curl args]: body in $TMP/MOUNT.body, headers in $TMP/MOUNT.headers, CODE
 get() {
@@ -99,13 +92,7 @@ grep -q '^{"error":' "$TMP/sd.body" || fail "400 body: $(cat "$TMP/sd.body")"
 ns_exec curl -s -o /dev/null -w '%{http_code}' "$URL/sd/nope" | grep -q 404 || fail "404"
 
 # --- a swap under way: every answer is all of A or all of B ---
-(
-	for i in $(seq 300); do
-		if [ $((i % 2)) = 0 ]; then install_file "$TMP/a.json"; else install_file "$TMP/b.json"; fi
-	done
-) &
-SWAPPER=$!
-PIDS+=("$SWAPPER")
+swap_start 300
 n=0
 while kill -0 "$SWAPPER" 2>/dev/null && [ $n -lt 400 ]; do
 	q=""; [ $((n % 2)) = 0 ] && q="?port=9100"
@@ -171,36 +158,12 @@ if command -v nginx >/dev/null && [ -r /etc/nginx/fastcgi_params ]; then
 	    "$TOP/share/nginx/sd-serve.conf" >"$TMP/nginx-sd.conf"
 	grep -q "^[[:space:]]*internal;" "$TMP/nginx-sd.conf" ||
 		fail "share/nginx/sd-serve.conf lost its internal location: $(cat "$TMP/nginx-sd.conf")"
-	cp /etc/nginx/fastcgi_params "$TMP/fastcgi_params"
-	mkdir -p "$TMP/nginx-tmp"
-	cat >"$TMP/nginx.conf" <<C
-user root root;
-worker_processes 1;
-pid $TMP/nginx.pid;
-error_log $TMP/nginx-error.log info;
-events { worker_connections 64; }
-http {
-	access_log off;
-	client_body_temp_path $TMP/nginx-tmp/body;
-	fastcgi_temp_path $TMP/nginx-tmp/fastcgi;
-	proxy_temp_path $TMP/nginx-tmp/proxy;
-	scgi_temp_path $TMP/nginx-tmp/scgi;
-	uwsgi_temp_path $TMP/nginx-tmp/uwsgi;
-	server {
-		listen 127.0.0.1:$NPORT;
-		root $TMP/www;
-		include $TMP/nginx-sd.conf;
-	}
-}
-C
-	nginx -t -p "$TMP" -c "$TMP/nginx.conf" -e "$TMP/nginx-error.log" >"$TMP/nginx-check.log" 2>&1 ||
-		fail "nginx rejects the example with its internal location: $(cat "$TMP/nginx-check.log")"
+	nginx_conf "root root" off "$NPORT:$TMP/nginx-sd.conf"
 	SCANNER_OUTPUT="$T" SCANNER_METRICS_FILE= SCANNER_STATS_FILE="$TMP/run/nginx.stats" \
 		bg "$BIN/sd-serve" -listen "$NSOCK" -sendfile x-accel-redirect -cache-dir "$TMP/ncache" \
 		2>>"$TMP/nginx-sd-serve.log"
 	wait_for_file "$NSOCK" 10 || fail "sd-serve -listen made no socket"
-	bg nginx -p "$TMP" -c "$TMP/nginx.conf" -e "$TMP/nginx-error.log" -g 'daemon off;'
-	for _ in $(seq 50); do ns_exec curl -s -o /dev/null "http://127.0.0.1:$NPORT/sd/" && break; sleep 0.1; done
+	nginx_start "http://127.0.0.1:$NPORT/sd/"
 	for q in "" "?port=9100" "?port=9100,8080" "?port=4999"; do
 		code=$(ns_exec curl -s -o "$TMP/n.body" -D "$TMP/n.headers" -w '%{http_code}' \
 			"http://127.0.0.1:$NPORT/sd/targets.json$q")

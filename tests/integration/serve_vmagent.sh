@@ -10,19 +10,14 @@
 
 PORT=18475	# lighttpd
 VPORT=18476	# vmagent's HTTP API
-command -v lighttpd >/dev/null || skip "lighttpd is not installed: run make deps"
 command -v vmagent >/dev/null || skip "vmagent is not installed (victoria-metrics): run make deps"
-command -v curl >/dev/null || skip "curl is not installed: run make deps"
-[ -x "$BIN/sd-serve" ] || fail "bin/sd-serve is missing: run make"
-ns_create
-
-mkdir -p "$TMP/state" "$TMP/run" "$TMP/www" "$TMP/vm"
+serve_lab
+mkdir -p "$TMP/vm"
 {
 	lighttpd_example "$BIN/sd-serve" "$PORT"
 	lighttpd_example_sendfile "$BIN/sd-serve" "$PORT" /xs
 } >"$TMP/lighttpd.conf"
-lighttpd -tt -f "$TMP/lighttpd.conf" >"$TMP/lighttpd-check.log" 2>&1 ||
-	fail "lighttpd rejects the config: $(cat "$TMP/lighttpd-check.log")"
+lighttpd_check "the config"
 T="$TMP/state/targets.json"
 # 1,500 hosts on 127.0.x.y, each on 9100 and a third of them on 8080 too (2,000 targets)
 python3 - "$T" <<'PY'
@@ -48,8 +43,7 @@ scrape_configs:
     http_sd_configs:
       - url: 'http://127.0.0.1:$PORT/xs/targets.json'
 Y
-bg lighttpd -D -f "$TMP/lighttpd.conf"
-for m in sd xs; do wait_http "http://127.0.0.1:$PORT/$m/" 10 || fail "lighttpd + sd-serve do not answer at /$m/"; done
+lighttpd_start "http://127.0.0.1:$PORT/sd/" "http://127.0.0.1:$PORT/xs/"
 (cd "$TMP/vm" && ns_exec vmagent -promscrape.config="$TMP/vm/scrape.yml" -promscrape.config.dryRun \
 	>"$TMP/vm/check.log" 2>&1) || fail "vmagent rejects the config: $(tail -3 "$TMP/vm/check.log")"
 # remote write goes to a closed loopback port: only discovery matters here

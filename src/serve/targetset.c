@@ -1,7 +1,8 @@
 /*
- * targetset.c: load and pre-render a targets file (see targetset.h). httpsd.c validates
- * (Prometheus's http_sd contract) and renders each group, the same code sd-scan writes
- * with, so its files are served byte for byte; this file cuts the bodies per port.
+ * targetset.c: load and pre-render a targets file (see targetset.h). common/httpsd_parse.c
+ * validates (Prometheus's http_sd contract) and httpsd_render.c renders each group, the same
+ * code sd-scan writes with, so its files are served byte for byte; this file cuts the bodies
+ * per port.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -7,9 +7,10 @@
  *
  * DESIGN: bodies are plain byte ranges ("[", fragments joined by ",", "\n]\n"), described by
  * an iovec list, so they could as well be files on disk sent by the web server (X-Sendfile).
- * httpsd.c parses and renders. A file already in rendered form (every file sd-scan writes)
- * is kept as the whole body, and a port whose groups follow each other there is a range of
- * it, so a set of such a file costs about the file's size and nothing per port.
+ * common/httpsd_parse.c parses, httpsd_render.c renders. A file already in rendered form (every
+ * file sd-scan writes) is kept as the whole body, and a port whose groups follow each other
+ * there is a range of it, so a set of such a file costs about the file's size and nothing per
+ * port.
  */
 #ifndef SD_TARGETSET_H
 #define SD_TARGETSET_H

@@ -87,26 +87,31 @@ row() { local out="|" c; for c in "$@"; do out+=" $c |"; done; ROWS+=("$out"); }
 # 1. Recall: loss x (-timeout, -retries) at -rate-limit 500 (the timeouts, not the rate,
 # decide recall; 500/s keeps a run short). N1 open pairs.
 N1=$(wc -l <"$TMP/n1.truth")
-SETTINGS=${REALNET_SETTINGS:-"1s:0 1s:1 1s:2 1500ms:0 1500ms:1 3500ms:0"}
+# A setting is TIMEOUT:RETRIES[:SCOPE] (-retry-scope; default: the default scope, answering).
+SETTINGS=${REALNET_SETTINGS:-"1s:0 1s:1 1s:2 1500ms:0 1500ms:1 1500ms:1:all 3500ms:0"}
 want recall || SETTINGS=""
 for loss in 0.02 0.05; do
 	[ -n "$SETTINGS" ] || break
 	path_set "$RTT" "$loss" "$JITTER" "$RANDOM"
 	for s in $SETTINGS; do
-		t=${s%:*} r=${s#*:}
+		IFS=: read -r t r scope <<<"$s"
+		args=(-timeout "$t" -retries "$r")
+		[ -n "$scope" ] && args+=(-retry-scope "$scope")
 		for _ in $(seq "$RUNS"); do
 			run "rec-$loss-$s" 198.18.1.0/24 "$TMP/n1.truth" -ports 9100,9090 \
-				-rate-limit 500 -timeout "$t" -retries "$r"
+				-rate-limit 500 "${args[@]}"
 		done
-		row "$(calc "$loss * 100") %" "-timeout $t -retries $r" \
+		row "$(calc "$loss * 100") %" "${args[*]}" \
 		    "$(exact_runs "rec-$loss-$s")/$RUNS" "$(missed "rec-$loss-$s" "$N1")" \
-		    "$(med "rec-$loss-$s" wall) s"
+		    "$(med "rec-$loss-$s" connects)" "$(med "rec-$loss-$s" wall) s"
 	done
 done
 
 # 2. The defaults on a clean path (20 ms, no loss), at the default rate: the old defaults
-# (-timeout 1s -retries 0), -timeout 1.5s -retries 1, and the defaults (no flags), side by
-# side on n1 (all answer), n2 (31 hosts silent) and n4 (230 hosts silent).
+# (-timeout 1s -retries 0), the defaults before issue 14's retry scope (-timeout 3.5s
+# -retries 0), every timeout re-probed (-timeout 1.5s -retries 1 -retry-scope all), and the
+# defaults (no flags), side by side on n1 (all answer), n2 (31 hosts silent) and n4 (230
+# hosts silent).
 CLEAN=()
 if want clean; then
 	path_set "$RTT" 0 "$JITTER" "$RANDOM"
@@ -114,13 +119,19 @@ if want clean; then
 		for n in n1 n2 n4; do
 			net=198.18.${n#n}.0/24
 			run "clean-old-$n" "$net" "$TMP/$n.truth" -ports 9100,9090 -timeout 1s -retries 0
-			run "clean-alt-$n" "$net" "$TMP/$n.truth" -ports 9100,9090 -timeout 1.5s -retries 1
+			run "clean-t35-$n" "$net" "$TMP/$n.truth" -ports 9100,9090 -timeout 3.5s -retries 0
+			run "clean-all-$n" "$net" "$TMP/$n.truth" -ports 9100,9090 -timeout 1.5s -retries 1 \
+				-retry-scope all
 			run "clean-new-$n" "$net" "$TMP/$n.truth" -ports 9100,9090
 		done
 	done
 	for n in n1 n2 n4; do
-		o=$(med "clean-old-$n" wall) a=$(med "clean-alt-$n" wall) w=$(med "clean-new-$n" wall)
-		CLEAN+=("| $n | $o s | $a s (**$(calc "$a / $o")**) | $w s (**$(calc "$w / $o")**) | $(exact_runs "clean-new-$n")/$BENCH_RUNS |")
+		o=$(med "clean-old-$n" wall) line="| $n | $o s |"
+		for k in t35 all new; do
+			w=$(med "clean-$k-$n" wall)
+			line+=" $w s (**$(calc "$w / $o")**) |"
+		done
+		CLEAN+=("$line $(med "clean-new-$n" connects) | $(exact_runs "clean-new-$n")/$BENCH_RUNS |")
 	done
 fi
 
@@ -129,6 +140,7 @@ fi
 T_DEF=$("$SCAN" -help | awk '/^  -timeout/ { getline; getline; sub(/.*default /, ""); sub(/\]/, ""); print }')
 R_DEF=$("$SCAN" -help | awk '/^  -rate-limit/ { getline; getline; sub(/.*default /, ""); sub(/\]/, ""); print }')
 X_DEF=$("$SCAN" -help | awk '/^  -retries/ { getline; getline; sub(/.*default /, ""); sub(/\]/, ""); print }')
+S_DEF=$("$SCAN" -help | awk '/^  -retry-scope/ { getline; getline; sub(/.*default /, ""); sub(/\]/, ""); print }')
 seconds() { awk -v t="$1" 'BEGIN { if (t ~ /ms$/) print substr(t, 1, length(t) - 2) / 1000;
 	else print substr(t, 1, length(t) - 1) }'; }
 T_S=$(seconds "$T_DEF")
@@ -149,17 +161,17 @@ if want defaults; then
 	RATEROWS+=("$(bound_row def-n2 "n2, defaults" "$R_DEF" "$T_S")")
 fi
 # bench/scan.sh's rate-limited benchmark (-rate-limit 5000 -timeout 1s) at 20 ms and 2 %,
-# with the default -retries and with -retries 1 (the silent half re-probed)
+# with -retries 0 and with -retries 1 -retry-scope all (the silent half re-probed)
 if want rate; then
 	path_set "$RTT" 0.02 "$JITTER" "$RANDOM"
 	for _ in $(seq "$BENCH_RUNS"); do
 		run rate0-b1 198.18.16.0/20 "$TMP/b1.truth" -ports 7000-7004 -skip-broadcast=false \
-			-rate-limit 5000 -timeout 1s
+			-rate-limit 5000 -timeout 1s -retries 0
 		run rate1-b1 198.18.16.0/20 "$TMP/b1.truth" -ports 7000-7004 -skip-broadcast=false \
-			-rate-limit 5000 -timeout 1s -retries 1
+			-rate-limit 5000 -timeout 1s -retries 1 -retry-scope all
 	done
-	RATEROWS+=("$(bound_row rate0-b1 "b1, -rate-limit 5000 -timeout 1s" 5000 1)")
-	RATEROWS+=("$(bound_row rate1-b1 "b1, -rate-limit 5000 -timeout 1s -retries 1" 5000 1)")
+	RATEROWS+=("$(bound_row rate0-b1 "b1, -rate-limit 5000 -timeout 1s -retries 0" 5000 1)")
+	RATEROWS+=("$(bound_row rate1-b1 "b1, -rate-limit 5000 -timeout 1s -retries 1 -retry-scope all" 5000 1)")
 fi
 
 # 4. Unlimited, closed: probes/s at 20 ms against 0 ms (no loss), 32768 hosts x 4 ports,
@@ -191,8 +203,8 @@ fi
 	if want recall; then
 	echo "### Recall by loss and settings ($RUNS runs each, n1, -rate-limit 500)"
 	echo
-	echo "| loss each way | settings | exact runs | open pairs missed per run | wall (median) |"
-	echo "|---|---|---|---|---|"
+	echo "| loss each way | settings | exact runs | open pairs missed per run | connects (median) | wall (median) |"
+	echo "|---|---|---|---|---|---|"
 	printf '%s\n' "${ROWS[@]}"
 	echo
 	fi
@@ -200,10 +212,10 @@ fi
 	echo "### Clean path (${RTT} ms, no loss), -rate-limit $R_DEF: the cost of the settings"
 	echo
 	echo "Wall time, median of $BENCH_RUNS; in brackets the ratio to the old defaults. Defaults now:"
-	echo "-timeout $T_DEF -retries $X_DEF. n4: 230 of 254 hosts silent."
+	echo "-timeout $T_DEF -retries $X_DEF -retry-scope $S_DEF. n2: 31 of 254 hosts silent; n4: 230."
 	echo
-	echo "| network | old: -timeout 1s -retries 0 | -timeout 1.5s -retries 1 | defaults | defaults exact |"
-	echo "|---|---|---|---|---|"
+	echo "| network | old: -timeout 1s -retries 0 | -timeout 3.5s -retries 0 | -timeout 1.5s -retries 1 -retry-scope all | defaults | defaults: connects | defaults exact |"
+	echo "|---|---|---|---|---|---|---|"
 	printf '%s\n' "${CLEAN[@]}"
 	echo
 	fi

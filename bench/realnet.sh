@@ -18,6 +18,7 @@ PARTS=" ${REALNET_PARTS:-recall clean defaults rate throughput} "
 want() { [[ $PARTS == *" $1 "* ]]; }
 RTT=20
 JITTER=4
+PROBER_INFLIGHT_UNLIMITED=16384	# src/scan/prober.h: the default in flight at -rate-limit 0
 [ -x /usr/bin/time ] || fail "/usr/bin/time (Debian package time) is not installed: run make deps"
 
 # The lab: behind the delay line, every 198.18.0.0/16 address is a host.
@@ -175,20 +176,54 @@ if want rate; then
 fi
 
 # 4. Unlimited, closed: probes/s at 20 ms against 0 ms (no loss), 32768 hosts x 4 ports,
-# alternating, REALNET_THR_RUNS rounds (default 5: runs of a second or two are noisy).
+# alternating, REALNET_THR_RUNS rounds (default 5: runs of a second or two are noisy). What
+# limits it: each run also records the CPU seconds per second of wall of sd-scan (from
+# /usr/bin/time), of the delay line process (its utime + stime in /proc) and of the whole
+# machine (busy cores from /proc/stat: the delay line, sd-scan, the kernel's softirq work
+# and everything else the shared machine runs), and the delay line's overflow count; and a
+# 20 ms run with a quarter of the default in-flight count shows whether the slots limit it.
 N3=131072
 : >"$TMP/none.truth"
 p0=nan p20=nan INFL=?
+THRROWS=()
+dl_ticks() { awk '{ print $14 + $15 }' "/proc/$PATH_DL_PID/stat"; }
+cpu_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat; }
+# thr_run KEY ARGS...: one unlimited run of n3 with the CPU shares appended to $TMP/KEY.*
+thr_run() {
+	local key=$1 d0 d1 b0 t0 b1 t1 hz
+	shift
+	hz=$(getconf CLK_TCK)
+	d0=$(dl_ticks)
+	read -r b0 t0 < <(cpu_ticks)
+	run "$key" 198.18.128.0/17 "$TMP/none.truth" -ports 7000-7003 -rate-limit 0 \
+		-skip-broadcast=false "$@"
+	d1=$(dl_ticks)
+	read -r b1 t1 < <(cpu_ticks)
+	echo "$N3 $WALL" | awk '{ printf "%.0f\n", $1 / $2 }' >>"$TMP/$key.pps"
+	calc "$CPU / $WALL" >>"$TMP/$key.scancpu"; echo >>"$TMP/$key.scancpu"
+	awk -v n="$N3" -v c="$CPU" 'BEGIN { printf "%.0f\n", (c > 0 ? n / c : 0) }' >>"$TMP/$key.percpu"
+	calc "($d1 - $d0) / $hz / $WALL" >>"$TMP/$key.dlcpu"; echo >>"$TMP/$key.dlcpu"
+	calc "($b1 - $b0) / ($t1 - $t0) * $(nproc)" >>"$TMP/$key.busy"; echo >>"$TMP/$key.busy"
+	path_stats | awk '{ o += $9 } END { print o + 0 }' >>"$TMP/$key.overflow"
+	log "$key: $(tail -1 "$TMP/$key.pps") probes/s, sd-scan $(tail -1 "$TMP/$key.scancpu"), delay line $(tail -1 "$TMP/$key.dlcpu"), machine $(tail -1 "$TMP/$key.busy") cores busy"
+}
+thr_row() {
+	THRROWS+=("| $2 | $(med "$1" pps) | $(tr '\n' ' ' <"$TMP/$1.pps")| $(med "$1" percpu) | $(med "$1" scancpu) | $(med "$1" dlcpu) | $(med "$1" busy) | $(sort -g "$TMP/$1.overflow" | tail -1) |")
+}
 if want throughput; then
 	for _ in $(seq "${REALNET_THR_RUNS:-5}"); do
 		path_set 0 0 0 1
-		run thr-0 198.18.128.0/17 "$TMP/none.truth" -ports 7000-7003 -rate-limit 0 -skip-broadcast=false
+		thr_run thr-0
 		path_set "$RTT" 0 "$JITTER" 1
-		run thr-20 198.18.128.0/17 "$TMP/none.truth" -ports 7000-7003 -rate-limit 0 -skip-broadcast=false
+		thr_run thr-20
+		thr_run thr-20q -inflight $((PROBER_INFLIGHT_UNLIMITED / 4))
 	done
 	p0=$(awk -v n=$N3 -v w="$(med thr-0 wall)" 'BEGIN { printf "%.0f", n / w }')
 	p20=$(awk -v n=$N3 -v w="$(med thr-20 wall)" 'BEGIN { printf "%.0f", n / w }')
 	INFL=$(sed -n 's/.* \([0-9]*\) in flight.*/\1/p' "$TMP/thr-20.1.log")
+	thr_row thr-0 "0 ms, $INFL in flight"
+	thr_row thr-20 "${RTT} ms, $INFL in flight"
+	thr_row thr-20q "${RTT} ms, $((PROBER_INFLIGHT_UNLIMITED / 4)) in flight"
 fi
 
 {
@@ -235,6 +270,13 @@ fi
 	echo "| 0 ms | ${RTT} ms | ratio | goal |"
 	echo "|---|---|---|---|"
 	echo "| $p0 probes/s | $p20 probes/s | **$(calc "$p20 / $p0")** | >= 0.8 |"
+	echo
+	echo "What limits it (medians; CPU in seconds per second of wall, $(nproc) cores; busy: the"
+	echo "whole machine, other work included):"
+	echo
+	echo "| path, in flight | probes/s | each run | probes per sd-scan CPU second | sd-scan CPU | delay line CPU | machine busy cores | delay line overflow |"
+	echo "|---|---|---|---|---|---|---|---|"
+	printf '%s\n' "${THRROWS[@]}"
 	fi
 } >"$BENCH_OUT/$PART.md"
 cat "$BENCH_OUT/$PART.md"

@@ -374,14 +374,7 @@ log_summary(const struct scan_report *r)
 	const struct prober_result *p = &r->probes;
 	char took[32];
 
-	log_info("scan %s: %llu probes, %llu open, %llu closed, %llu unreachable, %llu timeouts, "
-	    "%llu local errors (%llu retries), %s, %.0f probes/s",
-	    summary_word(r), (unsigned long long)p->done,
-	    (unsigned long long)p->outcome[PROBE_OPEN], (unsigned long long)p->outcome[PROBE_CLOSED],
-	    (unsigned long long)p->outcome[PROBE_UNREACHABLE],
-	    (unsigned long long)p->outcome[PROBE_TIMEOUT], (unsigned long long)p->outcome[PROBE_ERROR],
-	    (unsigned long long)p->retries, numparse_format_duration(p->seconds, took, sizeof(took)),
-	    p->seconds > 0 ? (double)p->done / p->seconds : 0.0);
+	/* the re-probes first: "scan done" stays the run's last line (tail -1 of a log) */
 	if (p->reprobes > 0 || p->reprobes_skipped > 0)
 		log_info("re-probes of timeouts (-retries): %llu made, %llu skipped by -retry-scope "
 		    "(host silent on every port, not in the previous targets), found %llu open, "
@@ -391,6 +384,14 @@ log_summary(const struct scan_report *r)
 		    (unsigned long long)p->reprobe_outcome[PROBE_CLOSED],
 		    (unsigned long long)p->reprobe_outcome[PROBE_UNREACHABLE],
 		    (unsigned long long)p->reprobe_outcome[PROBE_TIMEOUT]);
+	log_info("scan %s: %llu probes, %llu open, %llu closed, %llu unreachable, %llu timeouts, "
+	    "%llu local errors (%llu retries), %s, %.0f probes/s",
+	    summary_word(r), (unsigned long long)p->done,
+	    (unsigned long long)p->outcome[PROBE_OPEN], (unsigned long long)p->outcome[PROBE_CLOSED],
+	    (unsigned long long)p->outcome[PROBE_UNREACHABLE],
+	    (unsigned long long)p->outcome[PROBE_TIMEOUT], (unsigned long long)p->outcome[PROBE_ERROR],
+	    (unsigned long long)p->retries, numparse_format_duration(p->seconds, took, sizeof(took)),
+	    p->seconds > 0 ? (double)p->done / p->seconds : 0.0);
 }
 
 static void

@@ -1,7 +1,8 @@
 /*
  * check_prober.c: the probe engine on 127.0.0.1, without root: open and closed ports, local
  * failures retried (never reported as closed), the stop flag, a worker thread that cannot
- * start (the run ends before any probe), and which timeouts -retry-scope probes again. socket and connect (tests/shim/failsocket.c) and
+ * start (the run ends before any probe), which timeouts -retry-scope probes again, and a
+ * stop while a worker waits at the end of the first pass. socket and connect (tests/shim/failsocket.c) and
  * pthread_create are interposed here (this binary's definitions win over libc's) to count
  * probes and inject failures.
  */
@@ -341,9 +342,48 @@ START_TEST(retry_scope_chooses_the_reprobes)
 }
 END_TEST
 
+/* A stop while a worker waits at the end of the first pass (the other still waits for its
+ * silent probe): the run ends within a poll period, interrupted, nothing re-probed. */
+START_TEST(stop_at_the_first_pass_barrier)
+{
+	struct prober_result r;
+	struct lab l;
+	struct stopper st;
+	struct timespec t0, t1;
+	pthread_t t;
+	char err[256], ports[32];
+	uint16_t closed, silent;
+	int fc, fs[2];
+	double took;
+
+	fc = bound_socket(0, &closed);
+	silent_socket(&silent, fs);
+	snprintf(ports, sizeof(ports), "%u,%u", closed, silent);
+	lab_init(&l, ports, 2, 0);
+	l.cfg.timeout = 5;
+	l.cfg.retries = 1;
+	st = (struct stopper){ .stop = &l.stop, .after_ms = 200 };
+	ck_assert_int_eq(pthread_create(&t, NULL, stop_later, &st), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_msg(prober_run(&l.cfg, &r, err, sizeof(err)) == 0, "%s", err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	ck_assert_int_eq(r.interrupted, 1);
+	ck_assert_uint_eq(r.reprobes, 0);
+	ck_assert_msg(took < 1.5, "stopped after %.2f s", took);
+	prober_result_fini(&r);
+	lab_fini(&l);
+	close(fc);
+	close(fs[0]);
+	close(fs[1]);
+}
+END_TEST
+
 static void
 add_tests(void)
 {
+	ADD(stop_at_the_first_pass_barrier);
 	ADD(open_and_closed);
 	ADD(retry_scope_chooses_the_reprobes);
 	ADD(local_errors_are_retried);

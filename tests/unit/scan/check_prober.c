@@ -2,9 +2,9 @@
  * check_prober.c: the probe engine on 127.0.0.1, without root: open and closed ports, local
  * failures retried (never reported as closed), the stop flag, a worker thread that cannot
  * start (the run ends before any probe), which timeouts -retry-scope probes again, and a
- * stop while a worker waits at the end of the first pass. socket and connect (tests/shim/failsocket.c) and
- * pthread_create are interposed here (this binary's definitions win over libc's) to count
- * probes and inject failures.
+ * stop while a worker waits at the end of the first pass. socket and connect
+ * (tests/shim/failsocket.c) and pthread_create are interposed here (this binary's
+ * definitions win over libc's) to count probes and inject failures.
  */
 #define _GNU_SOURCE
 #include <check.h>
@@ -203,25 +203,32 @@ stop_later(void *arg)
 	return NULL;
 }
 
+/* prober_run of l with *stop set after after_ms into r; the seconds it took. */
+static double
+run_stopped(struct lab *l, unsigned after_ms, struct prober_result *r)
+{
+	struct stopper s = { .stop = &l->stop, .after_ms = after_ms };
+	struct timespec t0, t1;
+	pthread_t t;
+	char err[256];
+
+	ck_assert_int_eq(pthread_create(&t, NULL, stop_later, &s), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_msg(prober_run(&l->cfg, r, err, sizeof(err)) == 0, "%s", err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	return (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+}
+
 /* *stop ends a long scan within a poll period: interrupted, part of the probes done. */
 START_TEST(stop_flag_ends_the_scan)
 {
 	struct prober_result r;
 	struct lab l;
-	struct stopper s;
-	struct timespec t0, t1;
-	pthread_t t;
-	char err[256];
 	double took;
 
 	lab_init(&l, "1-65535", 2, 2000);	/* 33 s at 2000/s */
-	s = (struct stopper){ .stop = &l.stop, .after_ms = 300 };
-	ck_assert_int_eq(pthread_create(&t, NULL, stop_later, &s), 0);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ck_assert_msg(prober_run(&l.cfg, &r, err, sizeof(err)) == 0, "%s", err);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ck_assert_int_eq(pthread_join(t, NULL), 0);
-	took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	took = run_stopped(&l, 300, &r);
 	ck_assert_int_eq(r.interrupted, 1);
 	ck_assert_uint_gt(r.done, 0);
 	ck_assert_uint_lt(r.done, l.gen.total);
@@ -348,10 +355,7 @@ START_TEST(stop_at_the_first_pass_barrier)
 {
 	struct prober_result r;
 	struct lab l;
-	struct stopper st;
-	struct timespec t0, t1;
-	pthread_t t;
-	char err[256], ports[32];
+	char ports[32];
 	uint16_t closed, silent;
 	int fc, fs[2];
 	double took;
@@ -362,13 +366,7 @@ START_TEST(stop_at_the_first_pass_barrier)
 	lab_init(&l, ports, 2, 0);
 	l.cfg.timeout = 5;
 	l.cfg.retries = 1;
-	st = (struct stopper){ .stop = &l.stop, .after_ms = 200 };
-	ck_assert_int_eq(pthread_create(&t, NULL, stop_later, &st), 0);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ck_assert_msg(prober_run(&l.cfg, &r, err, sizeof(err)) == 0, "%s", err);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ck_assert_int_eq(pthread_join(t, NULL), 0);
-	took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	took = run_stopped(&l, 200, &r);
 	ck_assert_int_eq(r.interrupted, 1);
 	ck_assert_uint_eq(r.reprobes, 0);
 	ck_assert_msg(took < 1.5, "stopped after %.2f s", took);

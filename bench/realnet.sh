@@ -18,6 +18,7 @@ PARTS=" ${REALNET_PARTS:-recall clean defaults rate throughput} "
 want() { [[ $PARTS == *" $1 "* ]]; }
 RTT=20
 JITTER=4
+PROBER_INFLIGHT_UNLIMITED=16384	# src/scan/prober.h: the default in flight at -rate-limit 0
 [ -x /usr/bin/time ] || fail "/usr/bin/time (Debian package time) is not installed: run make deps"
 
 # The lab: behind the delay line, every 198.18.0.0/16 address is a host.
@@ -87,26 +88,31 @@ row() { local out="|" c; for c in "$@"; do out+=" $c |"; done; ROWS+=("$out"); }
 # 1. Recall: loss x (-timeout, -retries) at -rate-limit 500 (the timeouts, not the rate,
 # decide recall; 500/s keeps a run short). N1 open pairs.
 N1=$(wc -l <"$TMP/n1.truth")
-SETTINGS=${REALNET_SETTINGS:-"1s:0 1s:1 1s:2 1500ms:0 1500ms:1 3500ms:0"}
+# A setting is TIMEOUT:RETRIES[:SCOPE] (-retry-scope; default: the default scope, answering).
+SETTINGS=${REALNET_SETTINGS:-"1s:0 1s:1 1s:2 1500ms:0 1500ms:1 1500ms:1:all 3500ms:0"}
 want recall || SETTINGS=""
 for loss in 0.02 0.05; do
 	[ -n "$SETTINGS" ] || break
 	path_set "$RTT" "$loss" "$JITTER" "$RANDOM"
 	for s in $SETTINGS; do
-		t=${s%:*} r=${s#*:}
+		IFS=: read -r t r scope <<<"$s"
+		args=(-timeout "$t" -retries "$r")
+		[ -n "$scope" ] && args+=(-retry-scope "$scope")
 		for _ in $(seq "$RUNS"); do
 			run "rec-$loss-$s" 198.18.1.0/24 "$TMP/n1.truth" -ports 9100,9090 \
-				-rate-limit 500 -timeout "$t" -retries "$r"
+				-rate-limit 500 "${args[@]}"
 		done
-		row "$(calc "$loss * 100") %" "-timeout $t -retries $r" \
+		row "$(calc "$loss * 100") %" "${args[*]}" \
 		    "$(exact_runs "rec-$loss-$s")/$RUNS" "$(missed "rec-$loss-$s" "$N1")" \
-		    "$(med "rec-$loss-$s" wall) s"
+		    "$(med "rec-$loss-$s" connects)" "$(med "rec-$loss-$s" wall) s"
 	done
 done
 
 # 2. The defaults on a clean path (20 ms, no loss), at the default rate: the old defaults
-# (-timeout 1s -retries 0), -timeout 1.5s -retries 1, and the defaults (no flags), side by
-# side on n1 (all answer), n2 (31 hosts silent) and n4 (230 hosts silent).
+# (-timeout 1s -retries 0), the defaults before issue 14's retry scope (-timeout 3.5s
+# -retries 0), every timeout re-probed (-timeout 1.5s -retries 1 -retry-scope all), and the
+# defaults (no flags), side by side on n1 (all answer), n2 (31 hosts silent) and n4 (230
+# hosts silent).
 CLEAN=()
 if want clean; then
 	path_set "$RTT" 0 "$JITTER" "$RANDOM"
@@ -114,13 +120,19 @@ if want clean; then
 		for n in n1 n2 n4; do
 			net=198.18.${n#n}.0/24
 			run "clean-old-$n" "$net" "$TMP/$n.truth" -ports 9100,9090 -timeout 1s -retries 0
-			run "clean-alt-$n" "$net" "$TMP/$n.truth" -ports 9100,9090 -timeout 1.5s -retries 1
+			run "clean-t35-$n" "$net" "$TMP/$n.truth" -ports 9100,9090 -timeout 3.5s -retries 0
+			run "clean-all-$n" "$net" "$TMP/$n.truth" -ports 9100,9090 -timeout 1.5s -retries 1 \
+				-retry-scope all
 			run "clean-new-$n" "$net" "$TMP/$n.truth" -ports 9100,9090
 		done
 	done
 	for n in n1 n2 n4; do
-		o=$(med "clean-old-$n" wall) a=$(med "clean-alt-$n" wall) w=$(med "clean-new-$n" wall)
-		CLEAN+=("| $n | $o s | $a s (**$(calc "$a / $o")**) | $w s (**$(calc "$w / $o")**) | $(exact_runs "clean-new-$n")/$BENCH_RUNS |")
+		o=$(med "clean-old-$n" wall) line="| $n | $o s |"
+		for k in t35 all new; do
+			w=$(med "clean-$k-$n" wall)
+			line+=" $w s (**$(calc "$w / $o")**) |"
+		done
+		CLEAN+=("$line $(med "clean-new-$n" connects) | $(exact_runs "clean-new-$n")/$BENCH_RUNS |")
 	done
 fi
 
@@ -129,6 +141,7 @@ fi
 T_DEF=$("$SCAN" -help | awk '/^  -timeout/ { getline; getline; sub(/.*default /, ""); sub(/\]/, ""); print }')
 R_DEF=$("$SCAN" -help | awk '/^  -rate-limit/ { getline; getline; sub(/.*default /, ""); sub(/\]/, ""); print }')
 X_DEF=$("$SCAN" -help | awk '/^  -retries/ { getline; getline; sub(/.*default /, ""); sub(/\]/, ""); print }')
+S_DEF=$("$SCAN" -help | awk '/^  -retry-scope/ { getline; getline; sub(/.*default /, ""); sub(/\]/, ""); print }')
 seconds() { awk -v t="$1" 'BEGIN { if (t ~ /ms$/) print substr(t, 1, length(t) - 2) / 1000;
 	else print substr(t, 1, length(t) - 1) }'; }
 T_S=$(seconds "$T_DEF")
@@ -149,34 +162,68 @@ if want defaults; then
 	RATEROWS+=("$(bound_row def-n2 "n2, defaults" "$R_DEF" "$T_S")")
 fi
 # bench/scan.sh's rate-limited benchmark (-rate-limit 5000 -timeout 1s) at 20 ms and 2 %,
-# with the default -retries and with -retries 1 (the silent half re-probed)
+# with -retries 0 and with -retries 1 -retry-scope all (the silent half re-probed)
 if want rate; then
 	path_set "$RTT" 0.02 "$JITTER" "$RANDOM"
 	for _ in $(seq "$BENCH_RUNS"); do
 		run rate0-b1 198.18.16.0/20 "$TMP/b1.truth" -ports 7000-7004 -skip-broadcast=false \
-			-rate-limit 5000 -timeout 1s
+			-rate-limit 5000 -timeout 1s -retries 0
 		run rate1-b1 198.18.16.0/20 "$TMP/b1.truth" -ports 7000-7004 -skip-broadcast=false \
-			-rate-limit 5000 -timeout 1s -retries 1
+			-rate-limit 5000 -timeout 1s -retries 1 -retry-scope all
 	done
-	RATEROWS+=("$(bound_row rate0-b1 "b1, -rate-limit 5000 -timeout 1s" 5000 1)")
-	RATEROWS+=("$(bound_row rate1-b1 "b1, -rate-limit 5000 -timeout 1s -retries 1" 5000 1)")
+	RATEROWS+=("$(bound_row rate0-b1 "b1, -rate-limit 5000 -timeout 1s -retries 0" 5000 1)")
+	RATEROWS+=("$(bound_row rate1-b1 "b1, -rate-limit 5000 -timeout 1s -retries 1 -retry-scope all" 5000 1)")
 fi
 
 # 4. Unlimited, closed: probes/s at 20 ms against 0 ms (no loss), 32768 hosts x 4 ports,
-# alternating, REALNET_THR_RUNS rounds (default 5: runs of a second or two are noisy).
+# alternating, REALNET_THR_RUNS rounds (default 5: runs of a second or two are noisy). What
+# limits it: each run also records the CPU seconds per second of wall of sd-scan (from
+# /usr/bin/time), of the delay line process (its utime + stime in /proc) and of the whole
+# machine (busy cores from /proc/stat: the delay line, sd-scan, the kernel's softirq work
+# and everything else the shared machine runs), and the delay line's overflow count; and a
+# 20 ms run with a quarter of the default in-flight count shows whether the slots limit it.
 N3=131072
 : >"$TMP/none.truth"
 p0=nan p20=nan INFL=?
+THRROWS=()
+dl_ticks() { awk '{ print $14 + $15 }' "/proc/$PATH_DL_PID/stat"; }
+cpu_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat; }
+# thr_run KEY ARGS...: one unlimited run of n3 with the CPU shares appended to $TMP/KEY.*
+thr_run() {
+	local key=$1 d0 d1 b0 t0 b1 t1 hz
+	shift
+	hz=$(getconf CLK_TCK)
+	d0=$(dl_ticks)
+	read -r b0 t0 < <(cpu_ticks)
+	run "$key" 198.18.128.0/17 "$TMP/none.truth" -ports 7000-7003 -rate-limit 0 \
+		-skip-broadcast=false "$@"
+	d1=$(dl_ticks)
+	read -r b1 t1 < <(cpu_ticks)
+	echo "$N3 $WALL" | awk '{ printf "%.0f\n", $1 / $2 }' >>"$TMP/$key.pps"
+	calc "$CPU / $WALL" >>"$TMP/$key.scancpu"; echo >>"$TMP/$key.scancpu"
+	awk -v n="$N3" -v c="$CPU" 'BEGIN { printf "%.0f\n", (c > 0 ? n / c : 0) }' >>"$TMP/$key.percpu"
+	calc "($d1 - $d0) / $hz / $WALL" >>"$TMP/$key.dlcpu"; echo >>"$TMP/$key.dlcpu"
+	calc "($b1 - $b0) / ($t1 - $t0) * $(nproc)" >>"$TMP/$key.busy"; echo >>"$TMP/$key.busy"
+	path_stats | awk '{ o += $9 } END { print o + 0 }' >>"$TMP/$key.overflow"
+	log "$key: $(tail -1 "$TMP/$key.pps") probes/s, sd-scan $(tail -1 "$TMP/$key.scancpu"), delay line $(tail -1 "$TMP/$key.dlcpu"), machine $(tail -1 "$TMP/$key.busy") cores busy"
+}
+thr_row() {
+	THRROWS+=("| $2 | $(med "$1" pps) | $(tr '\n' ' ' <"$TMP/$1.pps")| $(med "$1" percpu) | $(med "$1" scancpu) | $(med "$1" dlcpu) | $(med "$1" busy) | $(sort -g "$TMP/$1.overflow" | tail -1) |")
+}
 if want throughput; then
 	for _ in $(seq "${REALNET_THR_RUNS:-5}"); do
 		path_set 0 0 0 1
-		run thr-0 198.18.128.0/17 "$TMP/none.truth" -ports 7000-7003 -rate-limit 0 -skip-broadcast=false
+		thr_run thr-0
 		path_set "$RTT" 0 "$JITTER" 1
-		run thr-20 198.18.128.0/17 "$TMP/none.truth" -ports 7000-7003 -rate-limit 0 -skip-broadcast=false
+		thr_run thr-20
+		thr_run thr-20q -inflight $((PROBER_INFLIGHT_UNLIMITED / 4))
 	done
 	p0=$(awk -v n=$N3 -v w="$(med thr-0 wall)" 'BEGIN { printf "%.0f", n / w }')
 	p20=$(awk -v n=$N3 -v w="$(med thr-20 wall)" 'BEGIN { printf "%.0f", n / w }')
 	INFL=$(sed -n 's/.* \([0-9]*\) in flight.*/\1/p' "$TMP/thr-20.1.log")
+	thr_row thr-0 "0 ms, $INFL in flight"
+	thr_row thr-20 "${RTT} ms, $INFL in flight"
+	thr_row thr-20q "${RTT} ms, $((PROBER_INFLIGHT_UNLIMITED / 4)) in flight"
 fi
 
 {
@@ -191,8 +238,8 @@ fi
 	if want recall; then
 	echo "### Recall by loss and settings ($RUNS runs each, n1, -rate-limit 500)"
 	echo
-	echo "| loss each way | settings | exact runs | open pairs missed per run | wall (median) |"
-	echo "|---|---|---|---|---|"
+	echo "| loss each way | settings | exact runs | open pairs missed per run | connects (median) | wall (median) |"
+	echo "|---|---|---|---|---|---|"
 	printf '%s\n' "${ROWS[@]}"
 	echo
 	fi
@@ -200,10 +247,10 @@ fi
 	echo "### Clean path (${RTT} ms, no loss), -rate-limit $R_DEF: the cost of the settings"
 	echo
 	echo "Wall time, median of $BENCH_RUNS; in brackets the ratio to the old defaults. Defaults now:"
-	echo "-timeout $T_DEF -retries $X_DEF. n4: 230 of 254 hosts silent."
+	echo "-timeout $T_DEF -retries $X_DEF -retry-scope $S_DEF. n2: 31 of 254 hosts silent; n4: 230."
 	echo
-	echo "| network | old: -timeout 1s -retries 0 | -timeout 1.5s -retries 1 | defaults | defaults exact |"
-	echo "|---|---|---|---|---|"
+	echo "| network | old: -timeout 1s -retries 0 | -timeout 3.5s -retries 0 | -timeout 1.5s -retries 1 -retry-scope all | defaults | defaults: connects | defaults exact |"
+	echo "|---|---|---|---|---|---|---|"
 	printf '%s\n' "${CLEAN[@]}"
 	echo
 	fi
@@ -223,6 +270,13 @@ fi
 	echo "| 0 ms | ${RTT} ms | ratio | goal |"
 	echo "|---|---|---|---|"
 	echo "| $p0 probes/s | $p20 probes/s | **$(calc "$p20 / $p0")** | >= 0.8 |"
+	echo
+	echo "What limits it (medians; CPU in seconds per second of wall, $(nproc) cores; busy: the"
+	echo "whole machine, other work included):"
+	echo
+	echo "| path, in flight | probes/s | each run | probes per sd-scan CPU second | sd-scan CPU | delay line CPU | machine busy cores | delay line overflow |"
+	echo "|---|---|---|---|---|---|---|---|"
+	printf '%s\n' "${THRROWS[@]}"
 	fi
 } >"$BENCH_OUT/$PART.md"
 cat "$BENCH_OUT/$PART.md"

@@ -36,6 +36,7 @@
 #define METRIC_LAST_SCAN_PROBES		"scanner_last_scan_probes"	/* by outcome */
 #define METRIC_LAST_SCAN_PROBE_RATE	"scanner_last_scan_probe_rate"
 #define METRIC_LAST_SCAN_REPROBES	"scanner_last_scan_reprobes"	/* by outcome */
+#define METRIC_LAST_SCAN_REPROBES_SKIPPED "scanner_last_scan_reprobes_skipped"
 #define METRIC_LAST_SCAN_TARGETS	"scanner_last_scan_targets"	/* by source */
 
 /* sd-serve's own families (scanner_http_requests_total, ...) */

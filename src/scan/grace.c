@@ -1,6 +1,6 @@
 /*
- * grace.c: the previous targets file read back for -grace (by httpsd_parse.c's strict parser), and
- * the choice of the targets to keep.
+ * grace.c: the previous targets file read back for -grace and -retry-scope (by
+ * httpsd_parse.c's strict parser), and the choice of the targets to keep.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,9 +101,9 @@ entry_cmp(const void *x, const void *y)
 	return a->addr < b->addr ? -1 : a->addr > b->addr;
 }
 
-/* Group gi into *e; NULL, or what is wrong with it. */
+/* Group gi into *e (need_seen 0: last_seen 0 when it has none); NULL, or what is wrong. */
 static const char *
-parse_group(const struct httpsd_list *l, size_t gi, struct grace_entry *e)
+parse_group(const struct httpsd_list *l, size_t gi, int need_seen, struct grace_entry *e)
 {
 	char ip[64], port[16], seen[64], *end;
 	unsigned long p;
@@ -117,16 +117,17 @@ parse_group(const struct httpsd_list *l, size_t gi, struct grace_entry *e)
 	    port[0] > '9' || (p = strtoul(port, &end, 10)) > 65535 || *end != '\0')
 		return "no valid __meta_sd_port";
 	e->port = (uint16_t)p;
+	e->last_seen = 0;
 	if (label(l, gi, GRACE_LABEL, seen, sizeof(seen)) == NULL)
-		return "no " GRACE_LABEL " (written without -grace?)";
+		return need_seen ? "no " GRACE_LABEL " (written without -grace?)" : NULL;
 	if (grace_parse_time(seen, &e->last_seen) < 0)
 		return "bad " GRACE_LABEL " (not YYYY-MM-DDTHH:MM:SSZ)";
 	return NULL;
 }
 
-int
-grace_parse(const char *buf, size_t len, struct grace_entry **out, size_t *n, char *err,
-    size_t errlen)
+static int
+parse_file(const char *buf, size_t len, int need_seen, struct grace_entry **out, size_t *n,
+    char *err, size_t errlen)
 {
 	struct httpsd_list l;
 	struct grace_entry *v = NULL;
@@ -149,7 +150,7 @@ grace_parse(const char *buf, size_t len, struct grace_entry **out, size_t *n, ch
 		goto out;
 	}
 	for (size_t i = 0; i < groups; i++) {
-		const char *why = parse_group(&l, i, &v[i]);
+		const char *why = parse_group(&l, i, need_seen, &v[i]);
 
 		if (why != NULL) {
 			snprintf(err, errlen, "group %zu: %s", i + 1, why);
@@ -174,6 +175,20 @@ out:
 	free(v);
 	httpsd_fini(&l);
 	return rc;
+}
+
+int
+grace_parse(const char *buf, size_t len, struct grace_entry **out, size_t *n, char *err,
+    size_t errlen)
+{
+	return parse_file(buf, len, 1, out, n, err, errlen);
+}
+
+int
+grace_parse_pairs(const char *buf, size_t len, struct grace_entry **out, size_t *n, char *err,
+    size_t errlen)
+{
+	return parse_file(buf, len, 0, out, n, err, errlen);
 }
 
 static int

@@ -38,6 +38,10 @@ int	 grace_parse_time(const char *s, int64_t *t);
  */
 int	 grace_parse(const char *buf, size_t len, struct grace_entry **out, size_t *n, char *err,
 	    size_t errlen);
+/* As grace_parse, for any sd-scan targets file: a group without __meta_sd_last_seen has
+ * last_seen 0 (what -retry-scope answering needs: the pairs that were open). */
+int	 grace_parse_pairs(const char *buf, size_t len, struct grace_entry **out, size_t *n,
+	    char *err, size_t errlen);
 /*
  * The entries of prev (n of them) to keep: not in seen (nseen hits sorted by port, then
  * address, as prober_run gives them), in scope, last seen at most grace seconds before now.

@@ -13,6 +13,10 @@
  * each completion adds one slot back, up to the configured share. A probe that timed out
  * and has re-probes left (-retries) goes to the worker's reprobe queue instead of the
  * results; the worker starts those after its last fresh probe, paced by the same bucket.
+ * With -retry-scope answering a first re-probe needs the whole first pass (did the host
+ * answer on another port?): the first pass's timeouts and unreachables go to a list of the
+ * worker's own, every worker waits at a barrier when its first pass is done, and the last
+ * to arrive chooses (reprobe_select) and deals the chosen pairs out to every worker.
  * Workers share only the atomic index counter and the token bucket; results are merged
  * after the join. They wait at a start gate until every worker thread exists, so a thread
  * that cannot be created costs no probe.
@@ -76,6 +80,8 @@ struct retry {
 /* The start gate: no worker probes before every worker thread exists. */
 enum gate { GATE_WAIT, GATE_GO, GATE_ABORT };
 
+struct worker;
+
 struct shared {
 	const struct prober_config	*cfg;
 	struct ratelimit		*rl;
@@ -83,6 +89,11 @@ struct shared {
 	pthread_mutex_t			 gate_mu;
 	pthread_cond_t			 gate_cv;
 	enum gate			 gate;		/* under gate_mu */
+	/* the end of the first pass (-retry-scope answering), under gate_mu */
+	int				 scoped;	/* the barrier is used */
+	struct worker			*workers;
+	unsigned			 nworkers, arrived;
+	int				 dealt;		/* the re-probes are chosen */
 };
 
 struct worker {
@@ -97,12 +108,15 @@ struct worker {
 	uint64_t		 chunk_next, chunk_end;
 	int			 exhausted;
 	struct reprobe_queue	 reprobes;	/* timed out, waiting for a re-probe */
+	struct reprobe_queue	 unanswered;	/* -retry-scope answering: first pass's */
+	int			 arrived;	/* at the end of the first pass */
 	/* results */
 	struct probe_hit	*open;
 	size_t			 nopen, open_alloc;
 	uint64_t		*port_outcome;
 	uint64_t		 nretried;
 	uint64_t		 reprobe_outcome[PROBE_OUTCOMES];
+	uint64_t		 reprobes_skipped;
 	int			 failed;		/* out of memory: result incomplete */
 	int			 socket_errno;	/* socket() refused for good (EPERM, ...): stop */
 };
@@ -221,6 +235,15 @@ finish(struct worker *w, uint64_t index, unsigned attempt, enum probe_outcome o,
 {
 	if (attempt > 0)
 		w->reprobe_outcome[o]++;
+	/* a first probe's verdict waits for the end of the first pass (deal_reprobes) */
+	if (attempt == 0 && w->sh->scoped && (o == PROBE_TIMEOUT || o == PROBE_UNREACHABLE)) {
+		uint32_t flags = o == PROBE_UNREACHABLE ? REPROBE_UNREACHABLE : 0;
+
+		if (reprobe_push_flags(&w->unanswered, index, 1, flags) < 0)
+			w->failed = 1;
+		if (o == PROBE_TIMEOUT)
+			return;
+	}
 	/* a listed socket (prober_ops) has its own timeout and is not probed again */
 	if (w->sh->cfg->ops == NULL &&
 	    reprobe_wanted(o == PROBE_TIMEOUT, attempt, w->sh->cfg->retries) &&
@@ -555,6 +578,68 @@ gate_open(struct shared *sh, enum gate g)
 	(void)pthread_mutex_unlock(&sh->gate_mu);
 }
 
+/*
+ * The last worker at the end of the first pass: choose among every worker's unanswered
+ * pairs and deal the chosen ones out round robin; a timeout not chosen is recorded here.
+ * Under gate_mu, the other workers waiting. After a stop, nothing is re-probed.
+ */
+static void
+deal_reprobes(struct worker *self)
+{
+	struct shared *sh = self->sh;
+	const struct prober_config *cfg = sh->cfg;
+	struct reprobe_select_config sc = { .scope = cfg->retry_scope,
+	    .hosts = cfg->gen->hosts->total, .known = cfg->was_open, .ctx = cfg->was_open_ctx };
+	struct reprobe_queue all = { 0 };
+	struct reprobe_entry e;
+	size_t kept = 0, skipped = 0;
+
+	/* a shard may hold only some of a host's pairs: then none counts as unanswered */
+	sc.pairs_per_host = cfg->gen->shards == 1 ? (unsigned)cfg->gen->ports->n : 0;
+	for (unsigned k = 0; k < sh->nworkers; k++) {
+		struct worker *w = &sh->workers[k];
+
+		while (reprobe_pop(&w->unanswered, &e))
+			if (reprobe_push_flags(&all, e.index, e.attempt, e.flags) < 0)
+				self->failed = 1;
+		reprobe_fini(&w->unanswered);
+	}
+	if (!*cfg->stop && !self->failed)
+		kept = reprobe_select(all.v, all.len, &sc, &skipped);
+	for (size_t i = 0; i < all.len; i++) {
+		e = all.v[i];
+		if (i < kept) {
+			if (reprobe_push(&sh->workers[i % sh->nworkers].reprobes, e.index, 1) < 0)
+				self->failed = 1;
+		} else if (!(e.flags & REPROBE_UNREACHABLE)) {
+			record(self, e.index, PROBE_TIMEOUT, cfg->timeout);
+		}
+	}
+	self->reprobes_skipped += skipped;
+	reprobe_fini(&all);
+}
+
+/* Worker w has ended its first pass: wait for the others (the last deals the re-probes).
+ * with_wait 0: w leaves (stop, failure) and only counts itself in. */
+static void
+first_pass_end(struct worker *w, int with_wait)
+{
+	struct shared *sh = w->sh;
+
+	if (!sh->scoped || w->arrived)
+		return;
+	w->arrived = 1;
+	(void)pthread_mutex_lock(&sh->gate_mu);
+	if (++sh->arrived == sh->nworkers) {
+		deal_reprobes(w);
+		sh->dealt = 1;
+		(void)pthread_cond_broadcast(&sh->gate_cv);
+	}
+	while (with_wait && !sh->dealt)
+		(void)pthread_cond_wait(&sh->gate_cv, &sh->gate_mu);
+	(void)pthread_mutex_unlock(&sh->gate_mu);
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -584,8 +669,12 @@ worker_main(void *arg)
 		if (*cfg->stop || w->failed)
 			break;
 		wait = start_probes(w, now);
-		if (w->busy == 0 && !has_work(w))
-			break;
+		if (w->busy == 0 && !has_work(w)) {
+			if (!w->sh->scoped || w->arrived)
+				break;
+			first_pass_end(w, 1);
+			continue;
+		}
 		if (w->head != NIL && w->slots[w->head].deadline - now < wait)
 			wait = w->slots[w->head].deadline - now;
 		if (w->busy < w->cap && has_work(w) && wait > 0.001 && !w->sh->rl)
@@ -598,6 +687,7 @@ worker_main(void *arg)
 		for (int k = 0; k < n; k++)
 			complete(w, ev[k].data.u32, ev[k].events, now);
 	}
+	first_pass_end(w, 0);
 	while (w->head != NIL)
 		release(w, w->head, 1);
 	return NULL;
@@ -634,6 +724,7 @@ worker_fini(struct worker *w)
 	free(w->open);
 	free(w->port_outcome);
 	reprobe_fini(&w->reprobes);
+	reprobe_fini(&w->unanswered);
 }
 
 static int
@@ -661,6 +752,7 @@ merge(struct worker *ws, unsigned n, struct prober_result *res)
 			memcpy(res->open + res->nopen, ws[k].open, ws[k].nopen * sizeof(*res->open));
 		res->nopen += ws[k].nopen;
 		res->retries += ws[k].nretried;
+		res->reprobes_skipped += ws[k].reprobes_skipped;
 		for (int o = 0; o < PROBE_OUTCOMES; o++) {
 			res->reprobe_outcome[o] += ws[k].reprobe_outcome[o];
 			res->reprobes += ws[k].reprobe_outcome[o];
@@ -705,6 +797,8 @@ prober_run(const struct prober_config *cfg, struct prober_result *res, char *err
 	if (per == 0)
 		per = 1;
 	atomic_init(&sh.next_index, 0);
+	sh.scoped = cfg->ops == NULL && cfg->retries > 0 &&
+	    cfg->retry_scope == REPROBE_SCOPE_ANSWERING;
 	if (cfg->rate > 0) {
 		burst = cfg->rate / 100 > 1 ? cfg->rate / 100 : 1;
 		if ((sh.rl = ratelimit_new(cfg->rate, burst, t0)) == NULL) {
@@ -732,6 +826,8 @@ prober_run(const struct prober_config *cfg, struct prober_result *res, char *err
 		snprintf(err, errlen, "pthread_sigmask: %s", strerror(e));
 		goto fini;
 	}
+	sh.workers = ws;
+	sh.nworkers = nw;
 	for (; started < nw; started++) {
 		if ((e = pthread_create(&ws[started].thread, NULL, worker_main, &ws[started])) != 0) {
 			snprintf(err, errlen, "cannot start worker thread %u of %u: pthread_create: %s; "

@@ -10,7 +10,8 @@
  * through the same workers, limiter and retries with a struct prober_ops instead of a probegen.
  * With retries > 0, a probe that timed out is probed again (reprobe.h) once the worker has no
  * fresh probes left, up to retries times, within the same rate limit; its outcome is the
- * last probe's.
+ * last probe's. With retry_scope answering, the first re-probes wait until every worker's
+ * first pass has ended, and only the timeouts reprobe_select keeps are probed again.
  * prober_run is called from one thread; it blocks until the scan ends or *stop is set.
  */
 #ifndef SD_PROBER_H
@@ -21,6 +22,7 @@
 #include <stdint.h>
 
 #include "probegen.h"
+#include "reprobe.h"
 
 #define PROBER_RETRY_MAX	40	/* attempts of one probe that keep failing locally */
 #define PROBER_INFLIGHT_UNLIMITED 16384	/* default in-flight count at -rate-limit 0 */
@@ -80,6 +82,10 @@ struct prober_config {
 	double				 timeout;	/* seconds, > 0; ignored with ops */
 	double				 rate;		/* connects per second; 0: unlimited */
 	unsigned			 retries;	/* re-probes of a timed-out pair, <= REPROBE_MAX */
+	enum reprobe_scope		 retry_scope;	/* which timed-out pairs (ignored with ops) */
+	reprobe_known_fn		 was_open;	/* NULL, or: open in the previous targets
+							 * file (called from one worker thread) */
+	void				*was_open_ctx;
 	const volatile sig_atomic_t	*stop;		/* set non-zero to end early */
 	struct prober_counters		*counters;	/* NULL, or counted live */
 };
@@ -98,6 +104,7 @@ struct prober_result {
 	uint64_t	 retries;	/* local failures retried */
 	uint64_t	 reprobe_outcome[PROBE_OUTCOMES];	/* how each re-probe (-retries) ended */
 	uint64_t	 reprobes;	/* re-probes made (sum of reprobe_outcome) */
+	uint64_t	 reprobes_skipped;	/* timeouts -retry-scope did not probe again */
 	uint64_t	 done;		/* (address, port) pairs finished (sum of outcome) */
 	int		 interrupted;	/* *stop ended the scan early */
 	double		 seconds;	/* wall time of the probing */

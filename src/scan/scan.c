@@ -152,6 +152,64 @@ out:
 	ptrcache_free(cache);
 }
 
+/*
+ * -retry-scope answering: was the pair of a probe index open in the previous targets file
+ * (the one this run replaces)? Read on the first question only, so a scan whose silent
+ * pairs all belong to answering hosts never reads it; an unreadable file knows no pair.
+ */
+struct previous_open {
+	const struct scan_config	*c;
+	const struct probegen		*gen;
+	int				 loaded;
+	struct grace_entry		*v;	/* sorted by port, then address */
+	size_t				 n;
+};
+
+static void
+previous_load(struct previous_open *p)
+{
+	struct readfile rf;
+	char err[600], why[400];
+
+	p->loaded = 1;
+	if (readfile_load(p->c->output, GRACE_MAX_BYTES, 0, &rf, err, sizeof(err)) < 0) {
+		if (errno != ENOENT)
+			log_warn("-retry-scope: previous targets file unreadable, its targets are not "
+			    "re-probed: %s", err);
+		return;
+	}
+	if (grace_parse_pairs(rf.data, rf.len, &p->v, &p->n, why, sizeof(why)) < 0)
+		log_warn("-retry-scope: previous targets file %s: %s; its targets are not re-probed",
+		    p->c->output, why);
+	else
+		log_debug("-retry-scope: %zu targets in the previous file %s", p->n, p->c->output);
+	free(rf.data);
+}
+
+static int
+pair_cmp(const void *x, const void *y)
+{
+	const struct grace_entry *a = x, *b = y;
+
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	return a->addr < b->addr ? -1 : a->addr > b->addr;
+}
+
+static int
+previous_has(void *ctx, uint64_t index)
+{
+	struct previous_open *p = ctx;
+	struct grace_entry key = { 0 };
+
+	if (!p->loaded)
+		previous_load(p);
+	if (p->n == 0)
+		return 0;
+	probegen_get(p->gen, index, &key.addr, &key.port);
+	return bsearch(&key, p->v, p->n, sizeof(*p->v), pair_cmp) != NULL;
+}
+
 static int
 in_scope(void *ctx, uint32_t addr, uint16_t port)
 {
@@ -316,6 +374,16 @@ log_summary(const struct scan_report *r)
 	const struct prober_result *p = &r->probes;
 	char took[32];
 
+	/* the re-probes first: "scan done" stays the run's last line (tail -1 of a log) */
+	if (p->reprobes > 0 || p->reprobes_skipped > 0)
+		log_info("re-probes of timeouts (-retries): %llu made, %llu skipped by -retry-scope "
+		    "(host silent on every port, not in the previous targets), found %llu open, "
+		    "%llu closed, %llu unreachable; %llu timed out again",
+		    (unsigned long long)p->reprobes, (unsigned long long)p->reprobes_skipped,
+		    (unsigned long long)p->reprobe_outcome[PROBE_OPEN],
+		    (unsigned long long)p->reprobe_outcome[PROBE_CLOSED],
+		    (unsigned long long)p->reprobe_outcome[PROBE_UNREACHABLE],
+		    (unsigned long long)p->reprobe_outcome[PROBE_TIMEOUT]);
 	log_info("scan %s: %llu probes, %llu open, %llu closed, %llu unreachable, %llu timeouts, "
 	    "%llu local errors (%llu retries), %s, %.0f probes/s",
 	    summary_word(r), (unsigned long long)p->done,
@@ -324,13 +392,6 @@ log_summary(const struct scan_report *r)
 	    (unsigned long long)p->outcome[PROBE_TIMEOUT], (unsigned long long)p->outcome[PROBE_ERROR],
 	    (unsigned long long)p->retries, numparse_format_duration(p->seconds, took, sizeof(took)),
 	    p->seconds > 0 ? (double)p->done / p->seconds : 0.0);
-	if (p->reprobes > 0)
-		log_info("re-probes of timeouts (-retries): %llu made, found %llu open, %llu closed, "
-		    "%llu unreachable; %llu timed out again",
-		    (unsigned long long)p->reprobes, (unsigned long long)p->reprobe_outcome[PROBE_OPEN],
-		    (unsigned long long)p->reprobe_outcome[PROBE_CLOSED],
-		    (unsigned long long)p->reprobe_outcome[PROBE_UNREACHABLE],
-		    (unsigned long long)p->reprobe_outcome[PROBE_TIMEOUT]);
 }
 
 static void
@@ -350,6 +411,7 @@ scan_networks(const struct scan_config *c, const volatile sig_atomic_t *stop,
 	struct probegen gen;
 	struct prober_config pc;
 	struct prober_counters live = { 0 };
+	struct previous_open prev = { .c = c, .gen = &gen };
 	struct progress *progress = NULL;
 	char err[1024], rate[32];
 	int swept, ran;
@@ -367,13 +429,15 @@ scan_networks(const struct scan_config *c, const volatile sig_atomic_t *stop,
 	r->inflight = size_inflight(c);
 	r->workers = c->workers < r->inflight ? c->workers : r->inflight;
 	pc = (struct prober_config){ .gen = &gen, .workers = r->workers, .inflight = r->inflight,
-	    .timeout = c->timeout, .rate = c->rate, .retries = c->retries, .stop = stop };
+	    .timeout = c->timeout, .rate = c->rate, .retries = c->retries,
+	    .retry_scope = c->retry_scope, .was_open = previous_has, .was_open_ctx = &prev,
+	    .stop = stop };
 	format_rate(c->rate, rate, sizeof(rate));
 	log_info("scanning %llu address%s x %zu port%s = %llu probes: %u workers, %u in flight, "
-	    "rate %s, timeout %gs, %u retr%s", (unsigned long long)c->hosts.total,
+	    "rate %s, timeout %gs, %u retr%s (scope %s)", (unsigned long long)c->hosts.total,
 	    c->hosts.total == 1 ? "" : "es", c->ports.n, c->ports.n == 1 ? "" : "s",
 	    (unsigned long long)gen.space, r->workers, r->inflight, rate, c->timeout, c->retries,
-	    c->retries == 1 ? "y" : "ies");
+	    c->retries == 1 ? "y" : "ies", c->retry_scope == REPROBE_SCOPE_ALL ? "all" : "answering");
 	{
 		char order[64] = "sequential";
 
@@ -392,6 +456,7 @@ scan_networks(const struct scan_config *c, const volatile sig_atomic_t *stop,
 	}
 	ran = prober_run(&pc, &r->probes, err, sizeof(err));
 	progress_stop(progress);
+	free(prev.v);
 	if (ran < 0) {
 		log_error("scan failed: %s", err);
 		goto done;

@@ -80,6 +80,10 @@ build_hosts(struct scan_config *c, const struct options *o, netnames_lookup_fn l
 	return 0;
 }
 
+static const struct optvalue_choice retry_scope_choices[] = {
+	{ "answering", REPROBE_SCOPE_ANSWERING }, { "all", REPROBE_SCOPE_ALL },
+};
+
 static const struct optvalue_choice order_choices[] = {
 	{ "random", 1 }, { "sequential", 0 },
 };
@@ -144,6 +148,7 @@ scan_config_build(struct scan_config *c, const struct options *o, netnames_looku
 {
 	char why[768], dir[OPTVALUE_PATH_MAX + 1];
 	long ncpu;
+	int scope = REPROBE_SCOPE_ANSWERING;
 
 	memset(c, 0, sizeof(*c));
 	if (optvalue_log_level(o, OPT_LOG_LEVEL, &c->log_level, err, errlen) < 0 ||
@@ -162,6 +167,7 @@ scan_config_build(struct scan_config *c, const struct options *o, netnames_looku
 	    optvalue_uint(o, OPT_WORKERS, WORKERS_MAX, &c->workers, err, errlen) < 0 ||
 	    optvalue_uint(o, OPT_INFLIGHT, INFLIGHT_MAX, &c->inflight, err, errlen) < 0 ||
 	    optvalue_uint(o, OPT_RETRIES, REPROBE_MAX, &c->retries, err, errlen) < 0 ||
+	    optvalue_choice(o, OPT_RETRY_SCOPE, retry_scope_choices, 2, &scope, err, errlen) < 0 ||
 	    (*options_get(o, OPT_GRACE) &&
 	    optvalue_duration(o, OPT_GRACE, &c->grace, err, errlen) < 0) ||
 	    optvalue_decimal(o, OPT_RATE_LIMIT, RATE_MAX, NULL, &c->rate, err, errlen) < 0)
@@ -176,6 +182,7 @@ scan_config_build(struct scan_config *c, const struct options *o, netnames_looku
 	    optvalue_bool(o, OPT_DNS_VERIFY, &c->dns_verify, err, errlen) < 0 ||
 	    optvalue_bool(o, OPT_FORCE, &c->force, err, errlen) < 0)
 		goto fail;
+	c->retry_scope = (enum reprobe_scope)scope;
 	if (c->dns_workers == 0) {
 		optvalue_bad(o, OPT_DNS_WORKERS, "must be at least 1", err, errlen);
 		goto fail;

@@ -14,6 +14,7 @@
 #include "netnames.h"
 #include "options.h"
 #include "portlist.h"
+#include "reprobe.h"
 #include "sockets.h"
 
 struct scan_config {
@@ -32,6 +33,7 @@ struct scan_config {
 	unsigned	 workers;	/* 0 resolved to the CPU count */
 	unsigned	 inflight;	/* 0: sized from rate x timeout */
 	unsigned	 retries;	/* re-probes of a timed-out pair */
+	enum reprobe_scope retry_scope;	/* -retry-scope */
 	enum log_level	 log_level;
 	int		 skip_broadcast;
 	const char	*output;	/* borrowed from the options */

@@ -404,7 +404,11 @@ emit(struct expo *e, struct carried *cr, const struct scan_config *c,
 	    by_outcome(e, METRIC_LAST_SCAN_REPROBES,
 	    "Re-probes of the last run (-retries: pairs that timed out, probed again) by "
 	    "outcome; open counts the targets that only a re-probe found.",
-	    p->reprobe_outcome) < 0)
+	    p->reprobe_outcome) < 0 ||
+	    one(e, METRIC_LAST_SCAN_REPROBES_SKIPPED, EXPO_GAUGE,
+	    "Timed-out pairs of the last run that -retry-scope answering did not probe again: "
+	    "the host was silent on every port and the pair was not in the previous targets.",
+	    (double)p->reprobes_skipped) < 0)
 		return -1;
 	if (expo_family(e, METRIC_LAST_SCAN_TARGETS, EXPO_GAUGE,
 	    "Targets the last run published, by source: seen (open in this run) or grace "

@@ -3,7 +3,8 @@
  * bytes. On success the entries are sorted by port, then address, without a pair twice,
  * and sd-scan's own rendering of them parses back to the same entries; every last-seen time
  * formats back to the text it came from; grace_select keeps only entries it was given.
- * On failure nothing is returned and the message is one line.
+ * On failure nothing is returned and the message is one line. grace_parse_pairs (the
+ * -retry-scope reader) accepts whatever grace_parse accepts and gives the same entries.
  */
 #include "fuzz.h"
 #include "grace.h"
@@ -48,9 +49,9 @@ out:
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct grace_entry *e = NULL, *kept;
+	struct grace_entry *e = NULL, *kept, *pairs;
 	struct probe_hit seen[4];
-	size_t n = 99, nkept, expired, nseen = 0;
+	size_t npairs, n = 99, nkept, expired, nseen = 0;
 	char err[300], text[GRACE_TIME_LEN + 1], back[GRACE_TIME_LEN + 1];
 	int64_t t;
 
@@ -62,12 +63,28 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(strcmp(grace_format_time(t, back, sizeof(back)), text) == 0,
 		    "time '%s' formats back as '%s'", text, back);
 
+	/* the -retry-scope reader accepts every file grace_parse accepts, with the same pairs */
+	memset(err, 0, sizeof(err));
+	if (grace_parse_pairs((const char *)data, size, &e, &n, err, sizeof(err)) < 0) {
+		FUZZ_ASSERT(e == NULL && n == 0, "a failed pair parse returned entries");
+		fuzz_check_err(err, sizeof(err), NULL);
+	}
+	pairs = e;
+	npairs = n;
+	e = NULL;
+	n = 99;
 	memset(err, 0, sizeof(err));
 	if (grace_parse((const char *)data, size, &e, &n, err, sizeof(err)) < 0) {
+		free(pairs);
 		FUZZ_ASSERT(e == NULL && n == 0, "a failed parse returned entries");
 		fuzz_check_err(err, sizeof(err), NULL);
 		return 0;
 	}
+	FUZZ_ASSERT(npairs == n, "grace_parse gave %zu pairs, grace_parse_pairs %zu", n, npairs);
+	for (size_t i = 0; i < n; i++)
+		FUZZ_ASSERT(pairs[i].addr == e[i].addr && pairs[i].port == e[i].port &&
+		    pairs[i].last_seen == e[i].last_seen, "pair %zu differs", i);
+	free(pairs);
 	for (size_t i = 0; i < n; i++) {
 		FUZZ_ASSERT(e[i].port >= 1, "port 0 at %zu", i);
 		FUZZ_ASSERT(i == 0 || e[i - 1].port < e[i].port ||

@@ -45,8 +45,8 @@ assert_eq "SYNs after -dry-run and -check" 0 "$(syns)"
 assert_eq "DNS queries after -dry-run and -check" 0 "$(dns)"
 [ "$(ls -A "$TMP/out")" = "" ] || fail "-dry-run or -check created: $(ls -A "$TMP/out")"
 for want in 'networks: 1 range after masking, merging and exclusions' '  127.31.0.1 - 127.31.0.254  254 addresses' \
-	'ports: 2: 9100-9101' 'probes: 508 (254 addresses x 2 ports)' 'probes in flight: 235 ' \
-	'estimated duration: 13.66s at best' \
+	'ports: 2: 9100-9101' 'probes: 508 (254 addresses x 2 ports)' 'probes in flight: 110 ' \
+	'estimated duration: 11.66s at best' \
 	"would write: $TMP/out/targets.json (targets), $TMP/out/sd-scan.prom (metrics)"; do
 	grep -qF -- "$want" "$TMP/plan-dry-run" || fail "-dry-run does not say '$want': $(cat "$TMP/plan-dry-run")"
 done

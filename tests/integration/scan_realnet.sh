@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # scan_realnet.sh: sd-scan on a real path (tests/pathlab.sh: 20 ms round trip with jitter,
-# 2 % loss each way). With the default -timeout and -retries, three scans in a row find
-# exactly the open pairs; a rate-limited scan with -timeout 1.5s -retries 1 (exact at 2 % loss: 5 of 5 runs in the
-# README's table; with -timeout 1s it missed a port in 2 of 5) still ends within
-# 1.05 x N/R + T with every re-probe counted in N; -grace keeps a vanished target with its
-# last-seen time, then drops it; a corrupt previous file costs the kept targets only; a bad
-# -grace is exit 2.
+# 2 % loss each way). With the defaults (-timeout 1.5s -retries 1 -retry-scope answering),
+# three scans in a row find exactly the open pairs; on silent hosts the defaults skip the
+# re-probes, except for a pair open in the previous targets file; a rate-limited scan with
+# -timeout 1.5s -retries 1 -retry-scope all still ends within 1.05 x N/R + T with every
+# re-probe counted in N; -grace keeps a vanished target with its last-seen time, then drops
+# it; a corrupt previous file costs the kept targets only; a bad -grace, -retries or
+# -retry-scope is exit 2.
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/pathlab.sh"
 ns_create
@@ -37,12 +38,28 @@ for run in 1 2 3; do
 		fail "run $run at 2 % loss missed or invented pairs: $(grep '^[-+]1' "$TMP/diff" | head -5 | tr '\n' ' ')"
 	log "run $run: exactly the $(wc -l <"$TMP/n1.truth") open pairs; $(grep -o 're-probes of timeouts.*' "$TMP/recall$run.log" || echo 'no re-probes')"
 done
-grep -q "timeout 3.5s, 0 retries" "$TMP/recall1.log" || fail "not the documented defaults: $(grep scanning "$TMP/recall1.log")"
+grep -q "timeout 1.5s, 1 retry (scope answering)" "$TMP/recall1.log" ||
+	fail "not the documented defaults: $(grep scanning "$TMP/recall1.log")"
+
+# silent hosts (198.18.20.0/28: 14 hosts x 2 ports): no re-probe with the defaults, but a
+# pair open in the previous targets file is probed again
+rm -f "$TMP/out/targets.json"
+scan -networks 198.18.20.0/28 -shrink-limit 0 2>"$TMP/silent.log" || fail "silent scan exited $?"
+grep -q "re-probes of timeouts (-retries): 0 made, 28 skipped by -retry-scope" "$TMP/silent.log" ||
+	fail "silent hosts: $(grep -e re-probes -e 'scan done' "$TMP/silent.log")"
+grep -qx "scanner_last_scan_reprobes_skipped 28" "$TMP/out/sd-scan.prom" ||
+	fail "skipped re-probes metric: $(grep reprobes_skipped "$TMP/out/sd-scan.prom")"
+printf '[{"targets":["198.18.20.1:9100"],"labels":{"__meta_sd_ip":"198.18.20.1","__meta_sd_port":"9100"}}]\n' \
+	>"$TMP/out/targets.json"
+scan -networks 198.18.20.0/28 -shrink-limit 0 2>"$TMP/silent2.log" || fail "silent scan 2 exited $?"
+grep -q "re-probes of timeouts (-retries): 1 made, 27 skipped by -retry-scope" "$TMP/silent2.log" ||
+	fail "a pair open before: $(grep -e re-probes -e 'scan done' "$TMP/silent2.log")"
+log "silent hosts: 28 timeouts skipped; with one of them in the previous file, 1 re-probed"
 
 # the rate bound at 20 ms and 2 % loss: N counts every connect, re-probes too
 start=$(date +%s.%N)
 scan -networks 198.18.16.0/21 -skip-broadcast=false -rate-limit 1000 -timeout 1.5s -retries 1 \
-	-shrink-limit 0 2>"$TMP/rate.log" ||
+	-retry-scope all -shrink-limit 0 2>"$TMP/rate.log" ||
 	fail "rate-limited scan exited $?: $(tail -3 "$TMP/rate.log")"
 end=$(date +%s.%N)
 probes=$(sed -n 's/.*scan done: \([0-9]*\) probes.*/\1/p' "$TMP/rate.log")
@@ -62,8 +79,8 @@ rm -f "$TMP/out/targets.json"
 hosts_bg python3 "$TOP/tests/listen.py" "$TMP/gone.ready" 198.18.3.5:9100
 gone_pid=$BG_PID
 wait_for_file "$TMP/gone.ready" 10 || fail "listener for the vanishing target did not start"
-# the default -timeout: with 1s, a lost SYN to the one listener (4 % at 2 % loss each way)
-# left the first scan empty now and then
+# the defaults: a lost SYN to the one listener (4 % per SYN at 2 % loss each way) has the
+# kernel's retransmission and a re-probe (its host answers 9090) before the scan is empty
 gscan() { scan -networks 198.18.3.0/29 -grace 8s -rate-limit 0 -shrink-limit 0 "$@"; }
 gscan 2>"$TMP/grace1.log" || fail "grace scan 1 exited $?: $(tail -3 "$TMP/grace1.log")"
 first=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["labels"]["__meta_sd_last_seen"])' \
@@ -102,6 +119,7 @@ assert_eq "targets after a corrupt previous file" "[]" "$(cat "$TMP/out/targets.
 expect_exit 2 "bad -grace '5x'" "$BIN/sd-scan" -grace 5x
 expect_exit 2 "bad -grace '-1s' (from SCANNER_GRACE)" env SCANNER_GRACE=-1s "$BIN/sd-scan"
 expect_exit 2 "bad -retries '11'" "$BIN/sd-scan" -retries 11
+expect_exit 2 "bad -retry-scope 'some'" "$BIN/sd-scan" -retry-scope some
 printf 'SCANNER_GRACE=1 day\n' >"$TMP/bad.conf"
 expect_exit 2 "bad -grace '1 day' (from config $TMP/bad.conf:1)" "$BIN/sd-scan" -config "$TMP/bad.conf"
 exit 0

@@ -1,9 +1,10 @@
 /*
  * check_prober.c: the probe engine on 127.0.0.1, without root: open and closed ports, local
- * failures retried (never reported as closed), the stop flag, and a worker thread that cannot
- * start (the run ends before any probe). socket and connect (tests/shim/failsocket.c) and
- * pthread_create are interposed here (this binary's definitions win over libc's) to count
- * probes and inject failures.
+ * failures retried (never reported as closed), the stop flag, a worker thread that cannot
+ * start (the run ends before any probe), which timeouts -retry-scope probes again, and a
+ * stop while a worker waits at the end of the first pass. socket and connect
+ * (tests/shim/failsocket.c) and pthread_create are interposed here (this binary's
+ * definitions win over libc's) to count probes and inject failures.
  */
 #define _GNU_SOURCE
 #include <check.h>
@@ -202,25 +203,32 @@ stop_later(void *arg)
 	return NULL;
 }
 
+/* prober_run of l with *stop set after after_ms into r; the seconds it took. */
+static double
+run_stopped(struct lab *l, unsigned after_ms, struct prober_result *r)
+{
+	struct stopper s = { .stop = &l->stop, .after_ms = after_ms };
+	struct timespec t0, t1;
+	pthread_t t;
+	char err[256];
+
+	ck_assert_int_eq(pthread_create(&t, NULL, stop_later, &s), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_msg(prober_run(&l->cfg, r, err, sizeof(err)) == 0, "%s", err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	return (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+}
+
 /* *stop ends a long scan within a poll period: interrupted, part of the probes done. */
 START_TEST(stop_flag_ends_the_scan)
 {
 	struct prober_result r;
 	struct lab l;
-	struct stopper s;
-	struct timespec t0, t1;
-	pthread_t t;
-	char err[256];
 	double took;
 
 	lab_init(&l, "1-65535", 2, 2000);	/* 33 s at 2000/s */
-	s = (struct stopper){ .stop = &l.stop, .after_ms = 300 };
-	ck_assert_int_eq(pthread_create(&t, NULL, stop_later, &s), 0);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ck_assert_msg(prober_run(&l.cfg, &r, err, sizeof(err)) == 0, "%s", err);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ck_assert_int_eq(pthread_join(t, NULL), 0);
-	took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	took = run_stopped(&l, 300, &r);
 	ck_assert_int_eq(r.interrupted, 1);
 	ck_assert_uint_gt(r.done, 0);
 	ck_assert_uint_lt(r.done, l.gen.total);
@@ -250,10 +258,132 @@ START_TEST(thread_failure_sends_nothing)
 }
 END_TEST
 
+/*
+ * A listener whose accept queue is full (backlog 0, one connection waiting, never accepted):
+ * the kernel drops further SYNs, so a probe of it times out. fds[0] listens, fds[1] waits.
+ */
+static void
+silent_socket(uint16_t *port, int fds[2])
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+
+	fds[0] = bound_socket(0, port);
+	ck_assert_int_eq(listen(fds[0], 0), 0);
+	sin.sin_port = htons(*port);
+	fds[1] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(fds[1], 0);
+	ck_assert_int_eq(connect(fds[1], (struct sockaddr *)&sin, sizeof(sin)), 0);
+}
+
+static uint16_t known_port;
+
+/* The previous targets file of the scope test: the pair on known_port was open. */
+static int
+open_before(void *ctx, uint64_t index)
+{
+	const struct probegen *g = ctx;
+	uint32_t addr;
+	uint16_t port;
+
+	probegen_get(g, index, &addr, &port);
+	return port == known_port;
+}
+
+/*
+ * 127.0.0.1 on a closed port and a silent one: the host answered, so the timeout is probed
+ * again. On two silent ports the host answered nothing: skipped, unless the pair was open
+ * before or the scope is all. n_connect counts first probes and re-probes.
+ */
+START_TEST(retry_scope_chooses_the_reprobes)
+{
+	static const struct {
+		int	 with_closed;	/* closed + silent; else silent + silent */
+		enum reprobe_scope scope;
+		int	 previous;	/* the first silent port was open before */
+		unsigned reprobes, skipped;
+	} cases[] = {
+		{ 1, REPROBE_SCOPE_ANSWERING, 0, 1, 0 },
+		{ 0, REPROBE_SCOPE_ANSWERING, 0, 0, 2 },
+		{ 0, REPROBE_SCOPE_ANSWERING, 1, 1, 1 },
+		{ 0, REPROBE_SCOPE_ALL, 0, 2, 0 },
+	};
+
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct prober_result r;
+		struct lab l;
+		char err[256], ports[32];
+		uint16_t a, b;
+		int fa[2] = { -1, -1 }, fb[2];
+		unsigned long sent;
+
+		if (cases[k].with_closed)
+			fa[0] = bound_socket(0, &a);
+		else
+			silent_socket(&a, fa);
+		silent_socket(&b, fb);
+		sent = n_connect;	/* the connects that fill the accept queues are not probes */
+		snprintf(ports, sizeof(ports), "%u,%u", a, b);
+		lab_init(&l, ports, 2, 0);
+		l.cfg.timeout = 0.3;
+		l.cfg.retries = 1;
+		l.cfg.retry_scope = cases[k].scope;
+		known_port = cases[k].previous ? a : 0;
+		l.cfg.was_open = open_before;
+		l.cfg.was_open_ctx = &l.gen;
+		ck_assert_msg(prober_run(&l.cfg, &r, err, sizeof(err)) == 0, "%s", err);
+		ck_assert_uint_eq(r.done, 2);
+		ck_assert_uint_eq(r.outcome[PROBE_TIMEOUT], cases[k].with_closed ? 1 : 2);
+		ck_assert_msg(r.reprobes == cases[k].reprobes && r.reprobes_skipped == cases[k].skipped,
+		    "case %zu: %llu re-probes, %llu skipped", k, (unsigned long long)r.reprobes,
+		    (unsigned long long)r.reprobes_skipped);
+		ck_assert_uint_eq(r.reprobe_outcome[PROBE_TIMEOUT], cases[k].reprobes);
+		ck_assert_uint_eq(n_connect - sent, 2 + cases[k].reprobes);
+		prober_result_fini(&r);
+		lab_fini(&l);
+		for (int i = 0; i < 2; i++) {
+			if (fa[i] >= 0)
+				close(fa[i]);
+			close(fb[i]);
+		}
+	}
+}
+END_TEST
+
+/* A stop while a worker waits at the end of the first pass (the other still waits for its
+ * silent probe): the run ends within a poll period, interrupted, nothing re-probed. */
+START_TEST(stop_at_the_first_pass_barrier)
+{
+	struct prober_result r;
+	struct lab l;
+	char ports[32];
+	uint16_t closed, silent;
+	int fc, fs[2];
+	double took;
+
+	fc = bound_socket(0, &closed);
+	silent_socket(&silent, fs);
+	snprintf(ports, sizeof(ports), "%u,%u", closed, silent);
+	lab_init(&l, ports, 2, 0);
+	l.cfg.timeout = 5;
+	l.cfg.retries = 1;
+	took = run_stopped(&l, 200, &r);
+	ck_assert_int_eq(r.interrupted, 1);
+	ck_assert_uint_eq(r.reprobes, 0);
+	ck_assert_msg(took < 1.5, "stopped after %.2f s", took);
+	prober_result_fini(&r);
+	lab_fini(&l);
+	close(fc);
+	close(fs[0]);
+	close(fs[1]);
+}
+END_TEST
+
 static void
 add_tests(void)
 {
+	ADD(stop_at_the_first_pass_barrier);
 	ADD(open_and_closed);
+	ADD(retry_scope_chooses_the_reprobes);
 	ADD(local_errors_are_retried);
 	ADD(refused_socket_stops_at_once);
 	ADD(stop_flag_ends_the_scan);

@@ -52,6 +52,8 @@ const struct option_spec options_table[OPT_COUNT] = {
 	  "debug, info, warn or error; debug also prints the effective configuration" },
 	[OPT_SKIP_BROADCAST] = { "skip-broadcast", "SCANNER_SKIP_BROADCAST", NULL, "true", S,
 	  "skip network and broadcast addresses (not in /31 and /32)" },
+	[OPT_IPV6_MAX_PREFIX] = { "ipv6-max-prefix", "SCANNER_IPV6_MAX_PREFIX", "LEN", "112", S,
+	  "refuse IPv6 networks larger than /LEN (96 to 128)" },
 	[OPT_OUTPUT] = { "output", "SCANNER_OUTPUT", "FILE", "/var/lib/sd-scan/targets.json",
 	  S | V,
 	  "targets file in the http_sd / file_sd JSON format" },

@@ -63,8 +63,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT((ex.v[i].line == 0) == !(data[0] & 1), "item %zu line %u", i,
 		    ex.v[i].line);
 	}
-	FUZZ_ASSERT(addrset_parse(&before, NETWORKS, 1, NULL, NULL, err, sizeof(err)) == 0 &&
-	    addrset_parse(&after, NETWORKS, 1, NULL, NULL, err, sizeof(err)) == 0, "%s", err);
+	FUZZ_ASSERT(addrset_parse(&before, NETWORKS, 1, 112, NULL, NULL, err, sizeof(err)) == 0 &&
+	    addrset_parse(&after, NETWORKS, 1, 112, NULL, NULL, err, sizeof(err)) == 0, "%s", err);
 	FUZZ_ASSERT(exclude_apply(&ex, &after, check_warn, NULL, err, sizeof(err)) == 0, "%s", err);
 	FUZZ_ASSERT(ex.scanned_before == before.total && after.total + ex.removed == before.total,
 	    "counts: %llu before, %llu after, %llu removed", (unsigned long long)before.total,

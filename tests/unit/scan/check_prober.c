@@ -79,7 +79,7 @@ lab_init(struct lab *l, const char *ports, unsigned workers, double rate)
 
 	memset(l, 0, sizeof(*l));
 	l->fds[0] = l->fds[1] = -1;
-	ck_assert_msg(addrset_parse(&l->hosts, "127.0.0.1/32", 0, NULL, NULL, err,
+	ck_assert_msg(addrset_parse(&l->hosts, "127.0.0.1/32", 0, 112, NULL, NULL, err,
 	    sizeof(err)) == 0, "%s", err);
 	ck_assert_msg(portlist_parse(&l->ports, ports, err, sizeof(err)) == 0, "%s", err);
 	probegen_init(&l->gen, &l->hosts, &l->ports);
@@ -125,7 +125,7 @@ START_TEST(open_and_closed)
 	ck_assert_uint_eq(r.outcome[PROBE_OPEN], 1);
 	ck_assert_uint_eq(r.outcome[PROBE_CLOSED], 1);
 	ck_assert_uint_eq(r.nopen, 1);
-	ck_assert_uint_eq(r.open[0].addr, INADDR_LOOPBACK);
+	ck_assert_uint_eq(r.open[0].addr, CIDR_V4(INADDR_LOOPBACK));
 	ck_assert_uint_eq(r.open[0].port, open_port);
 	ck_assert_int_eq(r.interrupted, 0);
 	ck_assert_uint_eq(n_connect, 2);

@@ -1,6 +1,7 @@
 /*
  * fuzz_query.c: query_parse on any query string (what a client puts after '?'). Accepted
- * ports are distinct, ascending, 1..65535 and each one wanted; errors are one line.
+ * ports are distinct, ascending, 1..65535 and each one wanted; accepted networks (IPv4 or
+ * IPv6) are one family and hold their ends; errors are one line.
  */
 #include "fuzz.h"
 #include "query.h"
@@ -22,6 +23,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (q.has_ports)
 			FUZZ_ASSERT(!query_wants(&q, 0), "port 0 wanted");
+		/* each network holds its own ends and is one family */
+		for (size_t i = 0; i < q.nnets; i++) {
+			FUZZ_ASSERT(q.nets[i].first <= q.nets[i].last, "network %zu reversed", i);
+			FUZZ_ASSERT(cidr_is_v4(q.nets[i].first) == cidr_is_v4(q.nets[i].last),
+			    "network %zu spans families", i);
+			FUZZ_ASSERT(query_wants_addr(&q, q.nets[i].first) &&
+			    query_wants_addr(&q, q.nets[i].last), "network %zu not wanted", i);
+		}
 	} else {
 		FUZZ_ASSERT(strnlen(err, sizeof(err)) > 0, "empty error");
 		FUZZ_ASSERT(strchr(err, '\n') == NULL && strchr(err, '\r') == NULL,

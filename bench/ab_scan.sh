@@ -2,7 +2,8 @@
 # bench/ab_scan.sh OLD NEW [ROUNDS]: two sd-scan binaries side by side on the closed-loopback
 # layout of bench/scan.sh part 2a (127.3.0.0/16 x 2 ports, -rate-limit 0, nothing listens),
 # alternating OLD and NEW for ROUNDS rounds (default 5) in a namespace of its own. Prints each
-# run's wall and CPU seconds, the medians and NEW/OLD (below 1: NEW is faster). Not part of
+# run's wall and CPU seconds, the medians, NEW/OLD of the medians and the median of the
+# rounds' NEW/OLD (a round's pair ran under the same load; below 1: NEW is faster). Not part of
 # make bench: a check that a change keeps the IPv4 hot path as fast as before.
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +23,7 @@ run() {	# run NAME BINARY: one scan; appends "wall cpu" to $TMP/NAME
 		-ports 7000,7001 -rate-limit 0 -timeout 1s -no-dns -shrink-limit 0 \
 		-output "$TMP/$1.json" -metrics-file "$TMP/$1.prom" 2> "$TMP/$1.log" ||
 		fail "$2 exited $?: $(tail -3 "$TMP/$1.log")"
-	grep -q 'scan done: 131072 probes, 0 open, 131072 closed' "$TMP/$1.log" ||
+	grep -q 'scan done: 131068 probes, 0 open, 131068 closed' "$TMP/$1.log" ||
 		fail "$2 did not find every probe closed: $(grep 'scan done' "$TMP/$1.log")"
 	awk '{ printf "%s %.2f\n", $1, $2 + $3 }' "$TMP/time" >> "$TMP/$1"
 }
@@ -38,3 +39,5 @@ ow=$(cut -d' ' -f1 "$TMP/old" | median) nw=$(cut -d' ' -f1 "$TMP/new" | median)
 oc=$(cut -d' ' -f2 "$TMP/old" | median) nc=$(cut -d' ' -f2 "$TMP/new" | median)
 log "medians of $ROUNDS: old wall ${ow}s cpu ${oc}s, new wall ${nw}s cpu ${nc}s"
 log "new/old: wall $(awk "BEGIN { printf \"%.3f\", $nw / $ow }"), cpu $(awk "BEGIN { printf \"%.3f\", $nc / $oc }")"
+paired() { paste -d' ' "$TMP/old" "$TMP/new" | awk -v f="$1" '{ printf "%.4f\n", $(f + 2) / $f }' | median; }
+log "median of the rounds' new/old: wall $(paired 1), cpu $(paired 2)"

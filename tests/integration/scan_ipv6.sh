@@ -43,6 +43,16 @@ bad "network '::ffff:10.0.0.1': IPv4-mapped IPv6 address: write the IPv4 address
 	-networks ::ffff:10.0.0.1
 bad "bad -exclude 'fd00::1::2'" -networks fd00::/120 -exclude fd00::1::2
 log "bad input: one line, exit 2, no SYN, no file"
+# -dry-run: the IPv6 ranges after exclusions, counted with the IPv4 ones; nothing sent
+ns_exec "$SDSCAN" -networks 10.0.0.0/30,fd00::/126 -exclude fd00::1 -ports 9100 -dry-run \
+	-output "$TMP/dry.json" -metrics-file "$TMP/dry.prom" > "$TMP/dry.out" 2>&1 ||
+	fail "-dry-run exited $?: $(cat "$TMP/dry.out")"
+for want in '^  10.0.0.1 - 10.0.0.2  2 addresses$' '^  fd00:: - fd00::  1 address$' \
+	'^  fd00::2 - fd00::3  2 addresses$' '^ipv6: 3 of the addresses (networks up to /112' \
+	'^probes: 5 (5 addresses x 1 port)$'; do
+	grep -q -- "$want" "$TMP/dry.out" || fail "-dry-run does not say '$want': $(cat "$TMP/dry.out")"
+done
+assert_eq "SYNs of -dry-run" 0 "$(count fd00::/104)"
 
 # 2. a mixed run: listeners, closed ports, a silent host, exclusions, PTR and AAAA records
 listen 127.50.0.2:9100 '[fd00::5]:9100' '[fd00::7]:9100' '[fd00::9]:9101' '[fd00::1:5]:9100' \

@@ -63,6 +63,37 @@ START_TEST(reads_back_what_sd_scan_writes)
 }
 END_TEST
 
+static void refused(const char *file, const char *want);
+
+/* IPv6 targets ([fd00::5]:9100, a PTR name) read back by their __meta_sd_ip, IPv4 first. */
+START_TEST(reads_back_ipv6)
+{
+	const cidr_ip v6 = (cidr_ip)0xfd00 << 112 | 5;
+	const struct target t[] = {
+		{ CIDR_V4(0x0a000001u), 9100, NULL, "2026-12-01T08:00:00Z", NULL },
+		{ v6, 9100, NULL, "2026-12-01T08:00:00Z", NULL },
+		{ v6 + 1, 9100, "six.example", "2026-12-01T07:00:00Z", NULL },
+	};
+	struct grace_entry *e;
+	size_t len, n;
+	char err[200], *json = file_of(t, 3, &len);
+
+	ck_assert_ptr_nonnull(strstr(json, "\"[fd00::5]:9100\""));
+	ck_assert_int_eq(grace_parse(json, len, &e, &n, err, sizeof(err)), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert(e[0].addr == CIDR_V4(0x0a000001u));
+	ck_assert(e[1].addr == v6);
+	ck_assert(e[2].addr == v6 + 1);
+	free(e);
+	free(json);
+	refused("[{\"targets\":[\"[fd00::5]:9100\"],\"labels\":{\"__meta_sd_ip\":\"fd00::5\","
+	    "\"__meta_sd_port\":\"9100\",\"" GRACE_LABEL "\":\"2026-12-01T08:00:00Z\"}},"
+	    "{\"targets\":[\"[fd00::5]:9100\"],\"labels\":{\"__meta_sd_ip\":\"FD00::5\","
+	    "\"__meta_sd_port\":\"9100\",\"" GRACE_LABEL "\":\"2026-12-01T08:00:00Z\"}}]",
+	    "[fd00::5]:9100 is listed twice");
+}
+END_TEST
+
 static void
 refused(const char *file, const char *want)
 {
@@ -149,6 +180,7 @@ END_TEST
 static void
 add_tests(void)
 {
+	ADD(reads_back_ipv6);
 	ADD(times_round_trip_and_bad_ones_are_refused);
 	ADD(reads_back_what_sd_scan_writes);
 	ADD(a_bad_previous_file_keeps_nothing);

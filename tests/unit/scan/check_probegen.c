@@ -56,6 +56,43 @@ START_TEST(covers_every_pair_once)
 }
 END_TEST
 
+/* IPv4 and IPv6 in one index space: a random order visits every pair of both once. */
+START_TEST(ipv6_in_the_same_space)
+{
+	struct addrset hosts;
+	struct portlist ports;
+	struct probegen g;
+	char err[128];
+	unsigned seen[2][6] = { { 0 } }, v6 = 0;
+
+	ck_assert_int_eq(addrset_parse(&hosts, "fd00::/126,10.0.0.0/30", 1, 112, NULL, NULL, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(portlist_parse(&ports, "22,9100", err, sizeof(err)), 0);
+	probegen_init(&g, &hosts, &ports);
+	probegen_arrange(&g, 1, 5, 1, 1);
+	ck_assert_uint_eq(g.total, (2 + 4) * 2);
+	for (uint64_t pos = 0; pos < g.total; pos++) {
+		cidr_ip a;
+		uint16_t p;
+		unsigned h;
+
+		probegen_get(&g, probegen_index(&g, pos), &a, &p);
+		if (cidr_is_v4(a)) {
+			ck_assert(a == CIDR_V4(0x0a000001u) || a == CIDR_V4(0x0a000002u));
+			h = (unsigned)(a - CIDR_V4(0x0a000001u));
+		} else {
+			ck_assert((a >> 2) == ((cidr_ip)0xfd00 << 110));
+			h = 2 + (unsigned)(a & 3);
+			v6++;
+		}
+		ck_assert_uint_eq(seen[p == 22 ? 0 : 1][h]++, 0);
+	}
+	ck_assert_uint_eq(v6, 8);
+	addrset_fini(&hosts);
+	portlist_fini(&ports);
+}
+END_TEST
+
 START_TEST(huge_space_no_memory)
 {
 	struct addrset hosts;
@@ -172,6 +209,7 @@ END_TEST
 static void
 add_tests(void)
 {
+	ADD(ipv6_in_the_same_space);
 	ADD(shards_cover_the_space_once);
 	ADD(order_and_seed);
 	ADD(covers_every_pair_once);

@@ -183,6 +183,35 @@ fake_config(void)
 	    .negative_ttl = 60, .resolver = &fake.ops };
 }
 
+/* IPv6 addresses go through the same resolver, cache and result, sorted after IPv4. */
+START_TEST(ipv6_names)
+{
+	struct rdns_config cfg = fake_config();
+	const cidr_ip v6 = (cidr_ip)0xfd00 << 112;
+	cidr_ip addrs[] = { v6 + 1, NET + 1, v6 + 2, v6 + 1 };
+	struct ptrcache *pc = ptrcache_new();
+	struct rdns_result res;
+
+	cfg.verify = 1;
+	resolve_ok(&cfg, pc, addrs, 4, NOW, &res);
+	ck_assert_uint_eq(res.n, 3);
+	ck_assert(res.v[0].addr == NET + 1);
+	ck_assert(res.v[1].addr == v6 + 1);
+	ck_assert(res.v[2].addr == v6 + 2);
+	ck_assert_str_eq(rdns_name(&res, v6 + 1), "one.example");
+	ck_assert_ptr_null(rdns_name(&res, v6 + 2));
+	ck_assert_int_eq(fake.forward_calls, 2);	/* verified: both .1 */
+	ck_assert_ptr_nonnull(ptrcache_get(pc, v6 + 1));
+	rdns_result_fini(&res);
+	/* the next run: from the cache */
+	resolve_ok(&cfg, pc, addrs, 4, NOW + 1, &res);
+	ck_assert_uint_eq(res.cache_hits, 3);
+	ck_assert_str_eq(rdns_name(&res, v6 + 1), "one.example");
+	rdns_result_fini(&res);
+	ptrcache_free(pc);
+}
+END_TEST
+
 START_TEST(names_failures_and_counters)
 {
 	struct rdns_config cfg = fake_config();
@@ -412,6 +441,7 @@ END_TEST
 static void
 add_tests(void)
 {
+	ADD(ipv6_names);
 	ADD(names_failures_and_counters);
 	ADD(verify);
 	ADD(lowered_ttl_applies_to_cached);

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "cidr.h"
 
@@ -149,6 +148,7 @@ cidr_parse(const char *s, struct cidr_net *n, int *masked, char *err, size_t err
 	int v6 = memchr(s, ':', alen) != NULL, plen;
 	unsigned max = v6 ? 128 : 32, bits;
 	cidr_ip a, hostbits;
+	uint8_t b[16];
 
 	if (alen == 0 || alen >= sizeof(addr)) {
 		snprintf(err, errlen, "not a network (expected a.b.c.d/len or an IPv6 net/len)");
@@ -159,7 +159,7 @@ cidr_parse(const char *s, struct cidr_net *n, int *masked, char *err, size_t err
 	if (cidr_parse_ip(addr, &a) < 0) {
 		if (!v6)
 			snprintf(err, errlen, "not an IPv4 address");
-		else if (strchr(addr, '.') != NULL && strncasecmp(addr, "::ffff:", 7) == 0)
+		else if (inet_pton(AF_INET6, addr, b) == 1)	/* valid, but in ::ffff:0:0/96 */
 			snprintf(err, errlen, "IPv4-mapped IPv6 address: write the IPv4 address");
 		else
 			snprintf(err, errlen, "not an IPv6 address");

@@ -117,6 +117,8 @@ START_TEST(ipv6_networks)
 	ck_assert_int_eq(cidr_parse("[fd00::1]", &net, &masked, err, sizeof(err)), -1);
 	ck_assert_int_eq(cidr_parse("::ffff:10.0.0.1", &net, &masked, err, sizeof(err)), -1);
 	ck_assert_str_eq(err, "IPv4-mapped IPv6 address: write the IPv4 address");
+	ck_assert_int_eq(cidr_parse("::FFFF:a00:1/128", &net, &masked, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "IPv4-mapped IPv6 address: write the IPv4 address");
 	/* RFC 5952 text back */
 	ck_assert_str_eq(cidr_format_ip(ip("FD00:0:0:0:0:0:0:0005"), a, sizeof(a)), "fd00::5");
 	ck_assert_str_eq(cidr_format_ip(ip("2001:db8:0:0:1:0:0:1"), a, sizeof(a)),

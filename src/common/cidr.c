@@ -177,11 +177,13 @@ cidr_parse(const char *s, struct cidr_net *n, int *masked, char *err, size_t err
 	n->last = n->first | hostbits;
 	n->prefix = (unsigned)plen;
 	n->v6 = v6;
-	if (v6 && n->first <= (CIDR_V4_BASE | 0xffffffffu) && n->last >= CIDR_V4_BASE) {
-		snprintf(err, errlen, "IPv6 network overlaps the IPv4-mapped block ::ffff:0:0/96");
-		return -1;
-	}
 	return 0;
+}
+
+int
+cidr_net_overlaps_v4(const struct cidr_net *n)
+{
+	return n->v6 && n->first <= (CIDR_V4_BASE | 0xffffffffu) && n->last >= CIDR_V4_BASE;
 }
 
 static int
@@ -267,6 +269,10 @@ parse_item(const char *item, int skip_broadcast, unsigned ipv6_max_prefix, cidr_
 	}
 	if (cidr_parse(item, &net, &masked, why, sizeof(why)) < 0) {
 		snprintf(err, errlen, "network '%s': %s", item, why);
+		return -1;
+	}
+	if (cidr_net_overlaps_v4(&net)) {
+		snprintf(err, errlen, "network '%s': %s", item, CIDR_OVERLAP_V4);
 		return -1;
 	}
 	if (net.v6 && net.prefix < ipv6_max_prefix) {

@@ -68,8 +68,16 @@ int	cidr_parse_ip(const char *s, cidr_ip *ip);
 /*
  * One network: "a.b.c.d/len", "v6addr/len" or a bare address (/32, /128). *masked is set
  * when the base had host bits set; the net is then the real network. -1 with a reason in err.
+ * An IPv6 network as short as ::/80 holds the IPv4-mapped block: see cidr_net_overlaps_v4.
  */
 int	cidr_parse(const char *s, struct cidr_net *net, int *masked, char *err, size_t errlen);
+/*
+ * 1 when the IPv6 network n holds addresses of ::ffff:0:0/96, where IPv4 addresses live:
+ * an address set or an exclusion refuses it (CIDR_OVERLAP_V4 says why), a filter that keeps
+ * the families apart may take it.
+ */
+int	cidr_net_overlaps_v4(const struct cidr_net *n);
+#define CIDR_OVERLAP_V4	"IPv6 network overlaps the IPv4-mapped block ::ffff:0:0/96"
 /* Format addr as a dotted quad into buf (at least 16 bytes); returns buf. */
 char   *cidr_format_addr(uint32_t addr, char *buf, size_t len);
 /* ip as a dotted quad or RFC 5952 text (inet_ntop) into buf (CIDR_IP_LEN); returns buf. */

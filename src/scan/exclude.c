@@ -27,13 +27,16 @@ add_item(struct exclusions *ex, const char *item, unsigned line, const char *whe
 	struct exclusion *e;
 	char why[96], msg[200], a[CIDR_IP_LEN];
 	struct cidr_net net;
-	int masked;
+	int masked, rc = -1;
 
-	if (strlen(item) >= EXCLUDE_TEXT_MAX ||
-	    cidr_parse(item, &net, &masked, why, sizeof(why)) < 0) {
-		if (strlen(item) >= EXCLUDE_TEXT_MAX)
-			snprintf(why, sizeof(why), "not a network (expected a.b.c.d/len or an "
-			    "IPv6 net/len)");
+	if (strlen(item) >= EXCLUDE_TEXT_MAX)
+		snprintf(why, sizeof(why), "not a network (expected a.b.c.d/len or an IPv6 net/len)");
+	else if ((rc = cidr_parse(item, &net, &masked, why, sizeof(why))) == 0 &&
+	    cidr_net_overlaps_v4(&net)) {
+		snprintf(why, sizeof(why), "%s", CIDR_OVERLAP_V4);
+		rc = -1;
+	}
+	if (rc < 0) {
 		snprintf(err, errlen, "%s'%.*s': %s", where, LINE_SHOWN, item, why);
 		return -1;
 	}

@@ -130,6 +130,7 @@ parse_networks(struct query *q, char *v, size_t len, char *err, size_t errlen)
 		}
 		q->nets[q->nnets].first = net.first;
 		q->nets[q->nnets].last = net.last;
+		q->nets[q->nnets].v6 = net.v6;
 		q->nnets++;
 		i++;
 	}
@@ -227,7 +228,8 @@ int
 query_wants_addr(const struct query *q, cidr_ip addr)
 {
 	for (size_t i = 0; i < q->nnets; i++)
-		if (addr >= q->nets[i].first && addr <= q->nets[i].last)
+		if (addr >= q->nets[i].first && addr <= q->nets[i].last &&
+		    cidr_is_v4(addr) != q->nets[i].v6)
 			return 1;
 	return q->nnets == 0;
 }

@@ -21,6 +21,7 @@
 
 struct query_net {
 	cidr_ip		 first, last;	/* inclusive */
+	int		 v6;		/* matches IPv6 addresses only (::/0: all of them) */
 };
 
 struct query {

@@ -53,7 +53,8 @@ check_one(const char *s)
 		return;
 	}
 	FUZZ_ASSERT(net.prefix <= (net.v6 ? 128u : 32u), "prefix %u", net.prefix);
-	FUZZ_ASSERT(cidr_is_v4(net.first) == !net.v6 && cidr_is_v4(net.last) == !net.v6,
+	FUZZ_ASSERT(cidr_net_overlaps_v4(&net) ||
+	    (cidr_is_v4(net.first) == !net.v6 && cidr_is_v4(net.last) == !net.v6),
 	    "family of '%s'", s);
 	/* first..last is exactly the aligned block of the prefix */
 	bits = net.prefix + (net.v6 ? 0 : 96);
@@ -92,7 +93,7 @@ items_of(const char *list, int skip, unsigned v6max, struct item *it, size_t *n)
 		buf[len] = '\0';
 		if (strpbrk(buf, " \t#") != NULL ||
 		    cidr_parse(buf, &net, &masked, err, sizeof(err)) < 0 ||
-		    (net.v6 && net.prefix < v6max))
+		    cidr_net_overlaps_v4(&net) || (net.v6 && net.prefix < v6max))
 			return -1;
 		it[*n].first = net.first;
 		it[*n].last = net.last;

@@ -125,6 +125,10 @@ v6host.lab.example:9100" "$(fcgi '/targets.json?network=fd00%3A%3A%2F104&port=91
 assert_eq "?network=127.50.0.0/24,fd00::9" "127.50.0.2:9100
 [fd00::9]:9101" "$(fcgi '/targets.json?network=127.50.0.0/24,fd00::9')"
 assert_eq "?port=9101" "[fd00::9]:9101" "$(fcgi '/targets.json?port=9101')"
+assert_eq "?network=::/0: every IPv6 target, no IPv4 one" "five.lab.example:9100
+[fd00::7]:9100
+v6host.lab.example:9100
+[fd00::9]:9101" "$(fcgi '/targets.json?network=::/0')"
 ns_exec python3 "$TOP/tests/fcgi_get.py" "$TMP/sd.sock" '/targets.json?network=fd00::/129' \
 	> "$TMP/fcgi.out"
 grep -q '^Status: 400' "$TMP/fcgi.out" || fail "?network=fd00::/129: $(head -c 300 "$TMP/fcgi.out")"

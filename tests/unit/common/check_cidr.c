@@ -106,8 +106,14 @@ START_TEST(ipv6_networks)
 	ck_assert_int_eq(cidr_parse("fd00::5", &net, &masked, err, sizeof(err)), 0);
 	ck_assert_uint_eq(net.prefix, 128);
 	ck_assert_ip_eq(net.first, net.last);
-	ck_assert_int_eq(cidr_parse("::/0", &net, &masked, err, sizeof(err)), -1);
-	ck_assert_str_eq(err, "IPv6 network overlaps the IPv4-mapped block ::ffff:0:0/96");
+	/* it parses, holding the mapped block; a set refuses it */
+	ck_assert_int_eq(cidr_parse("::/0", &net, &masked, err, sizeof(err)), 0);
+	ck_assert_int_eq(cidr_net_overlaps_v4(&net), 1);
+	ck_assert_ip_eq(net.last, CIDR_IP_MAX);
+	ck_assert_int_eq(cidr_parse("::1:0:0:0/80", &net, &masked, err, sizeof(err)), 0);
+	ck_assert_int_eq(cidr_net_overlaps_v4(&net), 0);
+	ck_assert_int_eq(cidr_parse("10.0.0.0/8", &net, &masked, err, sizeof(err)), 0);
+	ck_assert_int_eq(cidr_net_overlaps_v4(&net), 0);
 	ck_assert_int_eq(cidr_parse("fd00::/129", &net, &masked, err, sizeof(err)), -1);
 	ck_assert_str_eq(err, "prefix length must be 0 to 128");
 	ck_assert_int_eq(cidr_parse("fd00::/1000", &net, &masked, err, sizeof(err)), -1);
@@ -161,6 +167,13 @@ START_TEST(set_ipv6_limit_and_mix)
 	ck_assert_str_eq(err, "network 'fd00::/64': an IPv6 /64 has 2^64 addresses; IPv6 networks "
 	    "larger than /112 are refused (-ipv6-max-prefix 112)");
 	ck_assert_ptr_null(s.ranges);
+	ck_assert_int_eq(addrset_parse(&s, "::/95", 1, 96, NULL, NULL, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "network '::/95': an IPv6 /95 has 2^33 addresses; IPv6 networks larger "
+	    "than /96 are refused (-ipv6-max-prefix 96)");
+	ck_assert_int_eq(addrset_parse(&s, "::ffff:0:0/96", 1, 96, NULL, NULL, err, sizeof(err)), -1);
+	ck_assert_int_eq(addrset_parse(&s, "::/80", 1, 96, NULL, NULL, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "network '::/80': IPv6 network overlaps the IPv4-mapped block "
+	    "::ffff:0:0/96");
 	ck_assert_int_eq(addrset_parse(&s, "fd00::/100", 1, 96, NULL, NULL, err, sizeof(err)), 0);
 	ck_assert_uint_eq(s.total, 1ull << 28);
 	addrset_fini(&s);

@@ -84,6 +84,8 @@ START_TEST(ipv6)
 	ck_assert_uint_eq(set.total, 2 + 256 - 49);
 	ck_assert_uint_eq(set.total_v6, 256 - 49);
 	ck_assert_int_eq(addrset_contains(&set, cidr_v4(0x0a000001u)), 1);
+	ck_assert_int_eq(exclude_parse_list(&ex, "::/0", NULL, NULL, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "'::/0': IPv6 network overlaps the IPv4-mapped block ::ffff:0:0/96");
 	ck_assert_int_eq(exclude_parse_list(&ex, "fd00::1::2", NULL, NULL, err, sizeof(err)), -1);
 	ck_assert_str_eq(err, "'fd00::1::2': not an IPv6 address");
 	exclude_fini(&ex);

@@ -156,10 +156,13 @@ START_TEST(networks)
 	ck_assert_int_eq(query_wants_addr(&q, CIDR_V4(0x0a000001)), 0);
 	ck_assert_int_eq(query_wants_addr(&q, (cidr_ip)0xfd00 << 112), 1);
 	ck_assert_int_eq(query_wants_addr(&q, 1), 0);
-	/* a network that would hold IPv4 addresses in their mapped form is refused */
-	ck_assert_int_eq(parse("network=::/0"), -1);
-	ck_assert_str_eq(err, "bad network '::/0': IPv6 network overlaps the IPv4-mapped block "
-	    "::ffff:0:0/96");
+	/* ::/0 is every IPv6 address, never an IPv4 one (their mapped form lies inside it) */
+	ck_assert_int_eq(parse("network=::/0"), 0);
+	ck_assert_int_eq(query_wants_addr(&q, CIDR_V4(0x0a000001)), 0);
+	ck_assert_int_eq(query_wants_addr(&q, 1), 1);
+	ck_assert_int_eq(query_wants_addr(&q, CIDR_IP_MAX), 1);
+	ck_assert_int_eq(parse("network=0.0.0.0/0"), 0);
+	ck_assert_int_eq(query_wants_addr(&q, 1), 0);
 	ck_assert_int_eq(parse("network=fd00::1::2/64"), -1);
 	ck_assert_str_eq(err, "bad network 'fd00::1::2/64': not an IPv6 address");
 	ck_assert_int_eq(parse("network=fd00::/129"), -1);

@@ -46,16 +46,16 @@ group_add(struct httpsd_list *l, const struct target *t, const struct target_lab
     size_t nextra)
 {
 	struct target_label own[OWN_LABELS];
-	char ip[16], port[8], addr[300];
+	char ip[CIDR_IP_LEN], port[8], addr[300];
 	const char *name;
 	size_t nown = 0;
 	int n;
 
-	snprintf(ip, sizeof(ip), "%u.%u.%u.%u", t->addr >> 24, (t->addr >> 16) & 255,
-	    (t->addr >> 8) & 255, t->addr & 255);
+	cidr_format_ip(t->addr, ip, sizeof(ip));
 	snprintf(port, sizeof(port), "%u", t->port);
 	name = t->hostname ? t->hostname : ip;
-	n = snprintf(addr, sizeof(addr), "%s:%s", name, port);
+	n = snprintf(addr, sizeof(addr), t->hostname || cidr_is_v4(t->addr) ? "%s:%s" :
+	    "[%s]:%s", name, port);
 	if (n < 0 || (size_t)n >= sizeof(addr))
 		return -1;	/* a name longer than DNS allows */
 	/* in strcmp order: "__meta_sd_port" is a prefix of "__meta_sd_port_name" */

@@ -1,10 +1,12 @@
 /*
  * targets.h: the discovered targets and their http_sd / file_sd JSON form. One group per
- * open (host, port): target "NAME:PORT" where NAME is the reverse-DNS name or the IP, and the
+ * open (host, port): target "NAME:PORT" where NAME is the reverse-DNS name or the IP (an IPv6
+ * address in brackets: "[fd00::5]:9100"), and the
  * labels __meta_sd_hostname, __meta_sd_ip, __meta_sd_last_seen (RFC 3339 UTC, when the target
  * has a last-seen time: sd-scan -grace), __meta_sd_port, __meta_sd_port_name (named ports
  * only) and the configured static labels. Within a group the labels are sorted by name in
- * byte order (strcmp). The caller sorts the targets (port, then IP), so identical scans give
+ * byte order (strcmp); __meta_sd_ip is the plain address (RFC 5952 form for IPv6). The caller
+ * sorts the targets (port, then IP: IPv4 before IPv6, cidr_ip_cmp), so identical scans give
  * identical bytes. Not thread-safe; one owner.
  */
 #ifndef SD_TARGETS_H
@@ -13,8 +15,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cidr.h"
+
 struct target {
-	uint32_t	 addr;		/* IPv4, host byte order */
+	cidr_ip		 addr;		/* IPv4 (mapped) or IPv6 */
 	uint16_t	 port;
 	const char	*hostname;	/* borrowed; NULL: the IP is the host name */
 	const char	*last_seen;	/* borrowed "YYYY-MM-DDTHH:MM:SSZ"; NULL: no such label */

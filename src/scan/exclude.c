@@ -25,15 +25,18 @@ add_item(struct exclusions *ex, const char *item, unsigned line, const char *whe
     cidr_warn_fn warn, void *warn_ctx, char *err, size_t errlen)
 {
 	struct exclusion *e;
-	char why[96], msg[200], a[16];
-	uint32_t net;
-	unsigned prefix;
-	int masked;
+	char why[96], msg[200], a[CIDR_IP_LEN];
+	struct cidr_net net;
+	int masked, rc = -1;
 
-	if (strlen(item) >= EXCLUDE_TEXT_MAX ||
-	    cidr_parse(item, &net, &prefix, &masked, why, sizeof(why)) < 0) {
-		if (strlen(item) >= EXCLUDE_TEXT_MAX)
-			snprintf(why, sizeof(why), "not a network (expected a.b.c.d/len)");
+	if (strlen(item) >= EXCLUDE_TEXT_MAX)
+		snprintf(why, sizeof(why), "not a network (expected a.b.c.d/len or an IPv6 net/len)");
+	else if ((rc = cidr_parse(item, &net, &masked, why, sizeof(why))) == 0 &&
+	    cidr_net_overlaps_v4(&net)) {
+		snprintf(why, sizeof(why), "%s", CIDR_OVERLAP_V4);
+		rc = -1;
+	}
+	if (rc < 0) {
 		snprintf(err, errlen, "%s'%.*s': %s", where, LINE_SHOWN, item, why);
 		return -1;
 	}
@@ -54,13 +57,13 @@ add_item(struct exclusions *ex, const char *item, unsigned line, const char *whe
 	}
 	if (masked && warn) {
 		snprintf(msg, sizeof(msg), "%sexclusion %s has host bits set; excluding %s/%u", where,
-		    item, cidr_format_addr(net, a, sizeof(a)), prefix);
+		    item, cidr_format_ip(net.first, a, sizeof(a)), net.prefix);
 		warn(warn_ctx, msg);
 	}
 	e = &ex->v[ex->n++];
 	memset(e, 0, sizeof(*e));
-	e->first = net;
-	e->last = net | (prefix == 0 ? 0xffffffffu : ~(0xffffffffu << (32 - prefix)));
+	e->first = net.first;
+	e->last = net.last;
 	e->line = line;
 	memcpy(e->text, item, strlen(item) + 1);
 	return 0;

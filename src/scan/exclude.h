@@ -15,10 +15,10 @@
 
 #define EXCLUDE_MAX		1000000		/* exclusions of one run */
 #define EXCLUDE_FILE_MAX	(64u << 20)	/* bytes of an exclude file */
-#define EXCLUDE_TEXT_MAX	20		/* "255.255.255.255/32" and its NUL */
+#define EXCLUDE_TEXT_MAX	44		/* "ffff:...:ffff/128" (39 + 4) and its NUL */
 
 struct exclusion {
-	uint32_t	 first, last;		/* inclusive */
+	cidr_ip		 first, last;		/* inclusive */
 	unsigned	 line;			/* in the file; 0: from the -exclude list */
 	char		 text[EXCLUDE_TEXT_MAX];	/* as written, blanks trimmed */
 	uint64_t	 removed;		/* addresses of the networks it covers (apply) */

@@ -98,7 +98,7 @@ entry_cmp(const void *x, const void *y)
 
 	if (a->port != b->port)
 		return a->port < b->port ? -1 : 1;
-	return a->addr < b->addr ? -1 : a->addr > b->addr;
+	return cidr_ip_cmp(a->addr, b->addr);
 }
 
 /* Group gi into *e (need_seen 0: last_seen 0 when it has none); NULL, or what is wrong. */
@@ -111,7 +111,7 @@ parse_group(const struct httpsd_list *l, size_t gi, int need_seen, struct grace_
 	if (l->groups[gi].nlabels == 0)
 		return "no labels";
 	if (label(l, gi, "__meta_sd_ip", ip, sizeof(ip)) == NULL ||
-	    cidr_parse_addr(ip, &e->addr) < 0)
+	    cidr_parse_ip(ip, &e->addr) < 0)
 		return "no valid __meta_sd_ip";
 	if (label(l, gi, "__meta_sd_port", port, sizeof(port)) == NULL || port[0] < '1' ||
 	    port[0] > '9' || (p = strtoul(port, &end, 10)) > 65535 || *end != '\0')
@@ -161,10 +161,10 @@ parse_file(const char *buf, size_t len, int need_seen, struct grace_entry **out,
 		qsort(v, groups, sizeof(*v), entry_cmp);
 	for (size_t i = 1; i < groups; i++)
 		if (entry_cmp(&v[i - 1], &v[i]) == 0) {
-			char ip[16];
+			char ip[CIDR_IP_PORT_LEN];
 
-			snprintf(err, errlen, "%s:%u is listed twice",
-			    cidr_format_addr(v[i].addr, ip, sizeof(ip)), v[i].port);
+			snprintf(err, errlen, "%s is listed twice",
+			    cidr_format_ip_port(v[i].addr, v[i].port, ip, sizeof(ip)));
 			goto out;
 		}
 	*out = v;
@@ -199,7 +199,7 @@ hit_cmp(const void *x, const void *y)
 
 	if (a->port != b->port)
 		return a->port < b->port ? -1 : 1;
-	return a->addr < b->addr ? -1 : a->addr > b->addr;
+	return cidr_ip_cmp(a->addr, b->addr);
 }
 
 int

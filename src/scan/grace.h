@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cidr.h"
 #include "prober.h"
 
 #define GRACE_LABEL		"__meta_sd_last_seen"
@@ -19,13 +20,13 @@
 #define GRACE_MAX_BYTES		(256u * 1024 * 1024)	/* largest previous file read */
 
 struct grace_entry {
-	uint32_t	 addr;		/* host byte order */
+	cidr_ip		 addr;
 	uint16_t	 port;
 	int64_t		 last_seen;	/* seconds since the epoch */
 };
 
 /* Whether this scan covers (addr, port): only such pairs can be kept. */
-typedef int (*grace_scope_fn)(void *ctx, uint32_t addr, uint16_t port);
+typedef int (*grace_scope_fn)(void *ctx, cidr_ip addr, uint16_t port);
 
 /* Format t as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least GRACE_TIME_LEN + 1 bytes). */
 char	*grace_format_time(int64_t t, char *buf, size_t len);
@@ -44,7 +45,7 @@ int	 grace_parse_pairs(const char *buf, size_t len, struct grace_entry **out, si
 	    char *err, size_t errlen);
 /*
  * The entries of prev (n of them) to keep: not in seen (nseen hits sorted by port, then
- * address, as prober_run gives them), in scope, last seen at most grace seconds before now.
+ * address in cidr_ip_cmp order, as prober_run gives them), in scope, last seen at most grace seconds before now.
  * *kept (malloc'd, caller frees) is sorted like seen; *expired counts the entries dropped
  * because they were last seen too long ago. 0, or -1 on out of memory.
  */

@@ -14,7 +14,7 @@
 #include "netnames.h"
 
 #define LOOKUP_ADDRS_MAX	4096	/* addresses read from one answer */
-#define ADDR_TEXT_MAX		16	/* "255.255.255.255" and a comma */
+#define ADDR_TEXT_MAX		CIDR_IP_LEN	/* an address and a comma */
 
 int
 netnames_is_name(const char *item)
@@ -118,7 +118,7 @@ netnames_split(struct netnames *nn, const char *list, char *err, size_t errlen)
 static int
 addr_cmp(const void *a, const void *b)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	cidr_ip x = *(const cidr_ip *)a, y = *(const cidr_ip *)b;
 
 	return x < y ? -1 : x > y;
 }
@@ -134,9 +134,9 @@ netnames_resolve(struct netnames *nn, netnames_lookup_fn lookup)
 
 		free(n->addrs);
 		n->addrs = NULL;
-		n->naddrs = n->v6 = n->dropped = 0;
+		n->naddrs = n->dropped = 0;
 		n->error[0] = '\0';
-		if (lookup(n->name, &n->addrs, &got, &n->v6, n->error, sizeof(n->error)) < 0) {
+		if (lookup(n->name, &n->addrs, &got, n->error, sizeof(n->error)) < 0) {
 			free(n->addrs);
 			n->addrs = NULL;
 			if (n->error[0] == '\0')
@@ -154,8 +154,7 @@ netnames_resolve(struct netnames *nn, netnames_lookup_fn lookup)
 		}
 		n->naddrs = keep;
 		if (keep == 0)
-			snprintf(n->error, sizeof(n->error), n->v6 ? "only IPv6 addresses, which are "
-			    "not scanned yet" : "no IPv4 address");
+			snprintf(n->error, sizeof(n->error), "no IPv4 or IPv6 address");
 		else
 			ok++;
 	}
@@ -173,15 +172,15 @@ no_such_host(int rc)
 }
 
 int
-netnames_getaddrinfo(const char *name, uint32_t **v4, size_t *n4, size_t *v6, char *err,
+netnames_getaddrinfo(const char *name, cidr_ip **addrs, size_t *nout, char *err,
     size_t errlen)
 {
 	struct addrinfo hints, *res = NULL;
 	size_t n = 0;
 	int rc;
 
-	*v4 = NULL;
-	*n4 = *v6 = 0;
+	*addrs = NULL;
+	*nout = 0;
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;	/* no AI_ADDRCONFIG: it hides A records on a lo-only host */
 	hints.ai_socktype = SOCK_STREAM;
@@ -191,20 +190,23 @@ netnames_getaddrinfo(const char *name, uint32_t **v4, size_t *n4, size_t *v6, ch
 		return -1;
 	}
 	for (const struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next)
-		n += ai->ai_family == AF_INET;
+		n += ai->ai_family == AF_INET || ai->ai_family == AF_INET6;
 	if (n > LOOKUP_ADDRS_MAX)
 		n = LOOKUP_ADDRS_MAX;
-	if (n > 0 && (*v4 = calloc(n, sizeof(**v4))) == NULL) {
+	if (n > 0 && (*addrs = calloc(n, sizeof(**addrs))) == NULL) {
 		freeaddrinfo(res);
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	for (const struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
+	for (const struct addrinfo *ai = res; ai != NULL && *nout < n; ai = ai->ai_next) {
+		const void *sa = ai->ai_addr;
+
 		if (ai->ai_family == AF_INET6)
-			(*v6)++;
-		else if (ai->ai_family == AF_INET && *n4 < n)
-			(*v4)[(*n4)++] = ntohl(((const struct sockaddr_in *)(const void *)
-			    ai->ai_addr)->sin_addr.s_addr);
+			(*addrs)[(*nout)++] = cidr_ip_from_bytes(
+			    ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr);
+		else if (ai->ai_family == AF_INET)
+			(*addrs)[(*nout)++] = cidr_v4(ntohl(
+			    ((const struct sockaddr_in *)sa)->sin_addr.s_addr));
 	}
 	freeaddrinfo(res);
 	return 0;
@@ -224,9 +226,9 @@ netnames_list(const struct netnames *nn)
 	p = out + len;
 	for (size_t i = 0; i < nn->n; i++)
 		for (size_t j = 0; j < nn->v[i].naddrs; j++) {
-			char a[16];
+			char a[CIDR_IP_LEN];
 			int w = snprintf(p, cap - (size_t)(p - out), "%s%s", p == out ? "" : ",",
-			    cidr_format_addr(nn->v[i].addrs[j], a, sizeof(a)));
+			    cidr_format_ip(nn->v[i].addrs[j], a, sizeof(a)));
 
 			p += w;
 		}
@@ -264,20 +266,18 @@ netnames_describe(const struct netname *n, char *buf, size_t len)
 	}
 	put(buf, len, &o, "%s:", n->name);
 	for (size_t j = 0; j < n->naddrs; j++) {
-		char a[16];
+		char a[CIDR_IP_LEN];
 
-		if (o + 18 + DESCRIBE_TAIL > len) {
+		if (o + CIDR_IP_LEN + 2 + DESCRIBE_TAIL > len) {
 			put(buf, len, &o, " ...");
 			break;
 		}
-		put(buf, len, &o, "%s %s", j ? "," : "", cidr_format_addr(n->addrs[j], a,
+		put(buf, len, &o, "%s %s", j ? "," : "", cidr_format_ip(n->addrs[j], a,
 		    sizeof(a)));
 	}
 	if (n->dropped)
 		put(buf, len, &o, " (%zu more not scanned: at most %d a name)", n->dropped,
 		    NETNAMES_ADDRS_MAX);
-	if (n->v6)
-		put(buf, len, &o, " (%zu IPv6 address%s skipped)", n->v6, n->v6 == 1 ? "" : "es");
 	return buf;
 }
 

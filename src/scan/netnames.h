@@ -1,9 +1,8 @@
 /*
  * netnames.h: host names in -networks ("10.0.0.0/24,printer-gw.example.net"). The list is
  * split into names and the CIDR items; each name is resolved at the start of the run to
- * every IPv4 address it has, and those go to cidr.c as /32 networks, merged with the CIDRs
- * before probe indices are assigned. IPv6 addresses are counted and skipped (not scanned
- * yet). The split is pure; resolving goes through a lookup function, so tests need no DNS.
+ * every address it has (A and AAAA), and those go to cidr.c as /32 and /128 networks,
+ * merged with the CIDRs before probe indices are assigned. The split is pure; resolving goes through a lookup function, so tests need no DNS.
  * A netnames has one owner; not thread-safe.
  */
 #ifndef SD_NETNAMES_H
@@ -12,18 +11,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cidr.h"
 #include "hostname.h"
 
 #define NETNAMES_MAX		64	/* host names in one -networks list */
-#define NETNAMES_ADDRS_MAX	256	/* IPv4 addresses kept of one name (the lowest) */
+#define NETNAMES_ADDRS_MAX	256	/* addresses kept of one name (the lowest) */
 
 struct netname {
 	char		 name[HOSTNAME_MAX + 1];	/* normal form: lower case, no final dot */
-	uint32_t	*addrs;		/* naddrs IPv4 addresses, ascending, unique */
+	cidr_ip		*addrs;		/* naddrs addresses, ascending, unique */
 	size_t		 naddrs;
-	size_t		 v6;		/* IPv6 addresses skipped */
-	size_t		 dropped;	/* IPv4 addresses over NETNAMES_ADDRS_MAX */
-	char		 error[160];	/* why it gave no IPv4 address; "" when it did */
+	size_t		 dropped;	/* addresses over NETNAMES_ADDRS_MAX */
+	char		 error[160];	/* why it gave no address; "" when it did */
 };
 
 struct netnames {
@@ -33,12 +32,12 @@ struct netnames {
 };
 
 /*
- * Resolve name: *v4 (malloc'd, the caller frees; NULL when none) gets its *n4 IPv4
- * addresses in host byte order, *v6 the number of IPv6 ones. 0, or -1 with a short reason
- * in err ("no such host"). Called from the main thread only.
+ * Resolve name: *addrs (malloc'd, the caller frees; NULL when none) gets its *n IPv4 and
+ * IPv6 addresses. 0, or -1 with a short reason in err ("no such host"). Called from the
+ * main thread only.
  */
-typedef int (*netnames_lookup_fn)(const char *name, uint32_t **v4, size_t *n4, size_t *v6,
-    char *err, size_t errlen);
+typedef int (*netnames_lookup_fn)(const char *name, cidr_ip **addrs, size_t *n, char *err,
+    size_t errlen);
 
 /*
  * 1 when the item (no blanks around it) is a host name, not an address or CIDR: a valid DNS
@@ -52,10 +51,10 @@ int	netnames_is_name(const char *item);
  * every case.
  */
 int	netnames_split(struct netnames *nn, const char *list, char *err, size_t errlen);
-/* Resolve every name with lookup; the number of names that gave an IPv4 address. */
+/* Resolve every name with lookup; the number of names that gave an address. */
 size_t	netnames_resolve(struct netnames *nn, netnames_lookup_fn lookup);
 /* The system resolver (getaddrinfo, A and AAAA). */
-int	netnames_getaddrinfo(const char *name, uint32_t **v4, size_t *n4, size_t *v6, char *err,
+int	netnames_getaddrinfo(const char *name, cidr_ip **addrs, size_t *n, char *err,
 	    size_t errlen);
 /*
  * The list addrset_parse reads: the CIDR items, then every address of every name, joined
@@ -63,7 +62,7 @@ int	netnames_getaddrinfo(const char *name, uint32_t **v4, size_t *n4, size_t *v6
  */
 char   *netnames_list(const struct netnames *nn);
 /*
- * One line about n: "printer-gw.example.net: 10.0.0.7, 10.0.0.8 (1 IPv6 address skipped)"
+ * One line about n: "printer-gw.example.net: 10.0.0.7, 10.0.0.8, fd00::7"
  * or "nas.example.net: does not resolve (no such host)". The addresses shown are cut with
  * "..." to fit len. Returns buf.
  */

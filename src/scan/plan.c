@@ -177,7 +177,7 @@ static void
 print_order(FILE *fp, const struct scan_config *c, const struct scan_plan *p)
 {
 	struct probegen g;
-	char a[16];
+	char a[CIDR_IP_PORT_LEN];
 
 	if (c->order_random)
 		fprintf(fp, "order: random, seed %llu (%s)\n", (unsigned long long)c->seed,
@@ -193,11 +193,11 @@ print_order(FILE *fp, const struct scan_config *c, const struct scan_plan *p)
 	probegen_init(&g, &c->hosts, &c->ports);
 	probegen_arrange(&g, c->order_random, c->seed, c->shard, c->shards);
 	for (uint64_t i = 0; i < g.total && i < PLAN_FIRST_PROBES; i++) {
-		uint32_t addr;
+		cidr_ip addr;
 		uint16_t port;
 
 		probegen_get(&g, probegen_index(&g, i), &addr, &port);
-		fprintf(fp, " %s:%u", cidr_format_addr(addr, a, sizeof(a)), port);
+		fprintf(fp, " %s", cidr_format_ip_port(addr, port, a, sizeof(a)));
 	}
 	fprintf(fp, "%s\n", g.total > PLAN_FIRST_PROBES ? " ..." : g.total == 0 ? " none" : "");
 }
@@ -205,7 +205,7 @@ print_order(FILE *fp, const struct scan_config *c, const struct scan_plan *p)
 void
 plan_print(FILE *fp, const struct scan_config *c, const struct scan_plan *p)
 {
-	char a[16], b[16], t[32], d[32];
+	char a[CIDR_IP_LEN], b[CIDR_IP_LEN], t[32], d[32];
 
 	print_exclusions(fp, &c->excludes);
 	fprintf(fp, "networks: %zu range%s after masking, merging and exclusions%s\n",
@@ -214,10 +214,13 @@ plan_print(FILE *fp, const struct scan_config *c, const struct scan_plan *p)
 	for (size_t i = 0; i < c->hosts.n; i++) {
 		const struct addr_range *r = &c->hosts.ranges[i];
 
-		fprintf(fp, "  %s - %s  %llu address%s\n", cidr_format_addr(r->first, a, sizeof(a)),
-		    cidr_format_addr(r->last, b, sizeof(b)),
-		    (unsigned long long)r->last - r->first + 1, r->last == r->first ? "" : "es");
+		fprintf(fp, "  %s - %s  %llu address%s\n", cidr_format_ip(r->first, a, sizeof(a)),
+		    cidr_format_ip(r->last, b, sizeof(b)),
+		    (unsigned long long)(r->last - r->first) + 1, r->last == r->first ? "" : "es");
 	}
+	if (c->hosts.total_v6 > 0)
+		fprintf(fp, "ipv6: %llu of the addresses (networks up to /%u: -ipv6-max-prefix)\n",
+		    (unsigned long long)c->hosts.total_v6, c->ipv6_max_prefix);
 	print_names(fp, &c->names);
 	fprintf(fp, "ports: %zu: ", p->ports);
 	print_ports(fp, &c->ports);

@@ -32,7 +32,7 @@ probegen_index(const struct probegen *g, uint64_t pos)
 }
 
 void
-probegen_get(const struct probegen *g, uint64_t i, uint32_t *addr, uint16_t *port)
+probegen_get(const struct probegen *g, uint64_t i, cidr_ip *addr, uint16_t *port)
 {
 	*addr = addrset_nth(g->hosts, i % g->hosts->total);
 	*port = g->ports->ports[i / g->hosts->total];
@@ -43,8 +43,14 @@ probegen_default_seed(const struct addrset *hosts, const struct portlist *ports)
 {
 	uint64_t h = order_mix(hosts->n ^ (uint64_t)ports->n << 32);
 
-	for (size_t i = 0; i < hosts->n; i++)
-		h = order_mix(h ^ ((uint64_t)hosts->ranges[i].first << 32 | hosts->ranges[i].last));
+	for (size_t i = 0; i < hosts->n; i++) {
+		const struct addr_range *r = &hosts->ranges[i];
+
+		/* an IPv4 range hashes as it did before IPv6: its 32-bit ends */
+		h = order_mix(h ^ ((uint64_t)(uint32_t)r->first << 32 | (uint32_t)r->last));
+		if (!cidr_is_v4(r->first))
+			h = order_mix(h ^ (uint64_t)(r->first >> 64) ^ (uint64_t)(r->first >> 32) << 1);
+	}
 	for (size_t i = 0; i < ports->n; i++)
 		h = order_mix(h ^ ports->ports[i]);
 	return h;

@@ -34,7 +34,7 @@ void	probegen_arrange(struct probegen *g, int random, uint64_t seed, unsigned sh
 /* The probe index at position pos < total. */
 uint64_t probegen_index(const struct probegen *g, uint64_t pos);
 /* The probe with probe index i < space. */
-void	probegen_get(const struct probegen *g, uint64_t i, uint32_t *addr, uint16_t *port);
+void	probegen_get(const struct probegen *g, uint64_t i, cidr_ip *addr, uint16_t *port);
 /*
  * The default seed: a hash of the address ranges (after exclusions) and the ports, so that
  * one configuration always probes in one order, every shard of it in the same order, and a

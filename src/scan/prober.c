@@ -374,15 +374,32 @@ local:
 static int
 start_probe(struct worker *w, uint64_t index, unsigned tries, unsigned attempt, double now)
 {
-	struct sockaddr_in sin;
-	uint32_t addr;
+	union {
+		struct sockaddr		sa;
+		struct sockaddr_in	in;
+		struct sockaddr_in6	in6;
+	} to;
+	socklen_t tolen;
+	cidr_ip addr;
 	uint16_t port;
 	int fd, e;
 
 	if (w->sh->cfg->ops != NULL)
 		return start_ops_probe(w, index, tries, now);
 	probegen_get(w->sh->cfg->gen, index, &addr, &port);
-	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0) {
+	memset(&to, 0, sizeof(to));
+	if (cidr_is_v4(addr)) {
+		to.in.sin_family = AF_INET;
+		to.in.sin_addr.s_addr = htonl((uint32_t)addr);
+		to.in.sin_port = htons(port);
+		tolen = sizeof(to.in);
+	} else {
+		to.in6.sin6_family = AF_INET6;
+		cidr_ip_bytes(addr, to.in6.sin6_addr.s6_addr);
+		to.in6.sin6_port = htons(port);
+		tolen = sizeof(to.in6);
+	}
+	if ((fd = socket(to.sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0) {
 		if (prober_is_local_error(errno))
 			goto local;
 		/* EPERM, EACCES, EAFNOSUPPORT (a seccomp filter, a sandbox): no retry helps */
@@ -390,11 +407,7 @@ start_probe(struct worker *w, uint64_t index, unsigned tries, unsigned attempt, 
 		w->failed = 1;
 		return -1;
 	}
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(addr);
-	sin.sin_port = htons(port);
-	e = connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0 ? 0 : errno;
+	e = connect(fd, &to.sa, tolen) == 0 ? 0 : errno;
 	if (e != EINPROGRESS) {
 		if (prober_is_local_error(e)) {
 			close(fd);
@@ -734,7 +747,7 @@ hit_cmp(const void *x, const void *y)
 
 	if (a->port != b->port)
 		return a->port < b->port ? -1 : 1;
-	return a->addr < b->addr ? -1 : a->addr > b->addr;
+	return cidr_ip_cmp(a->addr, b->addr);
 }
 
 /* Merge worker results into res; -1 when memory ran out. */
@@ -846,7 +859,7 @@ prober_run(const struct prober_config *cfg, struct prober_result *res, char *err
 		}
 		if (ws[k].socket_errno && rc == 0) {
 			snprintf(err, errlen, "cannot open a TCP socket: socket: %s (a sandbox or "
-			    "seccomp filter that refuses AF_INET?); the probes stopped at once",
+			    "seccomp filter that refuses AF_INET or AF_INET6?); the probes stopped at once",
 			    strerror(ws[k].socket_errno));
 			rc = -1;
 		} else if (ws[k].failed && rc == 0) {

@@ -91,12 +91,12 @@ struct prober_config {
 };
 
 struct probe_hit {
-	uint32_t	addr;
+	cidr_ip		addr;
 	uint16_t	port;
 };
 
 struct prober_result {
-	struct probe_hit *open;		/* sorted by port, then address; NULL with ops */
+	struct probe_hit *open;		/* sorted by port, then cidr_ip_cmp; NULL with ops */
 	size_t		 nopen;
 	uint64_t	 outcome[PROBE_OUTCOMES];
 	uint64_t	*port_outcome;	/* [port index * PROBE_OUTCOMES + outcome] */

@@ -53,7 +53,7 @@ ptrcache_count(const struct ptrcache *pc)
 }
 
 static int
-append(struct ptrcache *pc, uint32_t addr, int64_t expiry, const char *name, uint64_t seq)
+append(struct ptrcache *pc, cidr_ip addr, int64_t expiry, const char *name, uint64_t seq)
 {
 	struct slot *s;
 
@@ -81,7 +81,7 @@ by_addr_winner_first(const void *a, const void *b)
 	const struct slot *x = a, *y = b;
 
 	if (x->e.addr != y->e.addr)
-		return x->e.addr < y->e.addr ? -1 : 1;
+		return cidr_ip_cmp(x->e.addr, y->e.addr);
 	if (x->seq != y->seq)
 		return x->seq > y->seq ? -1 : 1;
 	if (x->e.expiry != y->e.expiry)
@@ -106,7 +106,7 @@ settle(struct ptrcache *pc)
 }
 
 const struct ptrcache_entry *
-ptrcache_get(struct ptrcache *pc, uint32_t addr)
+ptrcache_get(struct ptrcache *pc, cidr_ip addr)
 {
 	size_t lo = 0, hi;
 
@@ -117,7 +117,7 @@ ptrcache_get(struct ptrcache *pc, uint32_t addr)
 
 		if (pc->v[mid].e.addr == addr)
 			return &pc->v[mid].e;
-		if (pc->v[mid].e.addr < addr)
+		if (cidr_ip_cmp(pc->v[mid].e.addr, addr) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -126,7 +126,7 @@ ptrcache_get(struct ptrcache *pc, uint32_t addr)
 }
 
 int
-ptrcache_put(struct ptrcache *pc, uint32_t addr, int64_t expiry, const char *name)
+ptrcache_put(struct ptrcache *pc, cidr_ip addr, int64_t expiry, const char *name)
 {
 	char norm[HOSTNAME_MAX + 1], why[8];
 
@@ -153,7 +153,7 @@ parse_line(struct ptrcache *pc, const char *p, size_t len, int64_t now, char *wh
     size_t whylen)
 {
 	char line[PTRCACHE_LINE_MAX + 1], name[HOSTNAME_MAX + 1], *f[3], *tab;
-	uint32_t addr;
+	cidr_ip addr;
 	uint64_t expiry;
 	size_t nf = 0;
 
@@ -181,8 +181,8 @@ parse_line(struct ptrcache *pc, const char *p, size_t len, int64_t now, char *wh
 		snprintf(why, whylen, "expected 3 tab-separated fields");
 		return -1;
 	}
-	if (cidr_parse_addr(f[0], &addr) < 0) {
-		snprintf(why, whylen, "'%.20s' is not an IPv4 address", f[0]);
+	if (cidr_parse_ip(f[0], &addr) < 0) {
+		snprintf(why, whylen, "'%.46s' is not an IP address", f[0]);
 		return -1;
 	}
 	if (numparse_uint(f[1], INT64_MAX, &expiry, NULL, 0) < 0) {
@@ -283,7 +283,7 @@ by_expiry_desc(const void *a, const void *b)
 
 	if (x->e.expiry != y->e.expiry)
 		return x->e.expiry > y->e.expiry ? -1 : 1;
-	return x->e.addr < y->e.addr ? -1 : x->e.addr > y->e.addr;
+	return cidr_ip_cmp(x->e.addr, y->e.addr);
 }
 
 static int
@@ -291,14 +291,14 @@ by_addr(const void *a, const void *b)
 {
 	const struct slot *x = a, *y = b;
 
-	return x->e.addr < y->e.addr ? -1 : x->e.addr > y->e.addr;
+	return cidr_ip_cmp(x->e.addr, y->e.addr);
 }
 
 int
 ptrcache_format(struct ptrcache *pc, int64_t now, char **out, size_t *len)
 {
 	size_t o = 0, cap, at = 0;
-	char *text, ip[16];
+	char *text, ip[CIDR_IP_LEN];
 	int n;
 
 	settle(pc);
@@ -320,7 +320,7 @@ ptrcache_format(struct ptrcache *pc, int64_t now, char **out, size_t *len)
 		const struct ptrcache_entry *e = &pc->v[i].e;
 
 		n = snprintf(text + at, cap - at, "%s\t%" PRId64 "\t%s\n",
-		    cidr_format_addr(e->addr, ip, sizeof(ip)), e->expiry, e->name);
+		    cidr_format_ip(e->addr, ip, sizeof(ip)), e->expiry, e->name);
 		if (n < 0 || (size_t)n >= cap - at) {	/* cannot happen: cap is the bound */
 			free(text);
 			errno = EOVERFLOW;

@@ -12,15 +12,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cidr.h"
 #include "hostname.h"
 
 #define PTRCACHE_MAX		131072	/* entries kept; beyond it the soonest to expire go */
 #define PTRCACHE_FILE_MAX	(64 << 20)	/* bytes of a cache file read at most */
 #define PTRCACHE_HORIZON_S	(400 * 86400)	/* expiry further ahead than this is absurd */
-#define PTRCACHE_LINE_MAX	(16 + 21 + HOSTNAME_MAX + 3)	/* longest valid line */
+#define PTRCACHE_LINE_MAX	(CIDR_IP_LEN + 21 + HOSTNAME_MAX + 3)	/* longest valid line */
 
 struct ptrcache_entry {
-	uint32_t	 addr;			/* IPv4, host byte order */
+	cidr_ip		 addr;			/* IPv4 or IPv6 */
 	int64_t		 expiry;		/* unix seconds */
 	char		 name[HOSTNAME_MAX + 1];	/* "": negative entry (no usable name) */
 };
@@ -56,17 +57,17 @@ int	ptrcache_load(struct ptrcache *, const char *path, int64_t now, struct ptrca
 	    int *missing, char *err, size_t errlen);
 
 /* The entry for addr, or NULL; valid until the next put. Does not check expiry. */
-const struct ptrcache_entry *ptrcache_get(struct ptrcache *, uint32_t addr);
+const struct ptrcache_entry *ptrcache_get(struct ptrcache *, cidr_ip addr);
 /*
  * Set addr's entry (replacing any): name NULL or "" for a negative entry, otherwise a name
  * that passed hostname_normalize (-1, EINVAL if not). -1 on out of memory.
  */
-int	ptrcache_put(struct ptrcache *, uint32_t addr, int64_t expiry, const char *name);
+int	ptrcache_put(struct ptrcache *, cidr_ip addr, int64_t expiry, const char *name);
 /* Entries held (expired ones included until the next format/save). */
 size_t	ptrcache_count(const struct ptrcache *);
 
 /*
- * The file text of the entries still valid at now, sorted by address, at most PTRCACHE_MAX
+ * The file text of the entries still valid at now, sorted by address (cidr_ip_cmp: IPv4 first), at most PTRCACHE_MAX
  * (the latest to expire win). *out is malloc'd (caller frees). -1 on out of memory.
  */
 int	ptrcache_format(struct ptrcache *, int64_t now, char **out, size_t *len);

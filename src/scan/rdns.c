@@ -253,24 +253,20 @@ lookup_all(const struct rdns_config *cfg, struct rdns_answer **miss, size_t nmis
 static int
 by_addr(const void *a, const void *b)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
+	return cidr_ip_cmp(*(const cidr_ip *)a, *(const cidr_ip *)b);
 }
 
 static int
 answer_by_addr(const void *key, const void *elem)
 {
-	uint32_t x = *(const uint32_t *)key, y = ((const struct rdns_answer *)elem)->addr;
-
-	return x < y ? -1 : x > y;
+	return cidr_ip_cmp(*(const cidr_ip *)key, ((const struct rdns_answer *)elem)->addr);
 }
 
 /* Distinct addresses of addrs into res->v, sorted. */
 static int
-distinct(const uint32_t *addrs, size_t n, struct rdns_result *res)
+distinct(const cidr_ip *addrs, size_t n, struct rdns_result *res)
 {
-	uint32_t *tmp;
+	cidr_ip *tmp;
 
 	if (n == 0)
 		return 0;
@@ -291,7 +287,7 @@ distinct(const uint32_t *addrs, size_t n, struct rdns_result *res)
 }
 
 int
-rdns_resolve(const struct rdns_config *cfg, struct ptrcache *cache, const uint32_t *addrs,
+rdns_resolve(const struct rdns_config *cfg, struct ptrcache *cache, const cidr_ip *addrs,
     size_t n, int64_t now, struct rdns_result *res, char *err, size_t errlen)
 {
 	struct rdns_answer **miss = NULL;
@@ -354,7 +350,7 @@ out:
 }
 
 const char *
-rdns_name(const struct rdns_result *res, uint32_t addr)
+rdns_name(const struct rdns_result *res, cidr_ip addr)
 {
 	const struct rdns_answer *a;
 

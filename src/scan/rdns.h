@@ -23,7 +23,7 @@
  * first: from inside the resolver's wait, or before ptr/forward returns when the answer is
  * at hand (/etc/hosts).
  * PTR: rc 0 with the raw answer in text (NUL-terminated, any bytes), or -1 with a short
- * reason. Forward: rc 1 when one of the name's IPv4 addresses is the IP, 0 when none,
+ * reason. Forward: rc 1 when one of the name's addresses is the IP, 0 when none,
  * -1 on error; text says why when rc != 1. text is borrowed for the call.
  */
 typedef void	(*rdns_done_fn)(void *arg, int rc, const char *text);
@@ -34,11 +34,13 @@ typedef void	(*rdns_done_fn)(void *arg, int rc, const char *text);
  * functions are called from the rdns_resolve thread only.
  */
 struct rdns_resolver {
-	/* Start a PTR lookup of addr (host byte order). 0, or -1 with why (done not called). */
-	int	(*ptr)(struct rdns_resolver *, uint32_t addr, rdns_done_fn done, void *arg,
+	/* Start a PTR lookup of addr (in-addr.arpa or ip6.arpa). 0, or -1 with why (done not
+	 * called). */
+	int	(*ptr)(struct rdns_resolver *, cidr_ip addr, rdns_done_fn done, void *arg,
 		    char *why, size_t whylen);
-	/* Start a forward (A) lookup of name, to be compared with addr. As ptr. */
-	int	(*forward)(struct rdns_resolver *, const char *name, uint32_t addr,
+	/* Start a forward lookup of name (A for IPv4, AAAA for IPv6), to be compared with addr.
+	 * As ptr. */
+	int	(*forward)(struct rdns_resolver *, const char *name, cidr_ip addr,
 		    rdns_done_fn done, void *arg, char *why, size_t whylen);
 	/* Wait at most timeout seconds for answers, calling done for each. 0, or -1 with why. */
 	int	(*wait)(struct rdns_resolver *, double timeout, char *why, size_t whylen);
@@ -65,7 +67,7 @@ enum rdns_outcome {
 };
 
 struct rdns_answer {
-	uint32_t		 addr;
+	cidr_ip			 addr;
 	enum rdns_outcome	 outcome;
 	char			 name[HOSTNAME_MAX + 1];	/* "": use the IP */
 	char			 detail[HOSTNAME_ESCAPED_MAX + 160];	/* why, for the log */
@@ -89,10 +91,10 @@ struct rdns_result {
  * for negative_ttl). Returns within about cfg->timeout. 0, or -1 with err on out of memory
  * or when the resolver cannot wait; free res with rdns_result_fini in both cases.
  */
-int	rdns_resolve(const struct rdns_config *cfg, struct ptrcache *cache, const uint32_t *addrs,
+int	rdns_resolve(const struct rdns_config *cfg, struct ptrcache *cache, const cidr_ip *addrs,
 	    size_t n, int64_t now, struct rdns_result *res, char *err, size_t errlen);
 /* The host name of addr in res, or NULL when the IP is the name (borrowed from res). */
-const char *rdns_name(const struct rdns_result *res, uint32_t addr);
+const char *rdns_name(const struct rdns_result *res, cidr_ip addr);
 void	rdns_result_fini(struct rdns_result *res);
 
 #endif

@@ -39,7 +39,7 @@ struct query {
 	struct resolver	*rs;
 	rdns_done_fn	 done;
 	void		*arg;
-	uint32_t	 addr;		/* host byte order */
+	cidr_ip		 addr;
 	unsigned	 generation;	/* rs->generation when started */
 	const char	*next;		/* PTR: the sources still to ask, in rs->lookups */
 	int		 dns_status;	/* PTR: how DNS failed, ARES_SUCCESS if it did not */
@@ -134,7 +134,7 @@ channel_ready(struct resolver *rs, char *why, size_t whylen)
 }
 
 static struct query *
-query_new(struct resolver *rs, rdns_done_fn done, void *arg, uint32_t addr, char *why,
+query_new(struct resolver *rs, rdns_done_fn done, void *arg, cidr_ip addr, char *why,
     size_t whylen)
 {
 	struct query *q = malloc(sizeof(*q));
@@ -181,11 +181,50 @@ file_answer(void *arg, int status, int timeouts, struct hostent *h)
 		ptr_next(q);
 }
 
+/* ip as c-ares wants it: *family and the 4 or 16 bytes in out; returns the length. */
+static int
+ares_addr(cidr_ip ip, unsigned char out[16], int *family)
+{
+	uint8_t b[16];
+
+	cidr_ip_bytes(ip, b);
+	if (cidr_is_v4(ip)) {
+		*family = AF_INET;
+		memcpy(out, b + 12, 4);
+		return 4;
+	}
+	*family = AF_INET6;
+	memcpy(out, b, 16);
+	return 16;
+}
+
+/* The PTR name of ip: d.c.b.a.in-addr.arpa, or 32 nibbles and ip6.arpa (RFC 3596). */
+static void
+ptr_name(cidr_ip ip, char *buf, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	if (cidr_is_v4(ip)) {
+		uint32_t a = (uint32_t)ip;
+
+		snprintf(buf, len, "%u.%u.%u.%u.in-addr.arpa", a & 0xff, (a >> 8) & 0xff,
+		    (a >> 16) & 0xff, a >> 24);
+		return;
+	}
+	for (int i = 0; i < 32 && o + 2 < len; i++, ip >>= 4) {
+		buf[o++] = hex[(unsigned)ip & 15];
+		buf[o++] = '.';
+	}
+	snprintf(buf + o, len - o, "ip6.arpa");
+}
+
 static void
 dns_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 {
 	struct query *q = arg;
-	struct in_addr in = { .s_addr = htonl(q->addr) };
+	unsigned char in[16];
+	int family, inlen = ares_addr(q->addr, in, &family);
 	struct hostent *h = NULL;
 
 	(void)timeouts;
@@ -194,7 +233,7 @@ dns_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 		return;
 	}
 	if (status == ARES_SUCCESS)
-		status = ares_parse_ptr_reply(abuf, alen, &in, sizeof(in), AF_INET, &h);
+		status = ares_parse_ptr_reply(abuf, alen, in, inlen, family, &h);
 	if (status == ARES_SUCCESS && h != NULL && h->h_name != NULL) {
 		q->done(q->arg, 0, h->h_name);
 		free(q);
@@ -216,18 +255,18 @@ static void
 ptr_next(struct query *q)
 {
 	struct resolver *rs = q->rs;
-	struct in_addr in = { .s_addr = htonl(q->addr) };
-	char name[32];
+	unsigned char in[16];
+	int family, inlen = ares_addr(q->addr, in, &family);
+	char name[80];
 
 	for (char src; (src = *q->next) != '\0';) {
 		q->next++;
 		if (src == 'f' && rs->files != NULL) {
-			ares_gethostbyaddr(rs->files, &in, sizeof(in), AF_INET, file_answer, q);
+			ares_gethostbyaddr(rs->files, in, inlen, family, file_answer, q);
 			return;
 		}
 		if (src == 'b') {
-			snprintf(name, sizeof(name), "%u.%u.%u.%u.in-addr.arpa", q->addr & 0xff,
-			    (q->addr >> 8) & 0xff, (q->addr >> 16) & 0xff, q->addr >> 24);
+			ptr_name(q->addr, name, sizeof(name));
 			ares_query(rs->channel, name, ns_c_in, ns_t_ptr, dns_answer, q);
 			return;
 		}
@@ -241,16 +280,18 @@ static void
 forward_answer(void *arg, int status, int timeouts, struct hostent *h)
 {
 	struct query *q = arg;
-	uint32_t want = htonl(q->addr);
+	unsigned char want[16];
+	int family, wantlen = ares_addr(q->addr, want, &family);
 
 	(void)timeouts;
 	if (void_answer(q, status)) {
 		free(q);
 		return;
 	}
-	if (status == ARES_SUCCESS && h != NULL && h->h_addrtype == AF_INET && h->h_length == 4) {
+	if (status == ARES_SUCCESS && h != NULL && h->h_addrtype == family &&
+	    h->h_length == wantlen) {
 		for (char **a = h->h_addr_list; *a != NULL; a++)
-			if (memcmp(*a, &want, 4) == 0) {
+			if (memcmp(*a, want, (size_t)wantlen) == 0) {
 				q->done(q->arg, 1, "");
 				free(q);
 				return;
@@ -264,7 +305,7 @@ forward_answer(void *arg, int status, int timeouts, struct hostent *h)
 }
 
 static int
-start_ptr(struct rdns_resolver *r, uint32_t addr, rdns_done_fn done, void *arg, char *why,
+start_ptr(struct rdns_resolver *r, cidr_ip addr, rdns_done_fn done, void *arg, char *why,
     size_t whylen)
 {
 	struct resolver *rs = (struct resolver *)r;
@@ -279,7 +320,7 @@ start_ptr(struct rdns_resolver *r, uint32_t addr, rdns_done_fn done, void *arg, 
 }
 
 static int
-start_forward(struct rdns_resolver *r, const char *name, uint32_t addr, rdns_done_fn done,
+start_forward(struct rdns_resolver *r, const char *name, cidr_ip addr, rdns_done_fn done,
     void *arg, char *why, size_t whylen)
 {
 	struct resolver *rs = (struct resolver *)r;
@@ -288,7 +329,8 @@ start_forward(struct rdns_resolver *r, const char *name, uint32_t addr, rdns_don
 	if (channel_ready(rs, why, whylen) < 0 ||
 	    (q = query_new(rs, done, arg, addr, why, whylen)) == NULL)
 		return -1;
-	ares_gethostbyname(rs->channel, name, AF_INET, forward_answer, q);
+	ares_gethostbyname(rs->channel, name, cidr_is_v4(addr) ? AF_INET : AF_INET6,
+	    forward_answer, q);
 	return 0;
 }
 

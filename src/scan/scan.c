@@ -81,9 +81,9 @@ resolve_names(const struct scan_config *c, struct scan_report *r, struct target 
 	struct rdns_resolver *resolver = NULL;
 	struct ptrcache *cache = NULL;
 	struct ptrcache_stats st;
-	uint32_t *addrs = NULL;
+	cidr_ip *addrs = NULL;
 	int64_t now = (int64_t)clock_wall();
-	char err[512], ip[16];
+	char err[512], ip[CIDR_IP_LEN];
 	int missing, saved;
 
 	if (c->no_dns || n == 0)
@@ -112,7 +112,7 @@ resolve_names(const struct scan_config *c, struct scan_report *r, struct target 
 	for (size_t i = 0; i < names->n; i++) {
 		const struct rdns_answer *a = &names->v[i];
 
-		cidr_format_addr(a->addr, ip, sizeof(ip));
+		cidr_format_ip(a->addr, ip, sizeof(ip));
 		if (a->outcome == RDNS_REJECTED || a->outcome == RDNS_UNVERIFIED)
 			log_warn("reverse DNS of %s: %s; using the IP", ip, a->detail);
 		else if (a->outcome == RDNS_NONE && strcmp(a->detail, "no PTR record") != 0)
@@ -211,7 +211,7 @@ previous_has(void *ctx, uint64_t index)
 }
 
 static int
-in_scope(void *ctx, uint32_t addr, uint16_t port)
+in_scope(void *ctx, cidr_ip addr, uint16_t port)
 {
 	const struct scan_config *c = ctx;
 
@@ -262,7 +262,7 @@ merge_targets(const struct scan_report *r, struct target *t, char (*seen_at)[GRA
 	while (i < p->nopen || k < r->nkept) {
 		int take_seen = k == r->nkept || (i < p->nopen &&
 		    (p->open[i].port != r->kept[k].port ? p->open[i].port < r->kept[k].port :
-		    p->open[i].addr < r->kept[k].addr));
+		    cidr_ip_cmp(p->open[i].addr, r->kept[k].addr) < 0));
 
 		if (take_seen) {
 			t[n].addr = p->open[i].addr;

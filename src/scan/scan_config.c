@@ -20,7 +20,7 @@
 #define PTR_CACHE_NAME	"ptr-cache.tsv"	/* default -dns-cache, next to -output */
 
 /*
- * -networks: the host names resolved (each a warning when it gives no IPv4 address), their
+ * -networks: the host names resolved (each a warning when it gives no address), their
  * addresses merged with the CIDRs by addrset_parse. A list without names is parsed as given.
  * A bad CIDR is found before any name is looked up (netnames_split keeps them apart).
  */
@@ -44,15 +44,15 @@ build_hosts(struct scan_config *c, const struct options *o, netnames_lookup_fn l
 	} else {
 		/* a bad CIDR costs no DNS query */
 		if (c->names.cidrs[0] != '\0') {
-			if (addrset_parse(&c->hosts, c->names.cidrs, c->skip_broadcast, NULL, NULL, why,
-			    sizeof(why)) < 0)
+			if (addrset_parse(&c->hosts, c->names.cidrs, c->skip_broadcast,
+			    c->ipv6_max_prefix, NULL, NULL, why, sizeof(why)) < 0)
 				return optvalue_bad(o, OPT_NETWORKS, why, err, errlen);
 			addrset_fini(&c->hosts);
 		}
 		resolved = netnames_resolve(&c->names, lookup);
 		if (resolved == 0 && c->names.cidrs[0] == '\0') {
 			snprintf(err, errlen, "nothing to scan: -networks lists no network and no host "
-			    "name of it has an IPv4 address (%s: %s%s)", c->names.v[0].name,
+			    "name of it has an address (%s: %s%s)", c->names.v[0].name,
 			    c->names.v[0].error, c->names.n > 1 ? "; and the others" : "");
 			return -1;
 		}
@@ -68,8 +68,8 @@ build_hosts(struct scan_config *c, const struct options *o, netnames_lookup_fn l
 		}
 		networks = list;
 	}
-	rc = addrset_parse(&c->hosts, networks, c->skip_broadcast, warn, warn_ctx, why,
-	    sizeof(why));
+	rc = addrset_parse(&c->hosts, networks, c->skip_broadcast, c->ipv6_max_prefix, warn,
+	    warn_ctx, why, sizeof(why));
 	free(list);
 	if (rc < 0)
 		return optvalue_bad(o, OPT_NETWORKS, why, err, errlen);
@@ -152,8 +152,14 @@ scan_config_build(struct scan_config *c, const struct options *o, netnames_looku
 
 	memset(c, 0, sizeof(*c));
 	if (optvalue_log_level(o, OPT_LOG_LEVEL, &c->log_level, err, errlen) < 0 ||
-	    optvalue_bool(o, OPT_SKIP_BROADCAST, &c->skip_broadcast, err, errlen) < 0)
+	    optvalue_bool(o, OPT_SKIP_BROADCAST, &c->skip_broadcast, err, errlen) < 0 ||
+	    optvalue_uint(o, OPT_IPV6_MAX_PREFIX, 128, &c->ipv6_max_prefix, err, errlen) < 0)
 		return -1;
+	if (c->ipv6_max_prefix < CIDR_IPV6_PREFIX_FLOOR) {
+		optvalue_bad(o, OPT_IPV6_MAX_PREFIX, "must be 96 to 128 (a /96 has 2^32 addresses, "
+		    "as much as all of IPv4)", err, errlen);
+		return -1;
+	}
 	if (portlist_parse(&c->ports, options_get(o, OPT_PORTS), why, sizeof(why)) < 0)
 		goto bad_ports;
 	if (labels_parse(&c->labels, options_get(o, OPT_LABELS), why, sizeof(why)) < 0) {

@@ -36,6 +36,7 @@ struct scan_config {
 	enum reprobe_scope retry_scope;	/* -retry-scope */
 	enum log_level	 log_level;
 	int		 skip_broadcast;
+	unsigned	 ipv6_max_prefix;	/* -ipv6-max-prefix: no IPv6 network above /this */
 	const char	*output;	/* borrowed from the options */
 	char		*dns_cache;	/* owned: the option, or ptr-cache.tsv beside output */
 	double		 dns_ttl, dns_negative_ttl, dns_timeout;	/* seconds */
@@ -54,7 +55,7 @@ struct scan_config {
 
 /*
  * Build c from o; 0, or -1 with one line in err. Host names in -networks are resolved with
- * lookup (NULL: a host name is an error); one that gives no IPv4 address is a warning, and
+ * lookup (NULL: a host name is an error); one that gives no address is a warning, and
  * when no address is left at all the build fails ("nothing to scan"). warn hears the
  * non-fatal notes (masked bases, names that do not resolve).
  */

@@ -113,14 +113,13 @@ parse_networks(struct query *q, char *v, size_t len, char *err, size_t errlen)
 	}
 	while (i <= len) {
 		size_t start = i;
-		uint32_t net;
-		unsigned prefix;
+		struct cidr_net net;
 		int masked;
 
 		while (i < len && v[i] != ',')
 			i++;
 		v[i] = '\0';
-		if (cidr_parse(v + start, &net, &prefix, &masked, why, sizeof(why)) < 0) {
+		if (cidr_parse(v + start, &net, &masked, why, sizeof(why)) < 0) {
 			snprintf(err, errlen, "bad network '%s': %s",
 			    shown(v + start, i - start, show, sizeof(show)), why);
 			return -1;
@@ -129,8 +128,9 @@ parse_networks(struct query *q, char *v, size_t len, char *err, size_t errlen)
 			snprintf(err, errlen, "more than %d networks in one query", QUERY_NETS_MAX);
 			return -1;
 		}
-		q->nets[q->nnets].mask = prefix ? ~(uint32_t)0 << (32 - prefix) : 0;
-		q->nets[q->nnets].net = net & q->nets[q->nnets].mask;
+		q->nets[q->nnets].first = net.first;
+		q->nets[q->nnets].last = net.last;
+		q->nets[q->nnets].v6 = net.v6;
 		q->nnets++;
 		i++;
 	}
@@ -225,10 +225,11 @@ query_wants(const struct query *q, unsigned port)
 }
 
 int
-query_wants_addr(const struct query *q, uint32_t addr)
+query_wants_addr(const struct query *q, cidr_ip addr)
 {
 	for (size_t i = 0; i < q->nnets; i++)
-		if ((addr & q->nets[i].mask) == q->nets[i].net)
+		if (addr >= q->nets[i].first && addr <= q->nets[i].last &&
+		    cidr_is_v4(addr) != q->nets[i].v6)
 			return 1;
 	return q->nnets == 0;
 }

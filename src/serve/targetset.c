@@ -408,24 +408,36 @@ targetset_body(const struct targetset *ts, const struct query *q, struct iovec *
 	return n;
 }
 
-/* The IPv4 address of "a.b.c.d:port" or "a.b.c.d" (n bytes): 0, or -1 for anything else. */
+/*
+ * The address of "a.b.c.d:port", "a.b.c.d", "[v6]:port", "[v6]" or a bare IPv6 address
+ * (n bytes): 0, or -1 for anything else (a host name).
+ */
 static int
-host_addr(const char *s, size_t n, uint32_t *addr)
+host_addr(const char *s, size_t n, cidr_ip *addr)
 {
-	char buf[16];
-	const char *colon = memchr(s, ':', n);
-	size_t hl = colon ? (size_t)(colon - s) : n;
+	char buf[CIDR_IP_LEN];
+	const char *colon = memchr(s, ':', n), *end = s + n;
 
-	if (hl == 0 || hl >= sizeof(buf))
+	if (n > 0 && s[0] == '[') {
+		const char *close = memchr(s, ']', n);
+
+		if (close == NULL || (close + 1 != end && close[1] != ':'))
+			return -1;
+		s++;
+		end = close;
+	} else if (colon != NULL && memchr(colon + 1, ':', (size_t)(end - colon - 1)) == NULL) {
+		end = colon;	/* one colon: host:port */
+	}
+	if (end == s || (size_t)(end - s) >= sizeof(buf))
 		return -1;
-	memcpy(buf, s, hl);
-	buf[hl] = '\0';
-	return cidr_parse_addr(buf, addr);
+	memcpy(buf, s, (size_t)(end - s));
+	buf[end - s] = '\0';
+	return cidr_parse_ip(buf, addr);
 }
 
-/* The group's __meta_sd_ip label as an address: 0, or -1 when absent or not IPv4. */
+/* The group's __meta_sd_ip label as an address: 0, or -1 when absent or not an address. */
 static int
-group_addr(const struct httpsd_list *l, const struct httpsd_group *g, uint32_t *addr)
+group_addr(const struct httpsd_list *l, const struct httpsd_group *g, cidr_ip *addr)
 {
 	static const char name[] = TARGETSET_ADDR_LABEL;
 
@@ -444,7 +456,8 @@ targetset_filter_append(const struct targetset *ts, const struct query *q, struc
     size_t *shown)
 {
 	const struct httpsd_list *l = &ts->list;
-	uint32_t *only = NULL, addr;
+	uint32_t *only = NULL;
+	cidr_ip addr;
 	size_t cap = 0;
 	int rc = -1;
 

@@ -7,7 +7,7 @@
 #include "exclude.h"
 #include "fuzz.h"
 
-#define NETWORKS "10.0.0.0/16,10.1.2.0/24,192.168.7.7"
+#define NETWORKS "10.0.0.0/16,10.1.2.0/24,192.168.7.7,fd00::/112,fd00:1::7,2001:db8::ff00/120"
 
 static void
 check_warn(void *ctx, const char *msg)
@@ -17,7 +17,7 @@ check_warn(void *ctx, const char *msg)
 }
 
 static int
-contains(const struct addrset *set, uint32_t a)
+contains(const struct addrset *set, cidr_ip a)
 {
 	for (size_t i = 0; i < set->n; i++)
 		if (set->ranges[i].first <= a && a <= set->ranges[i].last)
@@ -26,7 +26,7 @@ contains(const struct addrset *set, uint32_t a)
 }
 
 static int
-excluded(const struct exclusions *ex, uint32_t a)
+excluded(const struct exclusions *ex, cidr_ip a)
 {
 	for (size_t i = 0; i < ex->n; i++)
 		if (ex->v[i].first <= a && a <= ex->v[i].last)
@@ -63,8 +63,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT((ex.v[i].line == 0) == !(data[0] & 1), "item %zu line %u", i,
 		    ex.v[i].line);
 	}
-	FUZZ_ASSERT(addrset_parse(&before, NETWORKS, 1, NULL, NULL, err, sizeof(err)) == 0 &&
-	    addrset_parse(&after, NETWORKS, 1, NULL, NULL, err, sizeof(err)) == 0, "%s", err);
+	FUZZ_ASSERT(addrset_parse(&before, NETWORKS, 1, 112, NULL, NULL, err, sizeof(err)) == 0 &&
+	    addrset_parse(&after, NETWORKS, 1, 112, NULL, NULL, err, sizeof(err)) == 0, "%s", err);
 	FUZZ_ASSERT(exclude_apply(&ex, &after, check_warn, NULL, err, sizeof(err)) == 0, "%s", err);
 	FUZZ_ASSERT(ex.scanned_before == before.total && after.total + ex.removed == before.total,
 	    "counts: %llu before, %llu after, %llu removed", (unsigned long long)before.total,
@@ -74,10 +74,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		for (size_t i = 0; i < after.n; i++) {
 			FUZZ_ASSERT(after.ranges[i].first <= after.ranges[i].last, "range reversed");
-			FUZZ_ASSERT(i == 0 || (uint64_t)after.ranges[i - 1].last + 1 <
-			    after.ranges[i].first, "ranges %zu, %zu unmerged", i - 1, i);
+			FUZZ_ASSERT(i == 0 || after.ranges[i - 1].last + 1 < after.ranges[i].first,
+			    "ranges %zu, %zu unmerged", i - 1, i);
 			FUZZ_ASSERT(after.before[i] == sum, "before[%zu]", i);
-			sum += (uint64_t)after.ranges[i].last - after.ranges[i].first + 1;
+			sum += (uint64_t)(after.ranges[i].last - after.ranges[i].first) + 1;
 		}
 		FUZZ_ASSERT(sum == after.total, "total");
 	}
@@ -86,9 +86,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    ex.v[i].last), "item %zu removed", i);
 	/* a spread of the old addresses, and every item's ends */
 	for (uint64_t k = 0; k < before.total; k += 97) {
-		uint32_t a = addrset_nth(&before, k);
+		cidr_ip a = addrset_nth(&before, k);
+		char ip[CIDR_IP_LEN];
 
-		FUZZ_ASSERT(contains(&after, a) == !excluded(&ex, a), "address %08x", a);
+		FUZZ_ASSERT(contains(&after, a) == !excluded(&ex, a), "address %s",
+		    cidr_format_ip(a, ip, sizeof(ip)));
 	}
 	for (size_t i = 0; i < ex.n; i++)
 		FUZZ_ASSERT(!contains(&after, ex.v[i].first) && !contains(&after, ex.v[i].last),

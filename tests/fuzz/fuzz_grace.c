@@ -11,10 +11,10 @@
 #include "targets.h"
 
 static int
-all_in_scope(void *ctx, uint32_t addr, uint16_t port)
+all_in_scope(void *ctx, cidr_ip addr, uint16_t port)
 {
 	(void)ctx;
-	return (addr ^ port) % 3 != 0;
+	return (unsigned)((addr ^ port) % 3) != 0;
 }
 
 static void
@@ -88,7 +88,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < n; i++) {
 		FUZZ_ASSERT(e[i].port >= 1, "port 0 at %zu", i);
 		FUZZ_ASSERT(i == 0 || e[i - 1].port < e[i].port ||
-		    (e[i - 1].port == e[i].port && e[i - 1].addr < e[i].addr), "not sorted at %zu", i);
+		    (e[i - 1].port == e[i].port && cidr_ip_cmp(e[i - 1].addr, e[i].addr) < 0), "not sorted at %zu", i);
 		FUZZ_ASSERT(strlen(grace_format_time(e[i].last_seen, back, sizeof(back))) ==
 		    GRACE_TIME_LEN && grace_parse_time(back, &t) == 0 && t == e[i].last_seen,
 		    "last seen %lld does not round-trip", (long long)e[i].last_seen);

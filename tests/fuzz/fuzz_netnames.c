@@ -11,22 +11,23 @@
 
 /* Names whose first letter is before 'm' give two addresses from their length. */
 static int
-fake_lookup(const char *name, uint32_t **v4, size_t *n4, size_t *v6, char *err, size_t errlen)
+fake_lookup(const char *name, cidr_ip **v4, size_t *n4, char *err, size_t errlen)
 {
 	size_t len = strlen(name);
 
 	*v4 = NULL;
-	*n4 = *v6 = 0;
+	*n4 = 0;
 	if (name[0] >= 'm') {
 		snprintf(err, errlen, "no such host");
 		return -1;
 	}
 	if ((*v4 = calloc(2, sizeof(**v4))) == NULL)
 		return -1;
-	(*v4)[0] = 0x0a000000u + (uint32_t)len;
-	(*v4)[1] = 0x0a000000u + (uint32_t)len * 7;
+	(*v4)[0] = CIDR_V4(0x0a000000u) + (uint32_t)len;
+	/* odd lengths: the second is an IPv6 address */
+	(*v4)[1] = len & 1 ? ((cidr_ip)0xfd00 << 112) + len * 7 :
+	    CIDR_V4(0x0a000000u) + (uint32_t)len * 7;
 	*n4 = 2;
-	*v6 = len & 1;
 	return 0;
 }
 
@@ -92,15 +93,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)netnames_resolve(&nn, fake_lookup);
 	if ((merged = netnames_list(&nn)) == NULL)
 		goto fini;
-	cidrs_ok = nn.cidrs[0] && addrset_parse(&cidrs, nn.cidrs, 0, NULL, NULL, err,
+	cidrs_ok = nn.cidrs[0] && addrset_parse(&cidrs, nn.cidrs, 0, 112, NULL, NULL, err,
 	    sizeof(err)) == 0;
 	if (cidrs_ok)
 		addrset_fini(&cidrs);
-	if (merged[0] != '\0' && addrset_parse(&whole, merged, 0, NULL, NULL, err,
+	if (merged[0] != '\0' && addrset_parse(&whole, merged, 0, 112, NULL, NULL, err,
 	    sizeof(err)) == 0) {
 		for (size_t i = 0; i < nn.n; i++)
 			for (size_t j = 0; j < nn.v[i].naddrs; j++) {
-				uint32_t a = nn.v[i].addrs[j];
+				cidr_ip a = nn.v[i].addrs[j];
 				int found = 0;
 
 				for (size_t k = 0; k < whole.n && !found; k++)

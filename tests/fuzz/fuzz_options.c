@@ -73,20 +73,20 @@ check_built(const struct scan_config *c)
 
 /* No DNS in a fuzz target: names before "n" give two addresses and an IPv6 one, others fail. */
 static int
-fake_lookup(const char *name, uint32_t **v4, size_t *n4, size_t *v6, char *err, size_t errlen)
+fake_lookup(const char *name, cidr_ip **v, size_t *n, char *err, size_t errlen)
 {
-	*v4 = NULL;
-	*n4 = *v6 = 0;
+	*v = NULL;
+	*n = 0;
 	if (name[0] >= 'n') {
 		snprintf(err, errlen, "no such host");
 		return -1;
 	}
-	if ((*v4 = calloc(2, sizeof(**v4))) == NULL)
+	if ((*v = calloc(3, sizeof(**v))) == NULL)
 		return -1;
-	(*v4)[0] = 0x7f000002u;
-	(*v4)[1] = 0x7f000001u + (uint32_t)(name[0] & 1);
-	*n4 = 2;
-	*v6 = 1;
+	(*v)[0] = CIDR_V4(0x7f000002u);
+	(*v)[1] = CIDR_V4(0x7f000001u + (uint32_t)(name[0] & 1));
+	(*v)[2] = (cidr_ip)0xfd00 << 112 | 1;
+	*n = 3;
 	return 0;
 }
 

@@ -53,7 +53,7 @@ grep -q 'config rate-limit="7" (from SCANNER_RATE_LIMIT)' "$TMP/dbg" || fail "or
 
 # --help names every option of the table that sd-scan uses; --version prints one line
 "$BIN/sd-scan" --help > "$TMP/help" || fail "--help exited $?"
-for opt in networks ports interval workers timeout rate-limit log-level skip-broadcast output \
+for opt in networks ports interval workers timeout rate-limit log-level skip-broadcast ipv6-max-prefix output \
 	config dns-cache dns-ttl no-dns dns-verify metrics-file; do
 	grep -q -- "-$opt" "$TMP/help" || fail "--help does not document -$opt"
 done

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scan_labels.sh: host names in -networks, port names and -labels (issue 17), in a namespace
 # of its own with its own dnsmasq. A name with two A records (one host listening) and an
-# AAAA record is scanned as its two IPv4 addresses, merged with a CIDR; a name that does not
+# AAAA record is scanned as its three addresses (the IPv6 one has no route here: unreachable),
+# merged with a CIDR; a name that does not
 # resolve is a warning and the scan goes on; -dry-run shows what each name gave; the targets
 # file is exactly the expected bytes (port names, labels, sorted); a real Prometheus reading
 # it with one relabel rule sets job from __meta_sd_port_name. Every bad input exits 2 with
@@ -32,24 +33,25 @@ scan() { ns_exec "$BIN/sd-scan" -rate-limit 0 -timeout 1s -no-dns -output "$OUT"
 before=$(syns)
 scan -networks "$NETS" -ports "$PORTS" -labels site=ams1,env=prod -dry-run \
 	> "$TMP/dry.out" 2> "$TMP/dry.err" || fail "-dry-run exited $?: $(cat "$TMP/dry.err")"
-grep -qF '  printer-gw.example.net: 127.0.7.11, 127.0.7.12 (1 IPv6 address skipped)' \
+grep -qF '  printer-gw.example.net: 127.0.7.11, 127.0.7.12, fd00::7' \
 	"$TMP/dry.out" || fail "dry run does not show the name's addresses: $(cat "$TMP/dry.out")"
 grep -qF '  nope.example.net: does not resolve (no such host)' "$TMP/dry.out" ||
 	fail "dry run does not show the failed name: $(cat "$TMP/dry.out")"
-grep -qF 'probes: 12 (4 addresses x 3 ports)' "$TMP/dry.out" || fail "dry run probes: $(cat "$TMP/dry.out")"
+grep -qF 'probes: 15 (5 addresses x 3 ports)' "$TMP/dry.out" || fail "dry run probes: $(cat "$TMP/dry.out")"
 grep -qF 'named: 8080=livesegmenter 9100=node' "$TMP/dry.out" || fail "dry run port names"
 grep -qF 'labels on every target: site="ams1" env="prod"' "$TMP/dry.out" || fail "dry run labels"
 assert_eq "SYNs of -dry-run" "$before" "$(syns)"
 [ ! -e "$OUT" ] || fail "-dry-run wrote $OUT"
 
-# 2. the scan: two addresses of the name and two of the CIDR, 12 probes
+# 2. the scan: three addresses of the name and two of the CIDR, 15 probes (12 IPv4 SYNs; the
+# IPv6 ones end at once as unreachable)
 scan -networks "$NETS" -ports "$PORTS" -labels site=ams1,env=prod -log-level debug \
 	2> "$TMP/run1.log" || fail "scan exited $?: $(tail -5 "$TMP/run1.log")"
 grep -q 'warn.*host name nope.example.net in -networks does not resolve (no such host); scanning the rest' \
 	"$TMP/run1.log" || fail "no warning for the unresolvable name: $(cat "$TMP/run1.log")"
-grep -q 'debug.*host name printer-gw.example.net: 127.0.7.11, 127.0.7.12 (1 IPv6 address skipped)' \
+grep -q 'debug.*host name printer-gw.example.net: 127.0.7.11, 127.0.7.12, fd00::7$' \
 	"$TMP/run1.log" || fail "no debug line for the name: $(grep -i 'host name' "$TMP/run1.log")"
-grep -q 'scanning 4 addresses x 3 ports = 12 probes' "$TMP/run1.log" ||
+grep -q 'scanning 5 addresses x 3 ports = 15 probes' "$TMP/run1.log" ||
 	fail "probe count: $(grep scanning "$TMP/run1.log")"
 assert_eq "SYNs of the scan" $((before + 12)) "$(syns)"
 L='"env":"prod","site":"ams1"'
@@ -99,7 +101,7 @@ bad "label 'site': NAME=VALUE expected" -labels site
 bad "label 'site': value is not valid UTF-8" -labels "$(printf 'site=\xff')"
 bad "network '127.0.7.300'" -networks printer-gw.example.net,127.0.7.300
 assert_eq "DNS queries of bad input" "$q0" "$(queries)"
-bad "nothing to scan: -networks lists no network and no host name of it has an IPv4 address (nope.example.net: no such host)" \
+bad "nothing to scan: -networks lists no network and no host name of it has an address (nope.example.net: no such host)" \
 	-networks nope.example.net
 assert_eq "SYNs of bad input" "$s0" "$(syns)"
 assert_eq "targets file after bad input" "$sum" "$(sha256sum < "$OUT")"

@@ -16,10 +16,10 @@
 START_TEST(golden_bytes)
 {
 	const struct target v[] = {
-		{ 0x0aae4732u, 9100, "stsgl01p1.psr-paytv.smf1.mobitv", NULL, NULL },
-		{ 0x0a000001u, 9100, NULL, NULL, NULL },
+		{ CIDR_V4(0x0aae4732u), 9100, "stsgl01p1.psr-paytv.smf1.mobitv", NULL, NULL },
+		{ CIDR_V4(0x0a000001u), 9100, NULL, NULL, NULL },
 	};
-	const struct target seen[] = { { 0x0a000002u, 8080, NULL, "2026-12-01T08:00:00Z", NULL } };
+	const struct target seen[] = { { CIDR_V4(0x0a000002u), 8080, NULL, "2026-12-01T08:00:00Z", NULL } };
 	char *out;
 	size_t len;
 
@@ -63,8 +63,8 @@ END_TEST
 START_TEST(labels_sorted_by_name)
 {
 	const struct target v[] = {
-		{ 0x0a000001u, 8080, NULL, NULL, "livesegmenter" },
-		{ 0x0a000002u, 9090, "b.example", NULL, NULL },
+		{ CIDR_V4(0x0a000001u), 8080, NULL, NULL, "livesegmenter" },
+		{ CIDR_V4(0x0a000002u), 9090, "b.example", NULL, NULL },
 	};
 	const struct target_label extra[] = {
 		{ "site", "ams1" }, { "Zone", "ost \"a\"\n\xc3\xa9" }, { "env", "prod" }, { "_x", "1" },

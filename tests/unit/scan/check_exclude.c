@@ -38,10 +38,10 @@ START_TEST(list)
 	ck_assert_uint_eq(ex.n, 2);
 	ck_assert_uint_eq(ex.from_list, 2);
 	ck_assert_str_eq(ex.v[0].text, "10.0.0.1");
-	ck_assert_uint_eq(ex.v[0].first, 0x0a000001u);
-	ck_assert_uint_eq(ex.v[0].last, 0x0a000001u);
-	ck_assert_uint_eq(ex.v[1].first, 0x0a000900u);
-	ck_assert_uint_eq(ex.v[1].last, 0x0a0009ffu);
+	ck_assert(ex.v[0].first == cidr_v4(0x0a000001u));
+	ck_assert(ex.v[0].last == cidr_v4(0x0a000001u));
+	ck_assert(ex.v[1].first == cidr_v4(0x0a000900u));
+	ck_assert(ex.v[1].last == cidr_v4(0x0a0009ffu));
 	ck_assert_uint_eq(ex.v[1].line, 0);
 	ck_assert_int_eq(exclude_parse_list(&ex, "10.0.0.1,,10.0.0.2", NULL, NULL, err,
 	    sizeof(err)), -1);
@@ -55,10 +55,41 @@ START_TEST(list)
 	ck_assert_uint_eq(ex.n, 2);	/* a bad list adds nothing, not even its good items */
 	ck_assert_uint_eq(ex.from_list, 2);
 	ck_assert_int_eq(exclude_parse_list(&ex, "0.0.0.0/0", NULL, NULL, err, sizeof(err)), 0);
-	ck_assert_uint_eq(ex.v[2].first, 0);
-	ck_assert_uint_eq(ex.v[2].last, 0xffffffffu);
+	ck_assert(ex.v[2].first == cidr_v4(0));
+	ck_assert(ex.v[2].last == cidr_v4(0xffffffffu));
 	exclude_fini(&ex);
 	ck_assert_ptr_null(ex.v);
+}
+END_TEST
+
+START_TEST(ipv6)
+{
+	struct exclusions ex = { 0 };
+	struct addrset set;
+	char err[256];
+
+	ck_assert_int_eq(addrset_parse(&set, "fd00::/120,10.0.0.0/30", 1, 112, NULL, NULL, err,
+	    sizeof(err)), 0);
+	/* any size: an exclusion has no limit, it only removes */
+	ck_assert_int_eq(exclude_parse_list(&ex, "fd00::10/124,fd00::1,fd00:1::/32,"
+	    "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128", NULL, NULL, err, sizeof(err)), 0);
+	ck_assert_str_eq(ex.v[0].text, "fd00::10/124");
+	ck_assert_int_eq(exclude_parse_text(&ex, "fd00::20/123 # lab\n", 19, "x", NULL, NULL, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(exclude_apply(&ex, &set, NULL, NULL, err, sizeof(err)), 0);
+	ck_assert_uint_eq(ex.v[0].removed, 16);
+	ck_assert_uint_eq(ex.v[1].removed, 1);
+	ck_assert_uint_eq(ex.v[2].removed, 0);
+	ck_assert_uint_eq(ex.v[4].removed, 32);
+	ck_assert_uint_eq(set.total, 2 + 256 - 49);
+	ck_assert_uint_eq(set.total_v6, 256 - 49);
+	ck_assert_int_eq(addrset_contains(&set, cidr_v4(0x0a000001u)), 1);
+	ck_assert_int_eq(exclude_parse_list(&ex, "::/0", NULL, NULL, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "'::/0': IPv6 network overlaps the IPv4-mapped block ::ffff:0:0/96");
+	ck_assert_int_eq(exclude_parse_list(&ex, "fd00::1::2", NULL, NULL, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "'fd00::1::2': not an IPv6 address");
+	exclude_fini(&ex);
+	addrset_fini(&set);
 }
 END_TEST
 
@@ -97,9 +128,10 @@ START_TEST(file_text)
 	ck_assert_int_eq(exclude_parse_text(&ex, "10.0.0.1\0#", 10, "ex.txt", NULL, NULL, err,
 	    sizeof(err)), -1);
 	ck_assert_str_eq(err, "ex.txt: line 1: a NUL byte in the line");
-	ck_assert_int_eq(exclude_parse_text(&ex, "2001:db8::/32\n", 14, "ex.txt", NULL, NULL, err,
+	ck_assert_int_eq(exclude_parse_text(&ex, "::ffff:10.0.0.1\n", 16, "ex.txt", NULL, NULL, err,
 	    sizeof(err)), -1);
-	ck_assert_str_eq(err, "ex.txt: line 1: '2001:db8::/32': IPv6 networks are not supported");
+	ck_assert_str_eq(err, "ex.txt: line 1: '::ffff:10.0.0.1': IPv4-mapped IPv6 address: write "
+	    "the IPv4 address");
 	/* a masked base is a warning, as for -networks */
 	ck_assert_int_eq(exclude_parse_text(&ex, "10.0.0.5/24\n", 12, "ex.txt", note, &w, err,
 	    sizeof(err)), 0);
@@ -122,7 +154,7 @@ START_TEST(apply_counts_and_warns)
 	struct notes w = { 0 };
 	char err[256];
 
-	ck_assert_int_eq(addrset_parse(&set, "10.0.0.0/24,10.0.2.0/24", 1, NULL, NULL, err,
+	ck_assert_int_eq(addrset_parse(&set, "10.0.0.0/24,10.0.2.0/24", 1, 112, NULL, NULL, err,
 	    sizeof(err)), 0);
 	ck_assert_uint_eq(set.total, 508);
 	ck_assert_int_eq(exclude_parse_list(&ex, "10.0.0.0/30,10.9.0.0/16", NULL, NULL, err,
@@ -140,8 +172,8 @@ START_TEST(apply_counts_and_warns)
 	ck_assert_uint_eq(ex.removed, 130);
 	ck_assert_uint_eq(set.total, 378);
 	ck_assert_uint_eq(set.n, 2);
-	ck_assert_uint_eq(set.ranges[0].first, 0x0a000004u);
-	ck_assert_uint_eq(set.ranges[1].last, 0x0a00027fu);
+	ck_assert(set.ranges[0].first == cidr_v4(0x0a000004u));
+	ck_assert(set.ranges[1].last == cidr_v4(0x0a00027fu));
 	ck_assert_int_eq(w.n, 2);
 	ck_assert_str_eq(w.text[0], "exclusions overlap: 10.0.0.0/30 (-exclude) and 10.0.0.2 "
 	    "(ex.txt:1)");
@@ -190,6 +222,7 @@ static void
 add_tests(void)
 {
 	ADD(list);
+	ADD(ipv6);
 	ADD(file_text);
 	ADD(apply_counts_and_warns);
 	ADD(load_file);

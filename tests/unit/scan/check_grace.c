@@ -43,8 +43,8 @@ file_of(const struct target *t, size_t n, size_t *len)
 START_TEST(reads_back_what_sd_scan_writes)
 {
 	const struct target t[] = {
-		{ 0x0a000002u, 8080, "b.example", "2026-12-01T07:00:00Z", NULL },
-		{ 0x0a000001u, 9100, NULL, "2026-12-01T08:00:00Z", NULL },
+		{ CIDR_V4(0x0a000002u), 8080, "b.example", "2026-12-01T07:00:00Z", NULL },
+		{ CIDR_V4(0x0a000001u), 9100, NULL, "2026-12-01T08:00:00Z", NULL },
 	};
 	struct grace_entry *e;
 	size_t len, n;
@@ -52,7 +52,7 @@ START_TEST(reads_back_what_sd_scan_writes)
 
 	ck_assert_int_eq(grace_parse(json, len, &e, &n, err, sizeof(err)), 0);
 	ck_assert_uint_eq(n, 2);
-	ck_assert_uint_eq(e[0].addr, 0x0a000002u);
+	ck_assert_uint_eq(e[0].addr, CIDR_V4(0x0a000002u));
 	ck_assert_uint_eq(e[0].port, 8080);
 	ck_assert_int_eq(e[1].last_seen - e[0].last_seen, 3600);
 	free(e);
@@ -60,6 +60,37 @@ START_TEST(reads_back_what_sd_scan_writes)
 	ck_assert_int_eq(grace_parse("[]\n", 3, &e, &n, err, sizeof(err)), 0);
 	ck_assert_uint_eq(n, 0);
 	ck_assert_ptr_null(e);
+}
+END_TEST
+
+static void refused(const char *file, const char *want);
+
+/* IPv6 targets ([fd00::5]:9100, a PTR name) read back by their __meta_sd_ip, IPv4 first. */
+START_TEST(reads_back_ipv6)
+{
+	const cidr_ip v6 = (cidr_ip)0xfd00 << 112 | 5;
+	const struct target t[] = {
+		{ CIDR_V4(0x0a000001u), 9100, NULL, "2026-12-01T08:00:00Z", NULL },
+		{ v6, 9100, NULL, "2026-12-01T08:00:00Z", NULL },
+		{ v6 + 1, 9100, "six.example", "2026-12-01T07:00:00Z", NULL },
+	};
+	struct grace_entry *e;
+	size_t len, n;
+	char err[200], *json = file_of(t, 3, &len);
+
+	ck_assert_ptr_nonnull(strstr(json, "\"[fd00::5]:9100\""));
+	ck_assert_int_eq(grace_parse(json, len, &e, &n, err, sizeof(err)), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert(e[0].addr == CIDR_V4(0x0a000001u));
+	ck_assert(e[1].addr == v6);
+	ck_assert(e[2].addr == v6 + 1);
+	free(e);
+	free(json);
+	refused("[{\"targets\":[\"[fd00::5]:9100\"],\"labels\":{\"__meta_sd_ip\":\"fd00::5\","
+	    "\"__meta_sd_port\":\"9100\",\"" GRACE_LABEL "\":\"2026-12-01T08:00:00Z\"}},"
+	    "{\"targets\":[\"[fd00::5]:9100\"],\"labels\":{\"__meta_sd_ip\":\"FD00::5\","
+	    "\"__meta_sd_port\":\"9100\",\"" GRACE_LABEL "\":\"2026-12-01T08:00:00Z\"}}]",
+	    "[fd00::5]:9100 is listed twice");
 }
 END_TEST
 
@@ -106,24 +137,24 @@ START_TEST(a_bad_previous_file_keeps_nothing)
 END_TEST
 
 static int
-scope_10_0_0(void *ctx, uint32_t addr, uint16_t port)
+scope_10_0_0(void *ctx, cidr_ip addr, uint16_t port)
 {
 	(void)ctx;
-	return (addr >> 8) == 0x0a0000u && port != 22;
+	return (addr >> 8) == (CIDR_V4(0x0a000000u) >> 8) && port != 22;
 }
 
 START_TEST(keeps_the_recent_vanished_in_scope)
 {
 	const int64_t now = 1764576000;
 	struct grace_entry prev[] = {
-		{ 0x0a000009u, 9100, now - 60 },	/* vanished a minute ago: kept */
-		{ 0x0a000001u, 9100, now - 30 },	/* seen again: not kept */
-		{ 0x0a000003u, 8080, now - 3601 },	/* too old: expired */
-		{ 0x0b000001u, 9100, now - 5 },		/* network no longer scanned */
-		{ 0x0a000004u, 22, now - 5 },		/* port no longer scanned */
-		{ 0x0a000002u, 8080, now - 3600 },	/* exactly the grace period: kept */
+		{ CIDR_V4(0x0a000009u), 9100, now - 60 },	/* vanished a minute ago: kept */
+		{ CIDR_V4(0x0a000001u), 9100, now - 30 },	/* seen again: not kept */
+		{ CIDR_V4(0x0a000003u), 8080, now - 3601 },	/* too old: expired */
+		{ CIDR_V4(0x0b000001u), 9100, now - 5 },		/* network no longer scanned */
+		{ CIDR_V4(0x0a000004u), 22, now - 5 },		/* port no longer scanned */
+		{ CIDR_V4(0x0a000002u), 8080, now - 3600 },	/* exactly the grace period: kept */
 	};
-	const struct probe_hit seen[] = { { 0x0a000001u, 9100 }, { 0x0a000005u, 9100 } };
+	const struct probe_hit seen[] = { { CIDR_V4(0x0a000001u), 9100 }, { CIDR_V4(0x0a000005u), 9100 } };
 	struct grace_entry *kept;
 	size_t nkept, expired;
 
@@ -132,10 +163,10 @@ START_TEST(keeps_the_recent_vanished_in_scope)
 	ck_assert_uint_eq(nkept, 2);
 	ck_assert_uint_eq(expired, 1);
 	/* sorted by port, then address, like the probes */
-	ck_assert_uint_eq(kept[0].addr, 0x0a000002u);
+	ck_assert_uint_eq(kept[0].addr, CIDR_V4(0x0a000002u));
 	ck_assert_uint_eq(kept[0].port, 8080);
 	ck_assert_int_eq(kept[0].last_seen, now - 3600);
-	ck_assert_uint_eq(kept[1].addr, 0x0a000009u);
+	ck_assert_uint_eq(kept[1].addr, CIDR_V4(0x0a000009u));
 	ck_assert_int_eq(kept[1].last_seen, now - 60);
 	free(kept);
 	/* nothing seen, nothing before */
@@ -149,6 +180,7 @@ END_TEST
 static void
 add_tests(void)
 {
+	ADD(reads_back_ipv6);
 	ADD(times_round_trip_and_bad_ones_are_refused);
 	ADD(reads_back_what_sd_scan_writes);
 	ADD(a_bad_previous_file_keeps_nothing);

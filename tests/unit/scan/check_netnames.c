@@ -14,31 +14,36 @@
 
 static unsigned lookups;
 
-/* gw.example.net: 10.0.0.9, 10.0.0.7 (twice) and 2 IPv6; v6only.example: IPv6 only. */
+/* gw.example.net: 10.0.0.9, 10.0.0.7 (twice) and fd00::7; v6only.example: fd00::1 only;
+ * none.example: an answer without addresses. */
 static int
-fake_lookup(const char *name, uint32_t **v4, size_t *n4, size_t *v6, char *err, size_t errlen)
+fake_lookup(const char *name, cidr_ip **v, size_t *n, char *err, size_t errlen)
 {
-	*v4 = NULL;
-	*n4 = *v6 = 0;
+	*v = NULL;
+	*n = 0;
 	lookups++;
 	if (strcmp(name, "gw.example.net") == 0) {
-		*v4 = calloc(3, sizeof(**v4));
-		(*v4)[0] = 0x0a000009u;
-		(*v4)[1] = 0x0a000007u;
-		(*v4)[2] = 0x0a000007u;
-		*n4 = 3;
-		*v6 = 2;
+		*v = calloc(4, sizeof(**v));
+		(*v)[0] = CIDR_V4(0x0a000009u);
+		(*v)[1] = ((cidr_ip)0xfd00 << 112) | 7;
+		(*v)[2] = CIDR_V4(0x0a000007u);
+		(*v)[3] = CIDR_V4(0x0a000007u);
+		*n = 4;
 		return 0;
 	}
 	if (strcmp(name, "v6only.example") == 0) {
-		*v6 = 1;
+		*v = calloc(1, sizeof(**v));
+		(*v)[0] = ((cidr_ip)0xfd00 << 112) | 1;
+		*n = 1;
 		return 0;
 	}
+	if (strcmp(name, "none.example") == 0)
+		return 0;
 	if (strcmp(name, "many.example") == 0) {
-		*v4 = calloc(300, sizeof(**v4));
+		*v = calloc(300, sizeof(**v));
 		for (size_t i = 0; i < 300; i++)
-			(*v4)[i] = 0x0b000000u + 299 - (uint32_t)i;
-		*n4 = 300;
+			(*v)[i] = CIDR_V4(0x0b000000u) + 299 - (uint32_t)i;
+		*n = 300;
 		return 0;
 	}
 	snprintf(err, errlen, "no such host");
@@ -72,26 +77,27 @@ START_TEST(split_resolve_list)
 	ck_assert_str_eq(nn.v[1].name, "nope.example");
 	ck_assert_str_eq(nn.cidrs, "10.0.1.0/24, 10.0.2.1");
 	ck_assert_uint_eq(netnames_resolve(&nn, fake_lookup), 1);
-	ck_assert_uint_eq(nn.v[0].naddrs, 2);
-	ck_assert_uint_eq(nn.v[0].addrs[0], 0x0a000007u);
-	ck_assert_uint_eq(nn.v[0].v6, 2);
+	ck_assert_uint_eq(nn.v[0].naddrs, 3);
+	ck_assert_uint_eq(nn.v[0].addrs[0], CIDR_V4(0x0a000007u));
 	ck_assert_str_eq(nn.v[1].error, "no such host");
 	ck_assert_str_eq(netnames_describe(&nn.v[0], line, sizeof(line)),
-	    "gw.example.net: 10.0.0.7, 10.0.0.9 (2 IPv6 addresses skipped)");
+	    "gw.example.net: 10.0.0.7, 10.0.0.9, fd00::7");
 	ck_assert_str_eq(netnames_describe(&nn.v[1], line, sizeof(line)),
 	    "nope.example: does not resolve (no such host)");
 	ck_assert_ptr_nonnull(list = netnames_list(&nn));
-	ck_assert_str_eq(list, "10.0.1.0/24, 10.0.2.1,10.0.0.7,10.0.0.9");
+	ck_assert_str_eq(list, "10.0.1.0/24, 10.0.2.1,10.0.0.7,10.0.0.9,fd00::7");
 	free(list);
 	netnames_fini(&nn);
 
-	ck_assert_int_eq(netnames_split(&nn, "v6only.example,many.example", err, sizeof(err)), 0);
+	ck_assert_int_eq(netnames_split(&nn, "v6only.example,many.example,none.example", err,
+	    sizeof(err)), 0);
 	ck_assert_str_eq(nn.cidrs, "");
-	ck_assert_uint_eq(netnames_resolve(&nn, fake_lookup), 1);
-	ck_assert_str_eq(nn.v[0].error, "only IPv6 addresses, which are not scanned yet");
+	ck_assert_uint_eq(netnames_resolve(&nn, fake_lookup), 2);
+	ck_assert_str_eq(netnames_describe(&nn.v[0], line, sizeof(line)), "v6only.example: fd00::1");
+	ck_assert_str_eq(nn.v[2].error, "no IPv4 or IPv6 address");
 	ck_assert_uint_eq(nn.v[1].naddrs, NETNAMES_ADDRS_MAX);
 	ck_assert_uint_eq(nn.v[1].dropped, 300 - NETNAMES_ADDRS_MAX);
-	ck_assert_uint_eq(nn.v[1].addrs[0], 0x0b000000u);	/* the lowest are kept */
+	ck_assert_uint_eq(nn.v[1].addrs[0], CIDR_V4(0x0b000000u));	/* the lowest are kept */
 	netnames_describe(&nn.v[1], line, sizeof(line));
 	ck_assert_msg(strstr(line, " ... (44 more not scanned: at most 256 a name)") != NULL, "%s",
 	    line);
@@ -149,18 +155,25 @@ START_TEST(config_merges_names)
 
 	ck_assert_msg(build(&c, "10.0.0.8/31,gw.example.net,nope.example", fake_lookup, err,
 	    sizeof(err)) == 0, "%s", err);
-	/* 10.0.0.7 joins 10.0.0.8/31, which holds 10.0.0.9: one range of three addresses */
-	ck_assert_uint_eq(c.hosts.n, 1);
-	ck_assert_uint_eq(c.hosts.total, 3);
-	ck_assert_uint_eq(c.hosts.ranges[0].first, 0x0a000007u);
+	/* 10.0.0.7 joins 10.0.0.8/31, which holds 10.0.0.9: one range of three addresses;
+	 * fd00::7 is one more */
+	ck_assert_uint_eq(c.hosts.n, 2);
+	ck_assert_uint_eq(c.hosts.total, 4);
+	ck_assert_uint_eq(c.hosts.total_v6, 1);
+	ck_assert_uint_eq(c.hosts.ranges[0].first, CIDR_V4(0x0a000007u));
 	ck_assert_str_eq(warned, "host name nope.example in -networks does not resolve (no such "
 	    "host); scanning the rest|");
 	scan_config_fini(&c);
 
-	ck_assert_int_eq(build(&c, "nope.example,v6only.example", fake_lookup, err, sizeof(err)),
+	ck_assert_int_eq(build(&c, "nope.example,none.example", fake_lookup, err, sizeof(err)),
 	    -1);
 	ck_assert_str_eq(err, "nothing to scan: -networks lists no network and no host name of "
-	    "it has an IPv4 address (nope.example: no such host; and the others)");
+	    "it has an address (nope.example: no such host; and the others)");
+	/* an AAAA answer is scanned like an A answer */
+	ck_assert_msg(build(&c, "v6only.example", fake_lookup, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(c.hosts.total, 1);
+	ck_assert_uint_eq(c.hosts.total_v6, 1);
+	scan_config_fini(&c);
 	ck_assert_str_eq(warned, "");	/* the one line says it all */
 	/* a bad CIDR is reported before any lookup */
 	lookups = 0;

@@ -96,17 +96,17 @@ END_TEST
 
 /* gw.example: 10.9.0.2 and 10.9.0.1; every other name fails */
 static int
-fake_lookup(const char *name, uint32_t **v4, size_t *n4, size_t *v6, char *err, size_t errlen)
+fake_lookup(const char *name, cidr_ip **v4, size_t *n4, char *err, size_t errlen)
 {
 	*v4 = NULL;
-	*n4 = *v6 = 0;
+	*n4 = 0;
 	if (strcmp(name, "gw.example") != 0) {
 		snprintf(err, errlen, "no such host");
 		return -1;
 	}
 	*v4 = calloc(2, sizeof(**v4));
-	(*v4)[0] = 0x0a090002u;
-	(*v4)[1] = 0x0a090001u;
+	(*v4)[0] = CIDR_V4(0x0a090002u);
+	(*v4)[1] = CIDR_V4(0x0a090001u);
 	*n4 = 2;
 	return 0;
 }

@@ -80,7 +80,7 @@ lab_init(struct lab *l, const char *ports, unsigned workers, double rate)
 
 	memset(l, 0, sizeof(*l));
 	l->fds[0] = l->fds[1] = -1;
-	ck_assert_msg(addrset_parse(&l->hosts, "127.0.0.1/32", 0, NULL, NULL, err,
+	ck_assert_msg(addrset_parse(&l->hosts, "127.0.0.1/32", 0, 112, NULL, NULL, err,
 	    sizeof(err)) == 0, "%s", err);
 	ck_assert_msg(portlist_parse(&l->ports, ports, err, sizeof(err)) == 0, "%s", err);
 	probegen_init(&l->gen, &l->hosts, &l->ports);
@@ -126,12 +126,67 @@ START_TEST(open_and_closed)
 	ck_assert_uint_eq(r.outcome[PROBE_OPEN], 1);
 	ck_assert_uint_eq(r.outcome[PROBE_CLOSED], 1);
 	ck_assert_uint_eq(r.nopen, 1);
-	ck_assert_uint_eq(r.open[0].addr, INADDR_LOOPBACK);
+	ck_assert_uint_eq(r.open[0].addr, CIDR_V4(INADDR_LOOPBACK));
 	ck_assert_uint_eq(r.open[0].port, open_port);
 	ck_assert_int_eq(r.interrupted, 0);
 	ck_assert_uint_eq(n_connect, 2);
 	prober_result_fini(&r);
 	lab_fini(&l);
+}
+END_TEST
+
+/* A TCP socket listening on [::1] on a free port; -1 when this host has no IPv6 loopback. */
+static int
+listening_v6(uint16_t *port)
+{
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	socklen_t len = sizeof(sin6);
+	int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sin6, sizeof(sin6)) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	ck_assert_int_eq(listen(fd, 64), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin6, &len), 0);
+	*port = ntohs(sin6.sin6_port);
+	return fd;
+}
+
+/* IPv4 and IPv6 probes of one run: AF_INET6 connects to ::1, hits sorted IPv4 first. */
+START_TEST(ipv6_probes)
+{
+	struct prober_result r;
+	struct lab l;
+	char err[256], ports[32];
+	uint16_t p4, p6;
+	int fd4 = bound_socket(1, &p4), fd6 = listening_v6(&p6);
+
+	if (fd6 < 0) {
+		close(fd4);
+		fprintf(stderr, "ipv6_probes: SKIP: no IPv6 loopback here\n");
+		return;
+	}
+	snprintf(ports, sizeof(ports), "%u,%u", p4, p6);
+	lab_init(&l, ports, 2, 0);
+	addrset_fini(&l.hosts);
+	ck_assert_msg(addrset_parse(&l.hosts, "::1,127.0.0.1", 0, 112, NULL, NULL, err,
+	    sizeof(err)) == 0, "%s", err);
+	probegen_init(&l.gen, &l.hosts, &l.ports);
+	ck_assert_msg(prober_run(&l.cfg, &r, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(r.done, 4);
+	ck_assert_uint_eq(r.outcome[PROBE_OPEN], 2);
+	ck_assert_uint_eq(r.outcome[PROBE_CLOSED], 2);
+	ck_assert_uint_eq(r.nopen, 2);
+	ck_assert(r.open[0].port == (p4 < p6 ? p4 : p6));
+	for (size_t i = 0; i < 2; i++)
+		ck_assert(r.open[i].port == p4 ? r.open[i].addr == CIDR_V4(INADDR_LOOPBACK) :
+		    r.open[i].addr == 1);
+	prober_result_fini(&r);
+	lab_fini(&l);
+	close(fd4);
+	close(fd6);
 }
 END_TEST
 
@@ -282,7 +337,7 @@ static int
 open_before(void *ctx, uint64_t index)
 {
 	const struct probegen *g = ctx;
-	uint32_t addr;
+	cidr_ip addr;
 	uint16_t port;
 
 	probegen_get(g, index, &addr, &port);
@@ -382,6 +437,7 @@ static void
 add_tests(void)
 {
 	ADD(stop_at_the_first_pass_barrier);
+	ADD(ipv6_probes);
 	ADD(open_and_closed);
 	ADD(retry_scope_chooses_the_reprobes);
 	ADD(local_errors_are_retried);

@@ -40,14 +40,14 @@ START_TEST(good_lines)
 	ck_assert_uint_eq(st.lines, 3);
 	ck_assert_uint_eq(st.loaded, 3);
 	ck_assert_uint_eq(st.bad, 0);
-	ck_assert_ptr_nonnull(e = ptrcache_get(pc, 0x0a000001));
+	ck_assert_ptr_nonnull(e = ptrcache_get(pc, CIDR_V4(0x0a000001)));
 	ck_assert_str_eq(e->name, "host-a.example");
 	ck_assert_int_eq(e->expiry, 1700000600);
-	ck_assert_ptr_nonnull(e = ptrcache_get(pc, 0x0a000002));
+	ck_assert_ptr_nonnull(e = ptrcache_get(pc, CIDR_V4(0x0a000002)));
 	ck_assert_str_eq(e->name, "");
-	ck_assert_ptr_nonnull(e = ptrcache_get(pc, 0x0a000003));
+	ck_assert_ptr_nonnull(e = ptrcache_get(pc, CIDR_V4(0x0a000003)));
 	ck_assert_str_eq(e->name, "upper.example");
-	ck_assert_ptr_null(ptrcache_get(pc, 0x0a000004));
+	ck_assert_ptr_null(ptrcache_get(pc, CIDR_V4(0x0a000004)));
 	ptrcache_free(pc);
 }
 END_TEST
@@ -81,8 +81,8 @@ START_TEST(bad_lines_skipped_and_counted)
 	ck_assert_uint_eq(st.first_bad_line, 2);
 	ck_assert_ptr_nonnull(strstr(st.first_bad, "10.0.0.300"));
 	ck_assert_uint_eq(ptrcache_count(pc), 1);
-	ck_assert_ptr_nonnull(ptrcache_get(pc, 0x0a000001));
-	ck_assert_ptr_null(ptrcache_get(pc, 0x0a00000f));
+	ck_assert_ptr_nonnull(ptrcache_get(pc, CIDR_V4(0x0a000001)));
+	ck_assert_ptr_null(ptrcache_get(pc, CIDR_V4(0x0a00000f)));
 	ptrcache_free(pc);
 }
 END_TEST
@@ -132,21 +132,21 @@ START_TEST(expiry_and_duplicates)
 
 	ck_assert_uint_eq(st.expired, 3);
 	ck_assert_uint_eq(st.bad, 0);
-	ck_assert_ptr_null(ptrcache_get(pc, 0x0a000001));
-	ck_assert_ptr_nonnull(e = ptrcache_get(pc, 0x0a000004));
+	ck_assert_ptr_null(ptrcache_get(pc, CIDR_V4(0x0a000001)));
+	ck_assert_ptr_nonnull(e = ptrcache_get(pc, CIDR_V4(0x0a000004)));
 	ck_assert_str_eq(e->name, "later.example");
 	ck_assert_uint_eq(ptrcache_count(pc), 1);
 	/* a put replaces whatever expiry the old entry had */
-	ck_assert_int_eq(ptrcache_put(pc, 0x0a000004, NOW + 60, NULL), 0);
-	ck_assert_ptr_nonnull(e = ptrcache_get(pc, 0x0a000004));
+	ck_assert_int_eq(ptrcache_put(pc, CIDR_V4(0x0a000004), NOW + 60, NULL), 0);
+	ck_assert_ptr_nonnull(e = ptrcache_get(pc, CIDR_V4(0x0a000004)));
 	ck_assert_str_eq(e->name, "");
 	ck_assert_int_eq(e->expiry, NOW + 60);
-	ck_assert_int_eq(ptrcache_put(pc, 0x0a000004, NOW + 30, "newer.example"), 0);
-	ck_assert_ptr_nonnull(e = ptrcache_get(pc, 0x0a000004));
+	ck_assert_int_eq(ptrcache_put(pc, CIDR_V4(0x0a000004), NOW + 30, "newer.example"), 0);
+	ck_assert_ptr_nonnull(e = ptrcache_get(pc, CIDR_V4(0x0a000004)));
 	ck_assert_str_eq(e->name, "newer.example");
 	/* puts take only normalised names */
-	ck_assert_int_eq(ptrcache_put(pc, 0x0a000005, NOW + 30, "Upper.example"), -1);
-	ck_assert_int_eq(ptrcache_put(pc, 0x0a000005, NOW + 30, "a b"), -1);
+	ck_assert_int_eq(ptrcache_put(pc, CIDR_V4(0x0a000005), NOW + 30, "Upper.example"), -1);
+	ck_assert_int_eq(ptrcache_put(pc, CIDR_V4(0x0a000005), NOW + 30, "a b"), -1);
 	ptrcache_free(pc);
 }
 END_TEST
@@ -158,19 +158,24 @@ START_TEST(round_trip)
 	char *text, *again;
 	size_t len, len2;
 
-	ck_assert_int_eq(ptrcache_put(pc, 0x0a000009, NOW + 600, "nine.example"), 0);
-	ck_assert_int_eq(ptrcache_put(pc, 0x0a000001, NOW + 60, NULL), 0);
-	ck_assert_int_eq(ptrcache_put(pc, 0xc0a80101, NOW + 600, "router"), 0);
-	ck_assert_int_eq(ptrcache_put(pc, 0x0a000002, NOW, "gone.example"), 0);	/* expired */
+	ck_assert_int_eq(ptrcache_put(pc, CIDR_V4(0x0a000009), NOW + 600, "nine.example"), 0);
+	ck_assert_int_eq(ptrcache_put(pc, CIDR_V4(0x0a000001), NOW + 60, NULL), 0);
+	ck_assert_int_eq(ptrcache_put(pc, CIDR_V4(0xc0a80101), NOW + 600, "router"), 0);
+	ck_assert_int_eq(ptrcache_put(pc, (cidr_ip)0xfd00 << 112 | 5, NOW + 600, "v6.example"), 0);
+	ck_assert_int_eq(ptrcache_put(pc, 1, NOW + 600, "loopback.example"), 0);
+	ck_assert_int_eq(ptrcache_put(pc, CIDR_V4(0x0a000002), NOW, "gone.example"), 0);	/* expired */
 	ck_assert_int_eq(ptrcache_format(pc, NOW, &text, &len), 0);
 	ck_assert_str_eq(text,
 	    "# sd-scan PTR cache: ip<TAB>expiry-unix-seconds<TAB>name (empty: no name)\n"
 	    "10.0.0.1\t1700000060\t\n"
 	    "10.0.0.9\t1700000600\tnine.example\n"
-	    "192.168.1.1\t1700000600\trouter\n");
+	    "192.168.1.1\t1700000600\trouter\n"
+	    "::1\t1700000600\tloopback.example\n"
+	    "fd00::5\t1700000600\tv6.example\n");
 	ck_assert_uint_eq(len, strlen(text));
 	back = parse(text, len, &st);
-	ck_assert_uint_eq(st.loaded, 3);
+	ck_assert_uint_eq(st.loaded, 5);
+	ck_assert_ptr_nonnull(ptrcache_get(back, (cidr_ip)0xfd00 << 112 | 5));
 	ck_assert_uint_eq(st.bad, 0);
 	ck_assert_int_eq(ptrcache_format(back, NOW, &again, &len2), 0);
 	ck_assert_str_eq(again, text);
@@ -194,13 +199,13 @@ START_TEST(save_and_load_file)
 	snprintf(path, sizeof(path), "%s/ptr-cache.tsv", dir);
 	ck_assert_int_eq(ptrcache_load(pc, path, NOW, &st, &missing, err, sizeof(err)), 0);
 	ck_assert_int_eq(missing, 1);
-	ck_assert_int_eq(ptrcache_put(pc, 0x0a000001, NOW + 600, "one.example"), 0);
+	ck_assert_int_eq(ptrcache_put(pc, CIDR_V4(0x0a000001), NOW + 600, "one.example"), 0);
 	ck_assert_int_eq(ptrcache_save(pc, path, NOW, err, sizeof(err)), 0);
 	ptrcache_free(pc);
 	pc = ptrcache_new();
 	ck_assert_int_eq(ptrcache_load(pc, path, NOW + 10, &st, &missing, err, sizeof(err)), 0);
 	ck_assert_int_eq(missing, 0);
-	ck_assert_ptr_nonnull(e = ptrcache_get(pc, 0x0a000001));
+	ck_assert_ptr_nonnull(e = ptrcache_get(pc, CIDR_V4(0x0a000001)));
 	ck_assert_str_eq(e->name, "one.example");
 	ptrcache_free(pc);
 	/* after its expiry the entry is gone */
@@ -236,12 +241,12 @@ START_TEST(bounded)
 	size_t len;
 
 	for (uint32_t i = 0; i < PTRCACHE_MAX + 10; i++)
-		ck_assert_int_eq(ptrcache_put(pc, 0x0a000000 + i, NOW + 1 + i, NULL), 0);
+		ck_assert_int_eq(ptrcache_put(pc, CIDR_V4(0x0a000000) + i, NOW + 1 + i, NULL), 0);
 	ck_assert_int_eq(ptrcache_format(pc, NOW, &text, &len), 0);
 	ck_assert_uint_eq(ptrcache_count(pc), PTRCACHE_MAX);
 	/* the soonest to expire were dropped */
-	ck_assert_ptr_null(ptrcache_get(pc, 0x0a000000));
-	ck_assert_ptr_nonnull(ptrcache_get(pc, 0x0a000000 + PTRCACHE_MAX + 9));
+	ck_assert_ptr_null(ptrcache_get(pc, CIDR_V4(0x0a000000)));
+	ck_assert_ptr_nonnull(ptrcache_get(pc, CIDR_V4(0x0a000000) + PTRCACHE_MAX + 9));
 	ptrcache_free(pc);
 	pc = parse(text, len, &st);
 	ck_assert_uint_eq(st.loaded, PTRCACHE_MAX);

@@ -12,14 +12,14 @@
 #include "check_main.h"
 
 #define NOW 1700000000
-#define NET 0x0a000000u
+#define NET CIDR_V4(0x0a000000u)
 #define FAKE_MAX 2048
 
 enum { FAKE_PTR, FAKE_FORWARD };
 
 struct pending {
 	int		 kind;
-	uint32_t	 addr;
+	cidr_ip		 addr;
 	char		 name[64];
 	rdns_done_fn	 done;
 	void		*arg;
@@ -49,7 +49,7 @@ fake_track(struct fake *f)
 }
 
 static int
-fake_ptr(struct rdns_resolver *r, uint32_t addr, rdns_done_fn done, void *arg, char *why,
+fake_ptr(struct rdns_resolver *r, cidr_ip addr, rdns_done_fn done, void *arg, char *why,
     size_t whylen)
 {
 	struct fake *f = (struct fake *)r;
@@ -64,7 +64,7 @@ fake_ptr(struct rdns_resolver *r, uint32_t addr, rdns_done_fn done, void *arg, c
 		return 0;
 	}
 	if ((addr & 0xff) == 9 && f->nine_calls++ == 0)
-		addr = (addr & ~0xffu) | 5;	/* lost: never answered, like .5 */
+		addr = (addr & ~(cidr_ip)0xff) | 5;	/* lost: never answered, like .5 */
 	ck_assert_uint_lt(f->nq, FAKE_MAX);
 	f->q[f->nq++] = (struct pending){ .kind = FAKE_PTR, .addr = addr, .done = done,
 	    .arg = arg };
@@ -73,7 +73,7 @@ fake_ptr(struct rdns_resolver *r, uint32_t addr, rdns_done_fn done, void *arg, c
 }
 
 static int
-fake_forward(struct rdns_resolver *r, const char *name, uint32_t addr, rdns_done_fn done,
+fake_forward(struct rdns_resolver *r, const char *name, cidr_ip addr, rdns_done_fn done,
     void *arg, char *why, size_t whylen)
 {
 	struct fake *f = (struct fake *)r;
@@ -164,7 +164,7 @@ static struct fake fake;
 
 /* rdns_resolve of addrs[0..n) at now, which must succeed */
 static void
-resolve_ok(const struct rdns_config *cfg, struct ptrcache *pc, const uint32_t *addrs,
+resolve_ok(const struct rdns_config *cfg, struct ptrcache *pc, const cidr_ip *addrs,
     size_t n, int64_t now, struct rdns_result *res)
 {
 	char err[256];
@@ -183,10 +183,39 @@ fake_config(void)
 	    .negative_ttl = 60, .resolver = &fake.ops };
 }
 
+/* IPv6 addresses go through the same resolver, cache and result, sorted after IPv4. */
+START_TEST(ipv6_names)
+{
+	struct rdns_config cfg = fake_config();
+	const cidr_ip v6 = (cidr_ip)0xfd00 << 112;
+	cidr_ip addrs[] = { v6 + 1, NET + 1, v6 + 2, v6 + 1 };
+	struct ptrcache *pc = ptrcache_new();
+	struct rdns_result res;
+
+	cfg.verify = 1;
+	resolve_ok(&cfg, pc, addrs, 4, NOW, &res);
+	ck_assert_uint_eq(res.n, 3);
+	ck_assert(res.v[0].addr == NET + 1);
+	ck_assert(res.v[1].addr == v6 + 1);
+	ck_assert(res.v[2].addr == v6 + 2);
+	ck_assert_str_eq(rdns_name(&res, v6 + 1), "one.example");
+	ck_assert_ptr_null(rdns_name(&res, v6 + 2));
+	ck_assert_int_eq(fake.forward_calls, 2);	/* verified: both .1 */
+	ck_assert_ptr_nonnull(ptrcache_get(pc, v6 + 1));
+	rdns_result_fini(&res);
+	/* the next run: from the cache */
+	resolve_ok(&cfg, pc, addrs, 4, NOW + 1, &res);
+	ck_assert_uint_eq(res.cache_hits, 3);
+	ck_assert_str_eq(rdns_name(&res, v6 + 1), "one.example");
+	rdns_result_fini(&res);
+	ptrcache_free(pc);
+}
+END_TEST
+
 START_TEST(names_failures_and_counters)
 {
 	struct rdns_config cfg = fake_config();
-	uint32_t addrs[] = { NET + 6, NET + 1, NET + 2, NET + 3, NET + 1, NET + 4 };
+	cidr_ip addrs[] = { NET + 6, NET + 1, NET + 2, NET + 3, NET + 1, NET + 4 };
 	struct ptrcache *pc = ptrcache_new();
 	struct rdns_result res;
 	const struct ptrcache_entry *e;
@@ -248,7 +277,7 @@ END_TEST
 START_TEST(verify)
 {
 	struct rdns_config cfg = fake_config();
-	uint32_t addrs[] = { NET + 1, NET + 4, NET + 7 };
+	cidr_ip addrs[] = { NET + 1, NET + 4, NET + 7 };
 	struct ptrcache *pc = ptrcache_new();
 	struct rdns_result res;
 
@@ -272,7 +301,7 @@ END_TEST
 START_TEST(lowered_ttl_applies_to_cached)
 {
 	struct rdns_config cfg = fake_config();
-	uint32_t addr = NET + 1;
+	cidr_ip addr = NET + 1;
 	struct ptrcache *pc = ptrcache_new();
 	struct rdns_result res;
 
@@ -289,7 +318,7 @@ END_TEST
 START_TEST(unanswered_at_deadline_falls_back)
 {
 	struct rdns_config cfg = fake_config();
-	uint32_t addrs[] = { NET + 5, NET + 1 };
+	cidr_ip addrs[] = { NET + 5, NET + 1 };
 	struct ptrcache *pc = ptrcache_new();
 	struct rdns_result res;
 
@@ -318,7 +347,7 @@ END_TEST
 START_TEST(lost_query_asked_again)
 {
 	struct rdns_config cfg = fake_config();
-	uint32_t addrs[] = { NET + 9, NET + 1 };
+	cidr_ip addrs[] = { NET + 9, NET + 1 };
 	struct ptrcache *pc = ptrcache_new();
 	struct rdns_result res;
 
@@ -338,7 +367,7 @@ END_TEST
 START_TEST(in_flight_bounded_by_workers)
 {
 	struct rdns_config cfg = fake_config();
-	static uint32_t addrs[1000];
+	static cidr_ip addrs[1000];
 	struct ptrcache *pc = ptrcache_new();
 	struct rdns_result res;
 
@@ -371,7 +400,7 @@ END_TEST
 START_TEST(start_failure_is_an_error)
 {
 	struct rdns_config cfg = fake_config();
-	uint32_t addrs[] = { NET + 8, NET + 1 };
+	cidr_ip addrs[] = { NET + 8, NET + 1 };
 	struct ptrcache *pc = ptrcache_new();
 	struct rdns_result res;
 	char err[256];
@@ -412,6 +441,7 @@ END_TEST
 static void
 add_tests(void)
 {
+	ADD(ipv6_names);
 	ADD(names_failures_and_counters);
 	ADD(verify);
 	ADD(lowered_ttl_applies_to_cached);

@@ -45,9 +45,9 @@ run_ok(double started, uint16_t second_port)
 	struct scan_report r;
 
 	memset(&r, 0, sizeof(r));
-	open[0] = (struct probe_hit){ 0x0a000001, second_port == 9200 ? 9100 : 8080 };
-	open[1] = (struct probe_hit){ 0x0a000001, second_port };
-	open[2] = (struct probe_hit){ 0x0a000002, second_port };
+	open[0] = (struct probe_hit){ CIDR_V4(0x0a000001), second_port == 9200 ? 9100 : 8080 };
+	open[1] = (struct probe_hit){ CIDR_V4(0x0a000001), second_port };
+	open[2] = (struct probe_hit){ CIDR_V4(0x0a000002), second_port };
 	memset(po, 0, sizeof(po));
 	po[0 * PROBE_OUTCOMES + PROBE_OPEN] = 1;
 	po[0 * PROBE_OUTCOMES + PROBE_CLOSED] = 6;

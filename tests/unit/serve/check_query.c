@@ -129,13 +129,13 @@ START_TEST(networks)
 	ck_assert_int_eq(parse("network=10.0.0.0/8,192.0.2.7&network=172.16.0.1/12&port=9100"), 0);
 	ck_assert_uint_eq(q.nnets, 3);
 	ck_assert_int_eq(q.has_ports, 1);
-	ck_assert_int_eq(query_wants_addr(&q, 0x0a010203), 1);
-	ck_assert_int_eq(query_wants_addr(&q, 0xc0000207), 1);
-	ck_assert_int_eq(query_wants_addr(&q, 0xc0000208), 0);
-	ck_assert_int_eq(query_wants_addr(&q, 0xac1f0000), 1);	/* host bits of the base dropped */
-	ck_assert_int_eq(query_wants_addr(&q, 0xac200000), 0);
+	ck_assert_int_eq(query_wants_addr(&q, CIDR_V4(0x0a010203)), 1);
+	ck_assert_int_eq(query_wants_addr(&q, CIDR_V4(0xc0000207)), 1);
+	ck_assert_int_eq(query_wants_addr(&q, CIDR_V4(0xc0000208)), 0);
+	ck_assert_int_eq(query_wants_addr(&q, CIDR_V4(0xac1f0000)), 1);	/* host bits of the base dropped */
+	ck_assert_int_eq(query_wants_addr(&q, CIDR_V4(0xac200000)), 0);
 	ck_assert_int_eq(parse("network=0.0.0.0/0"), 0);
-	ck_assert_int_eq(query_wants_addr(&q, 0xffffffff), 1);
+	ck_assert_int_eq(query_wants_addr(&q, CIDR_V4(0xffffffff)), 1);
 	ck_assert_int_eq(parse("port=1"), 0);
 	ck_assert_uint_eq(q.nnets, 0);
 	ck_assert_int_eq(query_wants_addr(&q, 1), 1);
@@ -144,7 +144,28 @@ START_TEST(networks)
 	ck_assert_int_eq(parse("network=10.0.0.0/33"), -1);
 	ck_assert_ptr_nonnull(strstr(err, "bad network '10.0.0.0/33'"));
 	ck_assert_int_eq(parse("network=10.0.0.0/8,"), -1);
-	ck_assert_int_eq(parse("network=2001:db8::/32"), -1);
+	/* IPv6, any prefix length, with IPv4 in one list; the families never match each other */
+	ck_assert_int_eq(parse("network=2001:db8::/32,10.0.0.0/8&network=fd00%3A%3A%2F64"), 0);
+	ck_assert_uint_eq(q.nnets, 3);
+	ck_assert_int_eq(query_wants_addr(&q, (cidr_ip)0x20010db8 << 96 | 9), 1);
+	ck_assert_int_eq(query_wants_addr(&q, (cidr_ip)0x20010db9 << 96), 0);
+	ck_assert_int_eq(query_wants_addr(&q, (cidr_ip)0xfd00 << 112 | 0xffff), 1);
+	ck_assert_int_eq(query_wants_addr(&q, (cidr_ip)0xfd00 << 112 | (cidr_ip)1 << 64), 0);
+	ck_assert_int_eq(query_wants_addr(&q, CIDR_V4(0x0a000001)), 1);
+	ck_assert_int_eq(parse("network=8000::/1"), 0);
+	ck_assert_int_eq(query_wants_addr(&q, CIDR_V4(0x0a000001)), 0);
+	ck_assert_int_eq(query_wants_addr(&q, (cidr_ip)0xfd00 << 112), 1);
+	ck_assert_int_eq(query_wants_addr(&q, 1), 0);
+	/* ::/0 is every IPv6 address, never an IPv4 one (their mapped form lies inside it) */
+	ck_assert_int_eq(parse("network=::/0"), 0);
+	ck_assert_int_eq(query_wants_addr(&q, CIDR_V4(0x0a000001)), 0);
+	ck_assert_int_eq(query_wants_addr(&q, 1), 1);
+	ck_assert_int_eq(query_wants_addr(&q, CIDR_IP_MAX), 1);
+	ck_assert_int_eq(parse("network=0.0.0.0/0"), 0);
+	ck_assert_int_eq(query_wants_addr(&q, 1), 0);
+	ck_assert_int_eq(parse("network=fd00::1::2/64"), -1);
+	ck_assert_str_eq(err, "bad network 'fd00::1::2/64': not an IPv6 address");
+	ck_assert_int_eq(parse("network=fd00::/129"), -1);
 }
 END_TEST
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "query.h"
+#include "strbuf.h"
 #include "targets.h"
 #include "targetset.h"
 #include "check_main.h"
@@ -69,9 +70,9 @@ body(const struct targetset *ts, const char *qs)
 START_TEST(sd_scan_file_served_byte_for_byte)
 {
 	struct target t[] = {
-		{ 0x0a000001, 8080, "a.example", NULL, NULL },
-		{ 0x0a000001, 9100, "a.example", NULL, NULL },
-		{ 0x0a000002, 9100, NULL, NULL, NULL },
+		{ CIDR_V4(0x0a000001), 8080, "a.example", NULL, NULL },
+		{ CIDR_V4(0x0a000001), 9100, "a.example", NULL, NULL },
+		{ CIDR_V4(0x0a000002), 9100, NULL, NULL, NULL },
 	};
 	struct targetset *ts;
 	char *json;
@@ -108,8 +109,8 @@ END_TEST
 START_TEST(labeled_file_served_byte_for_byte)
 {
 	const struct target t[] = {
-		{ 0x0a000001, 8080, "a.example", NULL, NULL },
-		{ 0x0a000002, 9100, NULL, NULL, "node" },
+		{ CIDR_V4(0x0a000001), 8080, "a.example", NULL, NULL },
+		{ CIDR_V4(0x0a000002), 9100, NULL, NULL, "node" },
 	};
 	const struct target_label extra[] = { { "site", "ams1" }, { "Env", "pr\"od \xc3\xa9" } };
 	struct targetset *ts;
@@ -155,6 +156,65 @@ START_TEST(hand_written_groups)
 	    "\"2001:db8::2\",\"h2:0\",\"h3:99999\"],\"labels\":{\"env\":\"prod\",\"a_1\":\"x/y\"}},\n"
 	    "{\"targets\":[\"h4:9100\"],\"labels\":{}},\n{\"targets\":[],\"labels\":{}},\n"
 	    "{\"targets\":[],\"labels\":{}},\n{\"targets\":[],\"labels\":{}}\n]\n");
+	targetset_free(ts);
+}
+END_TEST
+
+/* The groups of ts that ?qs keeps, as targetset_filter_append writes them. */
+static char *
+filtered(const struct targetset *ts, const char *qs)
+{
+	struct strbuf out = { 0 };
+	struct query q;
+	size_t shown = 0;
+
+	ck_assert_int_eq(query_parse(qs, strlen(qs), &q, err, sizeof(err)), 0);
+	ck_assert_int_eq(targetset_filter_append(ts, &q, &out, &shown), 0);
+	ck_assert_int_eq(strbuf_str(&out, ""), 0);
+	return out.p;
+}
+
+/* ?network= with IPv6: sd-scan's bracketed targets and plain __meta_sd_ip, and bare ones. */
+START_TEST(ipv6_network_filter)
+{
+	const struct target v[] = {
+		{ CIDR_V4(0x0a000001), 9100, NULL, NULL, NULL },
+		{ (cidr_ip)0xfd00 << 112 | 5, 9100, NULL, NULL, NULL },
+		{ (cidr_ip)0xfd00 << 112 | 1 << 16 | 5, 9100, "v6.example", NULL, NULL },
+		{ (cidr_ip)0xfd00 << 112 | 5, 9200, NULL, NULL, NULL },
+	};
+	struct targetset *ts;
+	char *json, *b;
+	size_t len;
+
+	ck_assert_int_eq(targets_format(v, 4, &json, &len), 0);
+	ck_assert_ptr_nonnull(strstr(json, "\"targets\":[\"[fd00::5]:9100\"]"));
+	ck_assert_ptr_nonnull(strstr(json, "\"__meta_sd_ip\":\"fd00::5\""));
+	ck_assert_ptr_nonnull(strstr(json, "\"targets\":[\"v6.example:9100\"]"));
+	ts = parse_ok(json);
+	b = filtered(ts, "network=fd00::/112");
+	ck_assert_ptr_nonnull(strstr(b, "[fd00::5]:9100"));
+	ck_assert_ptr_nonnull(strstr(b, "[fd00::5]:9200"));
+	ck_assert_ptr_null(strstr(b, "v6.example"));
+	ck_assert_ptr_null(strstr(b, "10.0.0.1"));
+	free(b);
+	b = filtered(ts, "network=fd00::/64&port=9100");
+	ck_assert_ptr_nonnull(strstr(b, "[fd00::5]:9100"));
+	ck_assert_ptr_nonnull(strstr(b, "v6.example:9100"));	/* by its __meta_sd_ip */
+	ck_assert_ptr_null(strstr(b, "9200"));
+	free(b);
+	b = filtered(ts, "network=10.0.0.0/8");
+	ck_assert_ptr_nonnull(strstr(b, "10.0.0.1:9100"));
+	ck_assert_ptr_null(strstr(b, "fd00"));
+	free(b);
+	targetset_free(ts);
+	free(json);
+	/* no __meta_sd_ip: the address is read from the target, bracketed or bare */
+	ts = parse_ok("[{\"targets\":[\"[fd00::7]:9100\",\"fd00::8\",\"[fd00::9]\",\"h:1\","
+	    "\"[fd01::1]:9100\"]}]");
+	b = filtered(ts, "network=fd00::/120");
+	ck_assert_ptr_nonnull(strstr(b, "\"[fd00::7]:9100\",\"fd00::8\",\"[fd00::9]\"]"));
+	free(b);
 	targetset_free(ts);
 }
 END_TEST
@@ -404,6 +464,7 @@ END_TEST
 static void
 add_tests(void)
 {
+	ADD(ipv6_network_filter);
 	ADD(sd_scan_file_served_byte_for_byte);
 	ADD(labeled_file_served_byte_for_byte);
 	ADD(hand_written_groups);

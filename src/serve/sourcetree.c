@@ -46,6 +46,7 @@ struct walk {
 	char			**notes;
 	size_t			 nn, capn;
 	int			 failed;	/* out of memory */
+	int			 root_errno;	/* the directory itself could not be opened */
 	int			 unwatched;	/* a directory got no watch (ENOSPC: the limit) */
 };
 
@@ -129,6 +130,8 @@ walk_dir(struct walk *w, const char *rel, int depth)
 	if ((d = opendir(full)) == NULL) {
 		if (*rel)
 			note(w, "%s/: %s", rel, strerror(errno));
+		else	/* gone or unreadable since the stat: no tree, not one of no sources */
+			w->root_errno = errno;
 		return;
 	}
 	if (w->ifd >= 0 && inotify_add_watch(w->ifd, full, WATCH_MASK) < 0)
@@ -599,6 +602,11 @@ sourcetree_build(const char *dir, int ifd, const struct sourcetree *old, double 
 		return -1;
 	}
 	walk_dir(&w, "", 0);
+	if (w.root_errno) {
+		snprintf(err, errlen, "targets directory %s: %s", dir, strerror(w.root_errno));
+		walk_fini(&w);
+		return -1;
+	}
 	if (w.failed || (t = calloc(1, sizeof(*t))) == NULL) {
 		walk_fini(&w);
 		snprintf(err, errlen, "out of memory");

@@ -4,9 +4,13 @@
  * loader's source: a change seen on the next get (inotify), nothing re-read when nothing
  * changed, unchanged sources and sets shared by a rebuild while the old tree stays whole,
  * a source replaced at every read (read(2) below cuts it) keeping the version read before,
- * and a directory that comes back seen by the poll.
+ * a directory that comes back seen by the poll, and one gone between the build's stat and
+ * its opendir (opendir(3) below moves it away first) failing the build, not serving [].
  */
 #include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +41,32 @@ read(int fd, void *buf, size_t n)
 	    truncate(cut_path, st.st_size - 1) == 0)
 		cuts++;
 	return r;
+}
+
+/* set: the next opendir(3) of this path first moves it to vanish_to (then unset) */
+static char vanish_path[128], vanish_to[160];
+
+DIR *opendir(const char *name);
+
+DIR *
+opendir(const char *name)
+{
+	DIR *d;
+	int fd;
+
+	if (vanish_path[0] && strcmp(name, vanish_path) == 0) {
+		vanish_path[0] = '\0';
+		ck_assert_int_eq(rename(name, vanish_to), 0);
+	}
+	if ((fd = open(name, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return NULL;
+	if ((d = fdopendir(fd)) == NULL) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+	}
+	return d;
 }
 
 static void
@@ -381,6 +411,25 @@ START_TEST(an_unreadable_directory_is_retried)
 }
 END_TEST
 
+START_TEST(a_directory_gone_during_a_build_fails_it)
+{
+	struct sourcetree *old, *t = NULL;
+	unsigned long gen = 0;
+
+	ck_assert_int_eq(sourcetree_build(dir, -1, NULL, 1000, &gen, &old, err, sizeof(err)), 0);
+	/* removed (here: moved away) after the build's stat, before its walk opens it: no
+	 * tree of no sources (every path would answer []), the directory's error */
+	snprintf(vanish_path, sizeof(vanish_path), "%s", dir);
+	snprintf(vanish_to, sizeof(vanish_to), "%s.gone", dir);
+	ck_assert_int_eq(sourcetree_build(dir, -1, old, 1010, &gen, &t, err, sizeof(err)), -1);
+	ck_assert_ptr_null(t);
+	ck_assert_ptr_nonnull(strstr(err, dir));
+	ck_assert_ptr_nonnull(strstr(err, "No such file or directory"));
+	ck_assert_int_eq(rename(vanish_to, dir), 0);
+	sourcetree_free(old);
+}
+END_TEST
+
 START_TEST(filters_on_merged_paths)
 {
 	struct sourcetree *t;
@@ -416,5 +465,6 @@ add_tests(void)
 	ADD(a_rebuild_leaves_the_old_tree_whole);
 	ADD(a_source_replaced_at_each_read_keeps_its_version);
 	ADD(an_unreadable_directory_is_retried);
+	ADD(a_directory_gone_during_a_build_fails_it);
 	ADD(filters_on_merged_paths);
 }

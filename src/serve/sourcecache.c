@@ -135,6 +135,10 @@ sourcecache_load(void *arg, void **set, unsigned char *ver, enum loader_kind *ki
 		memcpy(ver, &v, sizeof(v));
 		return -1;
 	}
+	c->nchanging = 0;
+	for (size_t i = 0; i < t->nsrc; i++)
+		if (t->src[i].changing && c->nchanging++ == 0)
+			snprintf(c->changing, sizeof(c->changing), "%s", t->src[i].name);
 	if (t->unwatched)	/* a change there would go unseen: poll from now on */
 		__atomic_store_n(&c->unwatched, 1, __ATOMIC_RELEASE);
 	__atomic_store_n(&c->failing, 0, __ATOMIC_RELEASE);

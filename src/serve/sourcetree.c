@@ -3,10 +3,10 @@
  *
  * DESIGN: a build walks the directory (readdir + lstat per entry, and an inotify watch on
  * each directory when asked), sorts the sources, shares with the old tree (a reference,
- * targetset_ref) every source whose file version (dev, inode, size, mtime) did not change
- * and every merged set whose sources did not, and reads and renders only the rest. The old
- * tree is only read: requests go on answering from it while the loader thread builds the
- * new one. sourcecache.c decides when to build.
+ * targetset_ref) every source whose file version (dev, inode, size, mtime, ctime) did not
+ * change and every merged set whose sources did not, and reads and renders only the rest.
+ * The old tree is only read: requests go on answering from it while the loader thread
+ * builds the new one. sourcecache.c decides when to build.
  */
 #define _GNU_SOURCE	/* O_CLOEXEC etc. */
 #include <dirent.h>

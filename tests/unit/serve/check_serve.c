@@ -5,7 +5,8 @@
  * names, and N requests compress each piece once per version; with -targets-dir, a tree
  * whose load is held (read(2) below) does not hold the requests answered meanwhile; a file
  * replaced at each of the loader's reads (read(2) below again): after a corrupt version
- * still 503, in a tree logged; and which requests log a missing file (stderr captured).
+ * still 503, in a tree logged; which requests log a missing file (stderr captured); and a
+ * file rewritten in place with its old size and mtime (only its ctime moves) reloaded.
  */
 #include <check.h>
 #include <fcntl.h>
@@ -19,6 +20,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "fileclock.h"
 #include "serve.h"
 #include "check_main.h"
 
@@ -895,6 +897,28 @@ START_TEST(only_targets_requests_log_what_is_unavailable)
 }
 END_TEST
 
+START_TEST(a_file_rewritten_with_its_old_mtime_is_reloaded)
+{
+	struct timespec ms = { 0, 5000000 };
+	int seen = 0;
+
+	put(tpath, "[{\"targets\":[\"a:1\"]}]\n");
+	ck_assert_int_eq(utimensat(AT_FDCWD, tpath, FILECLOCK_OLD_MTIME, 0), 0);
+	until_status("/targets.json", 200);
+	ck_assert_ptr_nonnull(strstr(body(), "\"a:1\""));
+	/* cp -p, rsync -t --inplace: the same inode, size and mtime, new bytes */
+	fileclock_past_ctime(tpath);
+	put(tpath, "[{\"targets\":[\"b:1\"]}]\n");
+	ck_assert_int_eq(utimensat(AT_FDCWD, tpath, FILECLOCK_OLD_MTIME, 0), 0);
+	for (int i = 0; i < 200 && !seen; i++) {
+		ck_assert_int_eq(req("GET", "/targets.json", "", (double)time(NULL)), 200);
+		if (!(seen = strstr(body(), "\"b:1\"") != NULL))
+			nanosleep(&ms, NULL);
+	}
+	ck_assert_msg(seen, "the rewrite was not loaded: %s", body());
+}
+END_TEST
+
 static void
 add_tests(void)
 {
@@ -916,4 +940,5 @@ add_tests(void)
 	ADD(a_file_replaced_at_each_read_after_a_corrupt_one_stays_503);
 	ADD(a_tree_source_replaced_at_each_read_is_logged);
 	ADD(only_targets_requests_log_what_is_unavailable);
+	ADD(a_file_rewritten_with_its_old_mtime_is_reloaded);
 }

@@ -5,7 +5,8 @@
  * changed, unchanged sources and sets shared by a rebuild while the old tree stays whole,
  * a source replaced at every read (read(2) below cuts it) keeping the version read before,
  * a directory that comes back seen by the poll, and one gone between the build's stat and
- * its opendir (opendir(3) below moves it away first) failing the build, not serving [].
+ * its opendir (opendir(3) below moves it away first) failing the build, not serving [], and
+ * a source rewritten in place with its old size and mtime (its ctime moves) read again.
  */
 #include <check.h>
 #include <dirent.h>
@@ -19,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fileclock.h"
 #include "query.h"
 #include "sourcecache.h"
 #include "check_main.h"
@@ -430,6 +432,25 @@ START_TEST(a_directory_gone_during_a_build_fails_it)
 }
 END_TEST
 
+START_TEST(a_source_rewritten_with_its_old_mtime_is_read_again)
+{
+	struct sourcetree *old, *t;
+	unsigned long gen = 0;
+	char p[256];
+
+	snprintf(p, sizeof(p), "%s/b.json", dir);
+	ck_assert_int_eq(utimensat(AT_FDCWD, p, FILECLOCK_OLD_MTIME, 0), 0);
+	ck_assert_int_eq(sourcetree_build(dir, -1, NULL, 1000, &gen, &old, err, sizeof(err)), 0);
+	fileclock_past_ctime(p);
+	put("b.json", "[{\"targets\":[\"B:1\"]}]");
+	ck_assert_int_eq(utimensat(AT_FDCWD, p, FILECLOCK_OLD_MTIME, 0), 0);
+	ck_assert_int_eq(sourcetree_build(dir, -1, old, 1010, &gen, &t, err, sizeof(err)), 0);
+	body_is(t, "b", "[\n{\"targets\":[\"B:1\"],\"labels\":{}}\n]\n");
+	sourcetree_free(old);
+	sourcetree_free(t);
+}
+END_TEST
+
 START_TEST(filters_on_merged_paths)
 {
 	struct sourcetree *t;
@@ -466,5 +487,6 @@ add_tests(void)
 	ADD(a_source_replaced_at_each_read_keeps_its_version);
 	ADD(an_unreadable_directory_is_retried);
 	ADD(a_directory_gone_during_a_build_fails_it);
+	ADD(a_source_rewritten_with_its_old_mtime_is_read_again);
 	ADD(filters_on_merged_paths);
 }

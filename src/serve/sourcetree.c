@@ -46,7 +46,9 @@ struct walk {
 	char			**notes;
 	size_t			 nn, capn;
 	int			 failed;	/* out of memory */
-	int			 root_errno;	/* the directory itself could not be opened */
+	int			 open_errno;	/* a directory that is there could not be
+						 * opened: no tree (its sources are unknown) */
+	char			 open_failed[PATH_MAX];	/* which one, relative ("": dir) */
 	int			 unwatched;	/* a directory got no watch (ENOSPC: the limit) */
 };
 
@@ -128,15 +130,20 @@ walk_dir(struct walk *w, const char *rel, int depth)
 	if (n < 0 || (size_t)n >= sizeof(full))
 		return;
 	if ((d = opendir(full)) == NULL) {
-		if (*rel)
+		/* a sub-directory removed since it was seen: its sources went with it */
+		if (*rel && (errno == ENOENT || errno == ENOTDIR)) {
 			note(w, "%s/: %s", rel, strerror(errno));
-		else	/* gone or unreadable since the stat: no tree, not one of no sources */
-			w->root_errno = errno;
+			return;
+		}
+		/* else a list without its sources would be partial; the directory itself gone
+		 * since its stat must not give a tree of no sources either */
+		w->open_errno = errno;
+		snprintf(w->open_failed, sizeof(w->open_failed), "%s", rel);
 		return;
 	}
 	if (w->ifd >= 0 && inotify_add_watch(w->ifd, full, WATCH_MASK) < 0)
 		w->unwatched = 1;
-	while ((de = readdir(d)) != NULL && !w->failed) {
+	while ((de = readdir(d)) != NULL && !w->failed && !w->open_errno) {
 		struct stat st;
 		size_t keylen;
 
@@ -602,8 +609,9 @@ sourcetree_build(const char *dir, int ifd, const struct sourcetree *old, double 
 		return -1;
 	}
 	walk_dir(&w, "", 0);
-	if (w.root_errno) {
-		snprintf(err, errlen, "targets directory %s: %s", dir, strerror(w.root_errno));
+	if (w.open_errno) {
+		snprintf(err, errlen, "targets directory %s: %s%s%s", dir, w.open_failed,
+		    w.open_failed[0] ? "/: " : "", strerror(w.open_errno));
 		walk_fini(&w);
 		return -1;
 	}

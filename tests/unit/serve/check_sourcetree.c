@@ -45,8 +45,10 @@ read(int fd, void *buf, size_t n)
 	return r;
 }
 
-/* set: the next opendir(3) of this path first moves it to vanish_to (then unset) */
-static char vanish_path[128], vanish_to[160];
+/* set: the next opendir(3) of this path first moves it to vanish_to (then unset); or
+ * every opendir(3) of fail_path fails with fail_errno */
+static char vanish_path[128], vanish_to[160], fail_path[160];
+static int fail_errno;
 
 DIR *opendir(const char *name);
 
@@ -59,6 +61,10 @@ opendir(const char *name)
 	if (vanish_path[0] && strcmp(name, vanish_path) == 0) {
 		vanish_path[0] = '\0';
 		ck_assert_int_eq(rename(name, vanish_to), 0);
+	}
+	if (fail_path[0] && strcmp(name, fail_path) == 0) {
+		errno = fail_errno;
+		return NULL;
 	}
 	if ((fd = open(name, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return NULL;
@@ -432,6 +438,28 @@ START_TEST(a_directory_gone_during_a_build_fails_it)
 }
 END_TEST
 
+START_TEST(a_subdirectory_that_cannot_be_read_fails_the_build)
+{
+	struct sourcetree *t = NULL;
+
+	/* gone since the walk saw it: its sources are gone too, a note */
+	snprintf(fail_path, sizeof(fail_path), "%s/sub/deep", dir);
+	fail_errno = ENOENT;
+	ck_assert_int_eq(sourcetree_load(dir, 1000, &t, err, sizeof(err)), 0);
+	ck_assert_uint_eq(t->nsrc, 5);
+	ck_assert_ptr_null(sourcetree_find(t, "sub/deep/d"));
+	ck_assert_str_eq(t->notes[0], "sub/deep/: No such file or directory");
+	sourcetree_free(t);
+	/* there but unreadable (no fd left, no permission): what it holds is unknown, and a
+	 * list without it would be partial */
+	fail_errno = EMFILE;
+	ck_assert_int_eq(sourcetree_load(dir, 1000, &t, err, sizeof(err)), -1);
+	ck_assert_ptr_null(t);
+	ck_assert_ptr_nonnull(strstr(err, "sub/deep/: Too many open files"));
+	fail_path[0] = '\0';
+}
+END_TEST
+
 START_TEST(a_source_rewritten_with_its_old_mtime_is_read_again)
 {
 	struct sourcetree *old, *t;
@@ -488,5 +516,6 @@ add_tests(void)
 	ADD(an_unreadable_directory_is_retried);
 	ADD(a_directory_gone_during_a_build_fails_it);
 	ADD(a_source_rewritten_with_its_old_mtime_is_read_again);
+	ADD(a_subdirectory_that_cannot_be_read_fails_the_build);
 	ADD(filters_on_merged_paths);
 }

@@ -23,6 +23,8 @@ struct sourcecache {
 	int			 unwatched;	/* atomic: a directory got no watch
 						 * (fs.inotify.max_user_watches) */
 	int			 failing;	/* atomic: the directory could not be read */
+	int			 retrying;	/* atomic: a source broken by what may pass
+						 * (sourcetree.h's retry) */
 	/* the loader thread's */
 	const struct sourcetree	*last;		/* the tree the last load gave, which the
 						 * loader keeps until the next; NULL */
@@ -40,7 +42,8 @@ void	sourcecache_fini(struct sourcecache *);
 /*
  * loader_source.probe, arg a sourcecache: the version is the number of changes seen on
  * names that are not ignored, and, while a change could go unseen (no inotify, a directory
- * without a watch, the directory unreadable), the SOURCETREE_POLL_S tick. Never fails.
+ * without a watch, the directory unreadable, a source whose read failed for a reason that
+ * may pass), the SOURCETREE_POLL_S tick. Never fails.
  */
 int	sourcecache_probe(void *arg, unsigned char *ver, enum loader_kind *kind, char *err,
 	    size_t errlen);

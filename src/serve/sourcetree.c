@@ -273,6 +273,14 @@ line_of(const char *buf, size_t len, size_t at)
 	return line;
 }
 
+/* 1 for a read error that may pass by itself: the file is read again at the next build. */
+static int
+transient(int e)
+{
+	return e == EMFILE || e == ENFILE || e == ENOMEM || e == ENOBUFS || e == EAGAIN ||
+	    e == EIO;
+}
+
 /*
  * Read and parse source s (name, keylen set) from root; fills set or err. A file that keeps
  * being replaced while read (READ_ATTEMPTS times) keeps its version of old (o, NULL for
@@ -292,6 +300,7 @@ read_source(const char *root, struct sourcetree_source *s, const struct sourcetr
 		if (readfile_load(full, SOURCETREE_MAX_BYTES, 0, &rf, why, sizeof(why)) < 0) {
 			size_t n = strlen(full);
 
+			s->retry = transient(errno);
 			/* "FULL: reason" named by the source's own name, as every error */
 			snprintf(s->err, sizeof(s->err), "%s: %s", s->name,
 			    strncmp(why, full, n) == 0 && why[n] == ':' ? why + n + 2 : why);
@@ -343,6 +352,7 @@ read_source(const char *root, struct sourcetree_source *s, const struct sourcetr
 	}
 	if (targetset_adopt(&l, rf.data, rf.len, &s->set, why, sizeof(why)) < 0) {
 		snprintf(s->err, sizeof(s->err), "%s: %s", s->name, why);
+		s->retry = 1;	/* out of memory */
 		return;
 	}
 	s->ntargets = targetset_targets(s->set);
@@ -364,7 +374,7 @@ build_sources(struct sourcetree *t, struct walk *w, const struct sourcetree *old
 
 		targetset_key_of(&w->c[i].st, &k);
 		o = old_source(old, w->c[i].name, w->c[i].keylen);
-		if (o != NULL && o->name != NULL && targetset_key_eq(&o->fkey, &k)) {
+		if (o != NULL && o->name != NULL && !o->retry && targetset_key_eq(&o->fkey, &k)) {
 			/* shared, not taken: a request may still be reading the old tree */
 			*s = *o;
 			s->name = w->c[i].name;
@@ -393,6 +403,7 @@ build_sources(struct sourcetree *t, struct walk *w, const struct sourcetree *old
 			t->ntargets += t->src[i].ntargets;
 		else
 			t->nbroken++;
+		t->nretry += t->src[i].retry;
 	}
 	return 0;
 }

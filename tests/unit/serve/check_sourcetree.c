@@ -6,7 +6,8 @@
  * a source replaced at every read (read(2) below cuts it) keeping the version read before,
  * a directory that comes back seen by the poll, and one gone between the build's stat and
  * its opendir (opendir(3) below moves it away first) failing the build, not serving [], and
- * a source rewritten in place with its old size and mtime (its ctime moves) read again.
+ * a source rewritten in place with its old size and mtime (its ctime moves) read again, and
+ * one whose read failed for a reason that may pass (read(2) below: ENOMEM) read again.
  */
 #include <check.h>
 #include <dirent.h>
@@ -33,11 +34,23 @@ static int cuts;
 
 ssize_t read(int fd, void *buf, size_t n);
 
+/* set: that many read(2)s of the file of this inode fail with ENOMEM (atomic: the loader's) */
+static ino_t enomem_ino;
+static int enomem_left;
+
 ssize_t
 read(int fd, void *buf, size_t n)
 {
-	ssize_t r = syscall(SYS_read, fd, buf, n);
+	ssize_t r;
 	struct stat st;
+
+	if (__atomic_load_n(&enomem_left, __ATOMIC_ACQUIRE) > 0 && fstat(fd, &st) == 0 &&
+	    st.st_ino == enomem_ino) {
+		__atomic_sub_fetch(&enomem_left, 1, __ATOMIC_ACQ_REL);
+		errno = ENOMEM;
+		return -1;
+	}
+	r = syscall(SYS_read, fd, buf, n);
 
 	if (cut_path[0] && r > 0 && stat(cut_path, &st) == 0 && st.st_size > 0 &&
 	    truncate(cut_path, st.st_size - 1) == 0)
@@ -460,6 +473,34 @@ START_TEST(a_subdirectory_that_cannot_be_read_fails_the_build)
 }
 END_TEST
 
+START_TEST(a_source_whose_read_failed_for_a_passing_reason_is_read_again)
+{
+	struct sourcecache c;
+	struct loader l;
+	struct loader_source src = { sourcecache_probe, sourcecache_load, sourcecache_free, &c };
+	const struct sourcetree *t;
+	struct stat st;
+	char p[256];
+
+	snprintf(p, sizeof(p), "%s/b.json", dir);
+	ck_assert_int_eq(stat(p, &st), 0);
+	enomem_ino = st.st_ino;
+	__atomic_store_n(&enomem_left, 1, __ATOMIC_RELEASE);
+	ck_assert_int_eq(sourcecache_init(&c, dir), 0);
+	ck_assert_int_ge(c.ifd, 0);
+	ck_assert_int_eq(loader_init(&l, &src), 0);
+	ck_assert_ptr_nonnull(t = tree_after(&l, 0));
+	ck_assert_ptr_null(sourcetree_find(t, "b")->set);
+	ck_assert_ptr_nonnull(strstr(t->src[1].err, "Cannot allocate memory"));
+	/* nothing changes (no event): read again by the next look, and mended */
+	ck_assert_ptr_nonnull(t = tree_after(&l, 1));
+	body_is(t, "b", "[\n{\"targets\":[\"b:1\"],\"labels\":{}}\n]\n");
+	ck_assert_uint_eq(t->nbroken, 0);
+	loader_fini(&l);
+	sourcecache_fini(&c);
+}
+END_TEST
+
 START_TEST(a_source_rewritten_with_its_old_mtime_is_read_again)
 {
 	struct sourcetree *old, *t;
@@ -517,5 +558,6 @@ add_tests(void)
 	ADD(a_directory_gone_during_a_build_fails_it);
 	ADD(a_source_rewritten_with_its_old_mtime_is_read_again);
 	ADD(a_subdirectory_that_cannot_be_read_fails_the_build);
+	ADD(a_source_whose_read_failed_for_a_passing_reason_is_read_again);
 	ADD(filters_on_merged_paths);
 }

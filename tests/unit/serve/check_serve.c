@@ -6,7 +6,8 @@
  * whose load is held (read(2) below) does not hold the requests answered meanwhile; a file
  * replaced at each of the loader's reads (read(2) below again): after a corrupt version
  * still 503, in a tree logged; which requests log a missing file (stderr captured); and a
- * file rewritten in place with its old size and mtime (only its ctime moves) reloaded.
+ * file rewritten in place with its old size and mtime (only its ctime moves) reloaded; a
+ * tree changed under requests answers whole versions, in order (run under TSan too).
  */
 #include <check.h>
 #include <fcntl.h>
@@ -919,6 +920,41 @@ START_TEST(a_file_rewritten_with_its_old_mtime_is_reloaded)
 }
 END_TEST
 
+START_TEST(a_tree_changed_under_requests_answers_whole_versions)
+{
+	char tree[128], src[160], sub[160], b[200], want[200];
+	struct timespec ms = { 0, 1000000 };
+	int last = 0;
+
+	serve_tree(tree, src);
+	snprintf(sub, sizeof(sub), "%s/sub", tree);
+	ck_assert_int_eq(mkdir(sub, 0755), 0);
+	snprintf(b, sizeof(b), "%s/b.json", sub);
+	put(b, "[{\"targets\":[\"b:1\"]}]\n");
+	/* a.json replaced between requests; sub/b.json's set is shared by every tree while the
+	 * trees before are freed, by either thread */
+	for (int i = 1; i <= 300; i++) {
+		char text[64];
+		int k;
+
+		snprintf(text, sizeof(text), "[{\"targets\":[\"a:%d\"]}]\n", i);
+		replace_file(src, text);
+		ck_assert_int_eq(req("GET", "/targets.json", "", (double)time(NULL)), 200);
+		ck_assert_msg(sscanf(body(), "[\n{\"targets\":[\"a:%d\"]", &k) == 1 && k >= last &&
+		    k <= i, "not one version: %s", body());
+		snprintf(want, sizeof(want), "[\n{\"targets\":[\"a:%d\"],\"labels\":{}},\n"
+		    "{\"targets\":[\"b:1\"],\"labels\":{}}\n]\n", k);
+		ck_assert_str_eq(body(), want);
+		last = k;
+		ck_assert_int_eq(req("GET", "/targets/sub", "", (double)time(NULL)), 200);
+		ck_assert_str_eq(body(), "[\n{\"targets\":[\"b:1\"],\"labels\":{}}\n]\n");
+		nanosleep(&ms, NULL);
+	}
+	ck_assert_int_gt(last, 1);
+	back_to_file(tree);
+}
+END_TEST
+
 static void
 add_tests(void)
 {
@@ -941,4 +977,5 @@ add_tests(void)
 	ADD(a_tree_source_replaced_at_each_read_is_logged);
 	ADD(only_targets_requests_log_what_is_unavailable);
 	ADD(a_file_rewritten_with_its_old_mtime_is_reloaded);
+	ADD(a_tree_changed_under_requests_answers_whole_versions);
 }

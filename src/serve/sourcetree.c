@@ -46,8 +46,9 @@ struct walk {
 	char			**notes;
 	size_t			 nn, capn;
 	int			 failed;	/* out of memory */
-	int			 open_errno;	/* a directory that is there could not be
-						 * opened: no tree (its sources are unknown) */
+	int			 open_errno;	/* the directory, or one below it for a
+						 * reason that may pass, could not be opened:
+						 * no tree (its sources are unknown) */
 	char			 open_failed[PATH_MAX];	/* which one, relative ("": dir) */
 	int			 unwatched;	/* a directory got no watch (ENOSPC: the limit) */
 };
@@ -118,6 +119,14 @@ inside(const struct walk *w, const char *full)
 	return ok;
 }
 
+/* 1 for an error that may pass by itself (no fd or memory left, EIO): look again soon. */
+static int
+transient(int e)
+{
+	return e == EMFILE || e == ENFILE || e == ENOMEM || e == ENOBUFS || e == EAGAIN ||
+	    e == EIO;
+}
+
 static void
 walk_dir(struct walk *w, const char *rel, int depth)
 {
@@ -130,13 +139,14 @@ walk_dir(struct walk *w, const char *rel, int depth)
 	if (n < 0 || (size_t)n >= sizeof(full))
 		return;
 	if ((d = opendir(full)) == NULL) {
-		/* a sub-directory removed since it was seen: its sources went with it */
-		if (*rel && (errno == ENOENT || errno == ENOTDIR)) {
+		/* a sub-directory removed since it was seen, or kept from us (lost+found):
+		 * its sources are not served, as the next build would find too */
+		if (*rel && !transient(errno)) {
 			note(w, "%s/: %s", rel, strerror(errno));
 			return;
 		}
-		/* else a list without its sources would be partial; the directory itself gone
-		 * since its stat must not give a tree of no sources either */
+		/* else a list without its sources would be partial for now only; the directory
+		 * itself gone since its stat must not give a tree of no sources either */
 		w->open_errno = errno;
 		snprintf(w->open_failed, sizeof(w->open_failed), "%s", rel);
 		return;
@@ -271,14 +281,6 @@ line_of(const char *buf, size_t len, size_t at)
 	for (size_t i = 0; i < at && i < len; i++)
 		line += buf[i] == '\n';
 	return line;
-}
-
-/* 1 for a read error that may pass by itself: the file is read again at the next build. */
-static int
-transient(int e)
-{
-	return e == EMFILE || e == ENFILE || e == ENOMEM || e == ENOBUFS || e == EAGAIN ||
-	    e == EIO;
 }
 
 /*

@@ -151,7 +151,9 @@ walk_dir(struct walk *w, const char *rel, int depth)
 		snprintf(w->open_failed, sizeof(w->open_failed), "%s", rel);
 		return;
 	}
-	if (w->ifd >= 0 && inotify_add_watch(w->ifd, full, WATCH_MASK) < 0)
+	/* one removed since its opendir needs no watch: its parent's says it went */
+	if (w->ifd >= 0 && inotify_add_watch(w->ifd, full, WATCH_MASK) < 0 && errno != ENOENT &&
+	    errno != ENOTDIR)
 		w->unwatched = 1;
 	while ((de = readdir(d)) != NULL && !w->failed && !w->open_errno) {
 		struct stat st;
@@ -603,7 +605,7 @@ sourcetree_build(const char *dir, int ifd, const struct sourcetree *old, double 
 {
 	struct walk w;
 	struct sourcetree *t;
-	struct stat st;
+	struct stat st, after;
 
 	*out = NULL;
 	memset(&w, 0, sizeof(w));
@@ -622,6 +624,14 @@ sourcetree_build(const char *dir, int ifd, const struct sourcetree *old, double 
 		return -1;
 	}
 	walk_dir(&w, "", 0);
+	/* gone or replaced while walked: what the walk found by its path is not one tree */
+	if (!w.open_errno && stat(dir, &after) < 0) {
+		w.open_errno = errno;
+	} else if (!w.open_errno && (after.st_dev != st.st_dev || after.st_ino != st.st_ino)) {
+		snprintf(err, errlen, "targets directory %s: replaced while read", dir);
+		walk_fini(&w);
+		return -1;
+	}
 	if (w.open_errno) {
 		snprintf(err, errlen, "targets directory %s: %s%s%s", dir, w.open_failed,
 		    w.open_failed[0] ? "/: " : "", strerror(w.open_errno));

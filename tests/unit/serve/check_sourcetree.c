@@ -7,15 +7,18 @@
  * a directory that comes back seen by the poll, and one gone between the build's stat and
  * its opendir (opendir(3) below moves it away first) failing the build, not serving [], and
  * a source rewritten in place with its old size and mtime (its ctime moves) read again, and
- * one whose read failed for a reason that may pass (read(2) below: ENOMEM) read again.
+ * one whose read failed for a reason that may pass (read(2) below: ENOMEM) read again, and
+ * a directory removed before its watch (inotify_add_watch(2) below) not making it poll.
  */
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -58,10 +61,11 @@ read(int fd, void *buf, size_t n)
 	return r;
 }
 
-/* set: the next opendir(3) of this path first moves it to vanish_to (then unset); or
- * every opendir(3) of fail_path fails with fail_errno */
-static char vanish_path[128], vanish_to[160], fail_path[160];
-static int fail_errno;
+/* set: the next opendir(3) of this path first moves it to vanish_to (then unset), or of
+ * vanish_after moves it there once opened; every opendir(3) of fail_path fails with
+ * fail_errno */
+static char vanish_path[128], vanish_to[160], fail_path[160], vanish_after[128];
+static int fail_errno, vanish_replaced;
 
 DIR *opendir(const char *name);
 
@@ -87,7 +91,29 @@ opendir(const char *name)
 		close(fd);
 		errno = e;
 	}
+	if (d != NULL && vanish_after[0] && strcmp(name, vanish_after) == 0) {
+		vanish_after[0] = '\0';
+		ck_assert_int_eq(rename(name, vanish_to), 0);
+		if (vanish_replaced)	/* and a new, empty directory in its place */
+			ck_assert_int_eq(mkdir(name, 0755), 0);
+	}
 	return d;
+}
+
+/* set: the next inotify_add_watch(2) of this path fails with ENOENT (removed meanwhile) */
+static char unwatch_path[160];
+
+int inotify_add_watch(int fd, const char *path, uint32_t mask);
+
+int
+inotify_add_watch(int fd, const char *path, uint32_t mask)
+{
+	if (unwatch_path[0] && strcmp(path, unwatch_path) == 0) {
+		unwatch_path[0] = '\0';
+		errno = ENOENT;
+		return -1;
+	}
+	return (int)syscall(SYS_inotify_add_watch, fd, path, mask);
 }
 
 static void
@@ -447,6 +473,21 @@ START_TEST(a_directory_gone_during_a_build_fails_it)
 	ck_assert_ptr_nonnull(strstr(err, dir));
 	ck_assert_ptr_nonnull(strstr(err, "No such file or directory"));
 	ck_assert_int_eq(rename(vanish_to, dir), 0);
+	/* moved away once opened: the walk reads an empty directory, which is not the tree */
+	snprintf(vanish_after, sizeof(vanish_after), "%s", dir);
+	ck_assert_int_eq(sourcetree_build(dir, -1, old, 1020, &gen, &t, err, sizeof(err)), -1);
+	ck_assert_ptr_null(t);
+	ck_assert_ptr_nonnull(strstr(err, "No such file or directory"));
+	ck_assert_int_eq(rename(vanish_to, dir), 0);
+	/* replaced once opened: the walk mixes the two */
+	snprintf(vanish_after, sizeof(vanish_after), "%s", dir);
+	vanish_replaced = 1;
+	ck_assert_int_eq(sourcetree_build(dir, -1, old, 1030, &gen, &t, err, sizeof(err)), -1);
+	vanish_replaced = 0;
+	ck_assert_ptr_null(t);
+	ck_assert_ptr_nonnull(strstr(err, "replaced while read"));
+	ck_assert_int_eq(rmdir(dir), 0);
+	ck_assert_int_eq(rename(vanish_to, dir), 0);
 	sourcetree_free(old);
 }
 END_TEST
@@ -504,6 +545,22 @@ START_TEST(a_source_whose_read_failed_for_a_passing_reason_is_read_again)
 	ck_assert_uint_eq(t->nbroken, 0);
 	loader_fini(&l);
 	sourcecache_fini(&c);
+}
+END_TEST
+
+START_TEST(a_directory_removed_before_its_watch_keeps_inotify)
+{
+	struct sourcetree *t;
+	unsigned long gen = 0;
+	int ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+
+	ck_assert_int_ge(ifd, 0);
+	/* gone between its opendir and its watch: nothing there to watch, no reason to poll */
+	snprintf(unwatch_path, sizeof(unwatch_path), "%s/sub/deep", dir);
+	ck_assert_int_eq(sourcetree_build(dir, ifd, NULL, 1000, &gen, &t, err, sizeof(err)), 0);
+	ck_assert_int_eq(t->unwatched, 0);
+	sourcetree_free(t);
+	close(ifd);
 }
 END_TEST
 
@@ -565,5 +622,6 @@ add_tests(void)
 	ADD(a_source_rewritten_with_its_old_mtime_is_read_again);
 	ADD(a_subdirectory_that_cannot_be_read_for_now_fails_the_build);
 	ADD(a_source_whose_read_failed_for_a_passing_reason_is_read_again);
+	ADD(a_directory_removed_before_its_watch_keeps_inotify);
 	ADD(filters_on_merged_paths);
 }

@@ -144,8 +144,9 @@ set_version(struct bodycache *c, const struct targetset_key *key, double now)
 {
 	char v[sizeof(c->version)];
 
-	snprintf(v, sizeof(v), "%jx.%jx.%jx.%jd.%09ld", (uintmax_t)key->dev, (uintmax_t)key->ino,
-	    (uintmax_t)key->size, (intmax_t)key->mtime.tv_sec, (long)key->mtime.tv_nsec);
+	snprintf(v, sizeof(v), "%jx.%jx.%jx.%jd.%09ld.%jd.%09ld", (uintmax_t)key->dev,
+	    (uintmax_t)key->ino, (uintmax_t)key->size, (intmax_t)key->mtime.tv_sec,
+	    (long)key->mtime.tv_nsec, (intmax_t)key->ctime.tv_sec, (long)key->ctime.tv_nsec);
 	if (strcmp(v, c->version) == 0)
 		return;
 	if (c->version[0]) {

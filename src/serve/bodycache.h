@@ -7,8 +7,8 @@
  *
  * DESIGN: a name is PREFIX-VERSION-BODY.json (or .json.gz for a gzip body). PREFIX hashes the targets path and the boot id
  * (a file left by a crash before a reboot is never reused); VERSION is the targets file's
- * key (dev, inode, size, mtime), so a swap never serves a body of another version. A file
- * may be read by the web server some time after sd-serve named it, so an old version is
+ * key (dev, inode, size, mtime, ctime), so a swap never serves a body of another version.
+ * A file may be read by the web server some time after sd-serve named it, so an old version is
  * removed only BODYCACHE_GRACE_S after this process saw it replaced (Linux keeps the bytes
  * of a file that is already open; the grace covers the time before the open).
  */

@@ -321,7 +321,7 @@ dir_answer(struct serve_ctx *ctx, const char *rel, size_t rlen, struct writer *w
 		key[0] = '\0';
 	else if (sdpath_parse(rel + 8, rlen - 8, key, sizeof(key), err, sizeof(err)) < 0)
 		return error_json(w, 404, err, NULL);
-	if (serve_load_get(ctx, msg, sizeof(msg)) < 0)
+	if (serve_load_get(ctx, 0, msg, sizeof(msg)) < 0)
 		return error_json(w, 503, msg, "Retry-After: 30\r\n");
 	t = ctx->view.set;
 	if ((p = sourcetree_find(t, key)) == NULL) {
@@ -422,7 +422,7 @@ handle_targets(struct serve_ctx *ctx, const struct serve_request *req, double no
 		return error_json(w, 400, err, NULL);
 	if (ctx->dirmode) {
 		rc = dir_answer(ctx, rel, rlen, w, &a, label, labellen);
-	} else if (serve_load_get(ctx, msg, sizeof(msg)) < 0) {
+	} else if (serve_load_get(ctx, 0, msg, sizeof(msg)) < 0) {
 		/* never [] and never a partial list: Prometheus keeps its list on a 5xx */
 		rc = error_json(w, 503, msg, "Retry-After: 30\r\n");
 	} else {
@@ -494,7 +494,7 @@ handle_metrics(struct serve_ctx *ctx, struct writer *w)
 	if (lastscan_cache_refresh(&ctx->lastscan, err, sizeof(err)) == 0 && err[0])
 		log_warn("%s", err);
 	if (ctx->dirmode)	/* fresh counts; a 503's reason is /health's to say */
-		(void)serve_load_get(ctx, err, sizeof(err));
+		(void)serve_load_get(ctx, 1, err, sizeof(err));
 	if (reqstats_format(ctx->stats, &own, &ownlen) < 0 ||
 	    reqstats_format_targets(ctx->stats, target_label_exists, ctx, &paths, &pathslen) < 0 ||
 	    (ctx->dirmode && sourcecache_format(ctx->borrowed ? ctx->view.set : NULL,

@@ -57,7 +57,7 @@ tree_health_facts(struct serve_ctx *ctx, double now, struct statuspage_facts *f,
     const struct targetset **ts, char *err, size_t errlen)
 {
 	char msg[800];
-	const struct sourcetree *t = serve_load_get(ctx, msg, sizeof(msg)) == 0 ?
+	const struct sourcetree *t = serve_load_get(ctx, 1, msg, sizeof(msg)) == 0 ?
 	    ctx->view.set : NULL;
 	const struct sourcetree_path *root = t ? sourcetree_find(t, "") : NULL;
 	int have = t != NULL && t->nbroken == 0;
@@ -88,7 +88,7 @@ serve_facts_health(struct serve_ctx *ctx, double now, struct statuspage_facts *f
 	*ts = NULL;
 	if (ctx->dirmode)
 		return tree_health_facts(ctx, now, f, ts, err, errlen);
-	if (serve_load_get(ctx, msg, sizeof(msg)) == 0)
+	if (serve_load_get(ctx, 1, msg, sizeof(msg)) == 0)
 		*ts = ctx->view.set;
 	else	/* /health's error names the cause, without the 503's prefix */
 		snprintf(err, errlen, "%s", ctx->view.err);

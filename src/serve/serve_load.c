@@ -39,7 +39,8 @@ targets_load(void *arg, void **set, unsigned char *ver, enum loader_kind *kind, 
 	enum targetset_error k;
 
 	if (targetset_cache_get(c, &k, err, errlen) == NULL) {
-		if (k == TARGETSET_CHANGING && c->cur != NULL) {
+		/* the version loaded before, unless the file's last version was corrupt */
+		if (k == TARGETSET_CHANGING && c->cur != NULL && !c->failed) {
 			log_warn("%s; answering from the version loaded before until it settles",
 			    err);
 			memcpy(ver, &c->cur_key, sizeof(c->cur_key));
@@ -65,7 +66,21 @@ targets_free(void *set)
 	targetset_free(set);
 }
 
-/* sourcecache_load, and one line for each source this load found broken or changing. */
+static void
+log_changing(const char *dir, const char *name, size_t more)
+{
+	char also[64] = "";
+
+	if (more > 0)
+		snprintf(also, sizeof(also), " (and %zu more)", more);
+	log_warn("%s/%s: replaced each time it was read; answering from the version read "
+	    "before until it settles%s", dir, name, also);
+}
+
+/*
+ * sourcecache_load, and one line for each source this load found broken or changing (also
+ * when the tree built serves as the last one, as it does when only a changing source did).
+ */
 static int
 tree_load(void *arg, void **set, unsigned char *ver, enum loader_kind *kind, char *err,
     size_t errlen)
@@ -75,6 +90,8 @@ tree_load(void *arg, void **set, unsigned char *ver, enum loader_kind *kind, cha
 	const struct sourcetree *t;
 	int rc = sourcecache_load(arg, set, ver, kind, err, errlen);
 
+	if (rc == 0 && c->nchanging > 0)
+		log_changing(c->dir, c->changing, c->nchanging - 1);
 	if (rc <= 0)
 		return rc;	/* nothing new; a failure is logged by the requests it fails */
 	t = *set;
@@ -82,8 +99,7 @@ tree_load(void *arg, void **set, unsigned char *ver, enum loader_kind *kind, cha
 		const struct sourcetree_source *s = &t->src[i];
 
 		if (s->changing)
-			log_warn("%s/%s: replaced each time it was read; answering from the "
-			    "version read before until it settles", c->dir, s->name);
+			log_changing(c->dir, s->name, 0);
 		else if (s->set == NULL && s->gen > gen)	/* read by this load */
 			log_warn("%s", s->err);
 	}
@@ -104,14 +120,15 @@ serve_load_source(struct serve_ctx *ctx, struct loader_source *src)
 }
 
 int
-serve_load_get(struct serve_ctx *ctx, char *msg, size_t msglen)
+serve_load_get(struct serve_ctx *ctx, int quiet, char *msg, size_t msglen)
 {
 	struct loader_view *v = &ctx->view;
 	int rc = loader_get(&ctx->loader, v);
 
 	ctx->borrowed = rc == 0;
 	if (rc == 0 && v->set != NULL) {
-		ctx->failures_seen = v->failures;
+		if (!quiet)
+			ctx->failures_seen = v->failures;
 		return 0;
 	}
 	if (v->set == NULL && v->kind == LOADER_OK)
@@ -121,6 +138,8 @@ serve_load_get(struct serve_ctx *ctx, char *msg, size_t msglen)
 	else
 		snprintf(msg, msglen, "%s%s", v->kind == LOADER_CORRUPT ?
 		    "targets file is corrupt: " : "targets file is unavailable: ", v->err);
+	if (quiet)
+		return -1;
 	/* a missing file at each request (it is cheap to see); a corrupt one once */
 	if (v->kind == LOADER_MISSING || v->failures != ctx->failures_seen)
 		log_warn("%s", msg);
@@ -143,7 +162,7 @@ serve_preload(struct serve_ctx *ctx, char *err, size_t errlen)
 	int rc;
 
 	/* the load logs what it found; the caller logs err */
-	rc = serve_load_get(ctx, msg, sizeof(msg));
+	rc = serve_load_get(ctx, 0, msg, sizeof(msg));
 	if (rc < 0)
 		snprintf(err, errlen, "%s", ctx->view.err);
 	serve_load_put(ctx);

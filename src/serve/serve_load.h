@@ -18,9 +18,10 @@ void	serve_load_source(struct serve_ctx *ctx, struct loader_source *src);
  * Borrow the current version into ctx->view, until serve_load_put: 0 when it has a set
  * (ctx->view.set: a targetset, or with -targets-dir a sourcetree), else -1 with the message
  * of the 503 in msg ("targets file is corrupt: ...", "targets directory is unavailable: ...").
- * A failure is logged when the file or directory is missing, else once per failed load.
+ * A failure is logged when the file or directory is missing, else once per failed load;
+ * quiet (/health, /, /metrics, which say it in their answers): never.
  */
-int	serve_load_get(struct serve_ctx *ctx, char *msg, size_t msglen);
+int	serve_load_get(struct serve_ctx *ctx, int quiet, char *msg, size_t msglen);
 /* The request is done with ctx->view (nothing happens when nothing is borrowed). */
 void	serve_load_put(struct serve_ctx *ctx);
 

@@ -65,12 +65,13 @@ drain(int ifd)
 	return changed;
 }
 
-/* 1 while a change could go unseen by inotify. */
+/* 1 while a change could go unseen by inotify (or a failed read may have passed). */
 static int
 polling(const struct sourcecache *c)
 {
 	return c->ifd < 0 || __atomic_load_n(&c->unwatched, __ATOMIC_ACQUIRE) ||
-	    __atomic_load_n(&c->failing, __ATOMIC_ACQUIRE);
+	    __atomic_load_n(&c->failing, __ATOMIC_ACQUIRE) ||
+	    __atomic_load_n(&c->retrying, __ATOMIC_ACQUIRE);
 }
 
 static long
@@ -135,9 +136,15 @@ sourcecache_load(void *arg, void **set, unsigned char *ver, enum loader_kind *ki
 		memcpy(ver, &v, sizeof(v));
 		return -1;
 	}
+	c->nchanging = 0;
+	for (size_t i = 0; i < t->nsrc; i++)
+		if (t->src[i].changing && c->nchanging++ == 0)
+			snprintf(c->changing, sizeof(c->changing), "%s", t->src[i].name);
 	if (t->unwatched)	/* a change there would go unseen: poll from now on */
 		__atomic_store_n(&c->unwatched, 1, __ATOMIC_RELEASE);
 	__atomic_store_n(&c->failing, 0, __ATOMIC_RELEASE);
+	/* a source that failed to read for a passing reason: no event will say it passed */
+	__atomic_store_n(&c->retrying, t->nretry > 0, __ATOMIC_RELEASE);
 	if (!polling(c))
 		v.tick = 0;
 	memcpy(ver, &v, sizeof(v));

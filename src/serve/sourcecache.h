@@ -23,10 +23,15 @@ struct sourcecache {
 	int			 unwatched;	/* atomic: a directory got no watch
 						 * (fs.inotify.max_user_watches) */
 	int			 failing;	/* atomic: the directory could not be read */
+	int			 retrying;	/* atomic: a source broken by what may pass
+						 * (sourcetree.h's retry) */
 	/* the loader thread's */
 	const struct sourcetree	*last;		/* the tree the last load gave, which the
 						 * loader keeps until the next; NULL */
 	unsigned long		 gen;		/* set generations handed out */
+	size_t			 nchanging;	/* the last build's sources replaced each time
+						 * they were read (sourcetree.h's changing) */
+	char			 changing[SOURCETREE_ERR_MAX];	/* the first one's name */
 };
 
 /* dir is copied; nothing is read yet. -1 on out of memory. */
@@ -37,7 +42,8 @@ void	sourcecache_fini(struct sourcecache *);
 /*
  * loader_source.probe, arg a sourcecache: the version is the number of changes seen on
  * names that are not ignored, and, while a change could go unseen (no inotify, a directory
- * without a watch, the directory unreadable), the SOURCETREE_POLL_S tick. Never fails.
+ * without a watch, the directory unreadable, a source whose read failed for a reason that
+ * may pass), the SOURCETREE_POLL_S tick. Never fails.
  */
 int	sourcecache_probe(void *arg, unsigned char *ver, enum loader_kind *kind, char *err,
 	    size_t errlen);
@@ -45,7 +51,9 @@ int	sourcecache_probe(void *arg, unsigned char *ver, enum loader_kind *kind, cha
  * loader_source.load: 1 and a new tree in *set (struct sourcetree; free it with
  * sourcecache_free), 0 when the tree built serves the same as the last one (its sources'
  * versions, paths and notes), or -1 and LOADER_MISSING when the directory itself cannot be read
- * (503 everywhere). A source's problems are the tree's (its paths answer 503).
+ * (503 everywhere). A source's problems are the tree's (its paths answer 503). After a
+ * build, nchanging and changing name its sources replaced each time they were read, also
+ * when the tree is not new (such a source keeps its version, so the tree often is not).
  */
 int	sourcecache_load(void *arg, void **set, unsigned char *ver, enum loader_kind *kind,
 	    char *err, size_t errlen);

@@ -3,10 +3,10 @@
  *
  * DESIGN: a build walks the directory (readdir + lstat per entry, and an inotify watch on
  * each directory when asked), sorts the sources, shares with the old tree (a reference,
- * targetset_ref) every source whose file version (dev, inode, size, mtime) did not change
- * and every merged set whose sources did not, and reads and renders only the rest. The old
- * tree is only read: requests go on answering from it while the loader thread builds the
- * new one. sourcecache.c decides when to build.
+ * targetset_ref) every source whose file version (dev, inode, size, mtime, ctime) did not
+ * change and every merged set whose sources did not, and reads and renders only the rest.
+ * The old tree is only read: requests go on answering from it while the loader thread
+ * builds the new one. sourcecache.c decides when to build.
  */
 #define _GNU_SOURCE	/* O_CLOEXEC etc. */
 #include <dirent.h>
@@ -46,6 +46,10 @@ struct walk {
 	char			**notes;
 	size_t			 nn, capn;
 	int			 failed;	/* out of memory */
+	int			 open_errno;	/* the directory, or one below it for a
+						 * reason that may pass, could not be opened:
+						 * no tree (its sources are unknown) */
+	char			 open_failed[PATH_MAX];	/* which one, relative ("": dir) */
 	int			 unwatched;	/* a directory got no watch (ENOSPC: the limit) */
 };
 
@@ -115,6 +119,14 @@ inside(const struct walk *w, const char *full)
 	return ok;
 }
 
+/* 1 for an error that may pass by itself (no fd or memory left, EIO): look again soon. */
+static int
+transient(int e)
+{
+	return e == EMFILE || e == ENFILE || e == ENOMEM || e == ENOBUFS || e == EAGAIN ||
+	    e == EIO;
+}
+
 static void
 walk_dir(struct walk *w, const char *rel, int depth)
 {
@@ -127,13 +139,23 @@ walk_dir(struct walk *w, const char *rel, int depth)
 	if (n < 0 || (size_t)n >= sizeof(full))
 		return;
 	if ((d = opendir(full)) == NULL) {
-		if (*rel)
+		/* a sub-directory removed since it was seen, or kept from us (lost+found):
+		 * its sources are not served, as the next build would find too */
+		if (*rel && !transient(errno)) {
 			note(w, "%s/: %s", rel, strerror(errno));
+			return;
+		}
+		/* else a list without its sources would be partial for now only; the directory
+		 * itself gone since its stat must not give a tree of no sources either */
+		w->open_errno = errno;
+		snprintf(w->open_failed, sizeof(w->open_failed), "%s", rel);
 		return;
 	}
-	if (w->ifd >= 0 && inotify_add_watch(w->ifd, full, WATCH_MASK) < 0)
+	/* one removed since its opendir needs no watch: its parent's says it went */
+	if (w->ifd >= 0 && inotify_add_watch(w->ifd, full, WATCH_MASK) < 0 && errno != ENOENT &&
+	    errno != ENOTDIR)
 		w->unwatched = 1;
-	while ((de = readdir(d)) != NULL && !w->failed) {
+	while ((de = readdir(d)) != NULL && !w->failed && !w->open_errno) {
 		struct stat st;
 		size_t keylen;
 
@@ -282,6 +304,7 @@ read_source(const char *root, struct sourcetree_source *s, const struct sourcetr
 		if (readfile_load(full, SOURCETREE_MAX_BYTES, 0, &rf, why, sizeof(why)) < 0) {
 			size_t n = strlen(full);
 
+			s->retry = transient(errno);
 			/* "FULL: reason" named by the source's own name, as every error */
 			snprintf(s->err, sizeof(s->err), "%s: %s", s->name,
 			    strncmp(why, full, n) == 0 && why[n] == ':' ? why + n + 2 : why);
@@ -333,6 +356,7 @@ read_source(const char *root, struct sourcetree_source *s, const struct sourcetr
 	}
 	if (targetset_adopt(&l, rf.data, rf.len, &s->set, why, sizeof(why)) < 0) {
 		snprintf(s->err, sizeof(s->err), "%s: %s", s->name, why);
+		s->retry = 1;	/* out of memory */
 		return;
 	}
 	s->ntargets = targetset_targets(s->set);
@@ -354,7 +378,7 @@ build_sources(struct sourcetree *t, struct walk *w, const struct sourcetree *old
 
 		targetset_key_of(&w->c[i].st, &k);
 		o = old_source(old, w->c[i].name, w->c[i].keylen);
-		if (o != NULL && o->name != NULL && targetset_key_eq(&o->fkey, &k)) {
+		if (o != NULL && o->name != NULL && !o->retry && targetset_key_eq(&o->fkey, &k)) {
 			/* shared, not taken: a request may still be reading the old tree */
 			*s = *o;
 			s->name = w->c[i].name;
@@ -383,6 +407,7 @@ build_sources(struct sourcetree *t, struct walk *w, const struct sourcetree *old
 			t->ntargets += t->src[i].ntargets;
 		else
 			t->nbroken++;
+		t->nretry += t->src[i].retry;
 	}
 	return 0;
 }
@@ -580,7 +605,7 @@ sourcetree_build(const char *dir, int ifd, const struct sourcetree *old, double 
 {
 	struct walk w;
 	struct sourcetree *t;
-	struct stat st;
+	struct stat st, after;
 
 	*out = NULL;
 	memset(&w, 0, sizeof(w));
@@ -599,6 +624,20 @@ sourcetree_build(const char *dir, int ifd, const struct sourcetree *old, double 
 		return -1;
 	}
 	walk_dir(&w, "", 0);
+	/* gone or replaced while walked: what the walk found by its path is not one tree */
+	if (!w.open_errno && stat(dir, &after) < 0) {
+		w.open_errno = errno;
+	} else if (!w.open_errno && (after.st_dev != st.st_dev || after.st_ino != st.st_ino)) {
+		snprintf(err, errlen, "targets directory %s: replaced while read", dir);
+		walk_fini(&w);
+		return -1;
+	}
+	if (w.open_errno) {
+		snprintf(err, errlen, "targets directory %s: %s%s%s", dir, w.open_failed,
+		    w.open_failed[0] ? "/: " : "", strerror(w.open_errno));
+		walk_fini(&w);
+		return -1;
+	}
 	if (w.failed || (t = calloc(1, sizeof(*t))) == NULL) {
 		walk_fini(&w);
 		snprintf(err, errlen, "out of memory");

@@ -52,6 +52,8 @@ struct sourcetree_source {
 	unsigned long		 gen;		/* changes whenever set does */
 	int			 changing;	/* the file kept being replaced while read: set
 						 * and fkey are the previous version's */
+	int			 retry;		/* broken by what may pass (no fd or memory
+						 * left, EIO): read again by every build */
 };
 
 struct sourcetree_path {
@@ -77,6 +79,7 @@ struct sourcetree {
 	char			**notes;	/* what was ignored and why, sorted */
 	size_t			 nnotes;
 	size_t			 nbroken;	/* broken sources */
+	size_t			 nretry;	/* of those, with retry */
 	size_t			 ntargets;	/* in the sources that are not broken */
 	double			 newest_mtime;	/* of every source; 0 for none */
 	struct targetset_key	 version;	/* of the whole tree: changes with any source */

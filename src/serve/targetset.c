@@ -533,13 +533,15 @@ targetset_key_of(const struct stat *st, struct targetset_key *k)
 	k->ino = st->st_ino;
 	k->size = st->st_size;
 	k->mtime = st->st_mtim;
+	k->ctime = st->st_ctim;
 }
 
 int
 targetset_key_eq(const struct targetset_key *a, const struct targetset_key *b)
 {
 	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
-	    a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec;
+	    a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec &&
+	    a->ctime.tv_sec == b->ctime.tv_sec && a->ctime.tv_nsec == b->ctime.tv_nsec;
 }
 
 int

@@ -35,6 +35,7 @@ struct targetset_key {
 	ino_t		 ino;
 	off_t		 size;
 	struct timespec	 mtime;
+	struct timespec	 ctime;		/* a rewrite that puts the old mtime back moves it */
 };
 
 /* The key of a file's stat; 1 when two keys name the same version. */

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fileclock.h"
 #include "procio.h"
 #include "readfile.h"
 #include "check_main.h"
@@ -197,33 +198,13 @@ fill(const char *p, int c, size_t n)
 	ck_assert_int_eq(close(fd), 0);
 }
 
-static const struct timespec old_mtime[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
-
-/* Until the clock the kernel stamps files with has passed path's ctime (a few ms at most). */
-static void
-past_ctime(void)
-{
-	struct timespec now, ms = { 0, 1000000 };
-	struct stat st;
-
-	ck_assert_int_eq(stat(path, &st), 0);
-	for (int i = 0; i < 2000; i++) {
-		clock_gettime(CLOCK_REALTIME_COARSE, &now);
-		if (now.tv_sec > st.st_ctim.tv_sec ||
-		    (now.tv_sec == st.st_ctim.tv_sec && now.tv_nsec > st.st_ctim.tv_nsec))
-			return;
-		nanosleep(&ms, NULL);
-	}
-	ck_abort_msg("the coarse clock did not pass the file's ctime in 2 s");
-}
-
 /* rsync --inplace -t, cp -p over the file: new bytes, same size and inode, old mtime back */
 static void
 rewrite_in_place(void)
 {
-	past_ctime();
+	fileclock_past_ctime(path);
 	fill(path, 'B', 10000);
-	ck_assert_int_eq(utimensat(AT_FDCWD, path, old_mtime, 0), 0);
+	ck_assert_int_eq(utimensat(AT_FDCWD, path, FILECLOCK_OLD_MTIME, 0), 0);
 }
 
 /* what sd-scan and editors do: a new file renamed over the old one */
@@ -234,7 +215,7 @@ rename_over(void)
 
 	snprintf(tmp, sizeof(tmp), "%s/.f.tmp", dir);
 	fill(tmp, 'B', 10000);
-	ck_assert_int_eq(utimensat(AT_FDCWD, tmp, old_mtime, 0), 0);
+	ck_assert_int_eq(utimensat(AT_FDCWD, tmp, FILECLOCK_OLD_MTIME, 0), 0);
 	ck_assert_int_eq(rename(tmp, path), 0);
 }
 
@@ -253,7 +234,7 @@ START_TEST(a_file_rewritten_in_place_while_read_is_changed)
 	struct readfile rf;
 
 	fill(path, 'A', 10000);
-	ck_assert_int_eq(utimensat(AT_FDCWD, path, old_mtime, 0), 0);
+	ck_assert_int_eq(utimensat(AT_FDCWD, path, FILECLOCK_OLD_MTIME, 0), 0);
 	after_first_read = rewrite_in_place;
 	ck_assert_int_eq(readfile_load(path, 100000, 0, &rf, err, sizeof(err)), 0);
 	ck_assert_ptr_null(after_first_read);
@@ -276,7 +257,7 @@ START_TEST(a_file_renamed_over_while_read_is_changed)
 	struct readfile rf;
 
 	fill(path, 'A', 10000);
-	ck_assert_int_eq(utimensat(AT_FDCWD, path, old_mtime, 0), 0);
+	ck_assert_int_eq(utimensat(AT_FDCWD, path, FILECLOCK_OLD_MTIME, 0), 0);
 	after_first_read = rename_over;
 	ck_assert_int_eq(readfile_load(path, 100000, 0, &rf, err, sizeof(err)), 0);
 	ck_assert_ptr_null(after_first_read);

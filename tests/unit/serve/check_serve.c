@@ -3,9 +3,14 @@
  * with time injected (no sleeping) and the response captured in memory; gzip answers: every
  * path and filter inflates to the plain answer, Vary, HEAD, errors, refusals, send-file
  * names, and N requests compress each piece once per version; with -targets-dir, a tree
- * whose load is held (read(2) below) does not hold the requests answered meanwhile.
+ * whose load is held (read(2) below) does not hold the requests answered meanwhile; a file
+ * replaced at each of the loader's reads (read(2) below again): after a corrupt version
+ * still 503, in a tree logged; which requests log a missing file (stderr captured); and a
+ * file rewritten in place with its old size and mtime (only its ctime moves) reloaded; a
+ * tree changed under requests answers whole versions, in order (run under TSan too).
  */
 #include <check.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +21,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "fileclock.h"
 #include "serve.h"
 #include "check_main.h"
 
@@ -31,6 +37,27 @@ static pthread_cond_t hold_cv = PTHREAD_COND_INITIALIZER;
 static int hold;
 static pthread_t test_thread;
 
+/* set (under hold_mu): each read(2) of the loader first puts a new churn_path in place */
+static char churn_path[200];
+static const char *churn_text;
+static int churned;
+
+/* A new file of text renamed over path (a new inode each time). */
+static void
+replace_file(const char *path, const char *text)
+{
+	char tmp[260];
+	const char *slash = strrchr(path, '/');
+	int fd;
+
+	snprintf(tmp, sizeof(tmp), "%.*s/.churn.tmp", (int)(slash - path), path);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
+		abort();
+	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text) || close(fd) != 0 ||
+	    rename(tmp, path) != 0)
+		abort();
+}
+
 ssize_t read(int fd, void *buf, size_t n);
 
 ssize_t
@@ -39,8 +66,62 @@ read(int fd, void *buf, size_t n)
 	pthread_mutex_lock(&hold_mu);
 	while (hold && !pthread_equal(pthread_self(), test_thread))
 		pthread_cond_wait(&hold_cv, &hold_mu);
+	if (churn_path[0] && !pthread_equal(pthread_self(), test_thread)) {
+		replace_file(churn_path, churn_text);
+		churned++;
+	}
 	pthread_mutex_unlock(&hold_mu);
 	return syscall(SYS_read, fd, buf, n);
+}
+
+/* path NULL: no more churn. Returns how many replacements were made so far. */
+static int
+set_churn(const char *path, const char *text)
+{
+	int n;
+
+	pthread_mutex_lock(&hold_mu);
+	snprintf(churn_path, sizeof(churn_path), "%s", path ? path : "");
+	churn_text = text;
+	n = churned;
+	pthread_mutex_unlock(&hold_mu);
+	return n;
+}
+
+/* stderr (the log) into a file until log_captured, which returns it (malloc'd) */
+static int saved_stderr = -1;
+static char logpath[160];
+
+static void
+log_capture(void)
+{
+	int fd;
+
+	snprintf(logpath, sizeof(logpath), "%s/log", dir);
+	fflush(stderr);
+	ck_assert_int_ge(saved_stderr = dup(2), 0);
+	ck_assert_int_ge(fd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC,
+	    0644), 0);
+	ck_assert_int_eq(dup2(fd, 2), 2);
+	close(fd);
+}
+
+static char *
+log_captured(void)
+{
+	char *s = calloc(1, 65536);
+	int fd;
+
+	fflush(stderr);
+	ck_assert_int_eq(dup2(saved_stderr, 2), 2);
+	close(saved_stderr);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_ge(fd = open(logpath, O_RDONLY | O_CLOEXEC), 0);
+	ck_assert_int_ge(syscall(SYS_read, fd, s, 65535), 0);
+	close(fd);
+	unlink(logpath);
+	fputs(s, stderr);	/* still seen in the test's output */
+	return s;
 }
 
 static void
@@ -655,20 +736,45 @@ mono(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-START_TEST(a_held_tree_load_does_not_hold_requests)
+/* A new context serving the directory tree (NULL: the targets file). */
+static void
+reinit(const char *tree)
 {
-	char tree[128], src[160], cmd[200];
-	double now = (double)time(NULL), t0;
-	int seen = 0;
-
-	snprintf(tree, sizeof(tree), "%s/tree", dir);
-	snprintf(src, sizeof(src), "%s/a.json", tree);
-	ck_assert_int_eq(mkdir(tree, 0755), 0);
-	put(src, "[{\"targets\":[\"a:1\"]}]\n");
 	serve_fini(&ctx);
 	conf.targets_dir = tree;
 	ck_assert_int_eq(serve_init(&ctx, &conf, stats), 0);
+}
+
+/* Serve tree (DIR/tree, 128 bytes) with one source src (DIR/tree/a.json, 160): a:1. */
+static void
+serve_tree(char *tree, char *src)
+{
+	snprintf(tree, 128, "%s/tree", dir);
+	snprintf(src, 160, "%s/a.json", tree);
+	ck_assert_int_eq(mkdir(tree, 0755), 0);
+	put(src, "[{\"targets\":[\"a:1\"]}]\n");
+	reinit(tree);
 	test_thread = pthread_self();
+}
+
+/* Back to the targets file, the tree removed. */
+static void
+back_to_file(const char *tree)
+{
+	char cmd[200];
+
+	reinit(NULL);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tree);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+START_TEST(a_held_tree_load_does_not_hold_requests)
+{
+	char tree[128], src[160];
+	double now = (double)time(NULL), t0;
+	int seen = 0;
+
+	serve_tree(tree, src);
 	ck_assert_int_eq(req("GET", "/targets.json", "", now), 200);
 	ck_assert_ptr_nonnull(strstr(body(), "\"a:1\""));
 	/* the loader thread's reads wait: the change is loading, not loaded */
@@ -692,11 +798,160 @@ START_TEST(a_held_tree_load_does_not_hold_requests)
 			nanosleep(&ms, NULL);
 	}
 	ck_assert_msg(seen, "the new tree was not served within 5 s of the load's release");
-	serve_fini(&ctx);
-	conf.targets_dir = NULL;
-	ck_assert_int_eq(serve_init(&ctx, &conf, stats), 0);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tree);
-	ck_assert_int_eq(system(cmd), 0);
+	back_to_file(tree);
+}
+END_TEST
+
+/* GET uri until it answers status (2 s at most). */
+static void
+until_status(const char *uri, int status)
+{
+	struct timespec ms = { 0, 5000000 };
+	int got = 0;
+
+	for (int i = 0; i < 400 && (got = req("GET", uri, "", (double)time(NULL))) != status; i++)
+		nanosleep(&ms, NULL);
+	ck_assert_msg(got == status, "%s: %d, not %d: %s", uri, got, status, body());
+}
+
+START_TEST(a_file_replaced_at_each_read_after_a_corrupt_one_stays_503)
+{
+	struct timespec ms = { 0, 5000000 };
+
+	test_thread = pthread_self();
+	put(tpath, "[{\"targets\":[\"old:1\"]}]\n");
+	until_status("/targets.json", 200);
+	ck_assert_ptr_nonnull(strstr(body(), "\"old:1\""));
+	put(tpath, "[{\"targets\":[\"bad\"");
+	until_status("/targets.json", 503);
+	/* the version before the file's last is not served: that one was corrupt */
+	set_churn(tpath, "[{\"targets\":[\"new:1\"]}]\n");
+	put(tpath, "[{\"targets\":[\"new:1\"]}]\n");
+	for (int i = 0; i < 60; i++) {
+		int st = req("GET", "/targets.json", "", (double)time(NULL));
+
+		ck_assert_msg(st == 503, "answered %d while replaced at each read: %s", st, body());
+		nanosleep(&ms, NULL);
+	}
+	ck_assert_int_ge(set_churn(NULL, NULL), 3);
+	/* settled: its version now */
+	until_status("/targets.json", 200);
+	ck_assert_ptr_nonnull(strstr(body(), "\"new:1\""));
+}
+END_TEST
+
+START_TEST(a_tree_source_replaced_at_each_read_is_logged)
+{
+	char tree[128], src[160], *log;
+	struct timespec ms = { 0, 5000000 };
+
+	serve_tree(tree, src);
+	until_status("/targets.json", 200);
+	log_capture();
+	set_churn(src, "[{\"targets\":[\"a:1\",\"a:2\"]}]\n");
+	put(src, "[{\"targets\":[\"a:1\",\"a:2\"]}]\n");
+	for (int i = 0; i < 60; i++) {
+		ck_assert_int_eq(req("GET", "/targets.json", "", (double)time(NULL)), 200);
+		ck_assert_ptr_nonnull(strstr(body(), "\"a:1\""));	/* one version, whole */
+		nanosleep(&ms, NULL);
+	}
+	ck_assert_int_ge(set_churn(NULL, NULL), 3);
+	log = log_captured();
+	/* kept its version quietly: the operator is told why the change is not served */
+	ck_assert_msg(strstr(log, "a.json: replaced each time it was read") != NULL,
+	    "not logged: %s", log);
+	free(log);
+	back_to_file(tree);
+}
+END_TEST
+
+/* /health, / and /metrics log nothing of it (their answers say it); /targets.json logs want */
+static void
+only_targets_log(const char *want)
+{
+	char *log;
+
+	log_capture();
+	ck_assert_int_eq(req("GET", "/health", "", 1e9), 503);
+	ck_assert_int_eq(req("GET", "/", "", 1e9), 200);
+	ck_assert_int_eq(req("GET", "/metrics", "", 1e9), 200);
+	log = log_captured();
+	ck_assert_msg(strstr(log, "unavailable") == NULL, "logged: %s", log);
+	free(log);
+	log_capture();
+	ck_assert_int_eq(req("GET", "/targets.json", "", 1e9), 503);
+	log = log_captured();
+	ck_assert_msg(strstr(log, want) != NULL, "not logged: %s", want);
+	free(log);
+}
+
+START_TEST(only_targets_requests_log_what_is_unavailable)
+{
+	char tree[128];
+
+	only_targets_log("targets file is unavailable: ");
+	/* the same with a missing directory (/metrics borrows its tree) */
+	snprintf(tree, sizeof(tree), "%s/no-tree", dir);
+	reinit(tree);
+	only_targets_log("targets directory is unavailable: ");
+	reinit(NULL);
+}
+END_TEST
+
+START_TEST(a_file_rewritten_with_its_old_mtime_is_reloaded)
+{
+	struct timespec ms = { 0, 5000000 };
+	int seen = 0;
+
+	put(tpath, "[{\"targets\":[\"a:1\"]}]\n");
+	ck_assert_int_eq(utimensat(AT_FDCWD, tpath, FILECLOCK_OLD_MTIME, 0), 0);
+	until_status("/targets.json", 200);
+	ck_assert_ptr_nonnull(strstr(body(), "\"a:1\""));
+	/* cp -p, rsync -t --inplace: the same inode, size and mtime, new bytes */
+	fileclock_past_ctime(tpath);
+	put(tpath, "[{\"targets\":[\"b:1\"]}]\n");
+	ck_assert_int_eq(utimensat(AT_FDCWD, tpath, FILECLOCK_OLD_MTIME, 0), 0);
+	for (int i = 0; i < 200 && !seen; i++) {
+		ck_assert_int_eq(req("GET", "/targets.json", "", (double)time(NULL)), 200);
+		if (!(seen = strstr(body(), "\"b:1\"") != NULL))
+			nanosleep(&ms, NULL);
+	}
+	ck_assert_msg(seen, "the rewrite was not loaded: %s", body());
+}
+END_TEST
+
+START_TEST(a_tree_changed_under_requests_answers_whole_versions)
+{
+	char tree[128], src[160], sub[160], b[200], want[200];
+	struct timespec ms = { 0, 1000000 };
+	int last = 0;
+
+	serve_tree(tree, src);
+	snprintf(sub, sizeof(sub), "%s/sub", tree);
+	ck_assert_int_eq(mkdir(sub, 0755), 0);
+	snprintf(b, sizeof(b), "%s/b.json", sub);
+	put(b, "[{\"targets\":[\"b:1\"]}]\n");
+	/* a.json replaced between requests; sub/b.json's set is shared by every tree while the
+	 * trees before are freed, by either thread */
+	for (int i = 1; i <= 300; i++) {
+		char text[64];
+		int k;
+
+		snprintf(text, sizeof(text), "[{\"targets\":[\"a:%d\"]}]\n", i);
+		replace_file(src, text);
+		ck_assert_int_eq(req("GET", "/targets.json", "", (double)time(NULL)), 200);
+		ck_assert_msg(sscanf(body(), "[\n{\"targets\":[\"a:%d\"]", &k) == 1 && k >= last &&
+		    k <= i, "not one version: %s", body());
+		snprintf(want, sizeof(want), "[\n{\"targets\":[\"a:%d\"],\"labels\":{}},\n"
+		    "{\"targets\":[\"b:1\"],\"labels\":{}}\n]\n", k);
+		ck_assert_str_eq(body(), want);
+		last = k;
+		ck_assert_int_eq(req("GET", "/targets/sub", "", (double)time(NULL)), 200);
+		ck_assert_str_eq(body(), "[\n{\"targets\":[\"b:1\"],\"labels\":{}}\n]\n");
+		nanosleep(&ms, NULL);
+	}
+	ck_assert_int_gt(last, 1);
+	back_to_file(tree);
 }
 END_TEST
 
@@ -718,4 +973,9 @@ add_tests(void)
 	ADD(compressed_once_per_version);
 	ADD(sendfile_names_the_gzip_file);
 	ADD(a_held_tree_load_does_not_hold_requests);
+	ADD(a_file_replaced_at_each_read_after_a_corrupt_one_stays_503);
+	ADD(a_tree_source_replaced_at_each_read_is_logged);
+	ADD(only_targets_requests_log_what_is_unavailable);
+	ADD(a_file_rewritten_with_its_old_mtime_is_reloaded);
+	ADD(a_tree_changed_under_requests_answers_whole_versions);
 }

@@ -4,17 +4,27 @@
  * loader's source: a change seen on the next get (inotify), nothing re-read when nothing
  * changed, unchanged sources and sets shared by a rebuild while the old tree stays whole,
  * a source replaced at every read (read(2) below cuts it) keeping the version read before,
- * and a directory that comes back seen by the poll.
+ * a directory that comes back seen by the poll, and one gone between the build's stat and
+ * its opendir (opendir(3) below moves it away first) failing the build, not serving [], and
+ * a source rewritten in place with its old size and mtime (its ctime moves) read again, and
+ * one whose read failed for a reason that may pass (read(2) below: ENOMEM) read again, and
+ * a directory removed before its watch (inotify_add_watch(2) below) not making it poll.
  */
 #include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "fileclock.h"
 #include "query.h"
 #include "sourcecache.h"
 #include "check_main.h"
@@ -27,16 +37,83 @@ static int cuts;
 
 ssize_t read(int fd, void *buf, size_t n);
 
+/* set: that many read(2)s of the file of this inode fail with ENOMEM (atomic: the loader's) */
+static ino_t enomem_ino;
+static int enomem_left;
+
 ssize_t
 read(int fd, void *buf, size_t n)
 {
-	ssize_t r = syscall(SYS_read, fd, buf, n);
+	ssize_t r;
 	struct stat st;
+
+	if (__atomic_load_n(&enomem_left, __ATOMIC_ACQUIRE) > 0 && fstat(fd, &st) == 0 &&
+	    st.st_ino == enomem_ino) {
+		__atomic_sub_fetch(&enomem_left, 1, __ATOMIC_ACQ_REL);
+		errno = ENOMEM;
+		return -1;
+	}
+	r = syscall(SYS_read, fd, buf, n);
 
 	if (cut_path[0] && r > 0 && stat(cut_path, &st) == 0 && st.st_size > 0 &&
 	    truncate(cut_path, st.st_size - 1) == 0)
 		cuts++;
 	return r;
+}
+
+/* set: the next opendir(3) of this path first moves it to vanish_to (then unset), or of
+ * vanish_after moves it there once opened; every opendir(3) of fail_path fails with
+ * fail_errno */
+static char vanish_path[128], vanish_to[160], fail_path[160], vanish_after[128];
+static int fail_errno, vanish_replaced;
+
+DIR *opendir(const char *name);
+
+DIR *
+opendir(const char *name)
+{
+	DIR *d;
+	int fd;
+
+	if (vanish_path[0] && strcmp(name, vanish_path) == 0) {
+		vanish_path[0] = '\0';
+		ck_assert_int_eq(rename(name, vanish_to), 0);
+	}
+	if (fail_path[0] && strcmp(name, fail_path) == 0) {
+		errno = fail_errno;
+		return NULL;
+	}
+	if ((fd = open(name, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return NULL;
+	if ((d = fdopendir(fd)) == NULL) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+	}
+	if (d != NULL && vanish_after[0] && strcmp(name, vanish_after) == 0) {
+		vanish_after[0] = '\0';
+		ck_assert_int_eq(rename(name, vanish_to), 0);
+		if (vanish_replaced)	/* and a new, empty directory in its place */
+			ck_assert_int_eq(mkdir(name, 0755), 0);
+	}
+	return d;
+}
+
+/* set: the next inotify_add_watch(2) of this path fails with ENOENT (removed meanwhile) */
+static char unwatch_path[160];
+
+int inotify_add_watch(int fd, const char *path, uint32_t mask);
+
+int
+inotify_add_watch(int fd, const char *path, uint32_t mask)
+{
+	if (unwatch_path[0] && strcmp(path, unwatch_path) == 0) {
+		unwatch_path[0] = '\0';
+		errno = ENOENT;
+		return -1;
+	}
+	return (int)syscall(SYS_inotify_add_watch, fd, path, mask);
 }
 
 static void
@@ -381,6 +458,131 @@ START_TEST(an_unreadable_directory_is_retried)
 }
 END_TEST
 
+START_TEST(a_directory_gone_during_a_build_fails_it)
+{
+	struct sourcetree *old, *t = NULL;
+	unsigned long gen = 0;
+
+	ck_assert_int_eq(sourcetree_build(dir, -1, NULL, 1000, &gen, &old, err, sizeof(err)), 0);
+	/* removed (here: moved away) after the build's stat, before its walk opens it: no
+	 * tree of no sources (every path would answer []), the directory's error */
+	snprintf(vanish_path, sizeof(vanish_path), "%s", dir);
+	snprintf(vanish_to, sizeof(vanish_to), "%s.gone", dir);
+	ck_assert_int_eq(sourcetree_build(dir, -1, old, 1010, &gen, &t, err, sizeof(err)), -1);
+	ck_assert_ptr_null(t);
+	ck_assert_ptr_nonnull(strstr(err, dir));
+	ck_assert_ptr_nonnull(strstr(err, "No such file or directory"));
+	ck_assert_int_eq(rename(vanish_to, dir), 0);
+	/* moved away once opened: the walk reads an empty directory, which is not the tree */
+	snprintf(vanish_after, sizeof(vanish_after), "%s", dir);
+	ck_assert_int_eq(sourcetree_build(dir, -1, old, 1020, &gen, &t, err, sizeof(err)), -1);
+	ck_assert_ptr_null(t);
+	ck_assert_ptr_nonnull(strstr(err, "No such file or directory"));
+	ck_assert_int_eq(rename(vanish_to, dir), 0);
+	/* replaced once opened: the walk mixes the two */
+	snprintf(vanish_after, sizeof(vanish_after), "%s", dir);
+	vanish_replaced = 1;
+	ck_assert_int_eq(sourcetree_build(dir, -1, old, 1030, &gen, &t, err, sizeof(err)), -1);
+	vanish_replaced = 0;
+	ck_assert_ptr_null(t);
+	ck_assert_ptr_nonnull(strstr(err, "replaced while read"));
+	ck_assert_int_eq(rmdir(dir), 0);
+	ck_assert_int_eq(rename(vanish_to, dir), 0);
+	sourcetree_free(old);
+}
+END_TEST
+
+START_TEST(a_subdirectory_that_cannot_be_read_for_now_fails_the_build)
+{
+	struct sourcetree *t = NULL;
+
+	/* gone since the walk saw it: its sources are gone too, a note */
+	snprintf(fail_path, sizeof(fail_path), "%s/sub/deep", dir);
+	fail_errno = ENOENT;
+	ck_assert_int_eq(sourcetree_load(dir, 1000, &t, err, sizeof(err)), 0);
+	ck_assert_uint_eq(t->nsrc, 5);
+	ck_assert_ptr_null(sourcetree_find(t, "sub/deep/d"));
+	ck_assert_str_eq(t->notes[0], "sub/deep/: No such file or directory");
+	sourcetree_free(t);
+	/* kept from us (lost+found at a mount point): the same, as every build finds */
+	fail_errno = EACCES;
+	ck_assert_int_eq(sourcetree_load(dir, 1000, &t, err, sizeof(err)), 0);
+	ck_assert_uint_eq(t->nsrc, 5);
+	ck_assert_str_eq(t->notes[0], "sub/deep/: Permission denied");
+	sourcetree_free(t);
+	/* there, but no fd left: what it holds is unknown for now, and a list without it
+	 * would be partial until the next build */
+	fail_errno = EMFILE;
+	ck_assert_int_eq(sourcetree_load(dir, 1000, &t, err, sizeof(err)), -1);
+	ck_assert_ptr_null(t);
+	ck_assert_ptr_nonnull(strstr(err, "sub/deep/: Too many open files"));
+	fail_path[0] = '\0';
+}
+END_TEST
+
+START_TEST(a_source_whose_read_failed_for_a_passing_reason_is_read_again)
+{
+	struct sourcecache c;
+	struct loader l;
+	struct loader_source src = { sourcecache_probe, sourcecache_load, sourcecache_free, &c };
+	const struct sourcetree *t;
+	struct stat st;
+	char p[256];
+
+	snprintf(p, sizeof(p), "%s/b.json", dir);
+	ck_assert_int_eq(stat(p, &st), 0);
+	enomem_ino = st.st_ino;
+	__atomic_store_n(&enomem_left, 1, __ATOMIC_RELEASE);
+	ck_assert_int_eq(sourcecache_init(&c, dir), 0);
+	ck_assert_int_ge(c.ifd, 0);
+	ck_assert_int_eq(loader_init(&l, &src), 0);
+	ck_assert_ptr_nonnull(t = tree_after(&l, 0));
+	ck_assert_ptr_null(sourcetree_find(t, "b")->set);
+	ck_assert_ptr_nonnull(strstr(t->src[1].err, "Cannot allocate memory"));
+	/* nothing changes (no event): read again by the next look, and mended */
+	ck_assert_ptr_nonnull(t = tree_after(&l, 1));
+	body_is(t, "b", "[\n{\"targets\":[\"b:1\"],\"labels\":{}}\n]\n");
+	ck_assert_uint_eq(t->nbroken, 0);
+	loader_fini(&l);
+	sourcecache_fini(&c);
+}
+END_TEST
+
+START_TEST(a_directory_removed_before_its_watch_keeps_inotify)
+{
+	struct sourcetree *t;
+	unsigned long gen = 0;
+	int ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+
+	ck_assert_int_ge(ifd, 0);
+	/* gone between its opendir and its watch: nothing there to watch, no reason to poll */
+	snprintf(unwatch_path, sizeof(unwatch_path), "%s/sub/deep", dir);
+	ck_assert_int_eq(sourcetree_build(dir, ifd, NULL, 1000, &gen, &t, err, sizeof(err)), 0);
+	ck_assert_int_eq(t->unwatched, 0);
+	sourcetree_free(t);
+	close(ifd);
+}
+END_TEST
+
+START_TEST(a_source_rewritten_with_its_old_mtime_is_read_again)
+{
+	struct sourcetree *old, *t;
+	unsigned long gen = 0;
+	char p[256];
+
+	snprintf(p, sizeof(p), "%s/b.json", dir);
+	ck_assert_int_eq(utimensat(AT_FDCWD, p, FILECLOCK_OLD_MTIME, 0), 0);
+	ck_assert_int_eq(sourcetree_build(dir, -1, NULL, 1000, &gen, &old, err, sizeof(err)), 0);
+	fileclock_past_ctime(p);
+	put("b.json", "[{\"targets\":[\"B:1\"]}]");
+	ck_assert_int_eq(utimensat(AT_FDCWD, p, FILECLOCK_OLD_MTIME, 0), 0);
+	ck_assert_int_eq(sourcetree_build(dir, -1, old, 1010, &gen, &t, err, sizeof(err)), 0);
+	body_is(t, "b", "[\n{\"targets\":[\"B:1\"],\"labels\":{}}\n]\n");
+	sourcetree_free(old);
+	sourcetree_free(t);
+}
+END_TEST
+
 START_TEST(filters_on_merged_paths)
 {
 	struct sourcetree *t;
@@ -416,5 +618,10 @@ add_tests(void)
 	ADD(a_rebuild_leaves_the_old_tree_whole);
 	ADD(a_source_replaced_at_each_read_keeps_its_version);
 	ADD(an_unreadable_directory_is_retried);
+	ADD(a_directory_gone_during_a_build_fails_it);
+	ADD(a_source_rewritten_with_its_old_mtime_is_read_again);
+	ADD(a_subdirectory_that_cannot_be_read_for_now_fails_the_build);
+	ADD(a_source_whose_read_failed_for_a_passing_reason_is_read_again);
+	ADD(a_directory_removed_before_its_watch_keeps_inotify);
 	ADD(filters_on_merged_paths);
 }

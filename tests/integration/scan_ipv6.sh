@@ -7,6 +7,8 @@
 # before IPv6; excluded IPv6 addresses get no SYN (ip6tables counters); a silent one times
 # out. An IPv6 network over -ipv6-max-prefix and a bad literal: one line, exit 2, no SYN, no
 # file. sd-serve's ?network= with an IPv6 CIDR on that targets file keeps just its targets.
+# -retry-scope answering finds [::1]:port (below the IPv4-mapped block) in a previous file
+# that also lists IPv4 targets, and probes it again.
 . "$(dirname "$0")/../lib.sh"
 unset $(compgen -e | grep '^SCANNER_') 2>/dev/null
 ns_create
@@ -133,3 +135,20 @@ ns_exec python3 "$TOP/tests/fcgi_get.py" "$TMP/sd.sock" '/targets.json?network=f
 	> "$TMP/fcgi.out"
 grep -q '^Status: 400' "$TMP/fcgi.out" || fail "?network=fd00::/129: $(head -c 300 "$TMP/fcgi.out")"
 log "OK: sd-serve ?network= with IPv6 CIDRs keeps exactly their targets"
+
+# 4. -retry-scope answering and the previous file with IPv4 targets and an IPv6 address below
+# the IPv4-mapped block (::1): its silent pair, open before, is probed again. The lookup must
+# order pairs as the file's parser sorts them (IPv4 first), not by the 128-bit value.
+listen 127.50.0.2:9102 127.50.0.3:9102 '[::1]:9102'
+ns_exec "$SDSCAN" -networks 127.50.0.2,127.50.0.3,::1 -ports 9102 -timeout 300ms -no-dns \
+	-shrink-limit 0 -output "$TMP/r.json" -metrics-file "$TMP/r.prom" 2> "$TMP/r1.log" ||
+	fail "first -retry-scope scan exited $?: $(cat "$TMP/r1.log")"
+assert_eq "targets of the first scan" "127.50.0.2:9102 127.50.0.3:9102 [::1]:9102" \
+	"$(python3 -c 'import json, sys; print(" ".join(t for g in json.load(open(sys.argv[1])) for t in g["targets"]))' "$TMP/r.json")"
+ns_exec ip6tables -I OUTPUT 1 -d ::1 -p tcp --dport 9102 -j DROP || fail "ip6tables DROP ::1"
+ns_exec "$SDSCAN" -networks 127.50.0.2,127.50.0.3,::1 -ports 9102 -timeout 300ms -no-dns \
+	-shrink-limit 0 -output "$TMP/r.json" -metrics-file "$TMP/r.prom" 2> "$TMP/r2.log" ||
+	fail "second -retry-scope scan exited $?: $(cat "$TMP/r2.log")"
+grep -q 're-probes of timeouts (-retries): 1 made, 0 skipped by -retry-scope' "$TMP/r2.log" ||
+	fail "[::1]:9102, open in the previous file, was not probed again: $(cat "$TMP/r2.log")"
+log "OK: -retry-scope answering re-probes [::1]:9102 listed in a previous file with IPv4 targets"

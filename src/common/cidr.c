@@ -281,6 +281,11 @@ parse_item(const char *item, int skip_broadcast, unsigned ipv6_max_prefix, cidr_
 		    128 - net.prefix, ipv6_max_prefix, ipv6_max_prefix);
 		return -1;
 	}
+	if (net.v6 && (cidr_is_link_local(net.first) || cidr_is_link_local(net.last) ||
+	    (net.first < ((cidr_ip)0xfe80 << 112) && net.last > ((cidr_ip)0xfebf << 112)))) {
+		snprintf(err, errlen, "network '%s': %s", item, CIDR_LINK_LOCAL);
+		return -1;
+	}
 	if (masked && warn) {
 		snprintf(msg, sizeof(msg), "network %s has host bits set; scanning %s/%u", item,
 		    cidr_format_ip(net.first, a, sizeof(a)), net.prefix);

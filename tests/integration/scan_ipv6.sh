@@ -5,8 +5,8 @@
 # name that has an AAAA record finds exactly the listeners: targets [v6]:port or the PTR
 # name (ip6.arpa through dnsmasq), __meta_sd_ip the plain address, sorted by port, IPv4
 # before IPv6; excluded IPv6 addresses get no SYN (ip6tables counters); a silent one times
-# out. An IPv6 network over -ipv6-max-prefix and a bad literal: one line, exit 2, no SYN, no
-# file. sd-serve's ?network= with an IPv6 CIDR on that targets file keeps just its targets.
+# out. An IPv6 network over -ipv6-max-prefix, a link-local one and a bad literal: one line,
+# exit 2, no SYN, no file. sd-serve's ?network= with an IPv6 CIDR on that targets file keeps just its targets.
 # -retry-scope answering finds [::1]:port (below the IPv4-mapped block) in a previous file
 # that also lists IPv4 targets, and probes it again.
 . "$(dirname "$0")/../lib.sh"
@@ -44,6 +44,8 @@ bad "network 'fd00:::5': not an IPv6 address" -networks fd00:::5
 bad "network '::ffff:10.0.0.1': IPv4-mapped IPv6 address: write the IPv4 address" \
 	-networks ::ffff:10.0.0.1
 bad "bad -exclude 'fd00::1::2'" -networks fd00::/120 -exclude fd00::1::2
+bad "network 'fe80::1': IPv6 link-local addresses (fe80::/10) need an interface, which sd-scan does not take" \
+	-networks 10.0.0.0/30,fe80::1
 log "bad input: one line, exit 2, no SYN, no file"
 # -dry-run: the IPv6 ranges after exclusions, counted with the IPv4 ones; nothing sent
 ns_exec "$SDSCAN" -networks 10.0.0.0/30,fd00::/126 -exclude fd00::1 -ports 9100 -dry-run \

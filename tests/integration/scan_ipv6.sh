@@ -7,8 +7,8 @@
 # before IPv6; excluded IPv6 addresses get no SYN (ip6tables counters); a silent one times
 # out. An IPv6 network over -ipv6-max-prefix, a link-local one and a bad literal: one line,
 # exit 2, no SYN, no file. sd-serve's ?network= with an IPv6 CIDR on that targets file
-# keeps just its targets. -retry-scope answering finds [::1]:port (below the IPv4-mapped block) in a previous file
-# that also lists IPv4 targets, and probes it again.
+# keeps just its targets. -retry-scope answering finds [::1]:port (below the IPv4-mapped
+# block) in a previous file that also lists IPv4 targets, and probes it again.
 . "$(dirname "$0")/../lib.sh"
 unset $(compgen -e | grep '^SCANNER_') 2>/dev/null
 ns_create

@@ -347,7 +347,8 @@ open_before(void *ctx, uint64_t index)
 /*
  * 127.0.0.1 on a closed port and a silent one: the host answered, so the timeout is probed
  * again. On two silent ports the host answered nothing: skipped, unless the pair was open
- * before or the scope is all. n_connect counts first probes and re-probes.
+ * before or the scope is all; with -retries 2 a chosen pair is probed twice more. n_connect
+ * counts first probes and re-probes.
  */
 START_TEST(retry_scope_chooses_the_reprobes)
 {
@@ -355,12 +356,15 @@ START_TEST(retry_scope_chooses_the_reprobes)
 		int	 with_closed;	/* closed + silent; else silent + silent */
 		enum reprobe_scope scope;
 		int	 previous;	/* the first silent port was open before */
-		unsigned reprobes, skipped;
+		unsigned retries, reprobes, skipped;
 	} cases[] = {
-		{ 1, REPROBE_SCOPE_ANSWERING, 0, 1, 0 },
-		{ 0, REPROBE_SCOPE_ANSWERING, 0, 0, 2 },
-		{ 0, REPROBE_SCOPE_ANSWERING, 1, 1, 1 },
-		{ 0, REPROBE_SCOPE_ALL, 0, 2, 0 },
+		{ 1, REPROBE_SCOPE_ANSWERING, 0, 1, 1, 0 },
+		{ 0, REPROBE_SCOPE_ANSWERING, 0, 1, 0, 2 },
+		{ 0, REPROBE_SCOPE_ANSWERING, 1, 1, 1, 1 },
+		{ 0, REPROBE_SCOPE_ALL, 0, 1, 2, 0 },
+		/* chosen once: a chosen pair gets every re-probe, a skipped one none */
+		{ 1, REPROBE_SCOPE_ANSWERING, 0, 2, 2, 0 },
+		{ 0, REPROBE_SCOPE_ANSWERING, 1, 2, 2, 1 },
 	};
 
 	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
@@ -380,7 +384,7 @@ START_TEST(retry_scope_chooses_the_reprobes)
 		snprintf(ports, sizeof(ports), "%u,%u", a, b);
 		lab_init(&l, ports, 2, 0);
 		l.cfg.timeout = 0.3;
-		l.cfg.retries = 1;
+		l.cfg.retries = cases[k].retries;
 		l.cfg.retry_scope = cases[k].scope;
 		known_port = cases[k].previous ? a : 0;
 		l.cfg.was_open = open_before;

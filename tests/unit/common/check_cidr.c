@@ -185,6 +185,10 @@ START_TEST(set_ipv6_limit_and_mix)
 	ck_assert_int_eq(addrset_parse(&s, "febf:ffff::/112", 1, 112, NULL, NULL, err,
 	    sizeof(err)), -1);
 	ck_assert_str_eq(err, "network 'febf:ffff::/112': " CIDR_LINK_LOCAL);
+	ck_assert_int_eq(addrset_parse(&s, "fe80::/64", 1, 112, NULL, NULL, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "network 'fe80::/64': " CIDR_LINK_LOCAL);
+	ck_assert_int_eq(addrset_parse(&s, "8000::/1", 1, 112, NULL, NULL, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "an IPv6 /1 has 2^127 addresses"));
 	ck_assert_int_eq(addrset_parse(&s, "fe7f:ffff:ffff:ffff:ffff:ffff:ffff:ff00/120,fec0::1",
 	    1, 112, NULL, NULL, err, sizeof(err)), 0);
 	ck_assert_uint_eq(s.total, 257);

@@ -452,6 +452,9 @@ scan_networks(const struct scan_config *c, const volatile sig_atomic_t *stop,
 		log_error("scan failed: %s", err);
 		goto done;
 	}
+	if (r->probes.no_ipv6 > 0)
+		log_warn("this host has no IPv6 (socket: %s): %llu IPv6 probes counted unreachable",
+		    strerror(EAFNOSUPPORT), (unsigned long long)r->probes.no_ipv6);
 	if (r->probes.interrupted) {
 		log_warn("scan interrupted after %llu of %llu probes; the targets file is kept as it "
 		    "was", (unsigned long long)r->probes.done, (unsigned long long)gen.total);

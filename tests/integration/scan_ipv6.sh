@@ -8,7 +8,8 @@
 # out. An IPv6 network over -ipv6-max-prefix, a link-local one and a bad literal: one line,
 # exit 2, no SYN, no file. sd-serve's ?network= with an IPv6 CIDR on that targets file
 # keeps just its targets. -retry-scope answering finds [::1]:port (below the IPv4-mapped
-# block) in a previous file that also lists IPv4 targets, and probes it again.
+# block) in a previous file that also lists IPv4 targets, and probes it again. A kernel
+# without IPv6 (LD_PRELOAD shim) costs the IPv6 probes only.
 . "$(dirname "$0")/../lib.sh"
 unset $(compgen -e | grep '^SCANNER_') 2>/dev/null
 ns_create
@@ -154,3 +155,20 @@ ns_exec "$SDSCAN" -networks 127.50.0.2,127.50.0.3,::1 -ports 9102 -timeout 300ms
 grep -q 're-probes of timeouts (-retries): 1 made, 0 skipped by -retry-scope' "$TMP/r2.log" ||
 	fail "[::1]:9102, open in the previous file, was not probed again: $(cat "$TMP/r2.log")"
 log "OK: -retry-scope answering re-probes [::1]:9102 listed in a previous file with IPv4 targets"
+
+# 5. a kernel without IPv6 (socket(AF_INET6) fails with EAFNOSUPPORT: the LD_PRELOAD shim):
+# the IPv6 probes count as unreachable, with one warning; the IPv4 target is published
+"${CC:-cc}" -shared -fPIC -O2 -o "$TMP/failsocket.so" "$TOP/tests/shim/failsocket.c" -ldl ||
+	fail "cannot build the LD_PRELOAD shim"
+ns_exec env LD_PRELOAD="$TMP/failsocket.so" FAULT_SOCKET6_ERRNO=97 \
+	ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
+	"$SDSCAN" -networks 127.50.0.2,fd00::5,fd00::7 -ports 9100 -timeout 300ms -no-dns \
+	-shrink-limit 0 -output "$TMP/n6.json" -metrics-file "$TMP/n6.prom" 2> "$TMP/n6.log" ||
+	fail "a scan without IPv6 exited $?: $(cat "$TMP/n6.log")"
+grep -q 'warn: this host has no IPv6 (socket: Address family not supported by protocol): 2 IPv6 probes counted unreachable$' \
+	"$TMP/n6.log" || fail "no warning for the missing IPv6: $(cat "$TMP/n6.log")"
+grep -q 'scan done: 3 probes, 1 open, 0 closed, 2 unreachable' "$TMP/n6.log" ||
+	fail "a scan without IPv6: $(cat "$TMP/n6.log")"
+assert_eq "targets of a scan without IPv6" "127.50.0.2:9100" \
+	"$(python3 -c 'import json, sys; print(" ".join(t for g in json.load(open(sys.argv[1])) for t in g["targets"]))' "$TMP/n6.json")"
+log "OK: without IPv6 in the kernel, 2 IPv6 probes unreachable, the IPv4 target published"

@@ -190,6 +190,40 @@ START_TEST(ipv6_probes)
 }
 END_TEST
 
+/* A kernel without IPv6 (ipv6.disable=1: socket(AF_INET6) gives EAFNOSUPPORT): its IPv6
+ * probes are unreachable and counted apart, the IPv4 ones run as ever. */
+START_TEST(no_ipv6_kernel_leaves_ipv4_alone)
+{
+	struct prober_result r;
+	struct lab l;
+	char err[256], ports[32];
+	uint16_t p4, closed;
+	int fd4 = bound_socket(1, &p4), fc = bound_socket(0, &closed);
+
+	snprintf(ports, sizeof(ports), "%u,%u", p4, closed);
+	lab_init(&l, ports, 2, 0);
+	addrset_fini(&l.hosts);
+	ck_assert_msg(addrset_parse(&l.hosts, "fd00::1,127.0.0.1", 0, 112, NULL, NULL, err,
+	    sizeof(err)) == 0, "%s", err);
+	probegen_init(&l.gen, &l.hosts, &l.ports);
+	l.cfg.retries = 1;
+	setenv("FAULT_SOCKET6_ERRNO", "97", 1);	/* EAFNOSUPPORT */
+	ck_assert_msg(prober_run(&l.cfg, &r, err, sizeof(err)) == 0, "%s", err);
+	unsetenv("FAULT_SOCKET6_ERRNO");
+	ck_assert_uint_eq(r.done, 4);
+	ck_assert_uint_eq(r.outcome[PROBE_OPEN], 1);
+	ck_assert_uint_eq(r.outcome[PROBE_CLOSED], 1);
+	ck_assert_uint_eq(r.outcome[PROBE_UNREACHABLE], 2);
+	ck_assert_uint_eq(r.no_ipv6, 2);
+	ck_assert_uint_eq(r.nopen, 1);
+	ck_assert(r.open[0].addr == CIDR_V4(INADDR_LOOPBACK) && r.open[0].port == p4);
+	prober_result_fini(&r);
+	lab_fini(&l);
+	close(fd4);
+	close(fc);
+}
+END_TEST
+
 /* EMFILE from socket() (every 2nd): retried with backoff, then the real outcome; never
  * "closed". */
 START_TEST(local_errors_are_retried)
@@ -446,6 +480,7 @@ add_tests(void)
 	ADD(retry_scope_chooses_the_reprobes);
 	ADD(local_errors_are_retried);
 	ADD(refused_socket_stops_at_once);
+	ADD(no_ipv6_kernel_leaves_ipv4_alone);
 	ADD(stop_flag_ends_the_scan);
 	ADD(thread_failure_sends_nothing);
 }

@@ -88,6 +88,18 @@ lab_init(struct lab *l, const char *ports, unsigned workers, double rate)
 	    .inflight = workers * 8, .timeout = 2, .rate = rate, .stop = &l->stop };
 }
 
+/* The lab's addresses replaced by the list hosts (IPv4 and IPv6). */
+static void
+lab_hosts(struct lab *l, const char *hosts)
+{
+	char err[256];
+
+	addrset_fini(&l->hosts);
+	ck_assert_msg(addrset_parse(&l->hosts, hosts, 0, 112, NULL, NULL, err, sizeof(err)) == 0,
+	    "%s", err);
+	probegen_init(&l->gen, &l->hosts, &l->ports);
+}
+
 static void
 lab_fini(struct lab *l)
 {
@@ -170,10 +182,7 @@ START_TEST(ipv6_probes)
 	}
 	snprintf(ports, sizeof(ports), "%u,%u", p4, p6);
 	lab_init(&l, ports, 2, 0);
-	addrset_fini(&l.hosts);
-	ck_assert_msg(addrset_parse(&l.hosts, "::1,127.0.0.1", 0, 112, NULL, NULL, err,
-	    sizeof(err)) == 0, "%s", err);
-	probegen_init(&l.gen, &l.hosts, &l.ports);
+	lab_hosts(&l, "::1,127.0.0.1");
 	ck_assert_msg(prober_run(&l.cfg, &r, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_uint_eq(r.done, 4);
 	ck_assert_uint_eq(r.outcome[PROBE_OPEN], 2);
@@ -202,10 +211,7 @@ START_TEST(no_ipv6_kernel_leaves_ipv4_alone)
 
 	snprintf(ports, sizeof(ports), "%u,%u", p4, closed);
 	lab_init(&l, ports, 2, 0);
-	addrset_fini(&l.hosts);
-	ck_assert_msg(addrset_parse(&l.hosts, "fd00::1,127.0.0.1", 0, 112, NULL, NULL, err,
-	    sizeof(err)) == 0, "%s", err);
-	probegen_init(&l.gen, &l.hosts, &l.ports);
+	lab_hosts(&l, "fd00::1,127.0.0.1");
 	l.cfg.retries = 1;
 	setenv("FAULT_SOCKET6_ERRNO", "97", 1);	/* EAFNOSUPPORT */
 	ck_assert_msg(prober_run(&l.cfg, &r, err, sizeof(err)) == 0, "%s", err);

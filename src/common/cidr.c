@@ -275,6 +275,11 @@ parse_item(const char *item, int skip_broadcast, unsigned ipv6_max_prefix, cidr_
 		snprintf(err, errlen, "network '%s': %s", item, CIDR_OVERLAP_V4);
 		return -1;
 	}
+	/* a /10 or smaller lies inside fe80::/10 or outside it; a larger one fails on size */
+	if (net.v6 && net.prefix >= 10 && cidr_is_link_local(net.first)) {
+		snprintf(err, errlen, "network '%s': %s", item, CIDR_LINK_LOCAL);
+		return -1;
+	}
 	if (net.v6 && net.prefix < ipv6_max_prefix) {
 		snprintf(err, errlen, "network '%s': an IPv6 /%u has 2^%u addresses; IPv6 networks "
 		    "larger than /%u are refused (-ipv6-max-prefix %u)", item, net.prefix,

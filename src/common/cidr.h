@@ -39,6 +39,17 @@ cidr_is_v4(cidr_ip ip)
 	return (ip >> 32) == 0xffff;
 }
 
+/* 1 when ip is an IPv6 link-local address (fe80::/10): a TCP connect to one needs its zone
+ * (an interface), which a cidr_ip does not carry, and fails with EINVAL without it. */
+static inline int
+cidr_is_link_local(cidr_ip ip)
+{
+	return (ip >> 118) == 0x3fa;
+}
+
+#define CIDR_LINK_LOCAL	"IPv6 link-local addresses (fe80::/10) need an interface, which " \
+	"sd-scan does not take"
+
 struct addr_range {
 	cidr_ip		first, last;	/* inclusive; both of one family */
 };
@@ -96,7 +107,8 @@ typedef void (*cidr_warn_fn)(void *ctx, const char *msg);
  * Parse a comma-separated list (blanks around items allowed) into set. With skip_broadcast,
  * the network and broadcast addresses of IPv4 networks of /30 and larger are left out
  * (RFC 3021: /31 and /32 use every address; IPv6 has no broadcast). An IPv6 network with a
- * prefix shorter than ipv6_max_prefix is refused, saying why. warn (may be NULL) hears each
+ * prefix shorter than ipv6_max_prefix is refused, saying why, and so is one that holds a
+ * link-local address (CIDR_LINK_LOCAL). warn (may be NULL) hears each
  * masked base. 0, or -1 with err naming the bad item; set is then empty. Free with
  * addrset_fini.
  */

@@ -191,6 +191,14 @@ grace_parse_pairs(const char *buf, size_t len, struct grace_entry **out, size_t 
 	return parse_file(buf, len, 0, out, n, err, errlen);
 }
 
+const struct grace_entry *
+grace_find(const struct grace_entry *v, size_t n, cidr_ip addr, uint16_t port)
+{
+	const struct grace_entry key = { .addr = addr, .port = port };
+
+	return n > 0 ? bsearch(&key, v, n, sizeof(*v), entry_cmp) : NULL;
+}
+
 static int
 hit_cmp(const void *x, const void *y)
 {

@@ -44,6 +44,12 @@ int	 grace_parse(const char *buf, size_t len, struct grace_entry **out, size_t *
 int	 grace_parse_pairs(const char *buf, size_t len, struct grace_entry **out, size_t *n,
 	    char *err, size_t errlen);
 /*
+ * The entry for (addr, port) in v[0..n-1] as grace_parse/grace_parse_pairs sort them (by
+ * port, then cidr_ip_cmp: IPv4 before IPv6, not by the 128-bit value); NULL when absent.
+ */
+const struct grace_entry *grace_find(const struct grace_entry *v, size_t n, cidr_ip addr,
+	    uint16_t port);
+/*
  * The entries of prev (n of them) to keep: not in seen (nseen hits sorted by port, then
  * address in cidr_ip_cmp order, as prober_run gives them), in scope, last seen at most grace seconds before now.
  * *kept (malloc'd, caller frees) is sorted like seen; *expired counts the entries dropped

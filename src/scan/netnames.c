@@ -134,7 +134,7 @@ netnames_resolve(struct netnames *nn, netnames_lookup_fn lookup)
 
 		free(n->addrs);
 		n->addrs = NULL;
-		n->naddrs = n->dropped = 0;
+		n->naddrs = n->dropped = n->link_local = 0;
 		n->error[0] = '\0';
 		if (lookup(n->name, &n->addrs, &got, n->error, sizeof(n->error)) < 0) {
 			free(n->addrs);
@@ -146,7 +146,9 @@ netnames_resolve(struct netnames *nn, netnames_lookup_fn lookup)
 		if (got > 0)
 			qsort(n->addrs, got, sizeof(*n->addrs), addr_cmp);
 		for (size_t j = 0; j < got; j++)
-			if (keep == 0 || n->addrs[j] != n->addrs[keep - 1])
+			if (cidr_is_link_local(n->addrs[j]))
+				n->link_local++;	/* a connect to it needs the interface */
+			else if (keep == 0 || n->addrs[j] != n->addrs[keep - 1])
 				n->addrs[keep++] = n->addrs[j];
 		if (keep > NETNAMES_ADDRS_MAX) {
 			n->dropped = keep - NETNAMES_ADDRS_MAX;
@@ -154,7 +156,8 @@ netnames_resolve(struct netnames *nn, netnames_lookup_fn lookup)
 		}
 		n->naddrs = keep;
 		if (keep == 0)
-			snprintf(n->error, sizeof(n->error), "no IPv4 or IPv6 address");
+			snprintf(n->error, sizeof(n->error), n->link_local ? "only link-local IPv6 "
+			    "addresses, which need an interface" : "no IPv4 or IPv6 address");
 		else
 			ok++;
 	}
@@ -250,7 +253,7 @@ put(char *buf, size_t len, size_t *o, const char *fmt, ...)
 	*o = w < 0 ? len : *o + (size_t)w;
 }
 
-#define DESCRIBE_TAIL	96	/* room kept for " ..." and the notes after the addresses */
+#define DESCRIBE_TAIL	128	/* room kept for " ..." and the notes after the addresses */
 
 char *
 netnames_describe(const struct netname *n, char *buf, size_t len)
@@ -278,6 +281,9 @@ netnames_describe(const struct netname *n, char *buf, size_t len)
 	if (n->dropped)
 		put(buf, len, &o, " (%zu more not scanned: at most %d a name)", n->dropped,
 		    NETNAMES_ADDRS_MAX);
+	if (n->link_local)
+		put(buf, len, &o, " (%zu link-local IPv6 address%s not scanned: no interface)",
+		    n->link_local, n->link_local == 1 ? "" : "es");
 	return buf;
 }
 

@@ -22,6 +22,7 @@ struct netname {
 	cidr_ip		*addrs;		/* naddrs addresses, ascending, unique */
 	size_t		 naddrs;
 	size_t		 dropped;	/* addresses over NETNAMES_ADDRS_MAX */
+	size_t		 link_local;	/* IPv6 link-local addresses left out (no zone) */
 	char		 error[160];	/* why it gave no address; "" when it did */
 };
 

@@ -117,6 +117,7 @@ struct worker {
 	uint64_t		 nretried;
 	uint64_t		 reprobe_outcome[PROBE_OUTCOMES];
 	uint64_t		 reprobes_skipped;
+	uint64_t		 no_ipv6;	/* IPv6 probes without an IPv6 stack */
 	int			 failed;		/* out of memory: result incomplete */
 	int			 socket_errno;	/* socket() refused for good (EPERM, ...): stop */
 };
@@ -402,6 +403,13 @@ start_probe(struct worker *w, uint64_t index, unsigned tries, unsigned attempt, 
 	if ((fd = socket(to.sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0) {
 		if (prober_is_local_error(errno))
 			goto local;
+		/* a kernel without IPv6 (ipv6.disable=1): its addresses are out of reach, and a
+		 * host name's AAAA answers must not cost the IPv4 scan */
+		if (errno == EAFNOSUPPORT && to.sa.sa_family == AF_INET6) {
+			w->no_ipv6++;
+			finish(w, index, attempt, PROBE_UNREACHABLE, 0);
+			return 0;
+		}
 		/* EPERM, EACCES, EAFNOSUPPORT (a seccomp filter, a sandbox): no retry helps */
 		w->socket_errno = errno;
 		w->failed = 1;
@@ -766,6 +774,7 @@ merge(struct worker *ws, unsigned n, struct prober_result *res)
 		res->nopen += ws[k].nopen;
 		res->retries += ws[k].nretried;
 		res->reprobes_skipped += ws[k].reprobes_skipped;
+		res->no_ipv6 += ws[k].no_ipv6;
 		for (int o = 0; o < PROBE_OUTCOMES; o++) {
 			res->reprobe_outcome[o] += ws[k].reprobe_outcome[o];
 			res->reprobes += ws[k].reprobe_outcome[o];

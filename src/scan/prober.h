@@ -105,6 +105,8 @@ struct prober_result {
 	uint64_t	 reprobe_outcome[PROBE_OUTCOMES];	/* how each re-probe (-retries) ended */
 	uint64_t	 reprobes;	/* re-probes made (sum of reprobe_outcome) */
 	uint64_t	 reprobes_skipped;	/* timeouts -retry-scope did not probe again */
+	uint64_t	 no_ipv6;	/* IPv6 probes counted unreachable: this kernel has no
+					 * IPv6 (socket(AF_INET6): EAFNOSUPPORT) */
 	uint64_t	 done;		/* (address, port) pairs finished (sum of outcome) */
 	int		 interrupted;	/* *stop ended the scan early */
 	double		 seconds;	/* wall time of the probing */

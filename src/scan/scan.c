@@ -187,27 +187,18 @@ previous_load(struct previous_open *p)
 }
 
 static int
-pair_cmp(const void *x, const void *y)
-{
-	const struct grace_entry *a = x, *b = y;
-
-	if (a->port != b->port)
-		return a->port < b->port ? -1 : 1;
-	return a->addr < b->addr ? -1 : a->addr > b->addr;
-}
-
-static int
 previous_has(void *ctx, uint64_t index)
 {
 	struct previous_open *p = ctx;
-	struct grace_entry key = { 0 };
+	cidr_ip addr;
+	uint16_t port;
 
 	if (!p->loaded)
 		previous_load(p);
 	if (p->n == 0)
 		return 0;
-	probegen_get(p->gen, index, &key.addr, &key.port);
-	return bsearch(&key, p->v, p->n, sizeof(*p->v), pair_cmp) != NULL;
+	probegen_get(p->gen, index, &addr, &port);
+	return grace_find(p->v, p->n, addr, port) != NULL;
 }
 
 static int
@@ -461,6 +452,9 @@ scan_networks(const struct scan_config *c, const volatile sig_atomic_t *stop,
 		log_error("scan failed: %s", err);
 		goto done;
 	}
+	if (r->probes.no_ipv6 > 0)
+		log_warn("this host has no IPv6 (socket: %s): %llu IPv6 probes counted unreachable",
+		    strerror(EAFNOSUPPORT), (unsigned long long)r->probes.no_ipv6);
 	if (r->probes.interrupted) {
 		log_warn("scan interrupted after %llu of %llu probes; the targets file is kept as it "
 		    "was", (unsigned long long)r->probes.done, (unsigned long long)gen.total);

@@ -93,7 +93,8 @@ items_of(const char *list, int skip, unsigned v6max, struct item *it, size_t *n)
 		buf[len] = '\0';
 		if (strpbrk(buf, " \t#") != NULL ||
 		    cidr_parse(buf, &net, &masked, err, sizeof(err)) < 0 ||
-		    cidr_net_overlaps_v4(&net) || (net.v6 && net.prefix < v6max))
+		    cidr_net_overlaps_v4(&net) || (net.v6 && net.prefix < v6max) ||
+		    (net.v6 && net.prefix >= 10 && cidr_is_link_local(net.first)))
 			return -1;
 		it[*n].first = net.first;
 		it[*n].last = net.last;

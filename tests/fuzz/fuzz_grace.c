@@ -4,7 +4,8 @@
  * and sd-scan's own rendering of them parses back to the same entries; every last-seen time
  * formats back to the text it came from; grace_select keeps only entries it was given.
  * On failure nothing is returned and the message is one line. grace_parse_pairs (the
- * -retry-scope reader) accepts whatever grace_parse accepts and gives the same entries.
+ * -retry-scope reader) accepts whatever grace_parse accepts and gives the same entries, and
+ * grace_find finds each of them.
  */
 #include "fuzz.h"
 #include "grace.h"
@@ -84,6 +85,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < n; i++)
 		FUZZ_ASSERT(pairs[i].addr == e[i].addr && pairs[i].port == e[i].port &&
 		    pairs[i].last_seen == e[i].last_seen, "pair %zu differs", i);
+	for (size_t i = 0; i < npairs; i++)	/* -retry-scope's lookup finds every pair */
+		FUZZ_ASSERT(grace_find(pairs, npairs, pairs[i].addr, pairs[i].port) == &pairs[i],
+		    "grace_find misses pair %zu", i);
 	free(pairs);
 	for (size_t i = 0; i < n; i++) {
 		FUZZ_ASSERT(e[i].port >= 1, "port 0 at %zu", i);

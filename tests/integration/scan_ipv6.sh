@@ -5,8 +5,11 @@
 # name that has an AAAA record finds exactly the listeners: targets [v6]:port or the PTR
 # name (ip6.arpa through dnsmasq), __meta_sd_ip the plain address, sorted by port, IPv4
 # before IPv6; excluded IPv6 addresses get no SYN (ip6tables counters); a silent one times
-# out. An IPv6 network over -ipv6-max-prefix and a bad literal: one line, exit 2, no SYN, no
-# file. sd-serve's ?network= with an IPv6 CIDR on that targets file keeps just its targets.
+# out. An IPv6 network over -ipv6-max-prefix, a link-local one and a bad literal: one line,
+# exit 2, no SYN, no file. sd-serve's ?network= with an IPv6 CIDR on that targets file
+# keeps just its targets. -retry-scope answering finds [::1]:port (below the IPv4-mapped
+# block) in a previous file that also lists IPv4 targets, and probes it again. A kernel
+# without IPv6 (LD_PRELOAD shim) costs the IPv6 probes only.
 . "$(dirname "$0")/../lib.sh"
 unset $(compgen -e | grep '^SCANNER_') 2>/dev/null
 ns_create
@@ -42,6 +45,8 @@ bad "network 'fd00:::5': not an IPv6 address" -networks fd00:::5
 bad "network '::ffff:10.0.0.1': IPv4-mapped IPv6 address: write the IPv4 address" \
 	-networks ::ffff:10.0.0.1
 bad "bad -exclude 'fd00::1::2'" -networks fd00::/120 -exclude fd00::1::2
+bad "network 'fe80::1': IPv6 link-local addresses (fe80::/10) need an interface, which sd-scan does not take" \
+	-networks 10.0.0.0/30,fe80::1
 log "bad input: one line, exit 2, no SYN, no file"
 # -dry-run: the IPv6 ranges after exclusions, counted with the IPv4 ones; nothing sent
 ns_exec "$SDSCAN" -networks 10.0.0.0/30,fd00::/126 -exclude fd00::1 -ports 9100 -dry-run \
@@ -133,3 +138,37 @@ ns_exec python3 "$TOP/tests/fcgi_get.py" "$TMP/sd.sock" '/targets.json?network=f
 	> "$TMP/fcgi.out"
 grep -q '^Status: 400' "$TMP/fcgi.out" || fail "?network=fd00::/129: $(head -c 300 "$TMP/fcgi.out")"
 log "OK: sd-serve ?network= with IPv6 CIDRs keeps exactly their targets"
+
+# 4. -retry-scope answering and the previous file with IPv4 targets and an IPv6 address below
+# the IPv4-mapped block (::1): its silent pair, open before, is probed again. The lookup must
+# order pairs as the file's parser sorts them (IPv4 first), not by the 128-bit value.
+listen 127.50.0.2:9102 127.50.0.3:9102 '[::1]:9102'
+ns_exec "$SDSCAN" -networks 127.50.0.2,127.50.0.3,::1 -ports 9102 -timeout 300ms -no-dns \
+	-shrink-limit 0 -output "$TMP/r.json" -metrics-file "$TMP/r.prom" 2> "$TMP/r1.log" ||
+	fail "first -retry-scope scan exited $?: $(cat "$TMP/r1.log")"
+assert_eq "targets of the first scan" "127.50.0.2:9102 127.50.0.3:9102 [::1]:9102" \
+	"$(python3 -c 'import json, sys; print(" ".join(t for g in json.load(open(sys.argv[1])) for t in g["targets"]))' "$TMP/r.json")"
+ns_exec ip6tables -I OUTPUT 1 -d ::1 -p tcp --dport 9102 -j DROP || fail "ip6tables DROP ::1"
+ns_exec "$SDSCAN" -networks 127.50.0.2,127.50.0.3,::1 -ports 9102 -timeout 300ms -no-dns \
+	-shrink-limit 0 -output "$TMP/r.json" -metrics-file "$TMP/r.prom" 2> "$TMP/r2.log" ||
+	fail "second -retry-scope scan exited $?: $(cat "$TMP/r2.log")"
+grep -q 're-probes of timeouts (-retries): 1 made, 0 skipped by -retry-scope' "$TMP/r2.log" ||
+	fail "[::1]:9102, open in the previous file, was not probed again: $(cat "$TMP/r2.log")"
+log "OK: -retry-scope answering re-probes [::1]:9102 listed in a previous file with IPv4 targets"
+
+# 5. a kernel without IPv6 (socket(AF_INET6) fails with EAFNOSUPPORT: the LD_PRELOAD shim):
+# the IPv6 probes count as unreachable, with one warning; the IPv4 target is published
+"${CC:-cc}" -shared -fPIC -O2 -o "$TMP/failsocket.so" "$TOP/tests/shim/failsocket.c" -ldl ||
+	fail "cannot build the LD_PRELOAD shim"
+ns_exec env LD_PRELOAD="$TMP/failsocket.so" FAULT_SOCKET6_ERRNO=97 \
+	ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
+	"$SDSCAN" -networks 127.50.0.2,fd00::5,fd00::7 -ports 9100 -timeout 300ms -no-dns \
+	-shrink-limit 0 -output "$TMP/n6.json" -metrics-file "$TMP/n6.prom" 2> "$TMP/n6.log" ||
+	fail "a scan without IPv6 exited $?: $(cat "$TMP/n6.log")"
+grep -q 'warn: this host has no IPv6 (socket: Address family not supported by protocol): 2 IPv6 probes counted unreachable$' \
+	"$TMP/n6.log" || fail "no warning for the missing IPv6: $(cat "$TMP/n6.log")"
+grep -q 'scan done: 3 probes, 1 open, 0 closed, 2 unreachable' "$TMP/n6.log" ||
+	fail "a scan without IPv6: $(cat "$TMP/n6.log")"
+assert_eq "targets of a scan without IPv6" "127.50.0.2:9100" \
+	"$(python3 -c 'import json, sys; print(" ".join(t for g in json.load(open(sys.argv[1])) for t in g["targets"]))' "$TMP/n6.json")"
+log "OK: without IPv6 in the kernel, 2 IPv6 probes unreachable, the IPv4 target published"

@@ -1,7 +1,9 @@
 /*
  * failsocket.c: an LD_PRELOAD shim for the fault tests: makes a TCP probe fail locally now
  * and then, the way a busy host does. Every FAULT_SOCKET_EVERY-th socket(AF_INET, STREAM)
- * fails with EMFILE (or the errno number FAULT_SOCKET_ERRNO), every FAULT_CONNECT_EVERY-th connect() with EADDRNOTAVAIL, and every
+ * fails with EMFILE (or the errno number FAULT_SOCKET_ERRNO), every socket(AF_INET6, STREAM)
+ * with the errno number FAULT_SOCKET6_ERRNO when set (a kernel without IPv6: 97),
+ * every FAULT_CONNECT_EVERY-th connect() with EADDRNOTAVAIL, and every
  * FAULT_SOERROR_EVERY-th getsockopt(SO_ERROR) reports ENOBUFS (0 or unset: never). At exit
  * the number of faults injected is written to FAULT_REPORT. Thread-safe (atomic counters).
  * Built by tests/integration/faults_scan.sh itself (cc -shared -fPIC ... -ldl), and included
@@ -47,6 +49,10 @@ socket(int domain, int type, int protocol)
 
 	if (!real)
 		real = (int (*)(int, int, int))dlsym(RTLD_NEXT, "socket");
+	if (domain == AF_INET6 && (type & 0xf) == SOCK_STREAM && every("FAULT_SOCKET6_ERRNO")) {
+		errno = (int)every("FAULT_SOCKET6_ERRNO");
+		return -1;
+	}
 	if (domain == AF_INET && (type & 0xf) == SOCK_STREAM && hit(&n_socket, "FAULT_SOCKET_EVERY")) {
 		errno = every("FAULT_SOCKET_ERRNO") ? (int)every("FAULT_SOCKET_ERRNO") : EMFILE;
 		return -1;

@@ -177,6 +177,26 @@ START_TEST(set_ipv6_limit_and_mix)
 	ck_assert_int_eq(addrset_parse(&s, "fd00::/100", 1, 96, NULL, NULL, err, sizeof(err)), 0);
 	ck_assert_uint_eq(s.total, 1ull << 28);
 	addrset_fini(&s);
+	/* link-local: a connect without a zone fails (EINVAL), so the set refuses it */
+	ck_assert_int_eq(addrset_parse(&s, "10.0.0.1,fe80::1", 1, 112, NULL, NULL, err,
+	    sizeof(err)), -1);
+	ck_assert_str_eq(err, "network 'fe80::1': " CIDR_LINK_LOCAL);
+	ck_assert_ptr_null(s.ranges);
+	ck_assert_int_eq(addrset_parse(&s, "febf:ffff::/112", 1, 112, NULL, NULL, err,
+	    sizeof(err)), -1);
+	ck_assert_str_eq(err, "network 'febf:ffff::/112': " CIDR_LINK_LOCAL);
+	ck_assert_int_eq(addrset_parse(&s, "fe80::/64", 1, 112, NULL, NULL, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "network 'fe80::/64': " CIDR_LINK_LOCAL);
+	ck_assert_int_eq(addrset_parse(&s, "8000::/1", 1, 112, NULL, NULL, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "an IPv6 /1 has 2^127 addresses"));
+	ck_assert_int_eq(addrset_parse(&s, "fe7f:ffff:ffff:ffff:ffff:ffff:ffff:ff00/120,fec0::1",
+	    1, 112, NULL, NULL, err, sizeof(err)), 0);
+	ck_assert_uint_eq(s.total, 257);
+	addrset_fini(&s);
+	ck_assert_int_eq(cidr_is_link_local(ip("fe80::1")), 1);
+	ck_assert_int_eq(cidr_is_link_local(ip("febf::1")), 1);
+	ck_assert_int_eq(cidr_is_link_local(ip("fec0::1")), 0);
+	ck_assert_int_eq(cidr_is_link_local(ip("10.0.0.1")), 0);
 	/* no broadcast in IPv6: a /126 is 4 addresses; IPv4 keeps its rule; one index space */
 	ck_assert_int_eq(addrset_parse(&s, "fd00::4/126,10.0.0.0/30,fd00::6,::1", 1, 112, NULL,
 	    NULL, err, sizeof(err)), 0);

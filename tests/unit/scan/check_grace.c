@@ -94,6 +94,40 @@ START_TEST(reads_back_ipv6)
 }
 END_TEST
 
+/* -retry-scope's lookup: IPv6 addresses below ::ffff:0:0 (::1) sort after every IPv4 one */
+START_TEST(finds_every_pair_of_a_mixed_file)
+{
+	const cidr_ip v6 = (cidr_ip)0xfd00 << 112 | 5;
+	const struct target t[] = {
+		{ CIDR_V4(0x7f320002u), 9102, NULL, NULL, NULL },
+		{ CIDR_V4(0x7f320003u), 9102, NULL, NULL, NULL },
+		{ 1, 9102, NULL, NULL, NULL },
+		{ v6, 9102, NULL, NULL, NULL },
+		{ 1, 9100, NULL, NULL, NULL },
+		{ CIDR_V4(0x0a000001u), 9100, NULL, NULL, NULL },
+	};
+	struct grace_entry *e;
+	size_t len, n;
+	char err[200], *json = file_of(t, 6, &len);
+
+	ck_assert_int_eq(grace_parse_pairs(json, len, &e, &n, err, sizeof(err)), 0);
+	ck_assert_uint_eq(n, 6);
+	for (size_t i = 0; i < 6; i++) {
+		const struct grace_entry *f = grace_find(e, n, t[i].addr, t[i].port);
+
+		ck_assert_msg(f != NULL, "pair %zu not found", i);
+		ck_assert(f->addr == t[i].addr);
+		ck_assert_uint_eq(f->port, t[i].port);
+	}
+	ck_assert_ptr_null(grace_find(e, n, 1, 9101));
+	ck_assert_ptr_null(grace_find(e, n, 2, 9102));
+	ck_assert_ptr_null(grace_find(e, n, CIDR_V4(0x0a000001u), 9102));
+	ck_assert_ptr_null(grace_find(NULL, 0, 1, 9102));
+	free(e);
+	free(json);
+}
+END_TEST
+
 static void
 refused(const char *file, const char *want)
 {
@@ -181,6 +215,7 @@ static void
 add_tests(void)
 {
 	ADD(reads_back_ipv6);
+	ADD(finds_every_pair_of_a_mixed_file);
 	ADD(times_round_trip_and_bad_ones_are_refused);
 	ADD(reads_back_what_sd_scan_writes);
 	ADD(a_bad_previous_file_keeps_nothing);

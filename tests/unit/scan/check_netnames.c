@@ -15,7 +15,8 @@
 static unsigned lookups;
 
 /* gw.example.net: 10.0.0.9, 10.0.0.7 (twice) and fd00::7; v6only.example: fd00::1 only;
- * none.example: an answer without addresses. */
+ * none.example: an answer without addresses; ll.example: fe80::1 and 10.0.0.5;
+ * llonly.example: fe80::1 only. */
 static int
 fake_lookup(const char *name, cidr_ip **v, size_t *n, char *err, size_t errlen)
 {
@@ -39,6 +40,13 @@ fake_lookup(const char *name, cidr_ip **v, size_t *n, char *err, size_t errlen)
 	}
 	if (strcmp(name, "none.example") == 0)
 		return 0;
+	if (strcmp(name, "ll.example") == 0 || strcmp(name, "llonly.example") == 0) {
+		*v = calloc(2, sizeof(**v));
+		(*v)[0] = ((cidr_ip)0xfe80 << 112) | 1;
+		(*v)[1] = CIDR_V4(0x0a000005u);
+		*n = name[2] == '.' ? 2 : 1;
+		return 0;
+	}
 	if (strcmp(name, "many.example") == 0) {
 		*v = calloc(300, sizeof(**v));
 		for (size_t i = 0; i < 300; i++)
@@ -175,6 +183,17 @@ START_TEST(config_merges_names)
 	ck_assert_uint_eq(c.hosts.total_v6, 1);
 	scan_config_fini(&c);
 	ck_assert_str_eq(warned, "");	/* the one line says it all */
+	/* a link-local answer cannot be connected to without a zone: left out, and said */
+	ck_assert_msg(build(&c, "ll.example", fake_lookup, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(c.hosts.total, 1);
+	ck_assert_uint_eq(c.hosts.total_v6, 0);
+	ck_assert_str_eq(netnames_describe(&c.names.v[0], err, sizeof(err)),
+	    "ll.example: 10.0.0.5 (1 link-local IPv6 address not scanned: no interface)");
+	scan_config_fini(&c);
+	ck_assert_int_eq(build(&c, "llonly.example", fake_lookup, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "nothing to scan: -networks lists no network and no host name of "
+	    "it has an address (llonly.example: only link-local IPv6 addresses, which need an "
+	    "interface)");
 	/* a bad CIDR is reported before any lookup */
 	lookups = 0;
 	ck_assert_int_eq(build(&c, "gw.example.net,10.0.0.300", fake_lookup, err, sizeof(err)), -1);

@@ -88,6 +88,18 @@ lab_init(struct lab *l, const char *ports, unsigned workers, double rate)
 	    .inflight = workers * 8, .timeout = 2, .rate = rate, .stop = &l->stop };
 }
 
+/* The lab's addresses replaced by the list hosts (IPv4 and IPv6). */
+static void
+lab_hosts(struct lab *l, const char *hosts)
+{
+	char err[256];
+
+	addrset_fini(&l->hosts);
+	ck_assert_msg(addrset_parse(&l->hosts, hosts, 0, 112, NULL, NULL, err, sizeof(err)) == 0,
+	    "%s", err);
+	probegen_init(&l->gen, &l->hosts, &l->ports);
+}
+
 static void
 lab_fini(struct lab *l)
 {
@@ -170,10 +182,7 @@ START_TEST(ipv6_probes)
 	}
 	snprintf(ports, sizeof(ports), "%u,%u", p4, p6);
 	lab_init(&l, ports, 2, 0);
-	addrset_fini(&l.hosts);
-	ck_assert_msg(addrset_parse(&l.hosts, "::1,127.0.0.1", 0, 112, NULL, NULL, err,
-	    sizeof(err)) == 0, "%s", err);
-	probegen_init(&l.gen, &l.hosts, &l.ports);
+	lab_hosts(&l, "::1,127.0.0.1");
 	ck_assert_msg(prober_run(&l.cfg, &r, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_uint_eq(r.done, 4);
 	ck_assert_uint_eq(r.outcome[PROBE_OPEN], 2);
@@ -187,6 +196,37 @@ START_TEST(ipv6_probes)
 	lab_fini(&l);
 	close(fd4);
 	close(fd6);
+}
+END_TEST
+
+/* A kernel without IPv6 (ipv6.disable=1: socket(AF_INET6) gives EAFNOSUPPORT): its IPv6
+ * probes are unreachable and counted apart, the IPv4 ones run as ever. */
+START_TEST(no_ipv6_kernel_leaves_ipv4_alone)
+{
+	struct prober_result r;
+	struct lab l;
+	char err[256], ports[32];
+	uint16_t p4, closed;
+	int fd4 = bound_socket(1, &p4), fc = bound_socket(0, &closed);
+
+	snprintf(ports, sizeof(ports), "%u,%u", p4, closed);
+	lab_init(&l, ports, 2, 0);
+	lab_hosts(&l, "fd00::1,127.0.0.1");
+	l.cfg.retries = 1;
+	setenv("FAULT_SOCKET6_ERRNO", "97", 1);	/* EAFNOSUPPORT */
+	ck_assert_msg(prober_run(&l.cfg, &r, err, sizeof(err)) == 0, "%s", err);
+	unsetenv("FAULT_SOCKET6_ERRNO");
+	ck_assert_uint_eq(r.done, 4);
+	ck_assert_uint_eq(r.outcome[PROBE_OPEN], 1);
+	ck_assert_uint_eq(r.outcome[PROBE_CLOSED], 1);
+	ck_assert_uint_eq(r.outcome[PROBE_UNREACHABLE], 2);
+	ck_assert_uint_eq(r.no_ipv6, 2);
+	ck_assert_uint_eq(r.nopen, 1);
+	ck_assert(r.open[0].addr == CIDR_V4(INADDR_LOOPBACK) && r.open[0].port == p4);
+	prober_result_fini(&r);
+	lab_fini(&l);
+	close(fd4);
+	close(fc);
 }
 END_TEST
 
@@ -347,7 +387,8 @@ open_before(void *ctx, uint64_t index)
 /*
  * 127.0.0.1 on a closed port and a silent one: the host answered, so the timeout is probed
  * again. On two silent ports the host answered nothing: skipped, unless the pair was open
- * before or the scope is all. n_connect counts first probes and re-probes.
+ * before or the scope is all; with -retries 2 a chosen pair is probed twice more. n_connect
+ * counts first probes and re-probes.
  */
 START_TEST(retry_scope_chooses_the_reprobes)
 {
@@ -355,12 +396,15 @@ START_TEST(retry_scope_chooses_the_reprobes)
 		int	 with_closed;	/* closed + silent; else silent + silent */
 		enum reprobe_scope scope;
 		int	 previous;	/* the first silent port was open before */
-		unsigned reprobes, skipped;
+		unsigned retries, reprobes, skipped;
 	} cases[] = {
-		{ 1, REPROBE_SCOPE_ANSWERING, 0, 1, 0 },
-		{ 0, REPROBE_SCOPE_ANSWERING, 0, 0, 2 },
-		{ 0, REPROBE_SCOPE_ANSWERING, 1, 1, 1 },
-		{ 0, REPROBE_SCOPE_ALL, 0, 2, 0 },
+		{ 1, REPROBE_SCOPE_ANSWERING, 0, 1, 1, 0 },
+		{ 0, REPROBE_SCOPE_ANSWERING, 0, 1, 0, 2 },
+		{ 0, REPROBE_SCOPE_ANSWERING, 1, 1, 1, 1 },
+		{ 0, REPROBE_SCOPE_ALL, 0, 1, 2, 0 },
+		/* chosen once: a chosen pair gets every re-probe, a skipped one none */
+		{ 1, REPROBE_SCOPE_ANSWERING, 0, 2, 2, 0 },
+		{ 0, REPROBE_SCOPE_ANSWERING, 1, 2, 2, 1 },
 	};
 
 	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
@@ -380,7 +424,7 @@ START_TEST(retry_scope_chooses_the_reprobes)
 		snprintf(ports, sizeof(ports), "%u,%u", a, b);
 		lab_init(&l, ports, 2, 0);
 		l.cfg.timeout = 0.3;
-		l.cfg.retries = 1;
+		l.cfg.retries = cases[k].retries;
 		l.cfg.retry_scope = cases[k].scope;
 		known_port = cases[k].previous ? a : 0;
 		l.cfg.was_open = open_before;
@@ -442,6 +486,7 @@ add_tests(void)
 	ADD(retry_scope_chooses_the_reprobes);
 	ADD(local_errors_are_retried);
 	ADD(refused_socket_stops_at_once);
+	ADD(no_ipv6_kernel_leaves_ipv4_alone);
 	ADD(stop_flag_ends_the_scan);
 	ADD(thread_failure_sends_nothing);
 }

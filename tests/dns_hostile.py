@@ -23,6 +23,7 @@ NAMES = {
     20: [b'back\\slash', b'example'],
     21: [b'dot.inside', b'example'],                   # a '.' inside one label
     22: [b'tail-', b'example'],
+    23: [b'127', b'0', b'4', b'30'],                   # an address written as a name
     30: [b'Good-Host', b'Example', b'ORG'],            # the control: valid, mixed case
 }
 SERVFAIL = {50}                                         # the server fails: rcode 2

@@ -27,6 +27,21 @@ reject(char *out, size_t outlen, char *err, size_t errlen, const char *why, size
 	return -1;
 }
 
+/*
+ * 1 when the last label of name is all digits ("10.0.0.99", "1234"): no top-level domain is,
+ * and resolvers read such a name as an address (inet_aton takes "1234" too), so a PTR answer
+ * like that would point Prometheus at another host than the one probed.
+ */
+static int
+last_label_is_numeric(const char *name, size_t len)
+{
+	size_t i = len;
+
+	while (i > 0 && name[i - 1] >= '0' && name[i - 1] <= '9')
+		i--;
+	return i == 0 || name[i - 1] == '.';
+}
+
 int
 hostname_normalize(const char *name, size_t len, char *out, size_t outlen, char *err,
     size_t errlen)
@@ -67,6 +82,9 @@ hostname_normalize(const char *name, size_t len, char *out, size_t outlen, char 
 		return reject(out, outlen, err, errlen, "empty label", len - 1);
 	if (name[len - 1] == '-')
 		return reject(out, outlen, err, errlen, "label ends with a hyphen", len - 1);
+	if (last_label_is_numeric(name, len))
+		return reject(out, outlen, err, errlen,
+		    "all-digit last label: the name reads as an address", (size_t)-1);
 	out[len] = '\0';
 	return 0;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # scan_dns_hostile.sh: PTR answers no real DNS server would serve (quotes, spaces, control
-# bytes, non-ASCII, over-long labels and names, underscores, bad hyphens), from
+# bytes, non-ASCII, over-long labels and names, underscores, bad hyphens, an address as the
+# name), from
 # tests/dns_hostile.py in a namespace of its own: the targets file stays valid http_sd JSON,
 # those hosts keep their IPs, the errors are counted and the names the resolver let through
 # are logged escaped; a SERVFAIL is an error that keeps the IP. Then a DNS server that never
@@ -12,7 +13,7 @@ printf 'nameserver 127.0.0.53\noptions timeout:1 attempts:1\n' > "/etc/netns/$NS
 : > "/etc/netns/$NS/hosts"
 bg python3 "$TOP/tests/dns_hostile.py" "$TMP/dns.ready" "$TMP/queries.log" 127.0.0.53
 wait_for_file "$TMP/dns.ready" 10 || fail "hostile DNS responder did not start"
-HOSTILE="11 12 13 14 15 16 17 18 19 20 21 22"
+HOSTILE="11 12 13 14 15 16 17 18 19 20 21 22 23"
 specs=()
 for n in $HOSTILE 30 40 50; do specs+=("127.0.4.$n:9100"); done
 listen "${specs[@]}"
@@ -44,8 +45,8 @@ diff -u "$TMP/expected" "$TMP/got" > "$TMP/diff" || fail "hostile names: $(cat "
 for n in $HOSTILE 30 40 50; do
 	grep -q "^PTR $n.4.0.127.in-addr.arpa" "$TMP/queries.log" || fail "127.0.4.$n was not looked up"
 done
-# all 12 hostile answers, the missing record and the SERVFAIL are errors; only .30 has a name
-grep -q 'reverse DNS of 15 hosts: 0 from the cache, 15 lookups, 14 errors' "$TMP/run1.log" ||
+# all 13 hostile answers, the missing record and the SERVFAIL are errors; only .30 has a name
+grep -q 'reverse DNS of 16 hosts: 0 from the cache, 16 lookups, 15 errors' "$TMP/run1.log" ||
 	fail "counters: $(grep 'reverse DNS of' "$TMP/run1.log")"
 grep -q 'info: reverse DNS of 127.0.4.50: Temporary failure in name resolution; using the IP' \
 	"$TMP/run1.log" || fail "SERVFAIL not logged: $(grep '127.0.4.50' "$TMP/run1.log")"
@@ -54,6 +55,9 @@ grep -q 'warn: reverse DNS of 127.0.4.17: PTR name "under_score.example" rejecte
 	fail "no rejection logged for 127.0.4.17: $(grep '127.0.4.17' "$TMP/run1.log")"
 grep -q 'warn: reverse DNS of 127.0.4.22: PTR name "tail-.example" rejected' "$TMP/run1.log" ||
 	fail "no rejection logged for 127.0.4.22"
+# an address as the name would send Prometheus to another host (127.0.4.30) than the one found
+grep -q 'warn: reverse DNS of 127.0.4.23: PTR name "127.0.4.30" rejected' "$TMP/run1.log" ||
+	fail "no rejection logged for 127.0.4.23: $(grep '127.0.4.23' "$TMP/run1.log")"
 # rejected names are remembered as failures: never written to the cache
 grep -qE '_|tail-|quote|space|inject' "$TMP/out/ptr-cache.tsv" && fail "a hostile name reached the cache: $(cat -A "$TMP/out/ptr-cache.tsv")"
 grep -q '^127.0.4.30	[0-9]*	good-host.example.org$' "$TMP/out/ptr-cache.tsv" || fail "cache: $(cat "$TMP/out/ptr-cache.tsv")"
@@ -69,9 +73,9 @@ timeout 30 ip netns exec "$NS" "$BIN/sd-scan" -networks 127.0.4.0/24 -ports 9100
 	-dns-cache "$TMP/dead.tsv" -dns-timeout 1s -dns-workers 4 2> "$TMP/dead.log"
 rc=$?
 assert_eq "exit status with a silent DNS server" 0 "$rc"
-grep -q 'reverse DNS of 15 hosts: 0 from the cache, [0-9]* lookups, 15 errors' "$TMP/dead.log" ||
+grep -q 'reverse DNS of 16 hosts: 0 from the cache, [0-9]* lookups, 16 errors' "$TMP/dead.log" ||
 	fail "dead DNS counters: $(grep 'reverse DNS of' "$TMP/dead.log")"
-grep -q '15 unfinished' "$TMP/dead.log" || fail "the deadline did not end the lookups: $(grep 'reverse DNS of' "$TMP/dead.log")"
+grep -q '16 unfinished' "$TMP/dead.log" || fail "the deadline did not end the lookups: $(grep 'reverse DNS of' "$TMP/dead.log")"
 grep -q 'reverse lookups had no answer within -dns-timeout 1s' "$TMP/dead.log" || fail "no deadline warning"
 assert_eq "named targets with a silent DNS server" 0 \
 	"$(python3 -c 'import json,sys; print(sum(g["labels"]["__meta_sd_hostname"] != g["labels"]["__meta_sd_ip"] for g in json.load(open(sys.argv[1]))))' "$TMP/out/targets.json")"

@@ -25,7 +25,8 @@ START_TEST(valid_names_normalised)
 	ck_assert_str_eq(out, "host-1.example.org");
 	ck_assert_int_eq(norm("localhost", out), 0);
 	ck_assert_str_eq(out, "localhost");
-	ck_assert_int_eq(norm("1.2.3.4", out), 0);
+	ck_assert_int_eq(norm("host.1example", out), 0);
+	ck_assert_int_eq(norm("10.0.0.9z", out), 0);
 	ck_assert_int_eq(norm("a", out), 0);
 	ck_assert_int_eq(norm("x--y.9z", out), 0);
 }
@@ -38,6 +39,7 @@ START_TEST(hostile_names_rejected)
 		"quote\".example", "has space.example", "tab\t.example", "ctl\x01.example",
 		"new\nline.example", "under_score.example", "back\\slash", "brace}.x",
 		"label=\"x\"", "h\xc3\xbc\x62sch.example", "\xff", "colon:9100", "slash/x", "a b",
+		"1.2.3.4", "10.0.0.99.", "1234", "host.example.42",
 		"host.example.:80",
 	};
 	char out[HOSTNAME_MAX + 1];

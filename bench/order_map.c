@@ -36,11 +36,11 @@ time_map(const struct addrset *hosts, const struct portlist *ports, int random, 
 			probegen_init(&g, hosts, ports);
 			probegen_arrange(&g, random, 12345, s, shards);
 			for (uint64_t pos = 0; pos < g.total; pos++, n++) {
-				uint32_t a;
+				cidr_ip a;
 				uint16_t p;
 
 				probegen_get(&g, probegen_index(&g, pos), &a, &p);
-				*sum += a + p;
+				*sum += (uint64_t)a + p;
 			}
 		}
 	}
@@ -61,8 +61,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: order_map EXCLUDE_FILE\n");
 		return 2;
 	}
-	if (addrset_parse(&plain, "127.3.0.0/16", 0, NULL, NULL, err, sizeof(err)) < 0 ||
-	    addrset_parse(&cut, "127.3.0.0/16", 0, NULL, NULL, err, sizeof(err)) < 0 ||
+	if (addrset_parse(&plain, "127.3.0.0/16", 0, CIDR_IPV6_MAX_PREFIX, NULL, NULL, err, sizeof(err)) < 0 ||
+	    addrset_parse(&cut, "127.3.0.0/16", 0, CIDR_IPV6_MAX_PREFIX, NULL, NULL, err, sizeof(err)) < 0 ||
 	    portlist_parse(&ports, "7000,7001", err, sizeof(err)) < 0 ||
 	    exclude_load_file(&ex, argv[1], NULL, NULL, err, sizeof(err)) < 0 ||
 	    exclude_apply(&ex, &cut, NULL, NULL, err, sizeof(err)) < 0) {

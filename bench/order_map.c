@@ -61,8 +61,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: order_map EXCLUDE_FILE\n");
 		return 2;
 	}
-	if (addrset_parse(&plain, "127.3.0.0/16", 0, CIDR_IPV6_MAX_PREFIX, NULL, NULL, err, sizeof(err)) < 0 ||
-	    addrset_parse(&cut, "127.3.0.0/16", 0, CIDR_IPV6_MAX_PREFIX, NULL, NULL, err, sizeof(err)) < 0 ||
+	if (addrset_parse(&plain, "127.3.0.0/16", 0, CIDR_IPV6_MAX_PREFIX, NULL, NULL, err,
+	    sizeof(err)) < 0 ||
+	    addrset_parse(&cut, "127.3.0.0/16", 0, CIDR_IPV6_MAX_PREFIX, NULL, NULL, err,
+	    sizeof(err)) < 0 ||
 	    portlist_parse(&ports, "7000,7001", err, sizeof(err)) < 0 ||
 	    exclude_load_file(&ex, argv[1], NULL, NULL, err, sizeof(err)) < 0 ||
 	    exclude_apply(&ex, &cut, NULL, NULL, err, sizeof(err)) < 0) {

@@ -6,21 +6,13 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
+#include "clock.h"
 #include "exclude.h"
 #include "probegen.h"
 
 #define ROUNDS 20
 
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* ns per position over ROUNDS passes of the whole space; sum keeps the work from being dropped */
 static double
@@ -28,7 +20,7 @@ time_map(const struct addrset *hosts, const struct portlist *ports, int random, 
     uint64_t *sum)
 {
 	struct probegen g;
-	double t0 = now_s();
+	double t0 = clock_mono();
 	uint64_t n = 0;
 
 	for (int r = 0; r < ROUNDS; r++) {
@@ -44,7 +36,7 @@ time_map(const struct addrset *hosts, const struct portlist *ports, int random, 
 			}
 		}
 	}
-	return (now_s() - t0) * 1e9 / (double)n;
+	return (clock_mono() - t0) * 1e9 / (double)n;
 }
 
 int

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "loader.h"
 #include "check_main.h"
 
@@ -44,13 +45,11 @@ probe(void *arg, unsigned char *ver, enum loader_kind *kind, char *err, size_t e
 	return 0;
 }
 
-static double now_s(void);
-
 static int
 load(void *arg, void **set, unsigned char *ver, enum loader_kind *kind, char *err, size_t errlen)
 {
 	struct fake *f = arg;
-	double t0 = now_s();
+	double t0 = clock_mono();
 	int v;
 
 	pthread_mutex_lock(&f->mu);
@@ -65,7 +64,7 @@ load(void *arg, void **set, unsigned char *ver, enum loader_kind *kind, char *er
 	}
 	if (f->loads < 64) {
 		f->start[f->loads] = t0;
-		f->end[f->loads] = now_s();
+		f->end[f->loads] = clock_mono();
 	}
 	f->loads++;
 	if (f->corrupt) {
@@ -138,14 +137,6 @@ got(struct loader *l, struct loader_view *v)
 	return rc < 0 || v->set == NULL ? -1 : (int)(intptr_t)v->set;
 }
 
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static struct loader *
 new_loader(void)
@@ -190,9 +181,9 @@ START_TEST(slow_load_is_answered_from_the_old_set)
 	ck_assert_int_eq(got(l, &v), 1);
 	set_field(&fk.hold, 1);
 	set_field(&fk.version, 2);
-	t0 = now_s();
+	t0 = clock_mono();
 	ck_assert_int_eq(got(l, &v), 1);	/* after LOADER_WAIT_S at most */
-	ck_assert(now_s() - t0 < LOADER_WAIT_S + 0.5);
+	ck_assert(clock_mono() - t0 < LOADER_WAIT_S + 0.5);
 	ck_assert_int_eq(got(l, &v), 1);
 	ck_assert_int_eq(get_field(&fk.frees), 0);
 	set_field(&fk.hold, 0);
@@ -270,15 +261,15 @@ START_TEST(a_swap_storm_is_loaded_paced)
 	l = new_loader();
 	ck_assert_int_eq(got(l, &v), 1);
 	/* a new version at every request, for 0.5 s: the loader never lacks work */
-	t0 = now_s();
-	for (int i = 2; now_s() - t0 < 0.5; i++) {
+	t0 = clock_mono();
+	for (int i = 2; clock_mono() - t0 < 0.5; i++) {
 		struct timespec ts = { 0, 2000000 };
 
 		set_field(&fk.version, i);
 		ck_assert_int_gt(got(l, &v), 0);	/* always a set: the old or a new one */
 		nanosleep(&ts, NULL);
 	}
-	elapsed = now_s() - t0;
+	elapsed = clock_mono() - t0;
 	loader_fini(l);	/* joined: fk is the test's alone */
 	ck_assert_int_eq(fk.frees, fk.loads);	/* every load gave a new set, each freed once */
 	n = fk.loads < 64 ? fk.loads : 64;

@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "clock.h"
 #include "fileclock.h"
 #include "serve.h"
 #include "check_main.h"
@@ -727,14 +728,6 @@ START_TEST(sendfile_names_the_gzip_file)
 }
 END_TEST
 
-static double
-mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* A new context serving the directory tree (NULL: the targets file). */
 static void
@@ -780,14 +773,14 @@ START_TEST(a_held_tree_load_does_not_hold_requests)
 	/* the loader thread's reads wait: the change is loading, not loaded */
 	set_hold(1);
 	put(src, "[{\"targets\":[\"a:1\",\"a:2\"]}]\n");
-	t0 = mono();
+	t0 = clock_mono();
 	ck_assert_int_eq(req("GET", "/targets.json", "", now), 200);
 	ck_assert_ptr_null(strstr(body(), "\"a:2\""));	/* the tree before */
 	ck_assert_int_eq(req("GET", "/targets/a", "", now), 200);
 	ck_assert_int_eq(req("GET", "/health", "", now), 200);
 	ck_assert_int_eq(req("GET", "/metrics", "", now), 200);
-	ck_assert_msg(mono() - t0 < 4 * LOADER_WAIT_S + 0.5, "requests waited %.3f s",
-	    mono() - t0);
+	ck_assert_msg(clock_mono() - t0 < 4 * LOADER_WAIT_S + 0.5, "requests waited %.3f s",
+	    clock_mono() - t0);
 	set_hold(0);
 	for (int i = 0; i < 500 && !seen; i++) {
 		struct timespec ms = { 0, 10000000 };

@@ -45,37 +45,53 @@ struct entry {
 	uint32_t	 group, target;	/* target: index within the group */
 };
 
+/*
+ * Split a target address of n bytes: "host:port", "[v6]:port", "[v6]", a bare IPv6 address
+ * (two colons or more) or a bare host. The host is [*host, *host + *hlen), the port's
+ * digits [*port, *port + *plen) (*plen 0: none). -1 for an unclosed bracket or bytes after it
+ * that are not ":port".
+ */
+static int
+split_target(const char *s, size_t n, const char **host, size_t *hlen, const char **port,
+    size_t *plen)
+{
+	const char *end = s + n, *colon = memchr(s, ':', n);
+
+	*host = s;
+	*hlen = n;
+	*port = end;
+	*plen = 0;
+	if (n > 0 && s[0] == '[') {
+		const char *close = memchr(s, ']', n);
+
+		if (close == NULL || (close + 1 != end && close[1] != ':'))
+			return -1;
+		*host = s + 1;
+		*hlen = (size_t)(close - s - 1);
+		if (close + 1 != end)
+			*port = close + 2;
+	} else if (colon != NULL && memchr(colon + 1, ':', (size_t)(end - colon - 1)) == NULL) {
+		*hlen = (size_t)(colon - s);	/* one colon: host:port */
+		*port = colon + 1;
+	}
+	*plen = (size_t)(end - *port);
+	return 0;
+}
+
 /* The port of "host:port" or "[v6]:port" (n bytes); 0 when the address names none. */
 static unsigned
 target_port(const char *s, size_t n)
 {
-	const char *colon = NULL;
+	const char *host, *port;
+	size_t hlen, plen;
 	unsigned long v = 0;
-	size_t i;
 
-	if (n > 0 && s[0] == '[') {
-		const char *close = memchr(s, ']', n);
-
-		if (close == NULL || (size_t)(close - s) + 1 >= n || close[1] != ':')
-			return 0;
-		colon = close + 1;
-	} else {
-		for (i = 0; i < n; i++)
-			if (s[i] == ':') {
-				if (colon != NULL)
-					return 0;	/* a bare IPv6 address */
-				colon = s + i;
-			}
-		if (colon == NULL)
-			return 0;
-	}
-	i = (size_t)(colon + 1 - s);
-	if (i == n || n - i > 5)
+	if (split_target(s, n, &host, &hlen, &port, &plen) < 0 || plen == 0 || plen > 5)
 		return 0;
-	for (; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
+	for (size_t i = 0; i < plen; i++) {
+		if (port[i] < '0' || port[i] > '9')
 			return 0;
-		v = v * 10 + (unsigned long)(s[i] - '0');
+		v = v * 10 + (unsigned long)(port[i] - '0');
 	}
 	return v >= 1 && v <= 65535 ? (unsigned)v : 0;
 }
@@ -416,22 +432,13 @@ static int
 host_addr(const char *s, size_t n, cidr_ip *addr)
 {
 	char buf[CIDR_IP_LEN];
-	const char *colon = memchr(s, ':', n), *end = s + n;
+	const char *host, *port;
+	size_t hlen, plen;
 
-	if (n > 0 && s[0] == '[') {
-		const char *close = memchr(s, ']', n);
-
-		if (close == NULL || (close + 1 != end && close[1] != ':'))
-			return -1;
-		s++;
-		end = close;
-	} else if (colon != NULL && memchr(colon + 1, ':', (size_t)(end - colon - 1)) == NULL) {
-		end = colon;	/* one colon: host:port */
-	}
-	if (end == s || (size_t)(end - s) >= sizeof(buf))
+	if (split_target(s, n, &host, &hlen, &port, &plen) < 0 || hlen == 0 || hlen >= sizeof(buf))
 		return -1;
-	memcpy(buf, s, (size_t)(end - s));
-	buf[end - s] = '\0';
+	memcpy(buf, host, hlen);
+	buf[hlen] = '\0';
 	return cidr_parse_ip(buf, addr);
 }
 

@@ -354,7 +354,7 @@ read_source(const char *root, struct sourcetree_source *s, const struct sourcetr
 		free(rf.data);
 		return;
 	}
-	if (targetset_adopt(&l, rf.data, rf.len, &s->set, why, sizeof(why)) < 0) {
+	if (targetset_adopt(&l, rf.data, rf.len, 0, &s->set, why, sizeof(why)) < 0) {
 		snprintf(s->err, sizeof(s->err), "%s: %s", s->name, why);
 		s->retry = 1;	/* out of memory */
 		return;
@@ -502,7 +502,7 @@ path_set(struct sourcetree *t, struct sourcetree_path *p, const struct sourcetre
 			httpsd_fini(&m);
 			return -1;
 		}
-	if (targetset_adopt(&m, NULL, 0, &p->set, err, sizeof(err)) < 0)
+	if (targetset_adopt(&m, NULL, 0, 0, &p->set, err, sizeof(err)) < 0)
 		return -1;
 	/* filtered bodies come from the sources' groups: no second copy of them here */
 	targetset_drop_groups(p->set);

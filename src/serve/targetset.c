@@ -37,6 +37,7 @@ struct targetset {
 	size_t		 nports;
 	struct httpsd_list list;	/* the groups, for the bodies rendered per request */
 	char		*file;		/* what list borrows, when it is not all; owned */
+	size_t		*lines;		/* lean set: where each group's line starts in all */
 };
 
 /* One (port, group, target) triple, sorted to build the per-port fragments. */
@@ -146,13 +147,78 @@ entries(const struct httpsd_list *l, struct entry **out, size_t *n)
 }
 
 /*
+ * Group gi of ts rendered with only its n targets only[] (all of them when only is NULL)
+ * appended to out. A lean set has given up its labels: a whole group is its line of the
+ * body, a part of one is rendered from that line parsed again. -1 on out of memory.
+ */
+static int
+group_format(const struct targetset *ts, const struct httpsd_list *l, size_t gi,
+    const uint32_t *only, size_t n, struct strbuf *out)
+{
+	struct strbuf one = { 0 };
+	struct httpsd_list g;
+	size_t at, end;
+	char err[128];
+	int rc;
+
+	if (ts->lines == NULL)
+		return httpsd_group_format(out, l, gi, only, n);
+	at = ts->lines[gi];
+	end = gi + 1 < l->ngroups ? ts->lines[gi + 1] - 2 : ts->all_len - 3;
+	if (only == NULL)
+		return strbuf_add(out, ts->all + at, end - at);
+	httpsd_init(&g);
+	rc = strbuf_str(&one, "[") < 0 || strbuf_add(&one, ts->all + at, end - at) < 0 ||
+	    strbuf_str(&one, "]") < 0 || httpsd_parse(one.p, one.len, &g, err, sizeof(err)) < 0 ||
+	    httpsd_group_format(out, &g, 0, only, n) < 0 ? -1 : 0;
+	httpsd_fini(&g);
+	free(one.p);
+	return rc;
+}
+
+/*
+ * Make l lean: keep of each group's labels only its TARGETSET_ADDR_LABEL (what the network
+ * filter reads), moved down in place; the rest stay in the body, each group's line of it.
+ */
+static void
+lean_labels(struct httpsd_list *l)
+{
+	static const char name[] = TARGETSET_ADDR_LABEL;
+	size_t w = 0;
+	void *p;
+
+	for (size_t gi = 0; gi < l->ngroups; gi++) {
+		struct httpsd_group *g = &l->groups[gi];
+		uint32_t found = 0;
+
+		for (uint32_t i = 0; i < g->nlabels && !found; i++) {
+			const struct httpsd_label *lb = &l->labels[g->label0 + i];
+
+			if (lb->name.len == sizeof(name) - 1 &&
+			    memcmp(httpsd_bytes(l, lb->name), name, sizeof(name) - 1) == 0) {
+				l->labels[w] = *lb;	/* w <= g->label0 + i: never ahead */
+				found = 1;
+			}
+		}
+		g->label0 = (uint32_t)w;
+		g->nlabels = found;
+		w += found;
+	}
+	l->nlabels = w;
+	if (w > 0 && (p = realloc(l->labels, w * sizeof(*l->labels))) != NULL) {
+		l->labels = p;
+		l->labels_cap = w;
+	}
+}
+
+/*
  * The fragment of one port, entries e[0..n): when its groups follow each other in the whole
  * body and hold no target on another port (every file sd-scan writes), it is a range of that
  * body and costs no memory; otherwise its groups are rendered into frags.
  */
 static int
 port_fragment(struct targetset *ts, const struct httpsd_list *l, const size_t *offs,
-    const struct entry *e, size_t n, struct portfrag *pf, uint32_t *only)
+    const struct entry *e, size_t n, struct portfrag *pf, uint32_t **only, size_t ne)
 {
 	size_t first = e[0].group, last = e[n - 1].group;
 	int whole = last - first + 1 <= n;
@@ -184,16 +250,18 @@ port_fragment(struct targetset *ts, const struct httpsd_list *l, const size_t *o
 		pf->len = end - pf->off;
 		return 0;
 	}
+	if (*only == NULL && (*only = calloc(ne, sizeof(**only))) == NULL)
+		return -1;
 	pf->off = ts->frags.len;
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
 
 		while (j < n && e[j].group == e[i].group) {
-			only[j - i] = e[j].target;
+			(*only)[j - i] = e[j].target;
 			j++;
 		}
 		if (strbuf_str(&ts->frags, i ? ",\n" : "\n") < 0 ||
-		    httpsd_group_format(&ts->frags, l, e[i].group, only, j - i) < 0)
+		    group_format(ts, l, e[i].group, *only, j - i, &ts->frags) < 0)
 			return -1;
 		i = j;
 	}
@@ -229,43 +297,54 @@ whole_body(struct targetset *ts, const struct httpsd_list *l, char *file, size_t
 	return httpsd_format(l, &ts->all, &ts->all_len, offs);
 }
 
-/* Every body of ts from the parsed list (and the file, see whole_body). */
+/*
+ * Every body of ts from the parsed list (and the file, see whole_body). lean: when the file
+ * is kept as the body, l keeps only what the network filter needs (see lean_labels).
+ */
 static int
-render(struct targetset *ts, const struct httpsd_list *l, char *file, size_t len, int *kept)
+render(struct targetset *ts, struct httpsd_list *l, char *file, size_t len, int lean,
+    int *kept)
 {
 	struct entry *e = NULL;
 	size_t *offs = NULL, ne = 0, nports = 0;
 	uint32_t *only = NULL;
 	int rc = -1;
 
-	if (whole_body(ts, l, file, len, &offs, kept) < 0 || entries(l, &e, &ne) < 0)
+	if (whole_body(ts, l, file, len, &offs, kept) < 0)
+		goto out;
+	if (lean && *kept && l->ngroups > 0) {
+		lean_labels(l);
+		ts->lines = offs;
+	}
+	if (entries(l, &e, &ne) < 0)
 		goto out;
 	for (size_t i = 0; i < ne; i++)
 		if (i == 0 || e[i].port != e[i - 1].port)
 			nports++;
-	if (nports && ((ts->ports = calloc(nports, sizeof(*ts->ports))) == NULL ||
-	    (only = calloc(ne, sizeof(*only))) == NULL))
+	if (nports && (ts->ports = calloc(nports, sizeof(*ts->ports))) == NULL)
 		goto out;
 	for (size_t i = 0; i < ne;) {
 		size_t j = i;
 
 		while (j < ne && e[j].port == e[i].port)
 			j++;
-		if (port_fragment(ts, l, offs, e + i, j - i, &ts->ports[ts->nports++], only) < 0)
+		if (port_fragment(ts, l, offs, e + i, j - i, &ts->ports[ts->nports++], &only,
+		    ne) < 0)
 			goto out;
 		i = j;
 	}
 	rc = 0;
 out:
 	free(e);
-	free(offs);
+	if (offs != ts->lines)
+		free(offs);
 	free(only);
 	return rc;
 }
 
 int
-targetset_adopt(struct httpsd_list *l, char *file, size_t len, struct targetset **out,
-    char *err, size_t errlen)
+targetset_adopt(struct httpsd_list *l, char *file, size_t len, int flags,
+    struct targetset **out, char *err, size_t errlen)
 {
 	struct targetset *ts = calloc(1, sizeof(*ts));
 	int kept = 0;
@@ -273,7 +352,7 @@ targetset_adopt(struct httpsd_list *l, char *file, size_t len, struct targetset 
 	*out = NULL;
 	if (ts != NULL)
 		ts->refs = 1;
-	if (ts == NULL || render(ts, l, file, len, &kept) < 0) {
+	if (ts == NULL || render(ts, l, file, len, flags & TARGETSET_LEAN, &kept) < 0) {
 		if (ts != NULL && kept)
 			ts->all = NULL;	/* freed below, once */
 		targetset_free(ts);
@@ -292,7 +371,8 @@ targetset_adopt(struct httpsd_list *l, char *file, size_t len, struct targetset 
 }
 
 int
-targetset_parse(const char *buf, size_t len, struct targetset **out, char *err, size_t errlen)
+targetset_parse(const char *buf, size_t len, int flags, struct targetset **out, char *err,
+    size_t errlen)
 {
 	struct httpsd_list l;
 	char *copy = malloc(len + 1);
@@ -310,7 +390,7 @@ targetset_parse(const char *buf, size_t len, struct targetset **out, char *err, 
 		free(copy);
 		return -1;
 	}
-	return targetset_adopt(&l, copy, len, out, err, errlen);
+	return targetset_adopt(&l, copy, len, flags, out, err, errlen);
 }
 
 struct targetset *
@@ -333,6 +413,7 @@ targetset_free(struct targetset *ts)
 	free(ts->ports);
 	httpsd_fini(&ts->list);
 	free(ts->file);
+	free(ts->lines);
 	free(ts);
 }
 
@@ -496,7 +577,7 @@ targetset_filter_append(const struct targetset *ts, const struct query *q, struc
 		if (n == 0)
 			continue;
 		if (strbuf_str(out, (*shown)++ ? ",\n" : "\n") < 0 ||
-		    httpsd_group_format(out, l, gi, n == g->ntargets ? NULL : only, n) < 0)
+		    group_format(ts, l, gi, n == g->ntargets ? NULL : only, n, out) < 0)
 			goto out;
 	}
 	rc = 0;
@@ -522,12 +603,14 @@ targetset_drop_groups(struct targetset *ts)
 	httpsd_fini(&ts->list);
 	free(ts->file);
 	ts->file = NULL;
+	free(ts->lines);
+	ts->lines = NULL;
 }
 
 const struct httpsd_list *
 targetset_list(const struct targetset *ts)
 {
-	return &ts->list;
+	return ts->lines != NULL ? NULL : &ts->list;
 }
 
 /* ---- the cache ---- */
@@ -607,7 +690,7 @@ load(struct targetset_cache *c, struct targetset_key *key, struct targetset **ou
 	httpsd_init(&l);
 	rc = httpsd_parse(rf.data, rf.len, &l, err, errlen);
 	if (rc == 0) {
-		rc = targetset_adopt(&l, rf.data, rf.len, out, err, errlen);
+		rc = targetset_adopt(&l, rf.data, rf.len, TARGETSET_LEAN, out, err, errlen);
 	} else {
 		httpsd_fini(&l);
 		free(rf.data);

@@ -48,18 +48,21 @@ struct targetset;
  * Parse and validate len bytes of a targets file and render its bodies. 0 and *out (the
  * caller frees it with targetset_free), or -1 and a one-line reason in err ("group 3: label
  * name 'a-b' is not [a-zA-Z_][a-zA-Z0-9_]*", "JSON syntax error at byte 12: ..."). Pure:
- * thread-safe and fuzzable.
+ * thread-safe and fuzzable. flags: 0 or TARGETSET_LEAN.
  */
-int	targetset_parse(const char *buf, size_t len, struct targetset **out, char *err,
-	    size_t errlen);
+#define TARGETSET_LEAN	1	/* a set only served, never listed: when the file is in
+				 * sd-scan's form, its groups' labels are not kept apart
+				 * from its body (about 0.3 x the file less memory) */
+int	targetset_parse(const char *buf, size_t len, int flags, struct targetset **out,
+	    char *err, size_t errlen);
 /*
  * The set of an already parsed list l: the set takes over l (left empty) and file (malloc'd,
  * len bytes, what l borrows strings from, or NULL), which it frees. 0 and *out, or -1 and
  * "out of memory" in err (l and file freed then too).
  */
-int	targetset_adopt(struct httpsd_list *l, char *file, size_t len, struct targetset **out,
-	    char *err, size_t errlen);
-/* The groups of the set (borrowed, valid until ts is freed). */
+int	targetset_adopt(struct httpsd_list *l, char *file, size_t len, int flags,
+	    struct targetset **out, char *err, size_t errlen);
+/* The groups of the set (borrowed, valid until ts is freed); NULL for a lean set. */
 const struct httpsd_list *targetset_list(const struct targetset *);
 /*
  * A set may have several holders (trees that share an unchanged source's set): ref adds
@@ -126,7 +129,8 @@ void	targetset_drop_groups(struct targetset *ts);
 /*
  * The cache of one targets file: targetset_cache_get stats path and reuses the loaded set
  * while the key is unchanged, or loads the new file and swaps it in. A failed load is
- * remembered under its key too, so a corrupt file is not parsed again on every request.
+ * remembered under its key too, so a corrupt file is not parsed again on every request. The
+ * sets it loads are lean (TARGETSET_LEAN).
  */
 struct targetset_cache {
 	char			*path;

@@ -24,7 +24,7 @@ parse_ok(const char *s)
 	struct targetset *ts;
 
 	err[0] = '\0';
-	ck_assert_msg(targetset_parse(s, strlen(s), &ts, err, sizeof(err)) == 0, "%s: %s", s, err);
+	ck_assert_msg(targetset_parse(s, strlen(s), 0, &ts, err, sizeof(err)) == 0, "%s: %s", s, err);
 	return ts;
 }
 
@@ -34,7 +34,7 @@ parse_err(const char *s)
 	struct targetset *ts = (struct targetset *)1;
 
 	err[0] = '\0';
-	ck_assert_msg(targetset_parse(s, strlen(s), &ts, err, sizeof(err)) == -1, "accepted %s", s);
+	ck_assert_msg(targetset_parse(s, strlen(s), 0, &ts, err, sizeof(err)) == -1, "accepted %s", s);
 	ck_assert_ptr_null(ts);
 	ck_assert_ptr_null(strchr(err, '\n'));
 	return err;
@@ -269,6 +269,63 @@ START_TEST(unsorted_file_filters_like_a_sorted_one)
 }
 END_TEST
 
+/*
+ * A lean set (what the cache loads) answers every query byte for byte as the full set: whole
+ * groups from their lines, parts of groups parsed again (mixed ports and addresses in one
+ * group, escapes, a group without __meta_sd_ip, one without labels).
+ */
+START_TEST(lean_set_answers_as_the_full_one)
+{
+	static const char *const queries[] = {
+		"", "port=9100", "port=8080", "port=22,9100", "port=1",
+		"network=10.0.0.0/24", "network=10.0.0.2/32", "network=fd00::/112",
+		"network=10.0.0.0/8&port=9100", "network=10.9.0.0/16&port=8080",
+		"network=0.0.0.0/0,::/0",
+	};
+	const char *src =
+	    "[{\"targets\":[\"10.0.0.1:9100\",\"10.9.0.1:8080\",\"h:22\"]},"
+	    "{\"targets\":[\"name.example:9100\"],\"labels\":{\"a\":\"x\\u00e9\\\"y\","
+	    "\"__meta_sd_ip\":\"10.0.0.2\",\"z\":\"1\"}},"
+	    "{\"targets\":[\"[fd00::5]:9100\",\"10.0.0.3:8080\"],\"labels\":{\"k\":\"v\"}},"
+	    "{\"targets\":[\"h\\u00e9:8080\",\"10.0.0.4:9100\"],"
+	    "\"labels\":{\"__meta_sd_ip\":\"10.9.0.9\"}}]";
+	struct targetset *plain = parse_ok(src), *kept, *lean;
+	char *file = body(plain, "");
+
+	/* the rendered file is in sd-scan's form: kept as the body, lean when asked */
+	ck_assert_int_eq(targetset_parse(file, strlen(file), 0, &kept, err, sizeof(err)), 0);
+	ck_assert_int_eq(targetset_parse(file, strlen(file), TARGETSET_LEAN, &lean, err,
+	    sizeof(err)), 0);
+	ck_assert_ptr_nonnull(targetset_list(kept));
+	ck_assert_ptr_null(targetset_list(lean));
+	for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
+		char *want = filtered(kept, queries[i]), *got = filtered(lean, queries[i]);
+		char *wb = body(kept, queries[i]), *gb = body(lean, queries[i]);
+
+		ck_assert_msg(strcmp(want, got) == 0, "?%s: lean filter %s, full %s", queries[i],
+		    got, want);
+		ck_assert_msg(strcmp(wb, gb) == 0, "?%s: lean body differs", queries[i]);
+		free(want);
+		free(got);
+		free(wb);
+		free(gb);
+	}
+	/* the partial groups were rendered, not copied: one target of a group, labels whole */
+	file = (free(file), filtered(lean, "network=10.9.0.0/16&port=8080"));
+	ck_assert_str_eq(file, "\n{\"targets\":[\"10.9.0.1:8080\"],\"labels\":{}},"
+	    "\n{\"targets\":[\"h\xc3\xa9:8080\"],\"labels\":{\"__meta_sd_ip\":\"10.9.0.9\"}}");
+	free(file);
+	targetset_free(plain);
+	targetset_free(kept);
+	targetset_free(lean);
+	/* a file not in sd-scan's form is rendered and keeps its groups, lean or not */
+	ck_assert_int_eq(targetset_parse(src, strlen(src), TARGETSET_LEAN, &lean, err,
+	    sizeof(err)), 0);
+	ck_assert_ptr_nonnull(targetset_list(lean));
+	targetset_free(lean);
+}
+END_TEST
+
 START_TEST(escapes_survive)
 {
 	struct targetset *ts = parse_ok(
@@ -326,8 +383,8 @@ START_TEST(nul_inside_buffer)
 {
 	struct targetset *ts;
 
-	ck_assert_int_eq(targetset_parse("[]\0[]", 5, &ts, err, sizeof(err)), -1);
-	ck_assert_int_eq(targetset_parse("[]\n", 3, &ts, err, sizeof(err)), 0);
+	ck_assert_int_eq(targetset_parse("[]\0[]", 5, 0, &ts, err, sizeof(err)), -1);
+	ck_assert_int_eq(targetset_parse("[]\n", 3, 0, &ts, err, sizeof(err)), 0);
 	targetset_free(ts);
 	targetset_free(NULL);
 }
@@ -377,6 +434,14 @@ START_TEST(cache_reloads_only_on_change)
 	ck_assert_ptr_nonnull(ts);
 	ck_assert_uint_eq(targetset_targets(ts), 2);
 	ck_assert_uint_eq(c.loads, 2);
+	ck_assert_ptr_nonnull(targetset_list(ts));	/* rendered: not in sd-scan's form */
+	/* a file in sd-scan's form is loaded lean: its labels stay in its body */
+	put(path, "[\n{\"targets\":[\"a:9100\"],\"labels\":{\"x\":\"y\"}}\n]\n");
+	ts = targetset_cache_get(&c, &kind, err, sizeof(err));
+	ck_assert_ptr_nonnull(ts);
+	ck_assert_ptr_null(targetset_list(ts));
+	BODY_EQ(ts, "port=9100", "[\n{\"targets\":[\"a:9100\"],\"labels\":{\"x\":\"y\"}}\n]\n");
+	ck_assert_uint_eq(c.loads, 3);
 
 	/* corrupt: an error, remembered without parsing again, never the old set */
 	put(path, "[{\"targets\":[\"a:9100\"],\"x\":1}]\n");
@@ -471,6 +536,7 @@ add_tests(void)
 	ADD(ports_with_counts_and_examples);
 	ADD(unsorted_file_filters_like_a_sorted_one);
 	ADD(escapes_survive);
+	ADD(lean_set_answers_as_the_full_one);
 	ADD(invalid_files_are_refused);
 	ADD(nul_inside_buffer);
 	ADD(cache_reloads_only_on_change);

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcgiapp.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@
 #define EXIT_USAGE	2
 #define LISTEN_BACKLOG	128
 #define RAW_WRITE_MIN	16384	/* bytes: larger pieces bypass libfcgi's 8 KB records */
+#define SERVE_MMAP_THRESHOLD	(256 * 1024)	/* bytes: larger allocations are mmap(2)ed */
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t stop_signal;
@@ -319,6 +321,12 @@ main(int argc, char **argv)
 	log_init("sd-serve");
 	/* libc reads /etc/localtime once, for strftime: at start, not inside a request */
 	tzset();
+	/*
+	 * A fixed threshold, not glibc's moving one: every large piece of a targets set is its
+	 * own mapping, given back whole when the set is freed, so old versions do not linger
+	 * as heap holes (bench/size.sh: peak RSS 2.94 -> 2.83 x a 1 M-target file).
+	 */
+	(void)mallopt(M_MMAP_THRESHOLD, SERVE_MMAP_THRESHOLD);
 	switch (options_load(&opts, OPTION_SERVE, argc, (const char *const *)argv, err, sizeof(err))) {
 	case OPTIONS_HELP:
 		usage(stdout);

@@ -148,6 +148,49 @@ START_TEST(open_and_closed)
 }
 END_TEST
 
+/* The process's fd table size (FDSize of /proc/self/status). */
+static long
+fd_table_size(void)
+{
+	char line[128];
+	long n = -1;
+	FILE *fp = fopen("/proc/self/status", "r");
+
+	ck_assert_ptr_nonnull(fp);
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (sscanf(line, "FDSize: %ld", &n) == 1)
+			break;
+	fclose(fp);
+	return n;
+}
+
+/*
+ * The fd table is grown to the run's in-flight count before the workers start (grown by
+ * their sockets, each doubling would stall them for an RCU grace period): 2 probes with
+ * room for 4,000 (or what the fd limit allows) leave a table larger than that.
+ */
+START_TEST(fd_table_grown_before_the_workers)
+{
+	struct prober_result r;
+	struct lab l;
+	char err[256];
+	uint16_t open_port;
+	long before;
+
+	open_closed(&l, &open_port, 2);
+	l.cfg.inflight = prober_fit_fd_limit(4000, 64);	/* less under a low hard limit */
+	before = fd_table_size();
+	ck_assert_msg(before > 0 && before < l.cfg.inflight, "FDSize %ld before the run, %u in "
+	    "flight", before, l.cfg.inflight);
+	ck_assert_msg(prober_run(&l.cfg, &r, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(r.done, 2);
+	ck_assert_msg(fd_table_size() > l.cfg.inflight, "FDSize %ld after the run",
+	    fd_table_size());
+	prober_result_fini(&r);
+	lab_fini(&l);
+}
+END_TEST
+
 /* A TCP socket listening on [::1] on a free port; -1 when this host has no IPv6 loopback. */
 static int
 listening_v6(uint16_t *port)
@@ -483,6 +526,7 @@ add_tests(void)
 	ADD(stop_at_the_first_pass_barrier);
 	ADD(ipv6_probes);
 	ADD(open_and_closed);
+	ADD(fd_table_grown_before_the_workers);
 	ADD(retry_scope_chooses_the_reprobes);
 	ADD(local_errors_are_retried);
 	ADD(refused_socket_stops_at_once);

@@ -231,7 +231,39 @@ trim_item(const char *start, size_t len, char *buf, size_t buflen)
 	return 0;
 }
 
-/* Index the merged ranges of set: before[] and the totals. -1 when memory ran out. */
+#define JUMP_MIN_RANGES	16	/* fewer: a binary search of before[] is as quick */
+
+/*
+ * The jump table of a set of many ranges: rank k's range is at or after jump[k >> shift]
+ * and at or before jump[(k >> shift) + 1], with at least as many entries as ranges, so
+ * addrset_nth searches about one range instead of log2(n) of them (a probe's address,
+ * with thousands of exclusions, took 1.5 % of a scan's CPU by binary search).
+ */
+static int
+build_jump(struct addrset *set)
+{
+	size_t r = 0;
+
+	set->jump = NULL;
+	set->shift = set->njump = 0;
+	if (set->n < JUMP_MIN_RANGES || set->n > UINT32_MAX / 2)
+		return 0;
+	while (set->shift < 63 && ((set->total - 1) >> set->shift) + 1 > 2 * set->n)
+		set->shift++;
+	set->njump = (unsigned)(((set->total - 1) >> set->shift) + 1);
+	if ((set->jump = calloc(set->njump, sizeof(*set->jump))) == NULL)
+		return -1;
+	for (unsigned b = 0; b < set->njump; b++) {
+		uint64_t k = (uint64_t)b << set->shift;
+
+		while (r + 1 < set->n && set->before[r + 1] <= k)
+			r++;
+		set->jump[b] = (uint32_t)r;
+	}
+	return 0;
+}
+
+/* Index the merged ranges of set: before[], the totals, the jump table. -1 when memory ran out. */
 static int
 count_ranges(struct addrset *set)
 {
@@ -245,6 +277,11 @@ count_ranges(struct addrset *set)
 		set->total += size;
 		if (!cidr_is_v4(set->ranges[i].first))
 			set->total_v6 += size;
+	}
+	if (build_jump(set) < 0) {
+		free(set->before);
+		set->before = NULL;
+		return -1;
 	}
 	return 0;
 }
@@ -356,6 +393,12 @@ addrset_nth(const struct addrset *set, uint64_t k)
 {
 	size_t lo = 0, hi = set->n;
 
+	if (set->jump != NULL) {
+		size_t b = (size_t)(k >> set->shift);
+
+		lo = set->jump[b];
+		hi = b + 1 < set->njump ? (size_t)set->jump[b + 1] + 1 : set->n;
+	}
 	/* the last range whose first index is <= k */
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -456,5 +499,6 @@ addrset_fini(struct addrset *set)
 {
 	free(set->ranges);
 	free(set->before);
+	free(set->jump);
 	memset(set, 0, sizeof(*set));
 }

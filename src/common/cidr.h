@@ -64,6 +64,8 @@ struct cidr_net {
 struct addrset {
 	struct addr_range	*ranges;	/* ascending by cidr_ip value */
 	uint64_t		*before;	/* addresses in ranges[0..i-1] */
+	uint32_t		*jump;		/* many ranges: the range of rank b << shift */
+	unsigned		 shift, njump;
 	size_t			 n;
 	uint64_t		 total;
 	uint64_t		 total_v6;	/* of total, IPv6 addresses */
@@ -117,7 +119,7 @@ int	addrset_parse(struct addrset *set, const char *list, int skip_broadcast,
 	    size_t errlen);
 /* 1 when addr is in the set, else 0. */
 int	addrset_contains(const struct addrset *set, cidr_ip addr);
-/* The k-th address (0-based, k < total) in ascending order. */
+/* The k-th address (0-based, k < total) in ascending order: O(1) on average (the jump table). */
 cidr_ip	addrset_nth(const struct addrset *set, uint64_t k);
 /* How many addresses of set lie in [first, last] (first <= last): two binary searches. */
 uint64_t addrset_count_within(const struct addrset *set, cidr_ip first, cidr_ip last);

@@ -19,13 +19,24 @@ is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\r';
 }
 
-/* Append one item (NUL-terminated, trimmed); where names it in messages. */
+/* "FILE: line N: " (or "" for a list item), what messages start with; formatted only for one. */
+static const char *
+where_of(const char *name, unsigned line, char *buf, size_t len)
+{
+	if (name == NULL)
+		return "";
+	snprintf(buf, len, "%.200s: line %u: ", name, line);
+	return buf;
+}
+
+/* Append one item (NUL-terminated, trimmed) of file name's line (name NULL: of a list). */
 static int
-add_item(struct exclusions *ex, const char *item, unsigned line, const char *where,
+add_item(struct exclusions *ex, const char *item, const char *name, unsigned line,
     cidr_warn_fn warn, void *warn_ctx, char *err, size_t errlen)
 {
 	struct exclusion *e;
-	char why[96], msg[200], a[CIDR_IP_LEN];
+	char why[96], msg[420], a[CIDR_IP_LEN], wb[300];
+	const char *where = "";
 	struct cidr_net net;
 	int masked, rc = -1;
 
@@ -36,6 +47,8 @@ add_item(struct exclusions *ex, const char *item, unsigned line, const char *whe
 		snprintf(why, sizeof(why), "%s", CIDR_OVERLAP_V4);
 		rc = -1;
 	}
+	if (rc < 0 || ex->n == EXCLUDE_MAX || (masked && warn))
+		where = where_of(name, line, wb, sizeof(wb));
 	if (rc < 0) {
 		snprintf(err, errlen, "%s'%.*s': %s", where, LINE_SHOWN, item, why);
 		return -1;
@@ -99,7 +112,7 @@ parse_list(struct exclusions *ex, const char *list, cidr_warn_fn warn, void *war
 			    "comment in a value", item);
 			return -1;
 		}
-		if (add_item(ex, item, 0, "", warn, warn_ctx, err, errlen) < 0)
+		if (add_item(ex, item, NULL, 0, warn, warn_ctx, err, errlen) < 0)
 			return -1;
 		ex->from_list++;
 		if (!comma)
@@ -143,10 +156,10 @@ parse_text(struct exclusions *ex, const char *text, size_t len, const char *name
 			e--;
 		if (s == e)
 			continue;
-		snprintf(where, sizeof(where), "%.200s: line %u: ", name, line);
 		n = (size_t)(e - s);
 		if (memchr(s, '\0', n) != NULL) {
-			snprintf(err, errlen, "%sa NUL byte in the line", where);
+			snprintf(err, errlen, "%sa NUL byte in the line",
+			    where_of(name, line, where, sizeof(where)));
 			return -1;
 		}
 		if (n > EXCLUDE_TEXT_MAX)
@@ -154,11 +167,11 @@ parse_text(struct exclusions *ex, const char *text, size_t len, const char *name
 		memcpy(item, s, n);
 		item[n] = '\0';
 		if (strpbrk(item, " \t,") != NULL) {
-			snprintf(err, errlen, "%s'%.*s': one network or address per line", where,
-			    LINE_SHOWN, item);
+			snprintf(err, errlen, "%s'%.*s': one network or address per line",
+			    where_of(name, line, where, sizeof(where)), LINE_SHOWN, item);
 			return -1;
 		}
-		if (add_item(ex, item, line, where, warn, warn_ctx, err, errlen) < 0)
+		if (add_item(ex, item, name, line, warn, warn_ctx, err, errlen) < 0)
 			return -1;
 	}
 	return 0;

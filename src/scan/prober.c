@@ -13,10 +13,11 @@
  * each completion adds one slot back, up to the configured share. A probe that timed out
  * and has re-probes left (-retries) goes to the worker's reprobe queue instead of the
  * results; the worker starts those after its last fresh probe, paced by the same bucket.
- * With -retry-scope answering a first re-probe needs the whole first pass (did the host
- * answer on another port?): the first pass's timeouts and unreachables go to a list of the
- * worker's own, every worker waits at a barrier when its first pass is done, and the last
- * to arrive chooses (reprobe_select) and deals the chosen pairs out to every worker.
+ * With -retry-scope answering and several ports a first re-probe needs the whole first
+ * pass (did the host answer on another port?): the first pass's timeouts and unreachables
+ * go to a list of the worker's own, every worker waits at a barrier when its first pass is
+ * done, and the last to arrive chooses (reprobe_select) and deals the chosen pairs out to
+ * every worker. With one port each timeout is decided as it ends (open before or not).
  * Workers share only the atomic index counter and the token bucket; results are merged
  * after the join. They wait at a start gate until every worker thread exists, so a thread
  * that cannot be created costs no probe.
@@ -93,6 +94,7 @@ struct shared {
 	enum gate			 gate;		/* under gate_mu */
 	/* the end of the first pass (-retry-scope answering), under gate_mu */
 	int				 scoped;	/* the barrier is used */
+	unsigned			 pairs_per_host; /* reprobe_select_config's */
 	struct worker			*workers;
 	unsigned			 nworkers, arrived;
 	int				 dealt;		/* the re-probes are chosen */
@@ -238,8 +240,25 @@ finish(struct worker *w, uint64_t index, unsigned attempt, enum probe_outcome o,
 {
 	if (attempt > 0)
 		w->reprobe_outcome[o]++;
-	/* a first probe's verdict waits for the end of the first pass (deal_reprobes) */
-	if (attempt == 0 && w->sh->scoped && (o == PROBE_TIMEOUT || o == PROBE_UNREACHABLE)) {
+	/*
+	 * A first probe's verdict waits for the end of the first pass (deal_reprobes). With one
+	 * pair per host no other port can answer: a timeout is decided now (kept only when it
+	 * was open before), so a silent range costs no memory per address.
+	 */
+	if (attempt == 0 && w->sh->scoped && w->sh->pairs_per_host == 1) {
+		const struct prober_config *cfg = w->sh->cfg;
+
+		if (o == PROBE_TIMEOUT && cfg->was_open != NULL &&
+		    cfg->was_open(cfg->was_open_ctx, index)) {
+			if (reprobe_push(&w->reprobes, index, 1) < 0)
+				w->failed = 1;
+			return;
+		}
+		w->reprobes_skipped += o == PROBE_TIMEOUT;
+		record(w, index, o, took);
+		return;
+	} else if (attempt == 0 && w->sh->scoped &&
+	    (o == PROBE_TIMEOUT || o == PROBE_UNREACHABLE)) {
 		uint32_t flags = o == PROBE_UNREACHABLE ? REPROBE_UNREACHABLE : 0;
 
 		if (reprobe_push_flags(&w->unanswered, index, 1, flags) < 0)
@@ -617,8 +636,7 @@ deal_reprobes(struct worker *self)
 	struct reprobe_entry e;
 	size_t kept = 0, skipped = 0;
 
-	/* a shard may hold only some of a host's pairs: then none counts as unanswered */
-	sc.pairs_per_host = cfg->gen->shards == 1 ? (unsigned)cfg->gen->ports->n : 0;
+	sc.pairs_per_host = sh->pairs_per_host;
 	for (unsigned k = 0; k < sh->nworkers; k++) {
 		struct worker *w = &sh->workers[k];
 
@@ -844,6 +862,9 @@ prober_run(const struct prober_config *cfg, struct prober_result *res, char *err
 	atomic_init(&sh.next_index, 0);
 	sh.scoped = cfg->ops == NULL && cfg->retries > 0 &&
 	    cfg->retry_scope == REPROBE_SCOPE_ANSWERING;
+	/* a shard may hold only some of a host's pairs: then none counts as unanswered */
+	if (sh.scoped)
+		sh.pairs_per_host = cfg->gen->shards == 1 ? (unsigned)cfg->gen->ports->n : 0;
 	if (cfg->rate > 0) {
 		burst = cfg->rate / 100 > 1 ? cfg->rate / 100 : 1;
 		if ((sh.rl = ratelimit_new(cfg->rate, burst, t0)) == NULL) {

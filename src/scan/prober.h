@@ -84,7 +84,7 @@ struct prober_config {
 	unsigned			 retries;	/* re-probes of a timed-out pair, <= REPROBE_MAX */
 	enum reprobe_scope		 retry_scope;	/* which timed-out pairs (ignored with ops) */
 	reprobe_known_fn		 was_open;	/* NULL, or: open in the previous targets
-							 * file (called from one worker thread) */
+							 * file (called from any worker thread) */
 	void				*was_open_ctx;
 	const volatile sig_atomic_t	*stop;		/* set non-zero to end early */
 	struct prober_counters		*counters;	/* NULL, or counted live */

@@ -4,6 +4,7 @@
  * main.c, the metrics textfile: each replaced atomically.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,7 +161,8 @@ out:
 struct previous_open {
 	const struct scan_config	*c;
 	const struct probegen		*gen;
-	int				 loaded;
+	pthread_mutex_t			 mu;	/* the workers ask at once: one loads */
+	int				 loaded;	/* under mu */
 	struct grace_entry		*v;	/* sorted by port, then address */
 	size_t				 n;
 };
@@ -193,8 +195,10 @@ previous_has(void *ctx, uint64_t index)
 	cidr_ip addr;
 	uint16_t port;
 
+	(void)pthread_mutex_lock(&p->mu);
 	if (!p->loaded)
 		previous_load(p);
+	(void)pthread_mutex_unlock(&p->mu);
 	if (p->n == 0)
 		return 0;
 	probegen_get(p->gen, index, &addr, &port);
@@ -402,7 +406,7 @@ scan_networks(const struct scan_config *c, const volatile sig_atomic_t *stop,
 	struct probegen gen;
 	struct prober_config pc;
 	struct prober_counters live = { 0 };
-	struct previous_open prev = { .c = c, .gen = &gen };
+	struct previous_open prev = { .c = c, .gen = &gen, .mu = PTHREAD_MUTEX_INITIALIZER };
 	struct progress *progress = NULL;
 	char err[1024], rate[32];
 	int swept, ran;

@@ -491,6 +491,53 @@ START_TEST(retry_scope_chooses_the_reprobes)
 }
 END_TEST
 
+/*
+ * One port: no other port of the host can answer, so each timeout is decided when it ends
+ * (no list of them to the end of the first pass): probed again only when it was open
+ * before, every re-probe of -retries 2 then, none otherwise.
+ */
+START_TEST(one_port_decides_each_timeout_at_once)
+{
+	static const struct {
+		int	 previous;
+		unsigned retries, reprobes, skipped;
+	} cases[] = {
+		{ 0, 1, 0, 1 }, { 1, 1, 1, 0 }, { 1, 2, 2, 0 }, { 0, 2, 0, 1 },
+	};
+
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct prober_result r;
+		struct lab l;
+		char err[256], ports[16];
+		uint16_t b;
+		int fb[2];
+		unsigned long sent;
+
+		silent_socket(&b, fb);
+		sent = n_connect;
+		snprintf(ports, sizeof(ports), "%u", b);
+		lab_init(&l, ports, 2, 0);
+		l.cfg.timeout = 0.3;
+		l.cfg.retries = cases[k].retries;
+		l.cfg.retry_scope = REPROBE_SCOPE_ANSWERING;
+		known_port = cases[k].previous ? b : 0;
+		l.cfg.was_open = open_before;
+		l.cfg.was_open_ctx = &l.gen;
+		ck_assert_msg(prober_run(&l.cfg, &r, err, sizeof(err)) == 0, "%s", err);
+		ck_assert_uint_eq(r.done, 1);
+		ck_assert_uint_eq(r.outcome[PROBE_TIMEOUT], 1);
+		ck_assert_msg(r.reprobes == cases[k].reprobes && r.reprobes_skipped == cases[k].skipped,
+		    "case %zu: %llu re-probes, %llu skipped", k, (unsigned long long)r.reprobes,
+		    (unsigned long long)r.reprobes_skipped);
+		ck_assert_uint_eq(n_connect - sent, 1 + cases[k].reprobes);
+		prober_result_fini(&r);
+		lab_fini(&l);
+		close(fb[0]);
+		close(fb[1]);
+	}
+}
+END_TEST
+
 /* A stop while a worker waits at the end of the first pass (the other still waits for its
  * silent probe): the run ends within a poll period, interrupted, nothing re-probed. */
 START_TEST(stop_at_the_first_pass_barrier)
@@ -528,6 +575,7 @@ add_tests(void)
 	ADD(open_and_closed);
 	ADD(fd_table_grown_before_the_workers);
 	ADD(retry_scope_chooses_the_reprobes);
+	ADD(one_port_decides_each_timeout_at_once);
 	ADD(local_errors_are_retried);
 	ADD(refused_socket_stops_at_once);
 	ADD(no_ipv6_kernel_leaves_ipv4_alone);

@@ -42,6 +42,7 @@
 #include "prober.h"
 #include "ratelimit.h"
 #include "reprobe.h"
+#include "silentmap.h"
 
 #define STOP_POLL_MS	100	/* longest epoll wait: how soon a stop request is seen */
 #define INDEX_CHUNK	16	/* probe indices a worker claims at once */
@@ -93,8 +94,9 @@ struct shared {
 	pthread_cond_t			 gate_cv;
 	enum gate			 gate;		/* under gate_mu */
 	/* the end of the first pass (-retry-scope answering), under gate_mu */
-	int				 scoped;	/* the barrier is used */
-	unsigned			 pairs_per_host; /* reprobe_select_config's */
+	int				 scoped;	/* -retry-scope answering, one port or mapped */
+	int				 mapped;	/* several ports: silent, and the barrier */
+	struct silentmap		 silent;
 	struct worker			*workers;
 	unsigned			 nworkers, arrived;
 	int				 dealt;		/* the re-probes are chosen */
@@ -112,7 +114,6 @@ struct worker {
 	uint64_t		 chunk_next, chunk_end;
 	int			 exhausted;
 	struct reprobe_queue	 reprobes;	/* timed out, waiting for a re-probe */
-	struct reprobe_queue	 unanswered;	/* -retry-scope answering: first pass's */
 	int			 arrived;	/* at the end of the first pass */
 	/* results */
 	struct probe_hit	*open;
@@ -245,7 +246,7 @@ finish(struct worker *w, uint64_t index, unsigned attempt, enum probe_outcome o,
 	 * pair per host no other port can answer: a timeout is decided now (kept only when it
 	 * was open before), so a silent range costs no memory per address.
 	 */
-	if (attempt == 0 && w->sh->scoped && w->sh->pairs_per_host == 1) {
+	if (attempt == 0 && w->sh->scoped && !w->sh->mapped) {
 		const struct prober_config *cfg = w->sh->cfg;
 
 		if (o == PROBE_TIMEOUT && cfg->was_open != NULL &&
@@ -257,12 +258,9 @@ finish(struct worker *w, uint64_t index, unsigned attempt, enum probe_outcome o,
 		w->reprobes_skipped += o == PROBE_TIMEOUT;
 		record(w, index, o, took);
 		return;
-	} else if (attempt == 0 && w->sh->scoped &&
+	} else if (attempt == 0 && w->sh->mapped &&
 	    (o == PROBE_TIMEOUT || o == PROBE_UNREACHABLE)) {
-		uint32_t flags = o == PROBE_UNREACHABLE ? REPROBE_UNREACHABLE : 0;
-
-		if (reprobe_push_flags(&w->unanswered, index, 1, flags) < 0)
-			w->failed = 1;
+		silentmap_mark(&w->sh->silent, index, o == PROBE_TIMEOUT);
 		if (o == PROBE_TIMEOUT)
 			return;
 	}
@@ -620,44 +618,40 @@ gate_open(struct shared *sh, enum gate g)
 	(void)pthread_mutex_unlock(&sh->gate_mu);
 }
 
+struct deal {
+	struct worker	*self;
+	size_t		 kept;
+};
+
+/* One timeout's verdict at the end of the first pass: dealt out round robin, or recorded. */
+static void
+deal_one(void *ctx, uint64_t index, int keep)
+{
+	struct deal *d = ctx;
+	struct shared *sh = d->self->sh;
+
+	if (keep && !*sh->cfg->stop && !d->self->failed) {
+		if (reprobe_push(&sh->workers[d->kept++ % sh->nworkers].reprobes, index, 1) < 0)
+			d->self->failed = 1;
+		return;
+	}
+	record(d->self, index, PROBE_TIMEOUT, sh->cfg->timeout);
+	d->self->reprobes_skipped += !*sh->cfg->stop;
+}
+
 /*
- * The last worker at the end of the first pass: choose among every worker's unanswered
- * pairs and deal the chosen ones out round robin; a timeout not chosen is recorded here.
+ * The last worker at the end of the first pass: choose among the first pass's timeouts
+ * (silentmap_choose) and deal the chosen ones out; a timeout not chosen is recorded here.
  * Under gate_mu, the other workers waiting. After a stop, nothing is re-probed.
  */
 static void
 deal_reprobes(struct worker *self)
 {
-	struct shared *sh = self->sh;
-	const struct prober_config *cfg = sh->cfg;
-	struct reprobe_select_config sc = { .scope = cfg->retry_scope,
-	    .hosts = cfg->gen->hosts->total, .known = cfg->was_open, .ctx = cfg->was_open_ctx };
-	struct reprobe_queue all = { 0 };
-	struct reprobe_entry e;
-	size_t kept = 0, skipped = 0;
+	const struct prober_config *cfg = self->sh->cfg;
+	struct deal d = { self, 0 };
 
-	sc.pairs_per_host = sh->pairs_per_host;
-	for (unsigned k = 0; k < sh->nworkers; k++) {
-		struct worker *w = &sh->workers[k];
-
-		while (reprobe_pop(&w->unanswered, &e))
-			if (reprobe_push_flags(&all, e.index, e.attempt, e.flags) < 0)
-				self->failed = 1;
-		reprobe_fini(&w->unanswered);
-	}
-	if (!*cfg->stop && !self->failed)
-		kept = reprobe_select(all.v, all.len, &sc, &skipped);
-	for (size_t i = 0; i < all.len; i++) {
-		e = all.v[i];
-		if (i < kept) {
-			if (reprobe_push(&sh->workers[i % sh->nworkers].reprobes, e.index, 1) < 0)
-				self->failed = 1;
-		} else if (!(e.flags & REPROBE_UNREACHABLE)) {
-			record(self, e.index, PROBE_TIMEOUT, cfg->timeout);
-		}
-	}
-	self->reprobes_skipped += skipped;
-	reprobe_fini(&all);
+	silentmap_choose(&self->sh->silent, *cfg->stop ? NULL : cfg->was_open, cfg->was_open_ctx,
+	    deal_one, &d);
 }
 
 /* Worker w has ended its first pass: wait for the others (the last deals the re-probes).
@@ -667,7 +661,7 @@ first_pass_end(struct worker *w, int with_wait)
 {
 	struct shared *sh = w->sh;
 
-	if (!sh->scoped || w->arrived)
+	if (!sh->mapped || w->arrived)
 		return;
 	w->arrived = 1;
 	(void)pthread_mutex_lock(&sh->gate_mu);
@@ -711,7 +705,7 @@ worker_main(void *arg)
 			break;
 		wait = start_probes(w, now);
 		if (w->busy == 0 && !has_work(w)) {
-			if (!w->sh->scoped || w->arrived)
+			if (!w->sh->mapped || w->arrived)
 				break;
 			first_pass_end(w, 1);
 			continue;
@@ -765,7 +759,6 @@ worker_fini(struct worker *w)
 	free(w->open);
 	free(w->port_outcome);
 	reprobe_fini(&w->reprobes);
-	reprobe_fini(&w->unanswered);
 }
 
 static int
@@ -862,9 +855,18 @@ prober_run(const struct prober_config *cfg, struct prober_result *res, char *err
 	atomic_init(&sh.next_index, 0);
 	sh.scoped = cfg->ops == NULL && cfg->retries > 0 &&
 	    cfg->retry_scope == REPROBE_SCOPE_ANSWERING;
-	/* a shard may hold only some of a host's pairs: then none counts as unanswered */
-	if (sh.scoped)
-		sh.pairs_per_host = cfg->gen->shards == 1 ? (unsigned)cfg->gen->ports->n : 0;
+	/*
+	 * A shard may hold only some of a host's pairs: no host can be called silent, so every
+	 * timeout is probed again. Several ports: the silent map, when it can be had.
+	 */
+	if (sh.scoped && cfg->gen->shards > 1)
+		sh.scoped = 0;
+	if (sh.scoped && cfg->gen->ports->n > 1) {
+		sh.mapped = silentmap_init(&sh.silent, cfg->gen->hosts->total,
+		    (unsigned)cfg->gen->ports->n) == 0;
+		sh.scoped = sh.mapped;
+		res->scope_unmapped = !sh.mapped;
+	}
 	if (cfg->rate > 0) {
 		burst = cfg->rate / 100 > 1 ? cfg->rate / 100 : 1;
 		if ((sh.rl = ratelimit_new(cfg->rate, burst, t0)) == NULL) {
@@ -932,6 +934,7 @@ fini:
 out:
 	free(ws);
 	ratelimit_free(sh.rl);
+	silentmap_fini(&sh.silent);
 	res->seconds = clock_mono() - t0;
 	return rc;
 }

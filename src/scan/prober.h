@@ -10,8 +10,9 @@
  * through the same workers, limiter and retries with a struct prober_ops instead of a probegen.
  * With retries > 0, a probe that timed out is probed again (reprobe.h) once the worker has no
  * fresh probes left, up to retries times, within the same rate limit; its outcome is the
- * last probe's. With retry_scope answering, the first re-probes wait until every worker's
- * first pass has ended, and only the timeouts reprobe_select keeps are probed again.
+ * last probe's. With retry_scope answering over several ports, the first re-probes wait until
+ * every worker's first pass has ended, and only the timeouts silentmap_choose keeps are
+ * probed again; over one port a timeout is probed again only when it was open before.
  * prober_run is called from one thread; it blocks until the scan ends or *stop is set.
  */
 #ifndef SD_PROBER_H
@@ -105,6 +106,9 @@ struct prober_result {
 	uint64_t	 reprobe_outcome[PROBE_OUTCOMES];	/* how each re-probe (-retries) ended */
 	uint64_t	 reprobes;	/* re-probes made (sum of reprobe_outcome) */
 	uint64_t	 reprobes_skipped;	/* timeouts -retry-scope did not probe again */
+	int		 scope_unmapped;	/* -retry-scope answering over more probes than
+						 * SILENTMAP_MAX_PROBES (or no memory for its
+						 * map): every timeout was probed again */
 	uint64_t	 no_ipv6;	/* IPv6 probes counted unreachable: this kernel has no
 					 * IPv6 (socket(AF_INET6): EAFNOSUPPORT) */
 	uint64_t	 done;		/* (address, port) pairs finished (sum of outcome) */

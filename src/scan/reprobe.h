@@ -2,8 +2,8 @@
  * reprobe.h: the retry bookkeeping of -retries N. A probe that timed out is queued for
  * another probe of the same (address, port) until it has had N re-probes; the queue is a
  * FIFO, so re-probes go out in the order the timeouts came. -retry-scope answering first
- * keeps only the pairs likely to be real (reprobe_select). One queue per prober worker:
- * not thread-safe, one owner.
+ * keeps only the pairs likely to be real (silentmap.h). One queue per prober worker: not
+ * thread-safe, one owner.
  */
 #ifndef SD_REPROBE_H
 #define SD_REPROBE_H
@@ -19,13 +19,9 @@ enum reprobe_scope {
 	REPROBE_SCOPE_ALL,		/* every timed-out pair */
 };
 
-#define REPROBE_UNREACHABLE	1u	/* entry flag: ended unreachable; counted, never re-probed */
-#define REPROBE_KEEP		2u	/* entry flag (reprobe_select): to be re-probed */
-
 struct reprobe_entry {
 	uint64_t	 index;		/* probegen index of the (address, port) */
 	uint32_t	 attempt;	/* re-probe number this entry is for: 1..retries */
-	uint32_t	 flags;		/* REPROBE_* */
 };
 
 struct reprobe_queue {
@@ -38,9 +34,6 @@ struct reprobe_queue {
 int	reprobe_wanted(int timed_out, unsigned attempt, unsigned retries);
 /* Queue index for its re-probe number attempt; 0, or -1 when memory ran out. */
 int	reprobe_push(struct reprobe_queue *q, uint64_t index, unsigned attempt);
-/* As reprobe_push, with REPROBE_* flags. */
-int	reprobe_push_flags(struct reprobe_queue *q, uint64_t index, unsigned attempt,
-	    uint32_t flags);
 /* The oldest entry into *e; 1 when there was one, 0 when the queue is empty. */
 int	reprobe_pop(struct reprobe_queue *q, struct reprobe_entry *e);
 size_t	reprobe_pending(const struct reprobe_queue *q);
@@ -48,26 +41,5 @@ void	reprobe_fini(struct reprobe_queue *q);	/* a zeroed queue is empty; fini is 
 
 /* 1 when the pair of probe index was open in the previous targets file. */
 typedef int (*reprobe_known_fn)(void *ctx, uint64_t index);
-
-struct reprobe_select_config {
-	enum reprobe_scope	 scope;
-	uint64_t		 hosts;		/* addresses of the probegen: host = index % hosts */
-	unsigned		 pairs_per_host; /* pairs of one host in this run; 0: unknown (a shard
-					 * may hold only some of them): every host answered */
-	reprobe_known_fn	 known;		/* NULL: no previous file */
-	void			*ctx;
-};
-
-/*
- * The first pass's unanswered pairs, v[0..n-1]: the timeouts (waiting for a verdict) and
- * the unreachables (REPROBE_UNREACHABLE: already counted; here because they are no answer
- * either). A host answered when fewer of its pairs than pairs_per_host are in v (the others
- * ended open or closed). A timeout is kept (REPROBE_KEEP) with scope all, or when its host
- * answered, or when known says it was open before. Reorders v: the kept entries first,
- * sorted by index; returns how many; *skipped counts the timeouts not kept.
- * O(n log n) time, no memory beyond v.
- */
-size_t	reprobe_select(struct reprobe_entry *v, size_t n, const struct reprobe_select_config *c,
-	    size_t *skipped);
 
 #endif

@@ -22,6 +22,7 @@
 #include "readfile.h"
 #include "resolver.h"
 #include "scan.h"
+#include "silentmap.h"
 #include "shrinkguard.h"
 #include "targets.h"
 
@@ -450,6 +451,10 @@ scan_networks(const struct scan_config *c, const volatile sig_atomic_t *stop,
 			log_warn("no progress display: %s", err);
 	}
 	ran = prober_run(&pc, &r->probes, err, sizeof(err));
+	if (ran == 0 && r->probes.scope_unmapped)
+		log_warn("-retry-scope answering: %llu probes are more than its map of silent "
+		    "pairs holds (%llu) or it found no memory; every timeout was probed again",
+		    (unsigned long long)gen.space, (unsigned long long)SILENTMAP_MAX_PROBES);
 	progress_stop(progress);
 	free(prev.v);
 	if (ran < 0) {

@@ -44,7 +44,18 @@ sourcecache_fini(struct sourcecache *c)
 	c->ifd = -1;
 }
 
-/* Read what inotify has: 1 when a name that is not ignored changed. */
+/*
+ * 1 when a change to entry name can change what is served: a name that is not ignored, or
+ * one starting with "..": Kubernetes mounts a ConfigMap or Secret as name -> ..data/name
+ * symlinks and updates it by flipping the ..data symlink alone, so only ..data changes.
+ */
+static int
+counts(const char *name)
+{
+	return (name[0] != '.' && name[0] != '_') || (name[0] == '.' && name[1] == '.');
+}
+
+/* Read what inotify has: 1 when a name that counts changed. */
 static int
 drain(int ifd)
 {
@@ -57,7 +68,7 @@ drain(int ifd)
 			const struct inotify_event *ev = (const struct inotify_event *)p;
 
 			if (ev->mask & (IN_Q_OVERFLOW | IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF) ||
-			    ev->len == 0 || (ev->name[0] != '.' && ev->name[0] != '_'))
+			    ev->len == 0 || counts(ev->name))
 				changed = 1;
 			p += sizeof(*ev) + ev->len;
 		}

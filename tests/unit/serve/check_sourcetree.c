@@ -366,6 +366,62 @@ START_TEST(cache_sees_changes_and_reuses)
 }
 END_TEST
 
+/*
+ * A Kubernetes ConfigMap volume: cm.json -> ..data/cm.json, ..data -> ..v1; an update writes
+ * ..v2 and renames a new ..data symlink over the old one, so only hidden names change. The
+ * loader sees it (inotify on "..data") and serves the new version.
+ */
+START_TEST(configmap_symlink_flip_is_seen)
+{
+	char d[] = "/tmp/check_sourcetree_cm.XXXXXX", p[256], q[256];
+	struct sourcecache c;
+	struct loader l;
+	struct loader_source src = { sourcecache_probe, sourcecache_load, sourcecache_free, &c };
+	const struct sourcetree *t;
+	FILE *fp;
+
+	ck_assert_ptr_nonnull(mkdtemp(d));
+	for (int v = 1; v <= 2; v++) {
+		snprintf(p, sizeof(p), "%s/..v%d", d, v);
+		ck_assert_int_eq(mkdir(p, 0755), 0);
+		snprintf(p, sizeof(p), "%s/..v%d/cm.json", d, v);
+		ck_assert_ptr_nonnull(fp = fopen(p, "w"));
+		fprintf(fp, "[{\"targets\":[\"v%d:1\"]}]", v);
+		ck_assert_int_eq(fclose(fp), 0);
+	}
+	snprintf(p, sizeof(p), "%s/..data", d);
+	ck_assert_int_eq(symlink("..v1", p), 0);
+	snprintf(p, sizeof(p), "%s/cm.json", d);
+	ck_assert_int_eq(symlink("..data/cm.json", p), 0);
+	ck_assert_int_eq(sourcecache_init(&c, d), 0);
+	ck_assert_int_ge(c.ifd, 0);
+	ck_assert_int_eq(loader_init(&l, &src), 0);
+	ck_assert_ptr_nonnull(t = tree_after(&l, 0));
+	body_is(t, "cm", "[\n{\"targets\":[\"v1:1\"],\"labels\":{}}\n]\n");
+	ck_assert_ptr_eq(tree_now(&l, 1), t);
+	/* the flip, as kubelet's atomic writer does it */
+	snprintf(p, sizeof(p), "%s/..data_tmp", d);
+	ck_assert_int_eq(symlink("..v2", p), 0);
+	snprintf(q, sizeof(q), "%s/..data", d);
+	ck_assert_int_eq(rename(p, q), 0);
+	ck_assert_ptr_nonnull(t = tree_after(&l, 1));
+	body_is(t, "cm", "[\n{\"targets\":[\"v2:1\"],\"labels\":{}}\n]\n");
+	loader_fini(&l);
+	sourcecache_fini(&c);
+	for (int v = 1; v <= 2; v++) {
+		snprintf(p, sizeof(p), "%s/..v%d/cm.json", d, v);
+		ck_assert_int_eq(unlink(p), 0);
+		snprintf(p, sizeof(p), "%s/..v%d", d, v);
+		ck_assert_int_eq(rmdir(p), 0);
+	}
+	snprintf(p, sizeof(p), "%s/..data", d);
+	ck_assert_int_eq(unlink(p), 0);
+	snprintf(p, sizeof(p), "%s/cm.json", d);
+	ck_assert_int_eq(unlink(p), 0);
+	ck_assert_int_eq(rmdir(d), 0);
+}
+END_TEST
+
 START_TEST(a_rebuild_leaves_the_old_tree_whole)
 {
 	struct sourcetree *old, *t;
@@ -615,6 +671,7 @@ add_tests(void)
 	ADD(broken_source_only_where_it_belongs);
 	ADD(hostile_entries_ignored);
 	ADD(cache_sees_changes_and_reuses);
+	ADD(configmap_symlink_flip_is_seen);
 	ADD(a_rebuild_leaves_the_old_tree_whole);
 	ADD(a_source_replaced_at_each_read_keeps_its_version);
 	ADD(an_unreadable_directory_is_retried);

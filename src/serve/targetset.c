@@ -260,8 +260,10 @@ port_fragment(struct targetset *ts, const struct httpsd_list *l, const size_t *o
 			(*only)[j - i] = e[j].target;
 			j++;
 		}
+		/* a group whole on this port needs no list of its targets (nor a new parse) */
 		if (strbuf_str(&ts->frags, i ? ",\n" : "\n") < 0 ||
-		    group_format(ts, l, e[i].group, *only, j - i, &ts->frags) < 0)
+		    group_format(ts, l, e[i].group, j - i == l->groups[e[i].group].ntargets ?
+		    NULL : *only, j - i, &ts->frags) < 0)
 			return -1;
 		i = j;
 	}

@@ -15,9 +15,10 @@
  * results; the worker starts those after its last fresh probe, paced by the same bucket.
  * With -retry-scope answering and several ports a first re-probe needs the whole first
  * pass (did the host answer on another port?): the first pass's timeouts and unreachables
- * go to a list of the worker's own, every worker waits at a barrier when its first pass is
- * done, and the last to arrive chooses (reprobe_select) and deals the chosen pairs out to
- * every worker. With one port each timeout is decided as it ends (open before or not).
+ * are marked in one shared map (silentmap.h, two bits a probe), every worker waits at a
+ * barrier when its first pass is done, and the last to arrive chooses (silentmap_choose)
+ * and deals the chosen pairs out to every worker. With one port each timeout is decided as
+ * it ends (open before or not); shards re-probe every timeout.
  * Workers share only the atomic index counter and the token bucket; results are merged
  * after the join. They wait at a start gate until every worker thread exists, so a thread
  * that cannot be created costs no probe.

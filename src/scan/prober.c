@@ -15,10 +15,12 @@
  * results; the worker starts those after its last fresh probe, paced by the same bucket.
  * With -retry-scope answering and several ports a first re-probe needs the whole first
  * pass (did the host answer on another port?): the first pass's timeouts and unreachables
- * are marked in one shared map (silentmap.h, two bits a probe), every worker waits at a
- * barrier when its first pass is done, and the last to arrive chooses (silentmap_choose)
- * and deals the chosen pairs out to every worker. With one port each timeout is decided as
- * it ends (open before or not); shards re-probe every timeout.
+ * are marked in one shared map (silentmap.h, two bits a probe). A timeout whose host has
+ * answered (or that was open before) is queued at once, and a host's first answer queues
+ * its waiting timeouts, so most re-probes go out right after the fresh probes; every worker
+ * waits at a barrier when its first pass is done, and the last to arrive chooses among the
+ * rest (silentmap_choose) and deals the chosen pairs out to every worker. With one port each
+ * timeout is decided as it ends (open before or not); shards re-probe every timeout.
  * Workers share only the atomic index counter and the token bucket; results are merged
  * after the join. They wait at a start gate until every worker thread exists, so a thread
  * that cannot be created costs no probe.
@@ -235,6 +237,16 @@ record(struct worker *w, uint64_t index, enum probe_outcome o, double took)
 	w->nopen++;
 }
 
+/* A first-pass timeout whose verdict came early (keep is always 1): probed again. */
+static void
+queue_early(void *ctx, uint64_t index, int keep)
+{
+	struct worker *w = ctx;
+
+	if (keep && reprobe_push(&w->reprobes, index, 1) < 0)
+		w->failed = 1;
+}
+
 /* A probe ended with o: counted, and queued for a re-probe when it timed out and has one
  * left (when the queue cannot grow, the timeout stands). */
 static void
@@ -259,11 +271,20 @@ finish(struct worker *w, uint64_t index, unsigned attempt, enum probe_outcome o,
 		w->reprobes_skipped += o == PROBE_TIMEOUT;
 		record(w, index, o, took);
 		return;
-	} else if (attempt == 0 && w->sh->mapped &&
-	    (o == PROBE_TIMEOUT || o == PROBE_UNREACHABLE)) {
-		silentmap_mark(&w->sh->silent, index, o == PROBE_TIMEOUT);
-		if (o == PROBE_TIMEOUT)
+	} else if (attempt == 0 && w->sh->mapped) {
+		/* marked for the end of the pass, and probed again early when that is known */
+		const struct prober_config *cfg = w->sh->cfg;
+
+		if (o == PROBE_TIMEOUT || o == PROBE_UNREACHABLE)
+			silentmap_mark(&w->sh->silent, index, o == PROBE_TIMEOUT);
+		if (o == PROBE_OPEN || o == PROBE_CLOSED)
+			silentmap_answer(&w->sh->silent, index, queue_early, w);
+		if (o == PROBE_TIMEOUT) {
+			if (silentmap_timeout(&w->sh->silent, index, cfg->was_open,
+			    cfg->was_open_ctx))
+				queue_early(w, index, 1);
 			return;
+		}
 	}
 	/* a listed socket (prober_ops) has its own timeout and is not probed again */
 	if (w->sh->cfg->ops == NULL &&

@@ -20,7 +20,8 @@ silentmap_init(struct silentmap *m, uint64_t hosts, unsigned nports)
 	m->nports = nports;
 	m->no_answer = calloc(m->nwords, sizeof(*m->no_answer));
 	m->timed_out = calloc(m->nwords, sizeof(*m->timed_out));
-	if (m->no_answer == NULL || m->timed_out == NULL) {
+	m->answered = calloc((size_t)((hosts + 63) / 64), sizeof(*m->answered));
+	if (m->no_answer == NULL || m->timed_out == NULL || m->answered == NULL) {
 		silentmap_fini(m);
 		return -1;
 	}
@@ -32,6 +33,7 @@ silentmap_fini(struct silentmap *m)
 {
 	free(m->no_answer);
 	free(m->timed_out);
+	free(m->answered);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -42,7 +44,51 @@ silentmap_mark(struct silentmap *m, uint64_t index, int timed_out)
 
 	atomic_fetch_or_explicit(&m->no_answer[index / 64], bit, memory_order_relaxed);
 	if (timed_out)
-		atomic_fetch_or_explicit(&m->timed_out[index / 64], bit, memory_order_relaxed);
+		atomic_fetch_or(&m->timed_out[index / 64], bit);
+}
+
+/* Take bit i of v: 1 when it was set and this call cleared it. */
+static int
+take(_Atomic uint64_t *v, uint64_t i)
+{
+	uint64_t bit = (uint64_t)1 << (i % 64);
+
+	return (atomic_fetch_and(&v[i / 64], ~bit) & bit) != 0;
+}
+
+static int
+is_set(_Atomic uint64_t *v, uint64_t i)
+{
+	return (atomic_load(&v[i / 64]) >> (i % 64) & 1) != 0;
+}
+
+/*
+ * The timeout is marked (waiting) before the host's answer is looked at, and an answer is
+ * set before the waiting timeouts are; both sequentially consistent, so of a timeout and an
+ * answer that cross, one side sees the other, and take() lets only one of them have it.
+ */
+int
+silentmap_timeout(struct silentmap *m, uint64_t index, reprobe_known_fn known, void *known_ctx)
+{
+	if (!is_set(m->answered, index % m->hosts) &&
+	    (known == NULL || !known(known_ctx, index)))
+		return 0;
+	return take(m->timed_out, index);
+}
+
+void
+silentmap_answer(struct silentmap *m, uint64_t index, silentmap_verdict_fn verdict, void *ctx)
+{
+	uint64_t h = index % m->hosts, bit = (uint64_t)1 << (h % 64);
+
+	if (atomic_fetch_or(&m->answered[h / 64], bit) & bit)
+		return;	/* not the first answer: its timeouts were taken then, or see it */
+	for (unsigned p = 0; p < m->nports; p++) {
+		uint64_t i = (uint64_t)p * m->hosts + h;
+
+		if (i != index && take(m->timed_out, i))
+			verdict(ctx, i, 1);
+	}
 }
 
 /* The 64 bits of map v from bit pos on (bits past the map read as 0). */

@@ -4,6 +4,7 @@
  * force over random maps whose host count is not a multiple of 64.
  */
 #include <check.h>
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "silentmap.h"
@@ -137,6 +138,101 @@ START_TEST(matches_brute_force)
 }
 END_TEST
 
+/*
+ * Early verdicts: an answer before a timeout takes the timeout at once; a timeout before
+ * an answer is taken by the answer; a pair open before is taken at its timeout; a silent
+ * host's timeouts wait for the end of the pass. silentmap_choose sees only what waits.
+ */
+START_TEST(early_verdicts)
+{
+	static struct verdicts v, end;
+	struct silentmap m;
+	int asked = 0;
+
+	v.n = end.n = 0;
+	ck_assert_int_eq(silentmap_init(&m, HOSTS, 3), 0);
+	/* host 1: port 0 refused, then port 1 times out */
+	silentmap_answer(&m, PAIR(1, 0), note, &v);
+	silentmap_mark(&m, PAIR(1, 1), 1);
+	ck_assert_int_eq(silentmap_timeout(&m, PAIR(1, 1), NULL, NULL), 1);
+	/* host 2: ports 0 and 2 time out, then port 1 answers: both taken by the answer */
+	silentmap_mark(&m, PAIR(2, 0), 1);
+	ck_assert_int_eq(silentmap_timeout(&m, PAIR(2, 0), NULL, NULL), 0);
+	silentmap_mark(&m, PAIR(2, 2), 1);
+	ck_assert_int_eq(silentmap_timeout(&m, PAIR(2, 2), NULL, NULL), 0);
+	silentmap_answer(&m, PAIR(2, 1), note, &v);
+	ck_assert_uint_eq(v.n, 2);
+	ck_assert_int_eq(verdict_of(&v, PAIR(2, 0)), 1);
+	ck_assert_int_eq(verdict_of(&v, PAIR(2, 2)), 1);
+	silentmap_answer(&m, PAIR(2, 1), note, &v);	/* a second answer takes nothing */
+	ck_assert_uint_eq(v.n, 2);
+	/* host 7: silent, its port 1 open before; host 3: silent */
+	for (int p = 0; p < 3; p++) {
+		silentmap_mark(&m, PAIR(7, p), 1);
+		ck_assert_int_eq(silentmap_timeout(&m, PAIR(7, p), known_7_1, &asked), p == 1);
+		silentmap_mark(&m, PAIR(3, p), 1);
+		ck_assert_int_eq(silentmap_timeout(&m, PAIR(3, p), NULL, NULL), 0);
+	}
+	silentmap_choose(&m, NULL, NULL, note, &end);
+	ck_assert_uint_eq(end.n, 5);	/* host 7: ports 0 and 2; host 3: all three */
+	ck_assert_int_eq(verdict_of(&end, PAIR(7, 0)), 0);
+	ck_assert_int_eq(verdict_of(&end, PAIR(3, 1)), 0);
+	silentmap_fini(&m);
+}
+END_TEST
+
+#define RACE_HOSTS 20000
+
+static struct silentmap race_map;
+static _Atomic unsigned race_taken[RACE_HOSTS];
+
+static void
+race_note(void *ctx, uint64_t index, int keep)
+{
+	(void)ctx;
+	ck_assert_int_eq(keep, 1);
+	atomic_fetch_add(&race_taken[index % RACE_HOSTS], 1);
+}
+
+/* port 0 of every host times out (one thread) while port 1 is refused (another) */
+static void *
+race_timeouts(void *arg)
+{
+	(void)arg;
+	for (uint64_t h = 0; h < RACE_HOSTS; h++) {
+		silentmap_mark(&race_map, h, 1);
+		if (silentmap_timeout(&race_map, h, NULL, NULL))
+			atomic_fetch_add(&race_taken[h], 1);
+	}
+	return NULL;
+}
+
+static void *
+race_answers(void *arg)
+{
+	(void)arg;
+	for (uint64_t h = 0; h < RACE_HOSTS; h++)
+		silentmap_answer(&race_map, RACE_HOSTS + h, race_note, NULL);
+	return NULL;
+}
+
+/* A timeout and its host's answer, crossing in two threads: taken exactly once each. */
+START_TEST(crossing_timeout_and_answer_taken_once)
+{
+	pthread_t a, b;
+
+	ck_assert_int_eq(silentmap_init(&race_map, RACE_HOSTS, 2), 0);
+	ck_assert_int_eq(pthread_create(&a, NULL, race_timeouts, NULL), 0);
+	ck_assert_int_eq(pthread_create(&b, NULL, race_answers, NULL), 0);
+	ck_assert_int_eq(pthread_join(a, NULL), 0);
+	ck_assert_int_eq(pthread_join(b, NULL), 0);
+	silentmap_choose(&race_map, NULL, NULL, race_note, NULL);	/* the host answered */
+	for (unsigned h = 0; h < RACE_HOSTS; h++)
+		ck_assert_msg(race_taken[h] == 1, "host %u taken %u times", h, race_taken[h]);
+	silentmap_fini(&race_map);
+}
+END_TEST
+
 START_TEST(too_many_probes_are_refused)
 {
 	struct silentmap m;
@@ -154,4 +250,6 @@ add_tests(void)
 	ADD(answering_hosts_and_known_pairs);
 	ADD(matches_brute_force);
 	ADD(too_many_probes_are_refused);
+	ADD(early_verdicts);
+	ADD(crossing_timeout_and_answer_taken_once);
 }

@@ -97,7 +97,7 @@ struct shared {
 	pthread_cond_t			 gate_cv;
 	enum gate			 gate;		/* under gate_mu */
 	/* the end of the first pass (-retry-scope answering), under gate_mu */
-	int				 scoped;	/* -retry-scope answering, one port or mapped */
+	int				 at_timeout;	/* one port: decided as each timeout ends */
 	int				 mapped;	/* several ports: silent, and the barrier */
 	struct silentmap		 silent;
 	struct worker			*workers;
@@ -259,13 +259,12 @@ finish(struct worker *w, uint64_t index, unsigned attempt, enum probe_outcome o,
 	 * pair per host no other port can answer: a timeout is decided now (kept only when it
 	 * was open before), so a silent range costs no memory per address.
 	 */
-	if (attempt == 0 && w->sh->scoped && !w->sh->mapped) {
+	if (attempt == 0 && w->sh->at_timeout) {
 		const struct prober_config *cfg = w->sh->cfg;
 
 		if (o == PROBE_TIMEOUT && cfg->was_open != NULL &&
 		    cfg->was_open(cfg->was_open_ctx, index)) {
-			if (reprobe_push(&w->reprobes, index, 1) < 0)
-				w->failed = 1;
+			queue_early(w, index, 1);
 			return;
 		}
 		w->reprobes_skipped += o == PROBE_TIMEOUT;
@@ -669,11 +668,10 @@ deal_one(void *ctx, uint64_t index, int keep)
 static void
 deal_reprobes(struct worker *self)
 {
-	const struct prober_config *cfg = self->sh->cfg;
 	struct deal d = { self, 0 };
 
-	silentmap_choose(&self->sh->silent, *cfg->stop ? NULL : cfg->was_open, cfg->was_open_ctx,
-	    deal_one, &d);
+	/* what still waits was not open before: silentmap_timeout asked when it timed out */
+	silentmap_choose(&self->sh->silent, NULL, NULL, deal_one, &d);
 }
 
 /* Worker w has ended its first pass: wait for the others (the last deals the re-probes).
@@ -875,19 +873,19 @@ prober_run(const struct prober_config *cfg, struct prober_result *res, char *err
 	if (per == 0)
 		per = 1;
 	atomic_init(&sh.next_index, 0);
-	sh.scoped = cfg->ops == NULL && cfg->retries > 0 &&
-	    cfg->retry_scope == REPROBE_SCOPE_ANSWERING;
 	/*
-	 * A shard may hold only some of a host's pairs: no host can be called silent, so every
-	 * timeout is probed again. Several ports: the silent map, when it can be had.
+	 * -retry-scope answering. A shard may hold only some of a host's pairs: no host can be
+	 * called silent, so every timeout is probed again. Several ports: the silent map, when
+	 * it can be had.
 	 */
-	if (sh.scoped && cfg->gen->shards > 1)
-		sh.scoped = 0;
-	if (sh.scoped && cfg->gen->ports->n > 1) {
-		sh.mapped = silentmap_init(&sh.silent, cfg->gen->hosts->total,
-		    (unsigned)cfg->gen->ports->n) == 0;
-		sh.scoped = sh.mapped;
-		res->scope_unmapped = !sh.mapped;
+	if (cfg->ops == NULL && cfg->retries > 0 && cfg->retry_scope == REPROBE_SCOPE_ANSWERING &&
+	    cfg->gen->shards == 1) {
+		if (cfg->gen->ports->n == 1)
+			sh.at_timeout = 1;
+		else
+			sh.mapped = silentmap_init(&sh.silent, cfg->gen->hosts->total,
+			    (unsigned)cfg->gen->ports->n) == 0;
+		res->scope_unmapped = cfg->gen->ports->n > 1 && !sh.mapped;
 	}
 	if (cfg->rate > 0) {
 		burst = cfg->rate / 100 > 1 ? cfg->rate / 100 : 1;

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,7 +164,7 @@ struct previous_open {
 	const struct scan_config	*c;
 	const struct probegen		*gen;
 	pthread_mutex_t			 mu;	/* the workers ask at once: one loads */
-	int				 loaded;	/* under mu */
+	atomic_int			 loaded;	/* set under mu, after the load */
 	struct grace_entry		*v;	/* sorted by port, then address */
 	size_t				 n;
 };
@@ -174,7 +175,6 @@ previous_load(struct previous_open *p)
 	struct readfile rf;
 	char err[600], why[400];
 
-	p->loaded = 1;
 	if (readfile_load(p->c->output, GRACE_MAX_BYTES, 0, &rf, err, sizeof(err)) < 0) {
 		if (errno != ENOENT)
 			log_warn("-retry-scope: previous targets file unreadable, its targets are not "
@@ -196,10 +196,15 @@ previous_has(void *ctx, uint64_t index)
 	cidr_ip addr;
 	uint16_t port;
 
-	(void)pthread_mutex_lock(&p->mu);
-	if (!p->loaded)
-		previous_load(p);
-	(void)pthread_mutex_unlock(&p->mu);
+	/* asked at every timeout: the lock only until the file is loaded */
+	if (!atomic_load_explicit(&p->loaded, memory_order_acquire)) {
+		(void)pthread_mutex_lock(&p->mu);
+		if (!atomic_load_explicit(&p->loaded, memory_order_relaxed)) {
+			previous_load(p);
+			atomic_store_explicit(&p->loaded, 1, memory_order_release);
+		}
+		(void)pthread_mutex_unlock(&p->mu);
+	}
 	if (p->n == 0)
 		return 0;
 	probegen_get(p->gen, index, &addr, &port);

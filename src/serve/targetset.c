@@ -146,6 +146,32 @@ entries(const struct httpsd_list *l, struct entry **out, size_t *n)
 	return 0;
 }
 
+/* The group's TARGETSET_ADDR_LABEL, or NULL when it has none. */
+static const struct httpsd_label *
+addr_label(const struct httpsd_list *l, const struct httpsd_group *g)
+{
+	static const char name[] = TARGETSET_ADDR_LABEL;
+
+	for (uint32_t i = 0; i < g->nlabels; i++) {
+		const struct httpsd_label *lb = &l->labels[g->label0 + i];
+
+		if (lb->name.len == sizeof(name) - 1 &&
+		    memcmp(httpsd_bytes(l, lb->name), name, sizeof(name) - 1) == 0)
+			return lb;
+	}
+	return NULL;
+}
+
+/*
+ * Where group gi's line ends in the whole body of all_len bytes, given where each line
+ * starts (offs): before the ",\n" of the next group, or the "\n]\n" of the last.
+ */
+static size_t
+line_end(const size_t *offs, size_t ngroups, size_t gi, size_t all_len)
+{
+	return gi + 1 < ngroups ? offs[gi + 1] - 2 : all_len - 3;
+}
+
 /*
  * Group gi of ts rendered with only its n targets only[] (all of them when only is NULL)
  * appended to out. A lean set has given up its labels: a whole group is its line of the
@@ -164,7 +190,7 @@ group_format(const struct targetset *ts, const struct httpsd_list *l, size_t gi,
 	if (ts->lines == NULL)
 		return httpsd_group_format(out, l, gi, only, n);
 	at = ts->lines[gi];
-	end = gi + 1 < l->ngroups ? ts->lines[gi + 1] - 2 : ts->all_len - 3;
+	end = line_end(ts->lines, l->ngroups, gi, ts->all_len);
 	if (only == NULL)
 		return strbuf_add(out, ts->all + at, end - at);
 	httpsd_init(&g);
@@ -183,26 +209,18 @@ group_format(const struct targetset *ts, const struct httpsd_list *l, size_t gi,
 static void
 lean_labels(struct httpsd_list *l)
 {
-	static const char name[] = TARGETSET_ADDR_LABEL;
 	size_t w = 0;
 	void *p;
 
 	for (size_t gi = 0; gi < l->ngroups; gi++) {
 		struct httpsd_group *g = &l->groups[gi];
-		uint32_t found = 0;
+		const struct httpsd_label *lb = addr_label(l, g);
 
-		for (uint32_t i = 0; i < g->nlabels && !found; i++) {
-			const struct httpsd_label *lb = &l->labels[g->label0 + i];
-
-			if (lb->name.len == sizeof(name) - 1 &&
-			    memcmp(httpsd_bytes(l, lb->name), name, sizeof(name) - 1) == 0) {
-				l->labels[w] = *lb;	/* w <= g->label0 + i: never ahead */
-				found = 1;
-			}
-		}
+		if (lb != NULL)
+			l->labels[w] = *lb;	/* w <= its index: never ahead */
 		g->label0 = (uint32_t)w;
-		g->nlabels = found;
-		w += found;
+		g->nlabels = lb != NULL;
+		w += lb != NULL;
 	}
 	l->nlabels = w;
 	if (w > 0 && (p = realloc(l->labels, w * sizeof(*l->labels))) != NULL) {
@@ -243,7 +261,7 @@ port_fragment(struct targetset *ts, const struct httpsd_list *l, const size_t *o
 		pf->nexamples = i + 1;
 	}
 	if (whole) {
-		size_t end = last + 1 < l->ngroups ? offs[last + 1] - 2 : ts->all_len - 3;
+		size_t end = line_end(offs, l->ngroups, last, ts->all_len);
 
 		pf->in_all = 1;
 		pf->off = offs[first] - 1;	/* from the "\n" before the first group */
@@ -529,16 +547,9 @@ host_addr(const char *s, size_t n, cidr_ip *addr)
 static int
 group_addr(const struct httpsd_list *l, const struct httpsd_group *g, cidr_ip *addr)
 {
-	static const char name[] = TARGETSET_ADDR_LABEL;
+	const struct httpsd_label *lb = addr_label(l, g);
 
-	for (uint32_t i = 0; i < g->nlabels; i++) {
-		const struct httpsd_label *lb = &l->labels[g->label0 + i];
-
-		if (lb->name.len == sizeof(name) - 1 &&
-		    memcmp(httpsd_bytes(l, lb->name), name, sizeof(name) - 1) == 0)
-			return host_addr(httpsd_bytes(l, lb->value), lb->value.len, addr);
-	}
-	return -1;
+	return lb == NULL ? -1 : host_addr(httpsd_bytes(l, lb->value), lb->value.len, addr);
 }
 
 int
